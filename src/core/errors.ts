@@ -6,10 +6,12 @@
 /** Formats a received value for an error message: strings quoted, arrays bracketed, type named. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => (typeof v === 'number' ? String(v) : describeValue(v))).join(', ')}]`;
   if (typeof value === 'number') return `${value} (number)`;
   if (value === null || value === undefined) return String(value);
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   return `${String(value)} (${typeof value})`;
 }
 

@@ -37,12 +37,15 @@ export function ndarray<T extends AnyTypedArray>(
   checkShape(shape);
   const n = sizeOf(shape);
   if (n !== data.length) {
-    throw new ShapeError(`ndarray: shape [${shape.join(', ')}] holds ${n} elements but data has ${data.length}`);
+    throw new ShapeError(
+      `ndarray: shape [${shape.join(', ')}] holds ${n} elements but data has ${data.length}`,
+    );
   }
   const result: NDArray<T> = { data, shape: [...shape], dtype: dtypeOf(data) };
   if (options.alpha) {
     const c = shape.length === 3 ? shape[2] : 1;
-    if (c !== 2 && c !== 4) invalidArgument('alpha', 'an H×W×2 or H×W×4 image', `shape [${shape.join(', ')}]`);
+    if (c !== 2 && c !== 4)
+      invalidArgument('alpha', 'an H×W×2 or H×W×4 image', `shape [${shape.join(', ')}]`);
     return { ...result, alpha: true };
   }
   return result;

@@ -1,0 +1,27 @@
+/**
+ * convkit — the public API. Everything a user imports comes from here; nothing else.
+ *
+ *   import { correlate, convolve, ndarray } from 'convkit';
+ */
+export type { DType, AnyTypedArray } from './core/dtypes.js';
+export { DTYPES } from './core/dtypes.js';
+export type { NDArray, ImageDims } from './core/ndarray.js';
+export { ndarray, zeros, imageDims } from './core/ndarray.js';
+export { InvalidArgumentError, FormatError, ShapeError } from './core/errors.js';
+export type { Rounding } from './core/cast.js';
+export { ROUNDINGS, roundHalfEven } from './core/cast.js';
+export { decodeNpy, encodeNpy } from './core/npy.js';
+export type { BorderMode, Border } from './border/border.js';
+export {
+  BORDER_MODES,
+  BORDER_ALIASES,
+  BORDER_PICTOGRAMS,
+  borderIndex,
+  resolveBorder,
+} from './border/border.js';
+export type { Kernel, KernelLike } from './kernels/kernel.js';
+export { toKernel, flipKernel, scaleKernel, parseInlineKernel } from './kernels/kernel.js';
+export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.js';
+export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
+export { decodePng, encodePng } from './io/png.js';
+export { decodeJpeg, encodeJpeg } from './io/jpeg.js';

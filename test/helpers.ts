@@ -1,0 +1,66 @@
+/** Shared test helpers: fixture loading and tolerance comparison as the golden manifests state it. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeNpy } from '../src/core/npy.js';
+import type { NDArray } from '../src/core/ndarray.js';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+export function loadNpy(path: string): NDArray {
+  return decodeNpy(new Uint8Array(readFileSync(path)), path);
+}
+
+export type Tolerance =
+  { abs?: number; rel?: number } | { max_abs_diff: number; min_fraction_equal?: number };
+
+export interface GoldenCase {
+  id: string;
+  op: string;
+  cli: string[];
+  tolerance: Tolerance;
+  dtype?: string;
+  [key: string]: unknown;
+}
+
+export function loadSuite(name: string): { dir: string; cases: GoldenCase[] } {
+  const dir = join(FIXTURES, 'golden', name);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { cases: GoldenCase[] };
+  return { dir, cases: manifest.cases };
+}
+
+/** Returns null when `got` matches `want` within the tolerance, else the reason. */
+export function mismatch(got: NDArray, want: NDArray, tol: Tolerance): string | null {
+  if (got.shape.join('x') !== want.shape.join('x'))
+    return `shape ${got.shape.join('x')} != ${want.shape.join('x')}`;
+  if (got.dtype !== want.dtype) return `dtype ${got.dtype} != ${want.dtype}`;
+  let maxDiff = 0;
+  let equal = 0;
+  let scale = 0;
+  for (let i = 0; i < want.data.length; i++) {
+    const d = Math.abs(got.data[i] - want.data[i]);
+    if (!(d <= maxDiff)) maxDiff = Number.isNaN(d) ? Infinity : d;
+    if (got.data[i] === want.data[i]) equal++;
+    scale = Math.max(scale, Math.abs(want.data[i]));
+  }
+  if ('max_abs_diff' in tol) {
+    if (maxDiff > tol.max_abs_diff) return `max |diff| ${maxDiff} > ${tol.max_abs_diff}`;
+    const frac = equal / want.data.length;
+    if (tol.min_fraction_equal !== undefined && frac < tol.min_fraction_equal) return `only ${frac} equal`;
+    return null;
+  }
+  const allowed = (tol.abs ?? 0) + (tol.rel ?? 0) * scale;
+  return maxDiff <= allowed ? null : `max |diff| ${maxDiff} > ${allowed}`;
+}
+
+/** A seeded pseudo-random generator (mulberry32) for reproducible test data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
