@@ -6,27 +6,40 @@
 import { invalidArgument } from '../core/errors.js';
 import { type NDArray, imageDims } from '../core/ndarray.js';
 import { type LinearSpec, linearGeometry, runLinear } from './correlate.js';
+import {
+  type EngineChoice,
+  type EngineOptions,
+  chooseDirectEngine,
+  runDirectEngine,
+} from '../engine/backend.js';
 
 export type Method = 'auto' | 'direct';
 export const METHODS: readonly Method[] = ['auto', 'direct'];
 
-export interface PlanOptions {
+export interface PlanOptions extends EngineOptions {
   /** `auto` (default) picks by a cost model; every method gives the same result. */
   method?: Method;
 }
 
 export interface LinearPlan {
   readonly method: Exclude<Method, 'auto'>;
-  readonly backend: 'js';
+  /** `wasm`: the WebAssembly SIMD loops (src/engine); `js`: the plain-TypeScript reference. */
+  readonly backend: 'js' | 'wasm';
+  /** Threads the run uses (1 = this thread only). */
   readonly threads: number;
   /** One line saying what was chosen and why (`--explain-plan`). */
   readonly reason: string;
+  /** The engine's compiled program for this spec and shape (internal). */
+  readonly engine?: EngineChoice;
 }
 
 type Executor = (input: NDArray, spec: LinearSpec, plan: LinearPlan) => NDArray;
 
 const EXECUTORS: Record<LinearPlan['method'], Executor> = {
-  direct: (input, spec) => runLinear(input, spec),
+  direct: (input, spec, plan) =>
+    plan.backend === 'wasm' && plan.engine
+      ? runDirectEngine(input, spec, plan.engine)
+      : runLinear(input, spec),
 };
 
 /** Chooses how to run a spec on an input of this shape. */
@@ -41,7 +54,14 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
     method === 'direct'
       ? `direct (asked for): ${size}`
       : `direct: the only method available for ${size} (${taps} taps per output)`;
-  return { method: 'direct', backend: 'js', threads: 1, reason };
+  const engine = chooseDirectEngine(input, spec, geo, options);
+  return {
+    method: 'direct',
+    backend: engine.backend,
+    threads: engine.threads,
+    reason: `${reason}; ${engine.note}`,
+    engine,
+  };
 }
 
 export function executeLinear(input: NDArray, spec: LinearSpec, plan: LinearPlan): NDArray {

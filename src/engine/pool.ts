@@ -1,0 +1,204 @@
+/**
+ * A worker pool over shared memory: Node worker_threads, or Web Workers in a browser (inside a
+ * worker or a cross-origin-isolated page that may block), behind one small interface.
+ *
+ * A pooled run: the input is visible to every thread in a SharedArrayBuffer (the caller's own
+ * when it already is one, else a pool-owned staging copy), the output is a fresh
+ * SharedArrayBuffer, and all threads — the calling one included — claim bands of the fixed
+ * band grid from a shared counter until none is left. Each band is padded with its halo rows
+ * through src/border by whichever thread runs it. The calling thread blocks (Atomics.wait)
+ * until every band is finished, so the public API stays synchronous.
+ *
+ * Workers start lazily on the first pooled run and are kept (unref'd in Node, so they never
+ * hold a process open). A worker that has not started yet simply finds no band left; the run
+ * never waits for start-up.
+ */
+import type { AnyTypedArray, DType } from '../core/dtypes.js';
+import type { NDArray } from '../core/ndarray.js';
+import { imageDims } from '../core/ndarray.js';
+import { type SimdDirectProgram, bandCount, paddingSource, runDirectBands } from './direct.js';
+import { canBlockOnSharedMemory, isNode, node } from './platform.js';
+import { simdArena } from './simd.js';
+
+/** Control words of a job (Int32Array over a small SharedArrayBuffer). */
+export const CTRL = { NEXT: 0, FINISHED: 1, ERROR: 2, ERROR_LEN: 3, ERROR_TEXT: 4 } as const;
+export const CTRL_INTS = 4 + 256;
+
+/** What a worker needs to run its share of a job (all of it structured-cloneable). */
+export interface DirectJob {
+  readonly kind: 'direct';
+  readonly program: SimdDirectProgram;
+  readonly input: SharedView;
+  readonly output: SharedView;
+  readonly ctrl: SharedArrayBuffer;
+  readonly bands: number;
+}
+
+export interface SharedView {
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly length: number;
+  readonly dtype: DType;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+const CTORS = { uint8: Uint8Array, uint16: Uint16Array, float32: Float32Array, float64: Float64Array };
+
+export function viewOf(v: SharedView): AnyTypedArray {
+  return new CTORS[v.dtype](v.buffer as unknown as ArrayBuffer, v.byteOffset, v.length);
+}
+
+/** Runs the job's bands claimed from its shared counter on this thread's arena. */
+export function workOnJob(job: DirectJob): void {
+  const ctrl = new Int32Array(job.ctrl);
+  try {
+    const arena = simdArena();
+    if (!arena) throw new Error('WebAssembly SIMD unavailable in this worker');
+    const input = viewOf(job.input);
+    const view = {
+      data: input,
+      height: job.input.height,
+      width: job.input.width,
+      channels: job.input.channels,
+    };
+    runDirectBands(
+      arena,
+      job.program,
+      paddingSource(view, job.program),
+      () => {
+        const b = Atomics.add(ctrl, CTRL.NEXT, 1);
+        return b < job.bands ? b : -1;
+      },
+      viewOf(job.output),
+      undefined,
+      () => {
+        Atomics.add(ctrl, CTRL.FINISHED, 1);
+        Atomics.notify(ctrl, CTRL.FINISHED);
+      },
+    );
+  } catch (e) {
+    const text = new TextEncoder().encode(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    const n = Math.min(text.length, (CTRL_INTS - CTRL.ERROR_TEXT) * 4);
+    new Uint8Array(job.ctrl, CTRL.ERROR_TEXT * 4, n).set(text.subarray(0, n));
+    Atomics.store(ctrl, CTRL.ERROR_LEN, n);
+    Atomics.store(ctrl, CTRL.ERROR, 1);
+    Atomics.notify(ctrl, CTRL.FINISHED);
+  }
+}
+
+interface PoolWorker {
+  post(job: DirectJob): void;
+}
+
+const workers: PoolWorker[] = [];
+let staging: SharedArrayBuffer | undefined;
+let startFailure: string | undefined;
+
+/** Whether this thread can run a pool, and why not. */
+export function poolStatus(): { available: boolean; reason: string } {
+  if (startFailure) return { available: false, reason: startFailure };
+  if (!canBlockOnSharedMemory()) {
+    return {
+      available: false,
+      reason:
+        'no shared memory or blocking wait here (a browser main thread, or a page that is not cross-origin isolated)',
+    };
+  }
+  if (isNode && !node.workers)
+    return { available: false, reason: 'node:worker_threads is unavailable (Node ≥ 20.16 needed)' };
+  if (!isNode && typeof Worker !== 'function') return { available: false, reason: 'no Web Workers here' };
+  return { available: true, reason: '' };
+}
+
+function workerUrl(): URL {
+  // Under a TypeScript loader (tests) this module is worker.ts's sibling .ts; built, .js.
+  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+}
+
+function spawn(): PoolWorker {
+  if (isNode) {
+    const w = new node.workers!.Worker(workerUrl());
+    w.unref();
+    w.on('error', (e) => {
+      startFailure = `a worker failed: ${e.message}`;
+    });
+    return { post: (job) => w.postMessage(job) };
+  }
+  const w = new Worker(workerUrl(), { type: 'module' });
+  w.onerror = (e) => {
+    startFailure = `a worker failed: ${e.message}`;
+  };
+  return { post: (job) => w.postMessage(job) };
+}
+
+function sharedInput(input: NDArray): SharedView {
+  const { height, width, channels } = imageDims(input);
+  const data = input.data;
+  if (typeof SharedArrayBuffer === 'function' && (data.buffer as unknown) instanceof SharedArrayBuffer) {
+    return {
+      buffer: data.buffer as unknown as SharedArrayBuffer,
+      byteOffset: data.byteOffset,
+      length: data.length,
+      dtype: input.dtype,
+      height,
+      width,
+      channels,
+    };
+  }
+  if (!staging || staging.byteLength < data.byteLength) {
+    staging = new SharedArrayBuffer(Math.ceil(data.byteLength / 65536) * 65536);
+  }
+  new Uint8Array(staging, 0, data.byteLength).set(
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  );
+  return { buffer: staging, byteOffset: 0, length: data.length, dtype: input.dtype, height, width, channels };
+}
+
+/**
+ * Runs a direct program on `threads` threads (this one and threads − 1 workers) and returns
+ * the output, backed by a SharedArrayBuffer.
+ */
+export function runDirectPooled(
+  input: NDArray,
+  program: SimdDirectProgram,
+  threads: number,
+  outDtype: DType,
+): AnyTypedArray {
+  while (workers.length < threads - 1) workers.push(spawn());
+  const bands = bandCount(program);
+  const n = program.outHeight * program.ow;
+  const bytes = n * CTORS[outDtype].BYTES_PER_ELEMENT;
+  const output: SharedView = {
+    buffer: new SharedArrayBuffer(bytes),
+    byteOffset: 0,
+    length: n,
+    dtype: outDtype,
+    height: program.outHeight,
+    width: program.ow / program.channels,
+    channels: program.channels,
+  };
+  const job: DirectJob = {
+    kind: 'direct',
+    program,
+    input: sharedInput(input),
+    output,
+    ctrl: new SharedArrayBuffer(CTRL_INTS * 4),
+    bands,
+  };
+  for (let k = 0; k < threads - 1; k++) workers[k].post(job);
+  workOnJob(job);
+  const ctrl = new Int32Array(job.ctrl);
+  for (;;) {
+    if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
+      const len = Atomics.load(ctrl, CTRL.ERROR_LEN);
+      const text = new TextDecoder().decode(new Uint8Array(job.ctrl, CTRL.ERROR_TEXT * 4, len).slice());
+      throw new Error(`convkit worker: ${text}`);
+    }
+    const finished = Atomics.load(ctrl, CTRL.FINISHED);
+    if (finished >= bands) break;
+    Atomics.wait(ctrl, CTRL.FINISHED, finished, 1000);
+  }
+  return viewOf(output);
+}

@@ -1,0 +1,131 @@
+// Conversions between band element types and outputs (AssemblyScript → WebAssembly SIMD).
+
+/** dst[k] = src[k] for `count` uint8 → f32 elements (exact). */
+export function widen_u8_f32(src: usize, dst: usize, count: i32): void {
+  let k = 0;
+  for (; k + 16 <= count; k += 16) {
+    const x = v128.load(src + <usize>k);
+    const lo = i16x8.extend_low_i8x16_u(x);
+    const hi = i16x8.extend_high_i8x16_u(x);
+    const d = dst + ((<usize>k) << 2);
+    v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), 0);
+    v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), 16);
+    v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), 32);
+    v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), 48);
+  }
+  for (; k < count; k++) store<f32>(dst + ((<usize>k) << 2), <f32>load<u8>(src + <usize>k));
+}
+
+/**
+ * Rounds f32 filter results to uint8 (half to even, saturated) where that rounding is
+ * certain to equal the rounding of the float64 result the plain-TypeScript path computes.
+ *
+ * The host bounds |f32 result − f64 result| by E (from the tap count, Σ|w| and the largest
+ * input value) and passes `half` = the largest f32 not above 0.5 − E. For an f32 result a with
+ * d = |a − nearest(a)| (computed exactly), every value within E of a rounds to nearest(a) when
+ * d < half. The (rare) vectors with a lane at or past `half` are recomputed in float64, tap by
+ * tap in the reference order (`taps64`: nt f64 weights, then nt i32 element offsets into the
+ * f32 band), and rounded exactly as the reference rounds. Returns the number of recomputed
+ * vectors (for tests and the plan's statistics).
+ */
+export function storeCertified_u8(
+  acc: usize,
+  accStride: i32,
+  band: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  dstStep: i32,
+  rows: i32,
+  width: i32,
+  taps64: usize,
+  nt: i32,
+  half: f32,
+): i32 {
+  const vh = f32x4.splat(half);
+  let redone = 0;
+  for (let m = 0; m < rows; m++) {
+    const arow = acc + ((<usize>(m * accStride)) << 2);
+    const brow = band + ((<usize>(m * pw)) << 2);
+    const drow = dst + <usize>(m * dstStride);
+    let n = 0;
+    if (dstStep == 1) {
+      for (; n + 16 <= width; n += 16) {
+        const a = arow + ((<usize>n) << 2);
+        const x0 = v128.load(a, 0);
+        const x1 = v128.load(a, 16);
+        const x2 = v128.load(a, 32);
+        const x3 = v128.load(a, 48);
+        const r0 = f32x4.nearest(x0);
+        const r1 = f32x4.nearest(x1);
+        const r2 = f32x4.nearest(x2);
+        const r3 = f32x4.nearest(x3);
+        const far = v128.or(
+          v128.or(f32x4.ge(f32x4.abs(f32x4.sub(x0, r0)), vh), f32x4.ge(f32x4.abs(f32x4.sub(x1, r1)), vh)),
+          v128.or(f32x4.ge(f32x4.abs(f32x4.sub(x2, r2)), vh), f32x4.ge(f32x4.abs(f32x4.sub(x3, r3)), vh)),
+        );
+        const lo = i16x8.narrow_i32x4_s(i32x4.trunc_sat_f32x4_s(r0), i32x4.trunc_sat_f32x4_s(r1));
+        const hi = i16x8.narrow_i32x4_s(i32x4.trunc_sat_f32x4_s(r2), i32x4.trunc_sat_f32x4_s(r3));
+        v128.store(drow + <usize>n, i8x16.narrow_i16x8_u(lo, hi));
+        if (v128.any_true(far)) {
+          for (let k = 0; k < 16; k++) {
+            const x = load<f32>(a + ((<usize>k) << 2));
+            if (abs<f32>(x - nearest<f32>(x)) >= half) {
+              store<u8>(drow + <usize>(n + k), exactU8(brow + ((<usize>(n + k)) << 2), taps64, nt));
+            }
+          }
+          redone++;
+        }
+      }
+    }
+    for (; n < width; n++) {
+      const x = load<f32>(arow + ((<usize>n) << 2));
+      const r = nearest<f32>(x);
+      let v: u8;
+      if (abs<f32>(x - r) >= half) {
+        v = exactU8(brow + ((<usize>n) << 2), taps64, nt);
+        redone++;
+      } else {
+        v = <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
+      }
+      store<u8>(drow + <usize>(n * dstStep), v);
+    }
+  }
+  return redone;
+}
+
+/** The reference's value for one output: Σ w_t·x_t in tap order in f64, rounded half to even, saturated. */
+function exactU8(p: usize, taps64: usize, nt: i32): u8 {
+  const offs = taps64 + ((<usize>nt) << 3);
+  let s: f64 = load<f64>(taps64) * <f64>load<f32>(p + ((<usize>load<i32>(offs)) << 2));
+  for (let t = 1; t < nt; t++) {
+    s =
+      s +
+      load<f64>(taps64 + ((<usize>t) << 3)) *
+        <f64>load<f32>(p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2));
+  }
+  const r = nearest<f64>(s); // IEEE roundTiesToEven: the reference's half-even
+  return <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
+}
+
+/** Largest |x| over `count` f32 values; NaN when any value is NaN (the host then takes the exact path). */
+export function absMax_f32(src: usize, count: i32): f32 {
+  let m = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= count; k += 4) m = f32x4.max(m, f32x4.abs(v128.load(src + ((<usize>k) << 2))));
+  let r = max<f32>(
+    max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
+    max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
+  );
+  for (; k < count; k++) r = max<f32>(r, abs<f32>(load<f32>(src + ((<usize>k) << 2))));
+  return r;
+}
+
+/** Largest |x| over rows × width f32 values with a row stride. */
+export function absMaxRows_f32(src: usize, stride: i32, rows: i32, width: i32): f32 {
+  let r: f32 = 0;
+  for (let m = 0; m < rows; m++) {
+    r = max<f32>(r, absMax_f32(src + ((<usize>(m * stride)) << 2), width));
+  }
+  return r;
+}
