@@ -71,7 +71,14 @@ export interface EngineChoice {
  * output elements per thread (posting a job and waking a worker costs ~0.1–0.3 ms), a 45-tap
  * kernel near a quarter of that. See docs/engine.md.
  */
-const POOL_MIN_WORK = 2_000_000;
+let poolMinWork = 2_000_000;
+
+/** Sets the pool crossover (tests use 0 to run the pool on small images); returns the old value. */
+export function setPoolCrossover(work: number): number {
+  const old = poolMinWork;
+  poolMinWork = work;
+  return old;
+}
 
 let warned = false;
 
@@ -121,7 +128,7 @@ export function chooseDirectEngine(
   }
   const work = geo.outHeight * geo.outWidth * channels * Math.max(1, program.taps.length / 9);
   const bands = bandCount(program);
-  let t = Math.min(threads, bands, Math.max(1, Math.floor(work / POOL_MIN_WORK)));
+  let t = Math.min(threads, bands, poolMinWork === 0 ? threads : Math.max(1, Math.floor(work / poolMinWork)));
   let why = '';
   if (t > 1) {
     const pool = poolStatus();

@@ -21,8 +21,8 @@ import { canBlockOnSharedMemory, isNode, node } from './platform.js';
 import { simdArena } from './simd.js';
 
 /** Control words of a job (Int32Array over a small SharedArrayBuffer). */
-export const CTRL = { NEXT: 0, FINISHED: 1, ERROR: 2, ERROR_LEN: 3, ERROR_TEXT: 4 } as const;
-export const CTRL_INTS = 4 + 256;
+export const CTRL = { NEXT: 0, FINISHED: 1, ERROR: 2, ERROR_LEN: 3, WORKER_BANDS: 4, ERROR_TEXT: 5 } as const;
+export const CTRL_INTS = 5 + 256;
 
 /** What a worker needs to run its share of a job (all of it structured-cloneable). */
 export interface DirectJob {
@@ -51,7 +51,7 @@ export function viewOf(v: SharedView): AnyTypedArray {
 }
 
 /** Runs the job's bands claimed from its shared counter on this thread's arena. */
-export function workOnJob(job: DirectJob): void {
+export function workOnJob(job: DirectJob, inWorker: boolean): void {
   const ctrl = new Int32Array(job.ctrl);
   try {
     const arena = simdArena();
@@ -74,6 +74,7 @@ export function workOnJob(job: DirectJob): void {
       viewOf(job.output),
       undefined,
       () => {
+        if (inWorker) Atomics.add(ctrl, CTRL.WORKER_BANDS, 1);
         Atomics.add(ctrl, CTRL.FINISHED, 1);
         Atomics.notify(ctrl, CTRL.FINISHED);
       },
@@ -93,6 +94,8 @@ interface PoolWorker {
 }
 
 const workers: PoolWorker[] = [];
+/** Workers that have started (each adds 1 when its script has loaded). */
+const ready = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 let staging: SharedArrayBuffer | undefined;
 let startFailure: string | undefined;
 
@@ -119,7 +122,16 @@ function workerUrl(): URL {
 
 function spawn(): PoolWorker {
   if (isNode) {
-    const w = new node.workers!.Worker(workerUrl());
+    const url = workerUrl();
+    const workerData = { ready: ready!.buffer };
+    // Running from TypeScript sources (tests): a worker does not inherit the parent's
+    // `--import tsx` hooks, so it registers tsx itself before loading worker.ts.
+    const w = url.pathname.endsWith('.ts')
+      ? new node.workers!.Worker(
+          `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`,
+          { eval: true, workerData },
+        )
+      : new node.workers!.Worker(url, { workerData });
     w.unref();
     w.on('error', (e) => {
       startFailure = `a worker failed: ${e.message}`;
@@ -127,6 +139,7 @@ function spawn(): PoolWorker {
     return { post: (job) => w.postMessage(job) };
   }
   const w = new Worker(workerUrl(), { type: 'module' });
+  w.postMessage({ ready: ready!.buffer });
   w.onerror = (e) => {
     startFailure = `a worker failed: ${e.message}`;
   };
@@ -155,6 +168,43 @@ function sharedInput(input: NDArray): SharedView {
   );
   return { buffer: staging, byteOffset: 0, length: data.length, dtype: input.dtype, height, width, channels };
 }
+
+/**
+ * Starts workers up to `threads − 1` and blocks until they have loaded (or `timeoutMs` passed);
+ * returns how many are ready. Runs never need this — bands go to whoever is free — but tests
+ * and benchmarks use it to measure a warm pool.
+ */
+export function warmPool(threads: number, timeoutMs = 10000): number {
+  while (workers.length < threads - 1) workers.push(spawn());
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const n = Atomics.load(ready!, 0);
+    if (n >= threads - 1 || Date.now() >= until) return n;
+    Atomics.wait(ready!, 0, n, Math.max(1, until - Date.now()));
+  }
+}
+
+/**
+ * `warmPool` that yields to the event loop while waiting: needed where workers load through
+ * the caller's event loop (e.g. a TypeScript loader such as tsx in tests).
+ */
+export async function warmPoolAsync(threads: number, timeoutMs = 20000): Promise<number> {
+  while (workers.length < threads - 1) workers.push(spawn());
+  const until = Date.now() + timeoutMs;
+  while (Atomics.load(ready!, 0) < threads - 1 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Atomics.load(ready!, 0);
+}
+
+let callerClaims = true;
+/** Test hook: whether the calling thread runs bands too (false makes workers run them all). */
+export function setCallerClaims(on: boolean): void {
+  callerClaims = on;
+}
+
+/** Bands of the last pooled run, and how many of them workers ran (for tests and explain). */
+export const lastPoolRun = { bands: 0, workerBands: 0 };
 
 /**
  * Runs a direct program on `threads` threads (this one and threads − 1 workers) and returns
@@ -188,7 +238,7 @@ export function runDirectPooled(
     bands,
   };
   for (let k = 0; k < threads - 1; k++) workers[k].post(job);
-  workOnJob(job);
+  if (callerClaims) workOnJob(job, false);
   const ctrl = new Int32Array(job.ctrl);
   for (;;) {
     if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
@@ -200,5 +250,7 @@ export function runDirectPooled(
     if (finished >= bands) break;
     Atomics.wait(ctrl, CTRL.FINISHED, finished, 1000);
   }
+  lastPoolRun.bands = bands;
+  lastPoolRun.workerBands = Atomics.load(ctrl, CTRL.WORKER_BANDS);
   return viewOf(output);
 }

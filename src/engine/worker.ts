@@ -1,13 +1,25 @@
 /**
- * A pool worker (Node worker_threads or a browser Web Worker): runs the bands it claims of
- * each job it is posted, then waits for the next message. See ./pool.ts.
+ * A pool worker (Node worker_threads or a browser Web Worker): announces that it has loaded,
+ * then runs the bands it claims of each job it is posted. See ./pool.ts.
  */
 import { type DirectJob, workOnJob } from './pool.js';
 import { isNode, node } from './platform.js';
 
+function started(ready: SharedArrayBuffer): void {
+  const r = new Int32Array(ready);
+  Atomics.add(r, 0, 1);
+  Atomics.notify(r, 0);
+}
+
 if (isNode) {
-  node.workers!.parentPort!.on('message', (job: DirectJob) => workOnJob(job));
+  const { parentPort, workerData } = node.workers!;
+  started((workerData as { ready: SharedArrayBuffer }).ready);
+  parentPort!.on('message', (job: DirectJob) => workOnJob(job, true));
 } else {
-  (globalThis as unknown as { onmessage: (e: { data: DirectJob }) => void }).onmessage = (e) =>
-    workOnJob(e.data);
+  const scope = globalThis as unknown as { onmessage: (e: { data: unknown }) => void };
+  scope.onmessage = (e) => {
+    const msg = e.data as DirectJob | { ready: SharedArrayBuffer };
+    if ('ready' in msg) started(msg.ready);
+    else workOnJob(msg, true);
+  };
 }
