@@ -121,6 +121,36 @@ export function absMax_f32(src: usize, count: i32): f32 {
   return r;
 }
 
+/**
+ * out[0] = largest |x|, out[1] = smallest x, over `count` f32 values; out[0] is NaN when any
+ * value is NaN (the host then takes the exact path).
+ */
+export function rangeStats_f32(src: usize, count: i32, out: usize): void {
+  let m = f32x4.splat(0);
+  let lo = f32x4.splat(Infinity);
+  let k = 0;
+  for (; k + 4 <= count; k += 4) {
+    const x = v128.load(src + ((<usize>k) << 2));
+    m = f32x4.max(m, f32x4.abs(x));
+    lo = f32x4.pmin(lo, x);
+  }
+  let r = max<f32>(
+    max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
+    max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
+  );
+  let l = min<f32>(
+    min<f32>(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
+    min<f32>(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
+  );
+  for (; k < count; k++) {
+    const x = load<f32>(src + ((<usize>k) << 2));
+    r = max<f32>(r, abs<f32>(x));
+    l = min<f32>(l, x);
+  }
+  store<f32>(out, r);
+  store<f32>(out, l, 4);
+}
+
 /** Largest |x| over rows × width f32 values with a row stride. */
 export function absMaxRows_f32(src: usize, stride: i32, rows: i32, width: i32): f32 {
   let r: f32 = 0;
@@ -128,4 +158,30 @@ export function absMaxRows_f32(src: usize, stride: i32, rows: i32, width: i32): 
     r = max<f32>(r, absMax_f32(src + ((<usize>(m * stride)) << 2), width));
   }
   return r;
+}
+
+/** dst[k] = f32(src[k]) for `count` f64 → f32 (round to nearest even, as a Float32Array store). */
+export function demote_f64_f32(src: usize, dst: usize, count: i32): void {
+  let k = 0;
+  for (; k + 4 <= count; k += 4) {
+    const a = f32x4.demote_f64x2_zero(v128.load(src + ((<usize>k) << 3), 0));
+    const b = f32x4.demote_f64x2_zero(v128.load(src + ((<usize>k) << 3), 16));
+    v128.store(dst + ((<usize>k) << 2), i64x2.shuffle(a, b, 0, 2));
+  }
+  for (; k < count; k++) store<f32>(dst + ((<usize>k) << 2), <f32>load<f64>(src + ((<usize>k) << 3)));
+}
+
+/**
+ * dst[k] = the f64 value rounded half to even and saturated to 0..255 (the reference's
+ * storeRow). Returns 1 if any value is NaN (the host then raises the reference's error).
+ */
+export function round_f64_u8(src: usize, dst: usize, count: i32): i32 {
+  let nan = 0;
+  for (let k = 0; k < count; k++) {
+    const v = load<f64>(src + ((<usize>k) << 3));
+    if (v != v) nan = 1;
+    const r = nearest<f64>(v);
+    store<u8>(dst + <usize>k, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
+  }
+  return nan;
 }

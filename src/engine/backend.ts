@@ -5,21 +5,16 @@
  * ./direct.ts for what "the same" means per dtype).
  */
 import { invalidArgument } from '../core/errors.js';
-import { allocate } from '../core/dtypes.js';
+import { type AnyTypedArray, type DType, allocate } from '../core/dtypes.js';
 import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
 import { nonZeroTaps } from '../linear/direct.js';
 import type { LinearSpec } from '../linear/correlate.js';
-import {
-  type SimdDirectProgram,
-  bandCount,
-  bandRange,
-  paddingSource,
-  runDirectBands,
-  simdDirectProgram,
-} from './direct.js';
+import { bandCount, bandRange, paddingSource } from './bands.js';
+import { simdDirectProgram } from './direct.js';
 import { availableCores, env } from './platform.js';
+import { type EngineProgram, runProgram } from './programs.js';
 import { simdArena, simdStatus } from './simd.js';
-import { poolStatus, runDirectPooled } from './pool.js';
+import { poolStatus, poolWorkers, runPooled } from './pool.js';
 
 export type Backend = 'auto' | 'js' | 'wasm';
 export const BACKENDS: readonly Backend[] = ['auto', 'js', 'wasm'];
@@ -62,16 +57,18 @@ export interface EngineChoice {
   readonly threads: number;
   /** Why, in a few words, for `--explain-plan`. */
   readonly note: string;
-  readonly program?: SimdDirectProgram;
+  readonly program?: EngineProgram;
 }
 
 /**
- * Output elements per extra thread below which a pool costs more than it saves. Measured on
- * the 2-core AMD EPYC bench machine (Node 20): a 3×3 float32 filter breaks even near 0.5 M
- * output elements per thread (posting a job and waking a worker costs ~0.1–0.3 ms), a 45-tap
- * kernel near a quarter of that. See docs/engine.md.
+ * Work (output elements × taps per element, in 3×3-tap units) per thread below which a pool
+ * costs more than it saves: posting a job and waking a worker costs ~0.1–0.3 ms on the 2-core
+ * AMD EPYC bench machine (Node 20), a 3×3 float32 band of 0.5 M elements about 1 ms. While
+ * the pool has not started, a run must be worth a worker's start-up (~50–250 ms of loading)
+ * to start it. See docs/engine.md.
  */
 let poolMinWork = 2_000_000;
+const POOL_START_WORK = 40_000_000;
 
 /** Sets the pool crossover (tests use 0 to run the pool on small images); returns the old value. */
 export function setPoolCrossover(work: number): number {
@@ -82,35 +79,33 @@ export function setPoolCrossover(work: number): number {
 
 let warned = false;
 
-/** Chooses backend and threads for a direct correlation. */
-export function chooseDirectEngine(
+/** Geometry as src/linear/correlate.ts's linearGeometry returns it. */
+export interface EngineGeometry {
+  pad: { top: number; bottom: number; left: number; right: number };
+  paddedWidth: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/**
+ * Chooses backend and threads for one spec on one input. `compile` builds the SIMD program
+ * (or says why the SIMD loops cannot compute this spec exactly as the reference does);
+ * `tapsPerOutput` sizes the work for the thread decision.
+ */
+export function chooseEngine(
   input: NDArray,
-  spec: LinearSpec,
-  geo: {
-    pad: { top: number; bottom: number; left: number; right: number };
-    paddedWidth: number;
-    outHeight: number;
-    outWidth: number;
-  },
   options: EngineOptions,
+  alpha: 'premultiply' | 'separate',
+  tapsPerOutput: number,
+  compile: () => EngineProgram | string,
 ): EngineChoice {
   const { backend, threads } = engineOptions(options);
   if (backend === 'js') return { backend: 'js', threads: 1, note: 'plain TypeScript (asked for)' };
   const { channels } = imageDims(input);
-  if (input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4)) {
+  if (input.alpha === true && alpha === 'premultiply' && (channels === 2 || channels === 4)) {
     return { backend: 'js', threads: 1, note: 'plain TypeScript (alpha premultiplication)' };
   }
-  const program = simdDirectProgram(
-    nonZeroTaps(spec.kernel),
-    spec.kernel.rows,
-    spec.kernel.cols,
-    input.dtype,
-    spec.dtype,
-    spec.rounding,
-    spec.border,
-    geo,
-    channels,
-  );
+  const program = compile();
   if (typeof program === 'string') return { backend: 'js', threads: 1, note: `plain TypeScript: ${program}` };
   const status = simdStatus();
   if (!status.available) {
@@ -126,59 +121,90 @@ export function chooseDirectEngine(
       note: `plain TypeScript: WebAssembly SIMD unavailable (${status.reason})`,
     };
   }
-  const work = geo.outHeight * geo.outWidth * channels * Math.max(1, program.taps.length / 9);
+  const work = program.outHeight * program.ow * Math.max(1, tapsPerOutput / 9);
   const bands = bandCount(program);
-  let t = Math.min(threads, bands, poolMinWork === 0 ? threads : Math.max(1, Math.floor(work / poolMinWork)));
+  let t = Math.min(threads, bands);
   let why = '';
+  if (t > 1 && poolMinWork > 0) {
+    const byWork = Math.max(1, Math.floor(work / poolMinWork));
+    if (byWork < t) {
+      t = byWork;
+      why = `; ${t === 1 ? 'one thread' : `${t} threads`}: too small for more workers`;
+    } else if (poolWorkers() < t - 1 && work < POOL_START_WORK) {
+      t = 1;
+      why = '; one thread: too short to be worth starting workers';
+    }
+  }
   if (t > 1) {
     const pool = poolStatus();
     if (!pool.available) {
       t = 1;
       why = `; one thread: ${pool.reason}`;
     }
-  } else if (threads > 1) {
-    why = '; one thread: too small for a worker pool';
   }
-  const loop = program.loop === '3x3' ? 'register-blocked 3×3' : `${program.taps.length}-tap`;
-  const exactness =
-    program.path === 'f32' ? 'float32 sums, tolerance-guarded' : 'bit-identical to plain TypeScript';
   return {
     backend: 'wasm',
     threads: t,
-    note: `WebAssembly SIMD ${loop} loop (${exactness}), ${bands} bands of ${program.bandRows} rows, ${t} thread${t > 1 ? 's' : ''}${why}`,
+    note: `${describe(program)}, ${bands} bands of ${program.bandRows} rows, ${t} thread${t > 1 ? 's' : ''}${why}`,
     program,
   };
 }
 
-/** Runs a direct correlation on the SIMD loops (one thread or the pool). */
-export function runDirectEngine(input: NDArray, spec: LinearSpec, choice: EngineChoice): NDArray {
+function describe(p: EngineProgram): string {
+  if (p.kind === 'direct') {
+    const loop = p.loop === '3x3' ? 'register-blocked 3×3' : `${p.taps.length}-tap`;
+    const exactness =
+      p.path === 'f32' ? 'float32 sums, tolerance-guarded' : 'bit-identical to plain TypeScript';
+    return `WebAssembly SIMD ${loop} loop (${exactness})`;
+  }
+  if (p.kind === 'separable') {
+    const exactness =
+      p.path === 'f32' ? 'float32 sums, tolerance-guarded' : 'bit-identical to plain TypeScript';
+    return `WebAssembly SIMD column + row passes, ${p.colTerms.length} + ${p.rowTerms.length} terms (${exactness})`;
+  }
+  return `WebAssembly SIMD running sums (exact integers, bit-identical to plain TypeScript)`;
+}
+
+/** Chooses backend and threads for a direct correlation. */
+export function chooseDirectEngine(
+  input: NDArray,
+  spec: LinearSpec,
+  geo: EngineGeometry,
+  options: EngineOptions,
+): EngineChoice {
+  const taps = nonZeroTaps(spec.kernel);
+  return chooseEngine(input, options, spec.alpha, taps.length, () =>
+    simdDirectProgram(
+      taps,
+      spec.kernel.rows,
+      spec.kernel.cols,
+      input.dtype,
+      spec.dtype,
+      spec.rounding,
+      spec.border,
+      geo,
+      imageDims(input).channels,
+    ),
+  );
+}
+
+/** Runs a program on the SIMD loops (one thread or the pool) and returns the output array. */
+export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType): NDArray {
   const program = choice.program!;
-  const { channels } = imageDims(input);
+  const { height, width, channels } = imageDims(input);
   const outShape =
     input.shape.length === 1
       ? [program.ow]
       : input.shape.length === 2
         ? [program.outHeight, program.ow]
         : [program.outHeight, program.ow / channels, channels];
-  const n = program.outHeight * program.ow;
-  let out;
+  let out: AnyTypedArray;
   if (choice.threads > 1) {
-    out = runDirectPooled(input, program, choice.threads, spec.dtype);
+    out = runPooled(input, program, choice.threads, dtype);
   } else {
-    out = allocate(spec.dtype, n);
-    const view = {
-      data: input.data,
-      height: imageDims(input).height,
-      width: imageDims(input).width,
-      channels,
-    };
-    runDirectBands(
-      simdArena()!,
-      program,
-      paddingSource(view, program),
-      bandRange(0, bandCount(program)),
-      out,
-    );
+    out = allocate(dtype, program.outHeight * program.ow);
+    const view = { data: input.data, height, width, channels };
+    runProgram(simdArena()!, program, paddingSource(view, program), bandRange(0, bandCount(program)), out);
   }
   return ndarray(out, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) });
 }

@@ -13,34 +13,23 @@
  *                       error bound exceeds 0.5e-5 of its largest output (or that holds NaN or
  *                       ±Infinity) is recomputed in f64, bit-identical to the reference.
  */
-import type { Padding, Border, InterleavedView } from '../border/border.js';
-import { borderIndexMap, padRowsInterleaved } from '../border/border.js';
-import type { AnyTypedArray, DType } from '../core/dtypes.js';
+import type { Border, Padding } from '../border/border.js';
+import type { DType } from '../core/dtypes.js';
 import type { Tap } from '../linear/direct.js';
 import type { SimdArena } from './simd.js';
+import { type BandGrid, type BandRunner, type F32Guard, f32Acceptable, gammaOf } from './bands.js';
 
 /** Element types the SIMD direct loops handle, input → output. */
 type Path = 'f32' | 'f64' | 'u8';
 
-export interface SimdDirectProgram {
+export interface SimdDirectProgram extends BandGrid {
+  readonly kind: 'direct';
   readonly path: Path;
   /** `3x3`: register-blocked loop over all nine taps; `taps`: the non-zero tap list. */
   readonly loop: '3x3' | 'taps';
-  readonly channels: number;
-  readonly kh: number;
-  /** Padded row length in elements ((width + left + right) × channels). */
-  readonly pw: number;
-  /** Output row length in elements (outWidth × channels). */
-  readonly ow: number;
-  readonly outHeight: number;
-  readonly bandRows: number;
-  readonly pad: Padding;
-  readonly border: Border;
-  /** Band element type as padded from the input. */
-  readonly bandType: 'u8' | 'f32' | 'f64';
   readonly taps: readonly Tap[];
-  /** f32 error-bound factor: (γ_n(1+u) + u)·Σ|w| (float32 path). */
-  readonly f32Bound: number;
+  /** float32 path: the tolerance guard's constants. */
+  readonly guard: F32Guard;
   /** uint8 path: largest f32 below 0.5 − E (see storeCertified_u8). */
   readonly half: number;
 }
@@ -81,8 +70,13 @@ export function simdDirectProgram(
   if (path !== 'f64' && !f32Range) return 'weights outside float32 range (|w| < 2⁻¹⁰⁰ or > 2¹⁰⁰)';
   const loop = kh === 3 && kw === 3 && path !== 'f64' ? '3x3' : 'taps';
   const n = loop === '3x3' ? 9 : taps.length;
-  const gamma = (k: number, u: number) => (k * u) / (1 - k * u);
-  const f32Bound = (gamma(n, U) * (1 + U) + U) * sumAbs * (1 + 1e-6);
+  const gamma = gammaOf;
+  const guard: F32Guard = {
+    gamma: (gamma(n, U) * (1 + U) + U) * (1 + 1e-6),
+    sumAbs,
+    nonNegative: taps.every((t) => t.w >= 0),
+  };
+  const f32Bound = guard.gamma * sumAbs;
   let half = 0.5;
   if (path === 'u8') {
     const xmax = Math.max(255, Math.abs(border.cval));
@@ -105,6 +99,7 @@ export function simdDirectProgram(
   const cvalFitsU8 = Number.isInteger(border.cval) && border.cval >= 0 && border.cval <= 255;
   const bandType = path === 'u8' ? (cvalFitsU8 ? 'u8' : 'f32') : path;
   return {
+    kind: 'direct',
     path,
     loop,
     channels,
@@ -117,7 +112,7 @@ export function simdDirectProgram(
     border,
     bandType,
     taps,
-    f32Bound,
+    guard,
     half,
   };
 }
@@ -139,15 +134,6 @@ function exactInF32(taps: readonly Tap[], xmax: number): boolean {
   return sum * xmax < 2 ** 24;
 }
 
-/** Writes padded rows [r0, r1) of the band grid into `out` (from index 0). */
-export type BandSource = (r0: number, r1: number, out: Uint8Array | Float32Array | Float64Array) => void;
-
-/** A band source padding straight from an interleaved input through src/border. */
-export function paddingSource(input: InterleavedView, prog: SimdDirectProgram): BandSource {
-  const cols = borderIndexMap(input.width, prog.pad.left, prog.pad.right, prog.border.mode);
-  return (r0, r1, out) => padRowsInterleaved(input, prog.pad, prog.border, r0, r1, out, cols);
-}
-
 interface Layout {
   taps: number;
   taps64: number;
@@ -157,6 +143,7 @@ interface Layout {
   band: number;
   acc: number;
   outBand: number;
+  stats: number;
 }
 
 /** Reserves this run's buffers and writes the taps into the arena. */
@@ -174,6 +161,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
     band: arena.reserve(bandLen * (prog.path === 'f64' ? 8 : 4)),
     acc: arena.reserve(R * prog.ow * (prog.path === 'f64' ? 8 : 4)),
     outBand: prog.path === 'u8' ? arena.reserve(R * prog.ow) : 0,
+    stats: arena.reserve(16),
   };
   const buf = arena.buffer;
   const f32 = new Float32Array(buf);
@@ -197,37 +185,20 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
   return L;
 }
 
-/** Statistics of a run, for tests and `--explain-plan`. */
-export interface BandStats {
-  /** Bands recomputed in f64 (float32 tolerance guard). */
-  exactBands: number;
-  /** uint8 vectors whose rounding was not certain and were recomputed in f64. */
-  exactVectors: number;
-}
-
-/** Hands out band indices: the next band to run, or −1 when none is left. */
-export type BandClaim = () => number;
-
-/** Claims bands b0, b0+1, … b1−1 in order (one thread running a range). */
-export function bandRange(b0: number, b1: number): BandClaim {
-  let b = b0;
-  return () => (b < b1 ? b++ : -1);
-}
-
 /**
  * Runs the bands `claim` hands out: pads each (through `source`), filters it, and writes its
  * output rows into `out` (the whole output, interleaved, row length `ow`). `done` is called
  * after each band (the pool counts finished bands).
  */
-export function runDirectBands(
-  arena: SimdArena,
-  prog: SimdDirectProgram,
-  source: BandSource,
-  claim: BandClaim,
-  out: AnyTypedArray,
-  stats: BandStats = { exactBands: 0, exactVectors: 0 },
-  done: () => void = () => {},
-): BandStats {
+export const runDirectBands: BandRunner<SimdDirectProgram> = (
+  arena,
+  prog,
+  source,
+  claim,
+  out,
+  stats,
+  done,
+) => {
   const L = layout(arena, prog);
   const x = arena.exports;
   const buf = arena.buffer;
@@ -240,6 +211,7 @@ export function runDirectBands(
         ? new Float32Array(buf, L.band, (R + kh - 1) * pw)
         : new Float64Array(buf, L.band, (R + kh - 1) * pw);
   const accF32 = new Float32Array(buf, L.acc, R * ow);
+  const f32 = new Float32Array(buf);
   const accF64 = prog.path === 'f64' ? new Float64Array(buf, L.acc, R * ow) : accF32;
   const outU8 = prog.path === 'u8' ? new Uint8Array(buf, L.outBand, R * ow) : accF32;
   for (let b = claim(); b >= 0; b = claim()) {
@@ -272,9 +244,9 @@ export function runDirectBands(
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
       } else {
         // float32: keep the f32 sums only where their error bound is within tolerance.
-        const maxX = x.absMax_f32(L.band, bandLen);
+        x.rangeStats_f32(L.band, bandLen, L.stats);
         const maxY = x.absMaxRows_f32(L.acc, ow, rows, ow);
-        if (!(Number.isFinite(maxY) && prog.f32Bound * maxX <= 0.5e-5 * maxY)) {
+        if (!f32Acceptable(prog.guard, f32[L.stats >> 2], f32[(L.stats >> 2) + 1], maxY)) {
           x.correlateTaps_f32x64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
           stats.exactBands++;
         }
@@ -283,10 +255,4 @@ export function runDirectBands(
     }
     done();
   }
-  return stats;
-}
-
-/** Number of bands in the grid. */
-export function bandCount(prog: SimdDirectProgram): number {
-  return Math.ceil(prog.outHeight / prog.bandRows);
-}
+};

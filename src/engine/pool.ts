@@ -16,7 +16,8 @@
 import type { AnyTypedArray, DType } from '../core/dtypes.js';
 import type { NDArray } from '../core/ndarray.js';
 import { imageDims } from '../core/ndarray.js';
-import { type SimdDirectProgram, bandCount, paddingSource, runDirectBands } from './direct.js';
+import { bandCount, paddingSource } from './bands.js';
+import { type EngineProgram, runProgram } from './programs.js';
 import { canBlockOnSharedMemory, isNode, node } from './platform.js';
 import { simdArena } from './simd.js';
 
@@ -25,9 +26,8 @@ export const CTRL = { NEXT: 0, FINISHED: 1, ERROR: 2, ERROR_LEN: 3, WORKER_BANDS
 export const CTRL_INTS = 5 + 256;
 
 /** What a worker needs to run its share of a job (all of it structured-cloneable). */
-export interface DirectJob {
-  readonly kind: 'direct';
-  readonly program: SimdDirectProgram;
+export interface EngineJob {
+  readonly program: EngineProgram;
   readonly input: SharedView;
   readonly output: SharedView;
   readonly ctrl: SharedArrayBuffer;
@@ -51,7 +51,7 @@ export function viewOf(v: SharedView): AnyTypedArray {
 }
 
 /** Runs the job's bands claimed from its shared counter on this thread's arena. */
-export function workOnJob(job: DirectJob, inWorker: boolean): void {
+export function workOnJob(job: EngineJob, inWorker: boolean): void {
   const ctrl = new Int32Array(job.ctrl);
   try {
     const arena = simdArena();
@@ -63,7 +63,7 @@ export function workOnJob(job: DirectJob, inWorker: boolean): void {
       width: job.input.width,
       channels: job.input.channels,
     };
-    runDirectBands(
+    runProgram(
       arena,
       job.program,
       paddingSource(view, job.program),
@@ -90,7 +90,7 @@ export function workOnJob(job: DirectJob, inWorker: boolean): void {
 }
 
 interface PoolWorker {
-  post(job: DirectJob): void;
+  post(job: EngineJob): void;
 }
 
 const workers: PoolWorker[] = [];
@@ -98,6 +98,11 @@ const workers: PoolWorker[] = [];
 const ready = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 let staging: SharedArrayBuffer | undefined;
 let startFailure: string | undefined;
+
+/** Workers started so far (loaded or loading). */
+export function poolWorkers(): number {
+  return workers.length;
+}
 
 /** Whether this thread can run a pool, and why not. */
 export function poolStatus(): { available: boolean; reason: string } {
@@ -207,12 +212,12 @@ export function setCallerClaims(on: boolean): void {
 export const lastPoolRun = { bands: 0, workerBands: 0 };
 
 /**
- * Runs a direct program on `threads` threads (this one and threads − 1 workers) and returns
+ * Runs an engine program on `threads` threads (this one and threads − 1 workers) and returns
  * the output, backed by a SharedArrayBuffer.
  */
-export function runDirectPooled(
+export function runPooled(
   input: NDArray,
-  program: SimdDirectProgram,
+  program: EngineProgram,
   threads: number,
   outDtype: DType,
 ): AnyTypedArray {
@@ -229,8 +234,7 @@ export function runDirectPooled(
     width: program.ow / program.channels,
     channels: program.channels,
   };
-  const job: DirectJob = {
-    kind: 'direct',
+  const job: EngineJob = {
     program,
     input: sharedInput(input),
     output,

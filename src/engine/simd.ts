@@ -10,69 +10,9 @@
  * Where WebAssembly or its SIMD proposal is missing (old browsers, `--jitless`, restricted
  * hosts), `simdStatus()` says why and the plans fall back to the plain-TypeScript loops.
  */
-import { SIMD_WASM } from './simd.generated.js';
+import { SIMD_WASM, type SimdExports } from './simd.generated.js';
 
-/** The exported loops; pointers and sizes are in bytes or elements as each loop documents. */
-export interface SimdExports {
-  readonly memory: WebAssembly.Memory;
-  correlateTaps_f32(
-    src: number,
-    pw: number,
-    dst: number,
-    dstStride: number,
-    rows: number,
-    width: number,
-    taps: number,
-    nt: number,
-  ): void;
-  correlate3x3_f32(
-    src: number,
-    pw: number,
-    dst: number,
-    dstStride: number,
-    rows: number,
-    width: number,
-    w9: number,
-    C: number,
-  ): number;
-  correlateTaps_f64(
-    src: number,
-    pw: number,
-    dst: number,
-    dstStride: number,
-    rows: number,
-    width: number,
-    taps: number,
-    nt: number,
-  ): void;
-  correlateTaps_f32x64(
-    src: number,
-    pw: number,
-    dst: number,
-    dstStride: number,
-    rows: number,
-    width: number,
-    taps: number,
-    nt: number,
-  ): void;
-  widen_u8_f32(src: number, dst: number, count: number): void;
-  storeCertified_u8(
-    acc: number,
-    accStride: number,
-    band: number,
-    pw: number,
-    dst: number,
-    dstStride: number,
-    dstStep: number,
-    rows: number,
-    width: number,
-    taps64: number,
-    nt: number,
-    half: number,
-  ): number;
-  absMax_f32(src: number, count: number): number;
-  absMaxRows_f32(src: number, stride: number, rows: number, width: number): number;
-}
+export type { SimdExports };
 
 export interface SimdStatus {
   readonly available: boolean;

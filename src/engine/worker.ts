@@ -2,7 +2,7 @@
  * A pool worker (Node worker_threads or a browser Web Worker): announces that it has loaded,
  * then runs the bands it claims of each job it is posted. See ./pool.ts.
  */
-import { type DirectJob, workOnJob } from './pool.js';
+import { type EngineJob, workOnJob } from './pool.js';
 import { isNode, node } from './platform.js';
 
 function started(ready: SharedArrayBuffer): void {
@@ -14,11 +14,11 @@ function started(ready: SharedArrayBuffer): void {
 if (isNode) {
   const { parentPort, workerData } = node.workers!;
   started((workerData as { ready: SharedArrayBuffer }).ready);
-  parentPort!.on('message', (job: DirectJob) => workOnJob(job, true));
+  parentPort!.on('message', (job: EngineJob) => workOnJob(job, true));
 } else {
   const scope = globalThis as unknown as { onmessage: (e: { data: unknown }) => void };
   scope.onmessage = (e) => {
-    const msg = e.data as DirectJob | { ready: SharedArrayBuffer };
+    const msg = e.data as EngineJob | { ready: SharedArrayBuffer };
     if ('ready' in msg) started(msg.ready);
     else workOnJob(msg, true);
   };

@@ -6,12 +6,7 @@
 import { invalidArgument } from '../core/errors.js';
 import { type NDArray, imageDims } from '../core/ndarray.js';
 import { type LinearSpec, linearGeometry, runLinear } from './correlate.js';
-import {
-  type EngineChoice,
-  type EngineOptions,
-  chooseDirectEngine,
-  runDirectEngine,
-} from '../engine/backend.js';
+import { type EngineChoice, type EngineOptions, chooseDirectEngine, runEngine } from '../engine/backend.js';
 
 export type Method = 'auto' | 'direct';
 export const METHODS: readonly Method[] = ['auto', 'direct'];
@@ -38,7 +33,7 @@ type Executor = (input: NDArray, spec: LinearSpec, plan: LinearPlan) => NDArray;
 const EXECUTORS: Record<LinearPlan['method'], Executor> = {
   direct: (input, spec, plan) =>
     plan.backend === 'wasm' && plan.engine
-      ? runDirectEngine(input, spec, plan.engine)
+      ? runEngine(input, plan.engine, spec.dtype)
       : runLinear(input, spec),
 };
 
