@@ -23,5 +23,8 @@ export type { Kernel, KernelLike } from './kernels/kernel.js';
 export { toKernel, flipKernel, scaleKernel, parseInlineKernel } from './kernels/kernel.js';
 export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.js';
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
+export type { Backend, EngineOptions, EngineInfo } from './engine/backend.js';
+export { engineInfo, startWorkers, MAX_THREADS } from './engine/backend.js';
+export { simdReady } from './engine/simd.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';

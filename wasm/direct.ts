@@ -115,10 +115,10 @@ function dot3x3(
 
 /**
  * 3×3 kernels, f32 accumulation in row-major order over all nine taps (zero taps included:
- * the host checks the result for NaN and reruns the band with the tap list when a NaN or
- * infinity under a zero weight could have leaked in). Weights stay in registers and two
- * output rows share each loaded source row. `w9`: nine splatted weights; `C`: channels.
- * Returns 1 when any output is NaN, else 0.
+ * a NaN or infinity under a zero weight would leak in, but then the largest |output| returned
+ * here is NaN or infinite and the host recomputes the band with the exact tap list). Weights
+ * stay in registers and two output rows share each loaded source row. `w9`: nine splatted
+ * weights; `C`: channels. Returns the largest |output| (NaN if any output is NaN).
  */
 export function correlate3x3_f32(
   src: usize,
@@ -129,7 +129,7 @@ export function correlate3x3_f32(
   width: i32,
   w9: usize,
   C: i32,
-): i32 {
+): f32 {
   const w00 = v128.load(w9, 0);
   const w01 = v128.load(w9, 16);
   const w02 = v128.load(w9, 32);
@@ -141,7 +141,7 @@ export function correlate3x3_f32(
   const w22 = v128.load(w9, 128);
   const rs = (<usize>pw) << 2;
   const cs = (<usize>C) << 2;
-  let nan = i32x4.splat(0);
+  let big = f32x4.splat(0);
   let m = 0;
   for (; m + 2 <= rows; m += 2) {
     const prow = src + ((<usize>(m * pw)) << 2);
@@ -180,7 +180,7 @@ export function correlate3x3_f32(
       b = f32x4.add(b, f32x4.mul(w20, v128.load(p3)));
       b = f32x4.add(b, f32x4.mul(w21, v128.load(p3 + cs)));
       b = f32x4.add(b, f32x4.mul(w22, v128.load(p3 + cs + cs)));
-      nan = v128.or(nan, v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
+      big = f32x4.max(big, f32x4.max(f32x4.abs(a), f32x4.abs(b)));
       v128.store(d0 + ((<usize>n) << 2), a);
       v128.store(d1 + ((<usize>n) << 2), b);
     }
@@ -188,7 +188,7 @@ export function correlate3x3_f32(
       const p = prow + ((<usize>n) << 2);
       const a = dot3x3_scalar(p, rs, cs, w9);
       const b = dot3x3_scalar(p + rs, rs, cs, w9);
-      if (a != a || b != b) nan = i32x4.splat(-1);
+      big = f32x4.max(big, f32x4.splat(max<f32>(abs<f32>(a), abs<f32>(b))));
       store<f32>(d0 + ((<usize>n) << 2), a);
       store<f32>(d1 + ((<usize>n) << 2), b);
     }
@@ -199,16 +199,19 @@ export function correlate3x3_f32(
     let n = 0;
     for (; n + 4 <= width; n += 4) {
       const a = dot3x3(prow + ((<usize>n) << 2), rs, cs, w00, w01, w02, w10, w11, w12, w20, w21, w22);
-      nan = v128.or(nan, f32x4.ne(a, a));
+      big = f32x4.max(big, f32x4.abs(a));
       v128.store(d0 + ((<usize>n) << 2), a);
     }
     for (; n < width; n++) {
       const a = dot3x3_scalar(prow + ((<usize>n) << 2), rs, cs, w9);
-      if (a != a) nan = i32x4.splat(-1);
+      big = f32x4.max(big, f32x4.splat(abs<f32>(a)));
       store<f32>(d0 + ((<usize>n) << 2), a);
     }
   }
-  return v128.any_true(nan) ? 1 : 0;
+  return max<f32>(
+    max<f32>(f32x4.extract_lane(big, 0), f32x4.extract_lane(big, 1)),
+    max<f32>(f32x4.extract_lane(big, 2), f32x4.extract_lane(big, 3)),
+  );
 }
 
 function dot3x3_scalar(p: usize, rs: usize, cs: usize, w9: usize): f32 {

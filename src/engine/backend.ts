@@ -10,11 +10,12 @@ import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
 import { nonZeroTaps } from '../linear/direct.js';
 import type { LinearSpec } from '../linear/correlate.js';
 import { bandCount, bandRange, paddingSource } from './bands.js';
+import { simdBoxProgram } from './box.js';
 import { simdDirectProgram } from './direct.js';
 import { availableCores, env } from './platform.js';
 import { type EngineProgram, runProgram } from './programs.js';
 import { simdArena, simdStatus } from './simd.js';
-import { poolStatus, poolWorkers, runPooled } from './pool.js';
+import { poolStatus, poolWorkers, runPooled, warmPool } from './pool.js';
 
 export type Backend = 'auto' | 'js' | 'wasm';
 export const BACKENDS: readonly Backend[] = ['auto', 'js', 'wasm'];
@@ -207,4 +208,76 @@ export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType): N
     runProgram(simdArena()!, program, paddingSource(view, program), bandRange(0, bandCount(program)), out);
   }
   return ndarray(out, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) });
+}
+
+/** What the engine can use here (for `convkit --version`-style diagnostics and the docs). */
+export interface EngineInfo {
+  /** WebAssembly SIMD loops usable (else every plan runs plain TypeScript). */
+  readonly simd: boolean;
+  readonly simdReason: string;
+  /** A worker pool usable from this thread. */
+  readonly pool: boolean;
+  readonly poolReason: string;
+  /** Workers started so far. */
+  readonly workers: number;
+  /** Default `threads`. */
+  readonly cores: number;
+}
+
+/** Reports the engine's capabilities on this host. */
+export function engineInfo(): EngineInfo {
+  const s = simdStatus();
+  const p = poolStatus();
+  return {
+    simd: s.available,
+    simdReason: s.reason,
+    pool: p.available,
+    poolReason: p.reason,
+    workers: poolWorkers(),
+    cores: Math.min(availableCores(), MAX_THREADS),
+  };
+}
+
+/**
+ * Starts the worker pool ahead of time (up to `threads − 1` workers, default: one per extra
+ * core) and, where this thread may block (Node), waits until they have loaded. Optional: runs
+ * start workers themselves when an image is large enough to be worth it; a server that wants
+ * its first large filter to be fast calls this at start-up. Returns the workers ready.
+ *
+ * @example
+ *   startWorkers();          // Node: blocks ~50–250 ms once, then every large filter uses all cores
+ */
+export function startWorkers(threads?: number): number {
+  const { threads: t } = engineOptions({ threads });
+  if (t < 2 || !poolStatus().available) return 0;
+  return warmPool(t);
+}
+
+/**
+ * Chooses backend and threads for a box filter by running sums (`divisor` = kh·kw when
+ * normalized, else 1); the spec carries border, dtype and rounding, `geo` its geometry.
+ */
+export function chooseBoxEngine(
+  input: NDArray,
+  spec: LinearSpec,
+  geo: EngineGeometry,
+  options: EngineOptions,
+  kh: number,
+  kw: number,
+  divisor: number,
+): EngineChoice {
+  // Running sums cost about 4 operations per element whatever the window.
+  return chooseEngine(input, options, spec.alpha, 4, () =>
+    simdBoxProgram(
+      kh,
+      kw,
+      divisor,
+      input.dtype,
+      spec.dtype,
+      spec.rounding,
+      spec.border,
+      geo,
+      imageDims(input).channels,
+    ),
+  );
 }

@@ -224,7 +224,9 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       x.correlateTaps_f64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
       out.set(accF64.subarray(0, rows * ow), m0 * ow);
     } else {
-      if (prog.loop === '3x3') x.correlate3x3_f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
+      let maxY = NaN;
+      if (prog.loop === '3x3')
+        maxY = x.correlate3x3_f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
       else x.correlateTaps_f32(L.band, pw, L.acc, ow, rows, ow, L.taps, nt);
       if (prog.path === 'u8') {
         stats.exactVectors += x.storeCertified_u8(
@@ -245,7 +247,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       } else {
         // float32: keep the f32 sums only where their error bound is within tolerance.
         x.rangeStats_f32(L.band, bandLen, L.stats);
-        const maxY = x.absMaxRows_f32(L.acc, ow, rows, ow);
+        if (prog.loop !== '3x3') maxY = x.absMaxRows_f32(L.acc, ow, rows, ow);
         if (!f32Acceptable(prog.guard, f32[L.stats >> 2], f32[(L.stats >> 2) + 1], maxY)) {
           x.correlateTaps_f32x64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
           stats.exactBands++;
