@@ -123,16 +123,19 @@ export function absMax_f32(src: usize, count: i32): f32 {
 
 /**
  * out[0] = largest |x|, out[1] = smallest x, over `count` f32 values; out[0] is NaN when any
- * value is NaN (the host then takes the exact path).
+ * value is NaN (the host then takes the exact path). pmax/pmin (one instruction each on x86,
+ * where the NaN-propagating max/min take eight) plus a separate NaN test.
  */
 export function rangeStats_f32(src: usize, count: i32, out: usize): void {
   let m = f32x4.splat(0);
   let lo = f32x4.splat(Infinity);
+  let nan = i32x4.splat(0);
   let k = 0;
   for (; k + 4 <= count; k += 4) {
-    const x = v128.load(src + ((<usize>k) << 2));
-    m = f32x4.max(m, f32x4.abs(x));
+    const x = v128.load(src + (<usize>k << 2));
+    m = f32x4.pmax(m, f32x4.abs(x));
     lo = f32x4.pmin(lo, x);
+    nan = v128.or(nan, f32x4.ne(x, x));
   }
   let r = max<f32>(
     max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
@@ -143,11 +146,11 @@ export function rangeStats_f32(src: usize, count: i32, out: usize): void {
     min<f32>(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
   );
   for (; k < count; k++) {
-    const x = load<f32>(src + ((<usize>k) << 2));
+    const x = load<f32>(src + (<usize>k << 2));
     r = max<f32>(r, abs<f32>(x));
     l = min<f32>(l, x);
   }
-  store<f32>(out, r);
+  store<f32>(out, v128.any_true(nan) ? NaN : r);
   store<f32>(out, l, 4);
 }
 

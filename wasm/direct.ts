@@ -142,6 +142,7 @@ export function correlate3x3_f32(
   const rs = (<usize>pw) << 2;
   const cs = (<usize>C) << 2;
   let big = f32x4.splat(0);
+  let nan = i32x4.splat(0);
   let m = 0;
   for (; m + 2 <= rows; m += 2) {
     const prow = src + ((<usize>(m * pw)) << 2);
@@ -180,7 +181,8 @@ export function correlate3x3_f32(
       b = f32x4.add(b, f32x4.mul(w20, v128.load(p3)));
       b = f32x4.add(b, f32x4.mul(w21, v128.load(p3 + cs)));
       b = f32x4.add(b, f32x4.mul(w22, v128.load(p3 + cs + cs)));
-      big = f32x4.max(big, f32x4.max(f32x4.abs(a), f32x4.abs(b)));
+      big = f32x4.pmax(big, f32x4.pmax(f32x4.abs(a), f32x4.abs(b)));
+      nan = v128.or(nan, v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
       v128.store(d0 + ((<usize>n) << 2), a);
       v128.store(d1 + ((<usize>n) << 2), b);
     }
@@ -199,7 +201,8 @@ export function correlate3x3_f32(
     let n = 0;
     for (; n + 4 <= width; n += 4) {
       const a = dot3x3(prow + ((<usize>n) << 2), rs, cs, w00, w01, w02, w10, w11, w12, w20, w21, w22);
-      big = f32x4.max(big, f32x4.abs(a));
+      big = f32x4.pmax(big, f32x4.abs(a));
+      nan = v128.or(nan, f32x4.ne(a, a));
       v128.store(d0 + ((<usize>n) << 2), a);
     }
     for (; n < width; n++) {
@@ -208,6 +211,7 @@ export function correlate3x3_f32(
       store<f32>(d0 + ((<usize>n) << 2), a);
     }
   }
+  if (v128.any_true(nan)) return NaN;
   return max<f32>(
     max<f32>(f32x4.extract_lane(big, 0), f32x4.extract_lane(big, 1)),
     max<f32>(f32x4.extract_lane(big, 2), f32x4.extract_lane(big, 3)),

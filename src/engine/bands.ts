@@ -64,7 +64,7 @@ export type BandRunner<P extends BandGrid> = (
   claim: BandClaim,
   out: AnyTypedArray,
   stats: BandStats,
-  done: () => void,
+  done: (band: number) => void,
 ) => void;
 
 /** Per-band f32 tolerance guard shared by the float32 paths (see ./direct.ts). */

@@ -98,6 +98,6 @@ export const runBoxBands: BandRunner<SimdBoxProgram> = (arena, prog, source, cla
       x.boxOutputRow_u8(colSum, prefix, pw, C, prog.kw, rowOut, ow, prog.divisor, recip, prog.mode);
       out.set(outView, m * ow);
     }
-    done();
+    done(b);
   }
 };

@@ -255,6 +255,6 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         out.set(accF32.subarray(0, rows * ow), m0 * ow);
       }
     }
-    done();
+    done(b);
   }
 };

@@ -13,17 +13,29 @@
  * hold a process open). A worker that has not started yet simply finds no band left; the run
  * never waits for start-up.
  */
-import type { AnyTypedArray, DType } from '../core/dtypes.js';
+import { type AnyTypedArray, type DType, allocate } from '../core/dtypes.js';
 import type { NDArray } from '../core/ndarray.js';
 import { imageDims } from '../core/ndarray.js';
+import { borderIndex } from '../border/border.js';
 import { bandCount, paddingSource } from './bands.js';
 import { type EngineProgram, runProgram } from './programs.js';
 import { canBlockOnSharedMemory, isNode, node } from './platform.js';
 import { simdArena } from './simd.js';
 
 /** Control words of a job (Int32Array over a small SharedArrayBuffer). */
-export const CTRL = { NEXT: 0, FINISHED: 1, ERROR: 2, ERROR_LEN: 3, WORKER_BANDS: 4, ERROR_TEXT: 5 } as const;
-export const CTRL_INTS = 5 + 256;
+export const CTRL = {
+  /** Unclaimed bands [top, bottom), packed top | bottom << 16: workers take from the top, the caller from the bottom. */
+  RANGE: 0,
+  FINISHED: 1,
+  ERROR: 2,
+  ERROR_LEN: 3,
+  WORKER_BANDS: 4,
+  /** Input rows copied to the staging buffer so far (positions in the job's staging order). */
+  STAGED: 5,
+  ERROR_TEXT: 6,
+} as const;
+const ERROR_INTS = 256;
+export const CTRL_INTS = CTRL.ERROR_TEXT + ERROR_INTS;
 
 /** What a worker needs to run its share of a job (all of it structured-cloneable). */
 export interface EngineJob {
@@ -32,6 +44,12 @@ export interface EngineJob {
   readonly output: SharedView;
   readonly ctrl: SharedArrayBuffer;
   readonly bands: number;
+  /**
+   * When the input was copied for the workers (it was not shared already): band b may run
+   * once CTRL.STAGED ≥ readyAt[b]. The caller copies rows in the order the bands need them,
+   * between its own bands, so workers start at once instead of after a full copy.
+   */
+  readonly readyAt?: Int32Array;
 }
 
 export interface SharedView {
@@ -48,6 +66,18 @@ const CTORS = { uint8: Uint8Array, uint16: Uint16Array, float32: Float32Array, f
 
 export function viewOf(v: SharedView): AnyTypedArray {
   return new CTORS[v.dtype](v.buffer as unknown as ArrayBuffer, v.byteOffset, v.length);
+}
+
+/** Claims the next band from the top (workers) or the bottom (the caller); −1 when none is left. */
+function claim(ctrl: Int32Array, fromTop: boolean): number {
+  for (;;) {
+    const s = Atomics.load(ctrl, CTRL.RANGE);
+    const top = s & 0xffff;
+    const bottom = s >>> 16;
+    if (top >= bottom) return -1;
+    const next = fromTop ? (top + 1) | (bottom << 16) : top | ((bottom - 1) << 16);
+    if (Atomics.compareExchange(ctrl, CTRL.RANGE, s, next) === s) return fromTop ? top : bottom - 1;
+  }
 }
 
 /** Runs the job's bands claimed from its shared counter on this thread's arena. */
@@ -68,20 +98,29 @@ export function workOnJob(job: EngineJob, inWorker: boolean): void {
       job.program,
       paddingSource(view, job.program),
       () => {
-        const b = Atomics.add(ctrl, CTRL.NEXT, 1);
-        return b < job.bands ? b : -1;
+        const b = claim(ctrl, true);
+        if (b >= 0 && job.readyAt) {
+          for (
+            let st = Atomics.load(ctrl, CTRL.STAGED);
+            st < job.readyAt[b];
+            st = Atomics.load(ctrl, CTRL.STAGED)
+          )
+            Atomics.wait(ctrl, CTRL.STAGED, st, 100);
+        }
+        return b;
       },
       viewOf(job.output),
       undefined,
-      () => {
+      (b) => {
         if (inWorker) Atomics.add(ctrl, CTRL.WORKER_BANDS, 1);
+        Atomics.store(ctrl, CTRL_INTS + b, 1);
         Atomics.add(ctrl, CTRL.FINISHED, 1);
         Atomics.notify(ctrl, CTRL.FINISHED);
       },
     );
   } catch (e) {
     const text = new TextEncoder().encode(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-    const n = Math.min(text.length, (CTRL_INTS - CTRL.ERROR_TEXT) * 4);
+    const n = Math.min(text.length, ERROR_INTS * 4);
     new Uint8Array(job.ctrl, CTRL.ERROR_TEXT * 4, n).set(text.subarray(0, n));
     Atomics.store(ctrl, CTRL.ERROR_LEN, n);
     Atomics.store(ctrl, CTRL.ERROR, 1);
@@ -96,7 +135,6 @@ interface PoolWorker {
 const workers: PoolWorker[] = [];
 /** Workers that have started (each adds 1 when its script has loaded). */
 const ready = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
-let staging: SharedArrayBuffer | undefined;
 let startFailure: string | undefined;
 
 /** Workers started so far (loaded or loading). */
@@ -151,28 +189,41 @@ function spawn(): PoolWorker {
   return { post: (job) => w.postMessage(job) };
 }
 
-function sharedInput(input: NDArray): SharedView {
-  const { height, width, channels } = imageDims(input);
-  const data = input.data;
-  if (typeof SharedArrayBuffer === 'function' && (data.buffer as unknown) instanceof SharedArrayBuffer) {
-    return {
-      buffer: data.buffer as unknown as SharedArrayBuffer,
-      byteOffset: data.byteOffset,
-      length: data.length,
-      dtype: input.dtype,
-      height,
-      width,
-      channels,
-    };
-  }
-  if (!staging || staging.byteLength < data.byteLength) {
-    staging = new SharedArrayBuffer(Math.ceil(data.byteLength / 65536) * 65536);
-  }
-  new Uint8Array(staging, 0, data.byteLength).set(
-    new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-  );
-  return { buffer: staging, byteOffset: 0, length: data.length, dtype: input.dtype, height, width, channels };
+function isShared(data: AnyTypedArray): boolean {
+  return typeof SharedArrayBuffer === 'function' && (data.buffer as unknown) instanceof SharedArrayBuffer;
 }
+
+function sharedView(input: NDArray, buffer: SharedArrayBuffer, byteOffset: number): SharedView {
+  const { height, width, channels } = imageDims(input);
+  return { buffer, byteOffset, length: input.data.length, dtype: input.dtype, height, width, channels };
+}
+
+/**
+ * The order in which input rows are copied for workers taking bands from the top: band by
+ * band, each band's source rows (through its border) not copied before. Returns the rows and,
+ * per band, how many of them must be copied before it can run.
+ */
+function stagingOrder(program: EngineProgram, height: number, bands: number) {
+  const seen = new Uint8Array(height);
+  const rows: number[] = [];
+  const readyAt = new Int32Array(bands);
+  const { pad, border, kh, bandRows: R, outHeight } = program;
+  for (let b = 0; b < bands; b++) {
+    const r1 = Math.min(outHeight, (b + 1) * R) + kh - 1;
+    for (let r = b * R; r < r1; r++) {
+      const sr = borderIndex(r - pad.top, height, border.mode);
+      if (sr >= 0 && !seen[sr]) {
+        seen[sr] = 1;
+        rows.push(sr);
+      }
+    }
+    readyAt[b] = rows.length;
+  }
+  return { rows, readyAt };
+}
+
+/** Bands a worker may be about to need beyond the next one: copying stays this far ahead. */
+const STAGE_AHEAD = 2;
 
 /**
  * Starts workers up to `threads − 1` and blocks until they have loaded (or `timeoutMs` passed);
@@ -212,8 +263,35 @@ export function setCallerClaims(on: boolean): void {
 export const lastPoolRun = { bands: 0, workerBands: 0 };
 
 /**
- * Runs an engine program on `threads` threads (this one and threads − 1 workers) and returns
- * the output, backed by a SharedArrayBuffer.
+ * Pool-owned shared buffers, reused from run to run: a fresh 33 MB SharedArrayBuffer costs
+ * ~35 ms of page faults and unmapping per run on the bench machine, a warm one nothing. They
+ * are dropped after a few idle seconds.
+ */
+const scratch: { staging?: SharedArrayBuffer; output?: SharedArrayBuffer } = {};
+let releaseTimer: ReturnType<typeof setTimeout> | undefined;
+
+function sharedBuffer(key: 'staging' | 'output', bytes: number): SharedArrayBuffer {
+  const have = scratch[key];
+  if (have && have.byteLength >= bytes) return have;
+  return (scratch[key] = new SharedArrayBuffer(Math.ceil(Math.max(bytes, 1) / 65536) * 65536));
+}
+
+function scheduleRelease(): void {
+  if (releaseTimer) clearTimeout(releaseTimer);
+  releaseTimer = setTimeout(() => {
+    scratch.staging = undefined;
+    scratch.output = undefined;
+  }, 5000);
+  (releaseTimer as { unref?: () => void }).unref?.();
+}
+
+/**
+ * Runs an engine program on `threads` threads (this one and threads − 1 workers).
+ *
+ * Workers take bands from the top and write them to a shared output buffer; this thread copies
+ * the input rows they need ahead of them (unless the input is shared already), takes bands from
+ * the bottom straight from the caller's input into the result, and copies the workers' bands
+ * into the result as they finish. The result is an ordinary (non-shared) typed array.
  */
 export function runPooled(
   input: NDArray,
@@ -224,9 +302,10 @@ export function runPooled(
   while (workers.length < threads - 1) workers.push(spawn());
   const bands = bandCount(program);
   const n = program.outHeight * program.ow;
-  const bytes = n * CTORS[outDtype].BYTES_PER_ELEMENT;
+  const rowsOut = program.bandRows * program.ow;
+  const result = allocate(outDtype, n);
   const output: SharedView = {
-    buffer: new SharedArrayBuffer(bytes),
+    buffer: sharedBuffer('output', n * result.BYTES_PER_ELEMENT),
     byteOffset: 0,
     length: n,
     dtype: outDtype,
@@ -234,27 +313,100 @@ export function runPooled(
     width: program.ow / program.channels,
     channels: program.channels,
   };
-  const job: EngineJob = {
-    program,
-    input: sharedInput(input),
-    output,
-    ctrl: new SharedArrayBuffer(CTRL_INTS * 4),
-    bands,
-  };
+  const { height, width, channels } = imageDims(input);
+  const data = input.data;
+  const ctrlBuffer = new SharedArrayBuffer((CTRL_INTS + bands) * 4);
+  const ctrl = new Int32Array(ctrlBuffer);
+  Atomics.store(ctrl, CTRL.RANGE, bands << 16);
+  let job: EngineJob;
+  let stage: (() => void) | undefined;
+  if (isShared(data)) {
+    const buffer = data.buffer as unknown as SharedArrayBuffer;
+    job = { program, input: sharedView(input, buffer, data.byteOffset), output, ctrl: ctrlBuffer, bands };
+  } else {
+    const order = stagingOrder(program, height, bands);
+    const staging = sharedBuffer('staging', data.byteLength);
+    job = {
+      program,
+      input: sharedView(input, staging, 0),
+      output,
+      ctrl: ctrlBuffer,
+      bands,
+      readyAt: order.readyAt,
+    };
+    const target = viewOf(job.input);
+    const rowLen = width * channels;
+    let staged = 0;
+    // Copies rows until the workers have what their next bands need.
+    stage = () => {
+      const s = Atomics.load(ctrl, CTRL.RANGE);
+      const top = s & 0xffff;
+      const last = Math.min(bands - 1, Math.max(top, Math.min(top + STAGE_AHEAD, (s >>> 16) - 1)));
+      const want = order.readyAt[last];
+      if (staged >= want) return;
+      for (; staged < want; staged++) {
+        const r = order.rows[staged] * rowLen;
+        target.set((data as Float64Array).subarray(r, r + rowLen), r);
+      }
+      Atomics.store(ctrl, CTRL.STAGED, staged);
+      Atomics.notify(ctrl, CTRL.STAGED);
+    };
+  }
   for (let k = 0; k < threads - 1; k++) workers[k].post(job);
-  if (callerClaims) workOnJob(job, false);
-  const ctrl = new Int32Array(job.ctrl);
+  const shared = viewOf(output);
+  // Worker bands finish roughly top-down: copy each finished one into the result once.
+  const copied = new Uint8Array(bands);
+  let cursor = 0;
+  const collect = () => {
+    for (let b = cursor; b < bands; b++) {
+      if (copied[b]) {
+        if (b === cursor) cursor++;
+        continue;
+      }
+      if (Atomics.load(ctrl, CTRL_INTS + b) !== 1) {
+        if (b > cursor + 2 * threads) break;
+        continue;
+      }
+      const o = b * rowsOut;
+      result.set(shared.subarray(o, Math.min(n, o + rowsOut)) as Float64Array, o);
+      copied[b] = 1;
+      if (b === cursor) cursor++;
+    }
+  };
+  // This thread: feed and drain the workers between its own bands from the bottom, which it
+  // pads straight from the caller's input and writes straight into the result.
+  runProgram(
+    simdArena()!,
+    program,
+    paddingSource({ data, height, width, channels }, program),
+    () => {
+      stage?.();
+      collect();
+      return callerClaims ? claim(ctrl, false) : -1;
+    },
+    result,
+    undefined,
+    (b) => {
+      copied[b] = 1;
+      Atomics.add(ctrl, CTRL.FINISHED, 1);
+    },
+  );
   for (;;) {
     if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
       const len = Atomics.load(ctrl, CTRL.ERROR_LEN);
-      const text = new TextDecoder().decode(new Uint8Array(job.ctrl, CTRL.ERROR_TEXT * 4, len).slice());
+      const text = new TextDecoder().decode(new Uint8Array(ctrlBuffer, CTRL.ERROR_TEXT * 4, len).slice());
       throw new Error(`convkit worker: ${text}`);
     }
+    stage?.();
+    collect();
     const finished = Atomics.load(ctrl, CTRL.FINISHED);
     if (finished >= bands) break;
-    Atomics.wait(ctrl, CTRL.FINISHED, finished, 1000);
+    Atomics.wait(ctrl, CTRL.FINISHED, finished, stage ? 1 : 1000);
   }
+  cursor = 0;
+  collect();
   lastPoolRun.bands = bands;
   lastPoolRun.workerBands = Atomics.load(ctrl, CTRL.WORKER_BANDS);
-  return viewOf(output);
+  scheduleRelease();
+  return result;
 }

@@ -15,7 +15,7 @@ export function runProgram(
   claim: BandClaim,
   out: AnyTypedArray,
   stats: BandStats = { exactBands: 0, exactVectors: 0 },
-  done: () => void = () => {},
+  done: (band: number) => void = () => {},
 ): BandStats {
   if (prog.kind === 'direct') runDirectBands(arena, prog, source, claim, out, stats, done);
   else if (prog.kind === 'separable') runSeparableBands(arena, prog, source, claim, out, stats, done);

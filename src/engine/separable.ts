@@ -216,6 +216,6 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
       }
     }
-    done();
+    done(b);
   }
 };
