@@ -1,6 +1,6 @@
 // Conversions between band element types and outputs (AssemblyScript → WebAssembly SIMD).
 
-/** dst[k] = src[k] for `count` uint8 → f32 elements (exact). */
+/** dst[k] = src[k] for `count` uint8 → f32 elements (exact; the signed convert is one x86 instruction, the unsigned about eight). */
 export function widen_u8_f32(src: usize, dst: usize, count: i32): void {
   let k = 0;
   for (; k + 16 <= count; k += 16) {
@@ -8,10 +8,10 @@ export function widen_u8_f32(src: usize, dst: usize, count: i32): void {
     const lo = i16x8.extend_low_i8x16_u(x);
     const hi = i16x8.extend_high_i8x16_u(x);
     const d = dst + ((<usize>k) << 2);
-    v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), 0);
-    v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), 16);
-    v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), 32);
-    v128.store(d, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), 48);
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)), 0);
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)), 16);
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), 32);
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), 48);
   }
   for (; k < count; k++) store<f32>(dst + ((<usize>k) << 2), <f32>load<u8>(src + <usize>k));
 }
@@ -43,6 +43,11 @@ export function storeCertified_u8(
   half: f32,
 ): i32 {
   const vh = f32x4.splat(half);
+  // An f32 above 256 (below −1) is within E < 0.05 of values that saturate all the same, so
+  // clamping there changes neither the rounding nor its certification.
+  const hiClamp = f32x4.splat(256);
+  const loClamp = f32x4.splat(-1);
+  const magic = f32x4.splat(12582912); // 1.5·2²³: x + magic rounds x to an integer, half to even
   let redone = 0;
   for (let m = 0; m < rows; m++) {
     const arow = acc + ((<usize>(m * accStride)) << 2);
@@ -52,20 +57,28 @@ export function storeCertified_u8(
     if (dstStep == 1) {
       for (; n + 16 <= width; n += 16) {
         const a = arow + ((<usize>n) << 2);
-        const x0 = v128.load(a, 0);
-        const x1 = v128.load(a, 16);
-        const x2 = v128.load(a, 32);
-        const x3 = v128.load(a, 48);
-        const r0 = f32x4.nearest(x0);
-        const r1 = f32x4.nearest(x1);
-        const r2 = f32x4.nearest(x2);
-        const r3 = f32x4.nearest(x3);
+        // Clamped to [−1, 256] (saturation decides beyond; certification still holds, see
+        // hiClamp), then rounded half to even by adding 1.5·2²³: the sum's low bits are the integer.
+        const x0 = f32x4.pmax(f32x4.pmin(v128.load(a, 0), hiClamp), loClamp);
+        const x1 = f32x4.pmax(f32x4.pmin(v128.load(a, 16), hiClamp), loClamp);
+        const x2 = f32x4.pmax(f32x4.pmin(v128.load(a, 32), hiClamp), loClamp);
+        const x3 = f32x4.pmax(f32x4.pmin(v128.load(a, 48), hiClamp), loClamp);
+        const t0 = f32x4.add(x0, magic);
+        const t1 = f32x4.add(x1, magic);
+        const t2 = f32x4.add(x2, magic);
+        const t3 = f32x4.add(x3, magic);
         const far = v128.or(
-          v128.or(f32x4.ge(f32x4.abs(f32x4.sub(x0, r0)), vh), f32x4.ge(f32x4.abs(f32x4.sub(x1, r1)), vh)),
-          v128.or(f32x4.ge(f32x4.abs(f32x4.sub(x2, r2)), vh), f32x4.ge(f32x4.abs(f32x4.sub(x3, r3)), vh)),
+          v128.or(
+            f32x4.ge(f32x4.abs(f32x4.sub(x0, f32x4.sub(t0, magic))), vh),
+            f32x4.ge(f32x4.abs(f32x4.sub(x1, f32x4.sub(t1, magic))), vh),
+          ),
+          v128.or(
+            f32x4.ge(f32x4.abs(f32x4.sub(x2, f32x4.sub(t2, magic))), vh),
+            f32x4.ge(f32x4.abs(f32x4.sub(x3, f32x4.sub(t3, magic))), vh),
+          ),
         );
-        const lo = i16x8.narrow_i32x4_s(i32x4.trunc_sat_f32x4_s(r0), i32x4.trunc_sat_f32x4_s(r1));
-        const hi = i16x8.narrow_i32x4_s(i32x4.trunc_sat_f32x4_s(r2), i32x4.trunc_sat_f32x4_s(r3));
+        const lo = i16x8.narrow_i32x4_s(i32x4.sub(t0, magic), i32x4.sub(t1, magic));
+        const hi = i16x8.narrow_i32x4_s(i32x4.sub(t2, magic), i32x4.sub(t3, magic));
         v128.store(drow + <usize>n, i8x16.narrow_i16x8_u(lo, hi));
         if (v128.any_true(far)) {
           for (let k = 0; k < 16; k++) {
@@ -132,7 +145,7 @@ export function rangeStats_f32(src: usize, count: i32, out: usize): void {
   let nan = i32x4.splat(0);
   let k = 0;
   for (; k + 4 <= count; k += 4) {
-    const x = v128.load(src + (<usize>k << 2));
+    const x = v128.load(src + ((<usize>k) << 2));
     m = f32x4.pmax(m, f32x4.abs(x));
     lo = f32x4.pmin(lo, x);
     nan = v128.or(nan, f32x4.ne(x, x));
@@ -146,7 +159,7 @@ export function rangeStats_f32(src: usize, count: i32, out: usize): void {
     min<f32>(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
   );
   for (; k < count; k++) {
-    const x = load<f32>(src + (<usize>k << 2));
+    const x = load<f32>(src + ((<usize>k) << 2));
     r = max<f32>(r, abs<f32>(x));
     l = min<f32>(l, x);
   }
