@@ -201,3 +201,15 @@ export function round_f64_u8(src: usize, dst: usize, count: i32): i32 {
   }
   return nan;
 }
+
+/** dst[k] = the f64 value rounded half to even and saturated to 0..65535 (the reference's storeRow). Returns 1 if any is NaN. */
+export function round_f64_u16(src: usize, dst: usize, count: i32): i32 {
+  let nan = 0;
+  for (let k = 0; k < count; k++) {
+    const v = load<f64>(src + ((<usize>k) << 3));
+    if (v != v) nan = 1;
+    const r = nearest<f64>(v);
+    store<u16>(dst + ((<usize>k) << 1), <u16>(r < 0 ? 0 : r > 65535 ? 65535 : r));
+  }
+  return nan;
+}

@@ -20,7 +20,7 @@ import type { SimdArena } from './simd.js';
 import { type BandGrid, type BandRunner, type F32Guard, f32Acceptable, gammaOf } from './bands.js';
 
 /** Element types the SIMD direct loops handle, input → output. */
-type Path = 'f32' | 'f64' | 'u8';
+type Path = 'f32' | 'f64' | 'u8' | 'u16';
 
 export interface SimdDirectProgram extends BandGrid {
   readonly kind: 'direct';
@@ -61,23 +61,28 @@ export function simdDirectProgram(
   if (taps.length === 0) return 'an all-zero kernel (the plain path fills zeros)';
   let path: Path;
   if (inDtype === 'float64' && outDtype === 'float64') path = 'f64';
-  else if (inDtype === 'float32' && outDtype === 'float32') path = 'f32';
+  else if ((inDtype === 'float32' || inDtype === 'uint8') && outDtype === 'float32') path = 'f32';
+  else if (inDtype === 'uint16' && outDtype === 'uint16' && rounding === 'half-even') path = 'u16';
   else if (inDtype === 'uint8' && outDtype === 'uint8') {
     if (rounding !== 'half-even') return `rounding ${rounding} (the SIMD uint8 loop rounds half to even)`;
     path = 'u8';
   } else {
-    return `${inDtype} → ${outDtype} (the SIMD loops cover float64→float64, float32→float32, uint8→uint8)`;
+    return `${inDtype} → ${outDtype} (the SIMD direct loops cover float64 → float64, float32 → float32, uint8 → uint8 and uint8 → float32)`;
   }
-  if (path !== 'f64' && Math.fround(border.cval) !== border.cval)
+  if ((path === 'f32' || path === 'u8') && Math.fround(border.cval) !== border.cval)
     return `cval ${border.cval} (not exact in the float32 band)`;
   const sumAbs = taps.reduce((s, t) => s + Math.abs(t.w), 0);
   const f32Range = taps.every((t) => Math.abs(t.w) >= 2 ** -100 && Math.abs(t.w) <= 2 ** 100);
-  if (path !== 'f64' && !f32Range) return 'weights outside float32 range (|w| < 2⁻¹⁰⁰ or > 2¹⁰⁰)';
-  const loop = kh === 3 && kw === 3 && path !== 'f64' ? '3x3' : 'taps';
+  if ((path === 'f32' || path === 'u8') && !f32Range)
+    return 'weights outside float32 range (|w| < 2⁻¹⁰⁰ or > 2¹⁰⁰)';
+  const loop = kh === 3 && kw === 3 && (path === 'f32' || path === 'u8') ? '3x3' : 'taps';
   const n = loop === '3x3' ? 9 : taps.length;
   const gamma = gammaOf;
+  // uint8 data with a kernel whose products and sums are exact in f32 (Sobel, Laplacian…):
+  // the f32 sum is the exact sum, nothing to guard.
+  const exactU8 = inDtype === 'uint8' && exactInF32(taps, Math.max(255, Math.abs(border.cval)));
   const guard: F32Guard = {
-    gamma: (gamma(n, U) * (1 + U) + U) * (1 + 1e-6),
+    gamma: exactU8 ? 0 : (gamma(n, U) * (1 + U) + U) * (1 + 1e-6),
     sumAbs,
     nonNegative: taps.every((t) => t.w >= 0),
   };
@@ -97,12 +102,16 @@ export function simdDirectProgram(
   }
   const pw = geo.paddedWidth * channels;
   const ow = geo.outWidth * channels;
-  const elem = path === 'f64' ? 8 : 4;
+  const elem = path === 'f64' || path === 'u16' ? 8 : 4;
   // band (rows + kh − 1 rows of pw) + output band (rows of ow), in BAND_BYTES.
   const perRow = (pw + ow) * elem;
-  const bandRows = Math.min(geo.outHeight, Math.max(MIN_BAND_ROWS, Math.floor(BAND_BYTES / perRow) - (kh - 1)));
+  const bandRows = Math.min(
+    geo.outHeight,
+    Math.max(MIN_BAND_ROWS, Math.floor(BAND_BYTES / perRow) - (kh - 1)),
+  );
   const cvalFitsU8 = Number.isInteger(border.cval) && border.cval >= 0 && border.cval <= 255;
-  const bandType = path === 'u8' ? (cvalFitsU8 ? 'u8' : 'f32') : path;
+  // uint16 data is filtered in f64 (exact, as the reference) from an f64 band.
+  const bandType = inDtype === 'uint8' ? (cvalFitsU8 ? 'u8' : 'f32') : path === 'u16' ? 'f64' : path;
   return {
     kind: 'direct',
     path,
@@ -163,9 +172,9 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
     plain64: arena.reserve(nt * 12),
     w9: arena.reserve(9 * 16),
     raw: prog.bandType === 'u8' ? arena.reserve(bandLen) : 0,
-    band: arena.reserve(bandLen * (prog.path === 'f64' ? 8 : 4)),
-    acc: arena.reserve(R * prog.ow * (prog.path === 'f64' ? 8 : 4)),
-    outBand: prog.path === 'u8' ? arena.reserve(R * prog.ow) : 0,
+    band: arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4)),
+    acc: arena.reserve(R * prog.ow * (prog.bandType === 'f64' ? 8 : 4)),
+    outBand: prog.path === 'u8' || prog.path === 'u16' ? arena.reserve(R * prog.ow * 2) : 0,
     stats: arena.reserve(16),
   };
   const buf = arena.buffer;
@@ -217,8 +226,9 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         : new Float64Array(buf, L.band, (R + kh - 1) * pw);
   const accF32 = new Float32Array(buf, L.acc, R * ow);
   const f32 = new Float32Array(buf);
-  const accF64 = prog.path === 'f64' ? new Float64Array(buf, L.acc, R * ow) : accF32;
+  const accF64 = prog.bandType === 'f64' ? new Float64Array(buf, L.acc, R * ow) : accF32;
   const outU8 = prog.path === 'u8' ? new Uint8Array(buf, L.outBand, R * ow) : accF32;
+  const outU16 = prog.path === 'u16' ? new Uint16Array(buf, L.outBand, R * ow) : accF32;
   for (let b = claim(); b >= 0; b = claim()) {
     const m0 = b * R;
     const rows = Math.min(R, prog.outHeight - m0);
@@ -228,6 +238,12 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
     if (prog.path === 'f64') {
       x.correlateTaps_f64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
       out.set(accF64.subarray(0, rows * ow), m0 * ow);
+    } else if (prog.path === 'u16') {
+      // uint16 sums need more than f32's certified margin: f64 in tap order, then the
+      // reference's rounding (uint16 data holds no NaN).
+      x.correlateTaps_f64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
+      x.round_f64_u16(L.acc, L.outBand, rows * ow);
+      out.set(outU16.subarray(0, rows * ow), m0 * ow);
     } else {
       let maxY = NaN;
       if (prog.loop === '3x3')

@@ -16,8 +16,8 @@ import { simdStatus } from '../../src/engine/simd.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 const RUNS = { numRuns: 60 };
-type D = 'uint8' | 'float32' | 'float64';
-const CTOR = { uint8: Uint8Array, float32: Float32Array, float64: Float64Array };
+type D = 'uint8' | 'uint16' | 'float32' | 'float64';
+const CTOR = { uint8: Uint8Array, uint16: Uint16Array, float32: Float32Array, float64: Float64Array };
 
 let oldCrossover = 0;
 before(async () => {
@@ -37,7 +37,7 @@ const caseArb = fc
     channels: fc.constantFrom(1, 1, 2, 3, 4),
     kh: fc.integer({ min: 1, max: 7 }),
     kw: fc.integer({ min: 1, max: 7 }),
-    dtype: fc.constantFrom<D>('uint8', 'float32', 'float64'),
+    dtype: fc.constantFrom<D>('uint8', 'uint8', 'uint16', 'float32', 'float64'),
     mode: fc.constantFrom(...MODES),
     cval: fc.constantFrom(0, 1, 7, 0.5, -3.25, 300),
     shape: fc.constantFrom<OutputShape>('same', 'same', 'full', 'valid'),
@@ -45,6 +45,8 @@ const caseArb = fc
     seed: fc.integer(),
     weights: fc.constantFrom('random', 'dyadic', 'integer', 'tenths', 'sparse'),
     op: fc.constantFrom('correlate', 'convolve'),
+    // uint8 in, float32 out (derivative filters' default for integer images)
+    floatOut: fc.boolean(),
   })
   .filter((c) => c.shape !== 'valid' || (c.kh <= c.h && c.kw <= c.w));
 
@@ -65,7 +67,13 @@ function build(c: Case): { img: NDArray; kernel: number[][]; opts: LinearOptions
   const r = rand(c.seed);
   const n = c.h * c.w * c.channels;
   const data = new CTOR[c.dtype](n);
-  for (let i = 0; i < n; i++) data[i] = c.dtype === 'uint8' ? Math.floor(r() * 256) : (r() - 0.5) * 200;
+  for (let i = 0; i < n; i++)
+    data[i] =
+      c.dtype === 'uint8'
+        ? Math.floor(r() * 256)
+        : c.dtype === 'uint16'
+          ? Math.floor(r() * 65536)
+          : (r() - 0.5) * 200;
   const shape = c.channels === 1 ? [c.h, c.w] : [c.h, c.w, c.channels];
   const weight = () => {
     switch (c.weights) {
@@ -87,6 +95,7 @@ function build(c: Case): { img: NDArray; kernel: number[][]; opts: LinearOptions
     cval: c.dtype === 'uint8' && c.cval === 300 ? 300 : c.cval,
     shape: c.shape,
     anchor: [c.anchorSeed[0] % c.kh, c.anchorSeed[1] % c.kw],
+    dtype: c.dtype === 'uint8' && c.floatOut ? 'float32' : undefined,
   };
   return { img: ndarray(data, shape), kernel, opts };
 }
@@ -118,7 +127,7 @@ test('WASM plans equal the plain-TypeScript reference for every dtype, border, s
       const spec = linearSpec(img, kernel, opts, c.op === 'convolve');
       const plan = planLinear(img, spec, { backend: 'wasm', threads: 1 });
       if (plan.backend === 'wasm') wasmRuns++;
-      if (c.dtype === 'float32') assertWithinTolerance(one, ref);
+      if (ref.dtype === 'float32') assertWithinTolerance(one, ref);
       else assert.deepEqual(one.data, ref.data);
       assert.deepEqual(one.shape, ref.shape);
       assert.equal(one.dtype, ref.dtype);
