@@ -12,6 +12,7 @@ import type { LinearSpec } from '../linear/correlate.js';
 import { bandCount, bandRange, paddingSource } from './bands.js';
 import { simdBoxProgram } from './box.js';
 import { simdDirectProgram } from './direct.js';
+import { type SepTerm, simdSeparableProgram } from './separable.js';
 import { availableCores, env } from './platform.js';
 import { type EngineProgram, runProgram } from './programs.js';
 import { simdArena, simdStatus } from './simd.js';
@@ -272,6 +273,38 @@ export function chooseBoxEngine(
       kh,
       kw,
       divisor,
+      input.dtype,
+      spec.dtype,
+      spec.rounding,
+      spec.border,
+      geo,
+      imageDims(input).channels,
+    ),
+  );
+}
+
+/**
+ * Chooses backend and threads for the separable method: `colTerms`/`rowTerms` are the two 1-D
+ * passes' terms in the plain-TypeScript loops' order (paired, zero taps left out), `chunk` the
+ * terms those loops sum per pass.
+ */
+export function chooseSeparableEngine(
+  input: NDArray,
+  spec: LinearSpec,
+  geo: EngineGeometry,
+  options: EngineOptions,
+  colTerms: readonly SepTerm[],
+  rowTerms: readonly SepTerm[],
+  chunk: number,
+): EngineChoice {
+  const taps = (colTerms.length + rowTerms.length) * 1.5;
+  return chooseEngine(input, options, spec.alpha, taps, () =>
+    simdSeparableProgram(
+      colTerms,
+      rowTerms,
+      spec.kernel.rows,
+      spec.kernel.cols,
+      chunk,
       input.dtype,
       spec.dtype,
       spec.rounding,

@@ -222,6 +222,9 @@ function stagingOrder(program: EngineProgram, height: number, bands: number) {
   return { rows, readyAt };
 }
 
+/** No band finished for this long while workers hold bands: the pool is considered broken. */
+const STALL_MS = 60_000;
+
 /** Bands a worker may be about to need beyond the next one: copying stays this far ahead. */
 const STAGE_AHEAD = 2;
 
@@ -391,6 +394,8 @@ export function runPooled(
       Atomics.add(ctrl, CTRL.FINISHED, 1);
     },
   );
+  let progressAt = Date.now();
+  let seen = -1;
   for (;;) {
     if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
       const len = Atomics.load(ctrl, CTRL.ERROR_LEN);
@@ -401,6 +406,24 @@ export function runPooled(
     collect();
     const finished = Atomics.load(ctrl, CTRL.FINISHED);
     if (finished >= bands) break;
+    if (finished !== seen) [seen, progressAt] = [finished, Date.now()];
+    else if (Date.now() - progressAt > STALL_MS) {
+      // A worker stopped (killed, or its thread died): run its unfinished bands here — a band
+      // computes the same values whoever runs it — and stop using the pool.
+      startFailure = `a worker stopped responding for ${STALL_MS / 1000} s`;
+      const left: number[] = [];
+      for (let b = 0; b < bands; b++) if (!copied[b] && Atomics.load(ctrl, CTRL_INTS + b) !== 1) left.push(b);
+      runProgram(
+        simdArena()!,
+        program,
+        paddingSource({ data, height, width, channels }, program),
+        () => left.pop() ?? -1,
+        result,
+        undefined,
+        (b) => (copied[b] = 1),
+      );
+      break;
+    }
     Atomics.wait(ctrl, CTRL.FINISHED, finished, stage ? 1 : 1000);
   }
   cursor = 0;
