@@ -34,6 +34,7 @@ import {
   checkCval,
   checkPaddedSize,
   checkProgress,
+  PLANE_ARRAY,
   paddedPlane,
   resolveWindow,
 } from './window.js';
@@ -119,7 +120,7 @@ function runMedian(
   const progress = new Progress(onProgress, height * channels);
   const float = input.dtype === 'float32' || input.dtype === 'float64';
   for (let ch = 0; ch < channels; ch++) {
-    const P: AnyTypedArray = paddedPlane<AnyTypedArray>(input, ch, pad, border, PLANE[input.dtype]);
+    const P: AnyTypedArray = paddedPlane<AnyTypedArray>(input, ch, pad, border, PLANE_ARRAY[input.dtype]);
     const nanMask = float ? hideNaN(P as FloatPlane) : undefined;
     if (method === 'histogram') {
       medianPlaneHistogram8(
@@ -168,13 +169,6 @@ function runMedian(
   }
   return ndarray(out, input.shape, { alpha: input.alpha });
 }
-
-const PLANE = {
-  uint8: Uint8Array,
-  uint16: Uint16Array,
-  float32: Float32Array,
-  float64: Float64Array,
-} as const;
 
 /**
  * Replaces NaN in a padded float plane by 0 (the loops compare values and NaN would break

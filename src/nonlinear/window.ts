@@ -75,6 +75,14 @@ export function paddedPlane<T extends AnyTypedArray>(
   return padPlane(planeView(input, ch), pad, border, Out);
 }
 
+/** Array type of a padded plane per dtype: planes keep the image's own element type. */
+export const PLANE_ARRAY = {
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  float32: Float32Array,
+  float64: Float64Array,
+} as const;
+
 /** Integer images pad into arrays of their own type, so cval must be one of their values. */
 export function checkCval(border: Border, dtype: DType): void {
   if (!isIntegerDType(dtype) || border.mode !== 'constant') return;
