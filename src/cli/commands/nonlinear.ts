@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { BORDER_MODES, BORDER_PICTOGRAMS } from '../../border/border.js';
 import { readArray, writeArray } from '../../io/node.js';
 import { MEDIAN_METHODS, type MedianMethod, medianFilter } from '../../nonlinear/median.js';
+import { bilateralFilter } from '../../nonlinear/bilateral.js';
+import { invalidArgument } from '../../core/errors.js';
 import { registerFlag } from '../errors.js';
-import { parseChoice, parseFloatFlag, parseSize } from '../parse.js';
+import { parseChoice, parseFloatFlag, parseIntFlag, parseSize } from '../parse.js';
 import { terminalProgress } from '../progress.js';
 import { parseQuality } from './linear.js';
 
@@ -73,8 +75,90 @@ function registerMedian(program: Command): void {
     });
 }
 
+function parsePositive(flag: string, text: string): number {
+  const v = parseFloatFlag(flag, text, 'a finite number > 0');
+  if (v <= 0) invalidArgument(flag, 'a finite number > 0', text);
+  return v;
+}
+
+const BILATERAL_HELP = `
+An edge-preserving blur (OpenCV bilateralFilter): each output is a weighted mean of the
+pixels within a disc, where a neighbour counts less the farther it is and the more its
+colour differs:
+  y[p] = Σ_q w(p,q)·x[q] / Σ_q w(p,q)        over |q − p| ≤ r (pixels, Euclidean)
+  w(p,q) = exp(−|q−p|² / (2·SS²)) · exp(−D² / (2·SC²))
+  D = Σ over channels |x_c[q] − x_c[p]|      (L1 colour distance, in grey levels)
+What the parameters mean:
+  --diameter D     the disc's width in pixels: radius r = ⌊D/2⌋ (D = 9 → r = 4, 49 pixels).
+                   D ≤ 0: r = round(1.5·SS). An even D acts as D+1.
+  --sigma-color SC in grey levels of the input (uint8: 0–255; uint16: 0–65535; float: its
+                   own units). A neighbour SC levels away (summed over channels) weighs
+                   e^−½ ≈ 0.61 as much as an identical one; at 2·SC, 0.14; at 3·SC, 0.01.
+                   Small (10): only near-identical colours mix, edges stay sharp; large
+                   (150): behaves like a Gaussian blur.
+  --sigma-space SS in pixels: a neighbour SS pixels away weighs e^−½ of the centre.
+uint8 results are identical to OpenCV's (its float32 weights and sums are reproduced);
+float images use OpenCV's interpolated table of 4096 bins per channel. NaN or ±Infinity in
+a disc gives NaN (OpenCV skips NaN neighbours). Every channel counts in D, alpha included.
+Default border: mirror (OpenCV's default, BORDER_REFLECT_101).
+
+${BORDERS}`;
+
+interface BilateralFlags {
+  diameter: string;
+  sigmaColor: string;
+  sigmaSpace: string;
+  border: string;
+  cval?: string;
+  output: string;
+  quality?: string;
+}
+
+function registerBilateral(program: Command): void {
+  program
+    .command('bilateral')
+    .summary('Bilateral filter: smooths flat regions and keeps edges (OpenCV bilateralFilter).')
+    .description(
+      'Bilateral filter: smooths flat regions and keeps edges (OpenCV bilateralFilter).\n\nIN and OUT are .npy, PNG or JPEG files (by extension).',
+    )
+    .argument('<IN>', 'input image')
+    .requiredOption('--diameter <D>', 'disc width in pixels (radius ⌊D/2⌋); ≤ 0: from --sigma-space')
+    .requiredOption('--sigma-color <SC>', 'colour sigma in grey levels (e.g. 75 for uint8)')
+    .requiredOption('--sigma-space <SS>', 'space sigma in pixels (e.g. 75; matters up to the radius)')
+    .option('-b, --border <B>', `border mode: ${BORDER_MODES.join(', ')} or an alias`, 'mirror')
+    .option('--cval <V>', 'value outside the image for --border constant (default 0)')
+    .option('--quality <Q>', 'JPEG output quality 1..100', '92')
+    .requiredOption('-o, --output <OUT>', 'output file (.npy, .png, .jpg)')
+    .addHelpText('after', BILATERAL_HELP)
+    .action(async (inPath: string, flags: BilateralFlags) => {
+      const diameter = parseIntFlag(
+        '--diameter',
+        flags.diameter,
+        -Infinity,
+        'an integer (≤ 0: from --sigma-space)',
+      );
+      const sc = parsePositive('--sigma-color', flags.sigmaColor);
+      const ss = parsePositive('--sigma-space', flags.sigmaSpace);
+      const cval = flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval);
+      const quality = parseQuality(flags.quality);
+      const input = await readArray(inPath);
+      const progress = terminalProgress('bilateral');
+      const out = bilateralFilter(input, diameter, sc, ss, {
+        border: flags.border,
+        cval,
+        onProgress: progress.onProgress,
+      });
+      progress.done();
+      await writeArray(flags.output, out, { quality });
+    });
+}
+
 export function registerNonlinearCommands(program: Command): void {
   registerFlag('ksize', '--ksize');
+  registerFlag('diameter', '--diameter');
+  registerFlag('sigmaColor', '--sigma-color');
+  registerFlag('sigmaSpace', '--sigma-space');
   registerFlag('onProgress', '--progress');
   registerMedian(program);
+  registerBilateral(program);
 }
