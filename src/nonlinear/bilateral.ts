@@ -33,6 +33,7 @@ import {
   checkProgress,
   PLANE_ARRAY,
   paddedPlane,
+  MAX_WINDOW_AREA,
 } from './window.js';
 
 export interface BilateralOptions {
@@ -81,11 +82,18 @@ export function bilateralFilter(
   const border = resolveBorder(options.border, options.cval, 'mirror');
   checkCval(border, input.dtype);
   const onProgress = checkProgress(options.onProgress);
-  const spec = bilateralSpec(diameter, sigmaSpace);
   const { height, width, channels } = imageDims(input);
-  const r = spec.radius;
+  const r = bilateralRadius(diameter, sigmaSpace);
   const pad: Padding = { top: r, bottom: r, left: r, right: r };
-  checkPaddedSize(height, width, pad, 'diameter');
+  if ((2 * r + 1) ** 2 > MAX_WINDOW_AREA)
+    invalidArgument(
+      diameter > 0 ? 'diameter' : 'sigmaSpace',
+      `a disc of at most ${MAX_WINDOW_AREA} pixels`,
+      diameter > 0 ? diameter : sigmaSpace,
+      'the window would exceed memory',
+    );
+  checkPaddedSize(height, width, pad, diameter > 0 ? 'diameter' : 'sigmaSpace');
+  const spec = bilateralSpec(diameter, sigmaSpace);
   const pw = width + 2 * r;
   const planes: AnyTypedArray[] = [];
   for (let c = 0; c < channels; c++)
@@ -120,8 +128,7 @@ function checkSigma(option: string, v: unknown): void {
 
 /** Radius, disc offsets and space weights exactly as OpenCV builds them. */
 export function bilateralSpec(diameter: number, sigmaSpace: number): BilateralSpec {
-  let radius = diameter <= 0 ? roundHalfEven(sigmaSpace * 1.5) : Math.floor(diameter / 2);
-  radius = Math.max(radius, 1);
+  const radius = bilateralRadius(diameter, sigmaSpace);
   const coeff = -0.5 / (sigmaSpace * sigmaSpace);
   const offsets: [number, number][] = [];
   const weights: number[] = [];
@@ -134,6 +141,11 @@ export function bilateralSpec(diameter: number, sigmaSpace: number): BilateralSp
     }
   }
   return { radius, offsets, spaceWeights: Float64Array.from(weights) };
+}
+
+/** r = ⌊diameter/2⌋, or round(1.5·σs) (half to even, as cvRound) when diameter ≤ 0; at least 1. */
+function bilateralRadius(diameter: number, sigmaSpace: number): number {
+  return Math.max(1, diameter <= 0 ? roundHalfEven(sigmaSpace * 1.5) : Math.floor(diameter / 2));
 }
 
 /** exp(−i²/(2σc²)) in float32 for every integer L1 distance i < n. */
