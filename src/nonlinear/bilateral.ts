@@ -92,7 +92,13 @@ export function bilateralFilter(
       diameter > 0 ? diameter : sigmaSpace,
       'the window would exceed memory',
     );
-  checkPaddedSize(height, width, pad, diameter > 0 ? 'diameter' : 'sigmaSpace');
+  checkPaddedSize(
+    height,
+    width,
+    pad,
+    diameter > 0 ? 'diameter' : 'sigmaSpace',
+    diameter > 0 ? diameter : sigmaSpace,
+  );
   const spec = bilateralSpec(diameter, sigmaSpace);
   const pw = width + 2 * r;
   const planes: AnyTypedArray[] = [];

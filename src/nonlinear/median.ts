@@ -87,7 +87,7 @@ export function medianFilter(
     left: win.width >> 1,
     right: win.width - 1 - (win.width >> 1),
   };
-  checkPaddedSize(height, width, pad, 'ksize');
+  checkPaddedSize(height, width, pad, 'ksize', ksize);
   const chosen = method === 'auto' ? chooseMedianMethod(input.dtype, win.width, win.height) : method;
   if (chosen === 'network' && !(win.width === win.height && (win.width === 3 || win.width === 5)))
     invalidArgument('method', '"network" only for 3×3 and 5×5 windows', method);

@@ -93,7 +93,7 @@ export function nlMeans(input: NDArray, h: number, options: NlMeansOptions = {})
   const sh = S >> 1;
   const B = th + sh;
   const pad: Padding = { top: B, bottom: B, left: B, right: B };
-  checkPaddedSize(height, width, pad, 'searchSize');
+  checkPaddedSize(height, width, pad, 'searchSize', S);
   const g: NlmGeometry = { height, width, pw: width + 2 * B, border: B, th };
   const colour = channels >= 3 && input.dtype === 'uint8';
   if (options.hColor !== undefined && !colour)

@@ -50,16 +50,25 @@ export function planeView(input: NDArray, ch: number): PlaneView {
   return { data: input.data, offset: ch, rowStride: width * channels, colStride: channels, height, width };
 }
 
-/** Checks that a padded plane fits the element limit; names the option that made it large. */
-export function checkPaddedSize(height: number, width: number, pad: Padding, option: string): void {
+/**
+ * Checks that a padded plane fits the element limit; names the option that made it large
+ * and the value it was given.
+ */
+export function checkPaddedSize(
+  height: number,
+  width: number,
+  pad: Padding,
+  option: string,
+  received: unknown,
+): void {
   const ph = height + pad.top + pad.bottom;
   const pw = width + pad.left + pad.right;
   if (ph * pw > MAX_ELEMENTS) {
     invalidArgument(
       option,
       `a window whose padded image has at most ${MAX_ELEMENTS} elements`,
-      `${ph}×${pw}`,
-      'the buffer would exceed memory',
+      received,
+      `the padded image would be ${ph}×${pw}: the buffer would exceed memory`,
     );
   }
 }
