@@ -27,18 +27,23 @@ export interface NlmGeometry {
 }
 
 /**
- * Column ranges of one offset's pairs (q, q + δ): q runs over [qx0, qx1); the pixel q itself
- * is in the image for [selfLo, selfHi), its partner q + δ for [partLo, partHi).
+ * Column segments of one offset's pairs (q, q + δ): q runs over [qx0, qx1) (the image's
+ * columns and those of its partners' sources); within each segment the pixel q itself is
+ * either in the image or not (`self`), and so is its partner q + δ (`part`).
  */
-function columnSpans(width: number, dx: number) {
-  return {
-    qx0: Math.min(0, -dx),
-    qx1: Math.max(width, width - dx),
-    selfLo: 0,
-    selfHi: width,
-    partLo: -dx,
-    partHi: width - dx,
-  };
+function columnSegments(width: number, dx: number) {
+  const qx0 = Math.min(0, -dx);
+  const qx1 = Math.max(width, width - dx);
+  const cuts = [...new Set([qx0, 0, width, -dx, width - dx, qx1])]
+    .filter((v) => v >= qx0 && v <= qx1)
+    .sort((a, b) => a - b);
+  const segs: { from: number; to: number; self: boolean; part: boolean }[] = [];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const from = cuts[k];
+    const to = cuts[k + 1];
+    segs.push({ from, to, self: from >= 0 && to <= width, part: from >= -dx && to <= width - dx });
+  }
+  return { qx0, qx1, segs };
 }
 
 /**
@@ -60,7 +65,7 @@ export function nlmOffsetRows1(
 ): void {
   const { height: H, width: W, pw, border: B, th } = g;
   const off = dy * pw + dx;
-  const s = columnSpans(W, dx);
+  const s = columnSegments(W, dx);
   const c0 = s.qx0 - th + B;
   const c1 = s.qx1 + th + B;
   colSum.fill(0, c0, c1);
@@ -88,16 +93,11 @@ export function nlmOffsetRows1(
     const ep = eq + dy * W + dx;
     let dist = 0;
     for (let c = s.qx0 - th + B; c < s.qx0 + th + B; c++) dist += colSum[c];
-    // three spans: the left edge (one side only), the middle (both), the right edge
-    const lo = Math.max(s.selfLo, s.partLo);
-    const hi = Math.min(s.selfHi, s.partHi);
-    const spans = [s.qx0, lo, hi, s.qx1];
-    for (let k = 0; k < 3; k++) {
-      const from = spans[k];
-      const to = spans[k + 1];
-      const doSelf = selfRow && from >= s.selfLo && to <= s.selfHi;
-      const doPart = partRow && from >= s.partLo && to <= s.partHi;
-      for (let qx = from; qx < to; qx++) {
+    for (const seg of s.segs) {
+      const doSelf = selfRow && seg.self;
+      const doPart = partRow && seg.part;
+      const to = seg.to;
+      for (let qx = seg.from; qx < to; qx++) {
         dist += colSum[qx + th + B];
         const w = table[dist >> shift];
         if (doSelf) {
@@ -136,7 +136,7 @@ export function nlmOffsetRowsN(
   const cn = P.length;
   const last = table.length - 1;
   const off = dy * pw + dx;
-  const s = columnSpans(W, dx);
+  const s = columnSegments(W, dx);
   const c0 = s.qx0 - th + B;
   const c1 = s.qx1 + th + B;
   colSum.fill(0, c0, c1);
@@ -170,15 +170,11 @@ export function nlmOffsetRowsN(
     const ep = eq + dy * W + dx;
     let dist = 0;
     for (let c = s.qx0 - th + B; c < s.qx0 + th + B; c++) dist += colSum[c];
-    const lo = Math.max(s.selfLo, s.partLo);
-    const hi = Math.min(s.selfHi, s.partHi);
-    const spans = [s.qx0, lo, hi, s.qx1];
-    for (let k = 0; k < 3; k++) {
-      const from = spans[k];
-      const to = spans[k + 1];
-      const doSelf = selfRow && from >= s.selfLo && to <= s.selfHi;
-      const doPart = partRow && from >= s.partLo && to <= s.partHi;
-      for (let qx = from; qx < to; qx++) {
+    for (const seg of s.segs) {
+      const doSelf = selfRow && seg.self;
+      const doPart = partRow && seg.part;
+      const to = seg.to;
+      for (let qx = seg.from; qx < to; qx++) {
         dist += colSum[qx + th + B];
         const i = Math.floor(dist * scale);
         const w = table[i < last ? i : last];

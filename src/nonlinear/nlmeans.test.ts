@@ -180,5 +180,8 @@ test('nlmeans input errors name the option, the value and what is allowed', () =
   );
   assert.throws(() => nlMeans(x, 3, { hColor: 4 }), /for hColor, got 4/);
   assert.throws(() => nlMeans(x, 3, { channelOrder: 'grb' as never }), /bgr or rgb for channelOrder/);
-  assert.throws(() => nlMeans(x, 3, { searchSize: 40001 }), /for searchSize, got 40001 .*would exceed memory/);
+  assert.throws(
+    () => nlMeans(x, 3, { searchSize: 40001 }),
+    /for searchSize, got 40001 .*would exceed memory/,
+  );
 });
