@@ -18,7 +18,6 @@ import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
 import { type BorderMode, type Padding, resolveBorder } from '../border/border.js';
 import {
-  type FloatPlanes,
   type IntPlanes,
   bilateralRowFloat,
   bilateralRowInt1,

@@ -3,7 +3,6 @@
 // Branch-free median loops for 3×3 and 5×5 windows: sorted columns, pruned merges of the
 // columns two neighbouring outputs share, then a min-of-max selection per output.
 // 3×3 int: ~17 min/max per output; 3×3 float: ~17 min/max per output; 5×5 int: ~59 min/max per output; 5×5 float: ~59 min/max per output.
-/* eslint-disable prefer-const */
 
 /** Padded planes of integer images (values fit int32 registers). */
 export type IntPlane = Uint8Array | Uint16Array;

@@ -16,7 +16,7 @@ export function selectRank(a: Float64Array, n: number, k: number): number {
     const mid = (lo + hi) >> 1;
     let x = a[lo];
     let y = a[mid];
-    let z = a[hi];
+    const z = a[hi];
     if (y < x) [x, y] = [y, x];
     if (z < y) {
       y = z;
