@@ -111,3 +111,27 @@ test('median never modifies its input', () => {
   medianFilter(ndarray(data, [2, 3]), 3);
   assert.deepEqual([...data], [...copy]);
 });
+
+test('median histogram equals selection on wide images (stale, moved and rebuilt fine bins)', () => {
+  let s = 12345;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s >>> 24;
+  };
+  for (const [h, w, kw, kh] of [
+    [4, 300, 31, 3],
+    [9, 120, 7, 9],
+    [3, 90, 45, 1],
+    [12, 64, 4, 16],
+  ]) {
+    // a mix of smooth runs and noise moves the median across coarse bins often
+    const data = Uint8Array.from({ length: h * w }, (_, i) => ((i % w) * 3 + (rand() & 63)) & 255);
+    const x = ndarray(data, [h, w]);
+    for (const border of ['replicate', 'wrap', 'constant'])
+      assert.deepEqual(
+        [...medianFilter(x, [kw, kh], { method: 'histogram', border }).data],
+        [...medianFilter(x, [kw, kh], { method: 'select', border }).data],
+        `${h}x${w} window ${kw}x${kh} ${border}`,
+      );
+  }
+});

@@ -11,7 +11,7 @@
  *
  * Methods (all give the same result; `auto` picks by dtype and size):
  *   network    3×3 and 5×5: sorted columns + pruned merge networks, no branches
- *   histogram  uint8, other sizes: constant time per pixel (Perreault–Hébert)
+ *   histogram  uint8, windows of 16 … 65535 pixels: constant time per pixel (Perreault–Hébert)
  *   select     any size and dtype: quickselect on each window (the reference)
  */
 import { type AnyTypedArray, type DType, allocate } from '../core/dtypes.js';
@@ -26,7 +26,7 @@ import {
   median5x5RowFloat,
   median5x5RowInt,
 } from './median-networks.js';
-import { medianPlaneHistogram8 } from './median-histogram.js';
+import { HISTOGRAM_MAX_WINDOW, medianPlaneHistogram8 } from './median-histogram.js';
 import { medianRowSelect } from './median-select.js';
 import {
   type ProgressCallback,
@@ -91,8 +91,12 @@ export function medianFilter(
   const chosen = method === 'auto' ? chooseMedianMethod(input.dtype, win.width, win.height) : method;
   if (chosen === 'network' && !(win.width === win.height && (win.width === 3 || win.width === 5)))
     invalidArgument('method', '"network" only for 3×3 and 5×5 windows', method);
-  if (chosen === 'histogram' && input.dtype !== 'uint8')
-    invalidArgument('method', '"histogram" only for uint8 images', method);
+  if (chosen === 'histogram' && (input.dtype !== 'uint8' || win.width * win.height > HISTOGRAM_MAX_WINDOW))
+    invalidArgument(
+      'method',
+      `"histogram" only for uint8 images and windows of at most ${HISTOGRAM_MAX_WINDOW} pixels`,
+      method,
+    );
   return runMedian(input, win.width, win.height, pad, border, chosen, onProgress);
 }
 
@@ -100,7 +104,7 @@ export function medianFilter(
 export function chooseMedianMethod(dtype: DType, kw: number, kh: number): Exclude<MedianMethod, 'auto'> {
   if (kw === kh && (kw === 3 || kw === 5)) return 'network';
   // below ~16 pixels copying the window beats maintaining 16 + 256 bins
-  if (dtype === 'uint8' && kw * kh >= 16) return 'histogram';
+  if (dtype === 'uint8' && kw * kh >= 16 && kw * kh <= HISTOGRAM_MAX_WINDOW) return 'histogram';
   return 'select';
 }
 
