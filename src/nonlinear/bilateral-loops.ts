@@ -62,19 +62,8 @@ export function bilateralRowInt1(
     out[o + x] = roundHalfEven(fround(su / wu));
     out[o + x + 1] = roundHalfEven(fround(sv / wv));
   }
-  for (; x < width; x++, p++) {
-    const v0 = P[p];
-    let sum = 0;
-    let wsum = 0;
-    for (let k = 0; k < n; k++) {
-      const v = P[p + ofs[k]];
-      const d = v - v0;
-      const w = fround(space[k] * colour[(d ^ (d >> 31)) - (d >> 31)]);
-      sum = fround(v * w + sum);
-      wsum = fround(wsum + w);
-    }
-    out[o + x] = roundHalfEven(fround(sum / wsum));
-  }
+  // an odd last pixel: the general loop does the same arithmetic
+  if (x < width) bilateralRowIntN([P], p, ofs, space, colour, out, o + x, 1, new Float64Array(1));
 }
 
 /** Integer output, three channels (interleaved output, stride 3); two pixels per iteration. */
@@ -147,38 +136,10 @@ export function bilateralRowInt3(
     out[o + 4] = roundHalfEven(fround(tb * inv));
     out[o + 5] = roundHalfEven(fround(tc * inv));
   }
-  for (; x < width; x++, p++, o += 3) {
-    const a0 = P0[p];
-    const b0 = P1[p];
-    const c0 = P2[p];
-    let sa = 0;
-    let sb = 0;
-    let sc = 0;
-    let wsum = 0;
-    for (let k = 0; k < n; k++) {
-      const q = p + ofs[k];
-      const a = P0[q];
-      const b = P1[q];
-      const c = P2[q];
-      const da = a - a0;
-      const db = b - b0;
-      const dc = c - c0;
-      const d =
-        (da ^ (da >> 31)) - (da >> 31) + ((db ^ (db >> 31)) - (db >> 31)) + ((dc ^ (dc >> 31)) - (dc >> 31));
-      const w = fround(space[k] * colour[d]);
-      sa = fround(a * w + sa);
-      sb = fround(b * w + sb);
-      sc = fround(c * w + sc);
-      wsum = fround(wsum + w);
-    }
-    const inv = fround(1 / wsum);
-    out[o] = roundHalfEven(fround(sa * inv));
-    out[o + 1] = roundHalfEven(fround(sb * inv));
-    out[o + 2] = roundHalfEven(fround(sc * inv));
-  }
+  if (x < width) bilateralRowIntN(P, p, ofs, space, colour, out, o, 1, new Float64Array(3));
 }
 
-/** Integer output, any number of channels (interleaved output, stride = channels). */
+/** Integer output, any number of channels (interleaved output, stride = channels); the reference. */
 export function bilateralRowIntN(
   P: IntPlanes,
   p: number,
@@ -203,8 +164,13 @@ export function bilateralRowIntN(
       for (let c = 0; c < cn; c++) acc[c] = fround(P[c][q] * w + acc[c]);
       wsum = fround(wsum + w);
     }
-    const inv = fround(1 / wsum);
-    for (let c = 0; c < cn; c++) out[o + c] = roundHalfEven(fround(acc[c] * inv));
+    // OpenCV divides for one channel and multiplies by the reciprocal for colour
+    if (cn === 1) {
+      out[o] = roundHalfEven(fround(acc[0] / wsum));
+    } else {
+      const inv = fround(1 / wsum);
+      for (let c = 0; c < cn; c++) out[o + c] = roundHalfEven(fround(acc[c] * inv));
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ndarray } from '../core/ndarray.js';
 import { bilateralFilter, bilateralSpec } from './bilateral.js';
+import { bilateralRowInt1, bilateralRowInt3, bilateralRowIntN } from './bilateral-loops.js';
 
 test('bilateral radius: ⌊d/2⌋, round(1.5·σs) for d ≤ 0 (half to even), at least 1; a disc', () => {
   assert.equal(bilateralSpec(9, 75).radius, 4);
@@ -82,4 +83,27 @@ test('bilateral input errors name the option, the value and what is allowed', ()
   assert.throws(() => bilateralFilter(x, 5, 10, 1, { border: 'x' }), /for border/);
   assert.throws(() => bilateralFilter(x, 1 << 16, 10, 1), /for diameter, got 65536 .*would exceed memory/);
   assert.throws(() => bilateralFilter(x, 0, 10, 1e6), /for sigmaSpace, got 1000000 .*would exceed memory/);
+});
+
+test('bilateral: the two-pixel loops (1 and 3 channels) equal the general loop exactly', () => {
+  const space = Float64Array.from(bilateralSpec(7, 3).spaceWeights);
+  const colour = Float64Array.from({ length: 766 }, (_, d) => Math.fround(Math.exp((-d * d) / 800)));
+  for (const width of [1, 2, 7, 30]) {
+    const pw = width + 6;
+    const planes = [0, 1, 2].map((c) =>
+      Uint8Array.from({ length: pw * 7 }, (_, i) => (i * (31 + c) + ((i * i) % 97)) & 255),
+    );
+    const ofs = Int32Array.from(bilateralSpec(7, 3).offsets, ([i, j]) => i * pw + j);
+    const p = 3 * pw + 3;
+    const a1 = new Uint8Array(width);
+    const b1 = new Uint8Array(width);
+    bilateralRowInt1(planes[0], p, ofs, space, colour, a1, 0, width);
+    bilateralRowIntN([planes[0]], p, ofs, space, colour, b1, 0, width, new Float64Array(1));
+    assert.deepEqual([...a1], [...b1]);
+    const a3 = new Uint8Array(3 * width);
+    const b3 = new Uint8Array(3 * width);
+    bilateralRowInt3(planes, p, ofs, space, colour, a3, 0, width);
+    bilateralRowIntN(planes, p, ofs, space, colour, b3, 0, width, new Float64Array(3));
+    assert.deepEqual([...a3], [...b3]);
+  }
 });

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { sourceIndex } from '../helpers.js';
 import {
   bilateralFilter,
   bilateralSpec,
@@ -19,19 +20,6 @@ import { colourToLab, labToColour } from '../../src/nonlinear/lab.js';
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 const DTYPES: DType[] = ['uint8', 'uint16', 'float32', 'float64'];
 const RUNS = { numRuns: 120 };
-
-/** Where position i of an extended line of length n reads from, written independently of src/border. */
-function sourceIndex(i: number, n: number, mode: BorderMode): number {
-  if (mode === 'constant') return i >= 0 && i < n ? i : -1;
-  if (mode === 'replicate') return Math.min(n - 1, Math.max(0, i));
-  if (mode === 'wrap') return ((i % n) + n) % n;
-  while (i < 0 || i >= n) {
-    if (mode === 'symmetric') i = i < 0 ? -i - 1 : 2 * n - 1 - i;
-    else if (n === 1) i = 0;
-    else i = i < 0 ? -i : 2 * n - 2 - i;
-  }
-  return i;
-}
 
 /** The window values of output (m, n), channel ch, by hand. */
 function windowValues(
