@@ -8,6 +8,8 @@
  * 8-bit Lab: L = L*·255/100, a = a* + 128, b = b* + 128.
  */
 
+import { roundHalfEven } from '../core/cast.js';
+
 const fround = Math.fround;
 
 // sRGB → XYZ (D65) and back, rows X, Y, Z (R, G, B columns); D65 white point.
@@ -22,12 +24,6 @@ const CBRT_TAB_SIZE = ((256 * 3) / 2) << GAMMA_SHIFT;
 const LUT_BASE = 1 << 14;
 const MIN_AB = -8145;
 const INV_GAMMA_SHIFT = 12;
-
-/** cvRound: nearest integer, ties to even. */
-function cvRound(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /** CV_DESCALE: (x + 2^(n−1)) >> n on int32. */
 function descale(x: number, n: number): number {
@@ -58,7 +54,7 @@ function build(): Tables {
     const x = fround(cbScale * i);
     // mulAdd is a fused multiply-add: x·lscale is exact in float64 before the one rounding
     const f = x < lthresh ? fround(x * lscale + lbias) : fround(Math.cbrt(x));
-    cbrt[i] = cvRound(fround((1 << LAB_SHIFT2) * f));
+    cbrt[i] = roundHalfEven(fround((1 << LAB_SHIFT2) * f));
   }
   // OpenCV's software cbrt returns one float32 step below Math.cbrt's correctly rounded value
   // at i = 324 (0.15882353): 32768·f = 17745.5 becomes 17745.49 there, which rounds down.
@@ -68,7 +64,7 @@ function build(): Tables {
   const fwd = new Int32Array(9);
   for (let i = 0; i < 3; i++) {
     // OpenCV's order of operations: (2^12 · c) / white
-    const s = (c: number) => cvRound(((1 << LAB_SHIFT) * c) / D65[i]);
+    const s = (c: number) => roundHalfEven(((1 << LAB_SHIFT) * c) / D65[i]);
     fwd[i * 3 + 2] = s(RGB2XYZ[i * 3]);
     fwd[i * 3 + 1] = s(RGB2XYZ[i * 3 + 1]);
     fwd[i * 3] = s(RGB2XYZ[i * 3 + 2]);
@@ -76,7 +72,7 @@ function build(): Tables {
   // inverse: output channels B, G, R
   const inv = new Int32Array(9);
   for (let i = 0; i < 3; i++) {
-    const s = (c: number) => cvRound((1 << LAB_SHIFT) * c * D65[i]);
+    const s = (c: number) => roundHalfEven((1 << LAB_SHIFT) * c * D65[i]);
     inv[i + 6] = s(XYZ2RGB[i]);
     inv[i + 3] = s(XYZ2RGB[i + 3]);
     inv[i] = s(XYZ2RGB[i + 6]);
@@ -86,8 +82,8 @@ function build(): Tables {
     let y: number;
     let ify: number;
     if (i <= 20) {
-      y = cvRound(fround(fround(i * LUT_BASE * 20 * 9) / fround(17 * 29 * 29 * 29)));
-      ify = cvRound(
+      y = roundHalfEven(fround(fround(i * LUT_BASE * 20 * 9) / fround(17 * 29 * 29 * 29)));
+      ify = roundHalfEven(
         fround(
           LUT_BASE * fround(fround(fround(16) / fround(116)) + fround(fround(i * 5) / fround(3 * 17 * 29))),
         ),
@@ -96,8 +92,8 @@ function build(): Tables {
       const fy = fround(
         fround(fround(i * 100 * LUT_BASE) / fround(255 * 116)) + fround(fround(16 * LUT_BASE) / fround(116)),
       );
-      ify = cvRound(fy);
-      y = cvRound(fround(fround(fround(fy * fy) * fy) / fround(LUT_BASE * LUT_BASE)));
+      ify = roundHalfEven(fy);
+      y = roundHalfEven(fround(fround(fround(fy * fy) * fy) / fround(LUT_BASE * LUT_BASE)));
     }
     yf[i * 2] = y;
     yf[i * 2 + 1] = ify;

@@ -14,6 +14,7 @@
  * (3 or 4 channels, uint8) is denoised in OpenCV's 8-bit L*a*b*: L with h, a and b together
  * with hColor.
  */
+import { roundHalfEven } from '../core/cast.js';
 import { isIntegerDType } from '../core/dtypes.js';
 import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
@@ -183,15 +184,10 @@ export function nlmWeightTable(
   const table = new Int32Array(size);
   for (let d = 0; d < size; d++) {
     const w = Math.exp(-(d * mult) / hh);
-    const weight = cvRound(fixed * w);
+    const weight = roundHalfEven(fixed * w);
     table[d] = weight < 0.001 * fixed ? 0 : weight;
   }
   return { table, shift, fixed };
-}
-
-function cvRound(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** Denoises `planes` (1 … 4 channels compared together) and returns one result per channel. */
@@ -280,7 +276,7 @@ function nlmWeightTable16(h: number, channels: number, T: number): { table: Floa
   const step = cutoff / TABLE16;
   const table = new Float64Array(TABLE16 + 1);
   for (let i = 0; i < TABLE16; i++) {
-    const weight = cvRound(fixed * Math.exp(-(i * step) / hh));
+    const weight = roundHalfEven(fixed * Math.exp(-(i * step) / hh));
     table[i] = weight < 0.001 * fixed ? 0 : weight;
   }
   table[TABLE16] = 0;
