@@ -12,7 +12,8 @@ const QUIET_MS = 1000;
  */
 export function terminalProgress(
   label: string,
-  stream: NodeJS.WriteStream = process.stderr,
+  stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr,
+  quietMs = QUIET_MS,
 ): { onProgress?: (fraction: number) => void; done: () => void } {
   if (!stream.isTTY) return { done: () => {} };
   const start = Date.now();
@@ -20,7 +21,7 @@ export function terminalProgress(
   let drawn = false;
   return {
     onProgress: (fraction: number) => {
-      if (Date.now() - start < QUIET_MS) return;
+      if (Date.now() - start < quietMs) return;
       const pct = Math.floor(fraction * 100);
       if (pct === shown) return;
       shown = pct;
