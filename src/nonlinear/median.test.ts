@@ -96,10 +96,13 @@ test('median input errors name the option, the value and what is allowed', () =>
     () => medianFilter(x, 3, { border: 'constant', cval: 1.5 }),
     /0 to 255 for a uint8 image for cval/,
   );
-  assert.throws(() => medianFilter(x, 7, { method: 'network' }), /for method, got "network"/);
+  assert.throws(
+    () => medianFilter(x, 7, { method: 'network' }),
+    /Expected auto, histogram, select for a 7×7 uint8 window .* for method, got "network"/,
+  );
   assert.throws(
     () => medianFilter(ndarray(new Float32Array(16), [4, 4]), 9, { method: 'histogram' }),
-    /method/,
+    /Expected auto, select for a 9×9 float32 window .* for method, got "histogram"/,
   );
   assert.throws(() => medianFilter(x, 3, { onProgress: 5 as unknown as () => void }), /for onProgress/);
   assert.throws(() => medianFilter({ data: [1, 2], shape: [2] } as never, 3), /input/);

@@ -89,14 +89,18 @@ export function medianFilter(
   };
   checkPaddedSize(height, width, pad, 'ksize', ksize);
   const chosen = method === 'auto' ? chooseMedianMethod(input.dtype, win.width, win.height) : method;
-  if (chosen === 'network' && !(win.width === win.height && (win.width === 3 || win.width === 5)))
-    invalidArgument('method', '"network" only for 3×3 and 5×5 windows', method);
-  if (chosen === 'histogram' && (input.dtype !== 'uint8' || win.width * win.height > HISTOGRAM_MAX_WINDOW))
+  const networkOk = win.width === win.height && (win.width === 3 || win.width === 5);
+  const histogramOk = input.dtype === 'uint8' && win.width * win.height <= HISTOGRAM_MAX_WINDOW;
+  if ((chosen === 'network' && !networkOk) || (chosen === 'histogram' && !histogramOk)) {
+    const usable = MEDIAN_METHODS.filter(
+      (m) => (m !== 'network' || networkOk) && (m !== 'histogram' || histogramOk),
+    );
     invalidArgument(
       'method',
-      `"histogram" only for uint8 images and windows of at most ${HISTOGRAM_MAX_WINDOW} pixels`,
+      `${usable.join(', ')} for a ${win.width}×${win.height} ${input.dtype} window (network: 3×3 and 5×5; histogram: uint8 up to ${HISTOGRAM_MAX_WINDOW} pixels)`,
       method,
     );
+  }
   return runMedian(input, win.width, win.height, pad, border, chosen, onProgress);
 }
 
