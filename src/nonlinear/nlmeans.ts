@@ -63,7 +63,7 @@ const BAND_ROWS = 32;
  * similarity. Border `mirror`; output dtype the input's (uint8 or uint16). uint8 colour
  * (3 channels, or 4 with the 4th kept as is) goes through 8-bit L*a*b*, channel order
  * `bgr` unless told otherwise; uint16 colour compares all channels together with `h`.
- * Gray+alpha: the gray channel is denoised, alpha kept.
+ * An alpha channel (images marked `alpha`) is kept as it is.
  *
  * @example
  *   const clean = nlMeans(noisy, 10);                          // gray, T = 7, S = 21
@@ -104,7 +104,7 @@ export function nlMeans(input: NDArray, h: number, options: NlMeansOptions = {})
       options.hColor,
     );
   const n = height * width;
-  const out = new (PLANE_ARRAY[input.dtype] as new (n: number) => Uint8Array | Uint16Array)(n * channels);
+  const out = newIntArray(input.dtype as 'uint8' | 'uint16', n * channels);
   const jobs = colour ? 2 : 1;
   const progress = new Progress(onProgress, jobs * Math.ceil(height / BAND_ROWS));
   if (colour) {
@@ -125,9 +125,8 @@ export function nlMeans(input: NDArray, h: number, options: NlMeansOptions = {})
     for (let c = 3; c < channels; c++)
       for (let p = 0; p < n; p++) out[p * channels + c] = input.data[p * channels + c];
   } else {
-    // gray+alpha: alpha is kept; other channel counts are compared together (OpenCV's VecNb)
-    const keepAlpha = input.alpha === true && channels === 2;
-    const used = keepAlpha ? 1 : channels;
+    // an alpha channel is kept; the other channels are compared together (OpenCV's VecNb)
+    const used = input.alpha === true ? channels - 1 : channels;
     const sources = Array.from({ length: used }, (_, c) => channelPlane(input, c));
     const res = denoise(sources, input.dtype, h, g, S, progress);
     for (let c = 0; c < used; c++) for (let p = 0; p < n; p++) out[p * channels + c] = res[c][p];
