@@ -20,7 +20,7 @@ import { borderIndex } from '../border/border.js';
 import { bandCount, paddingSource } from './bands.js';
 import { type EngineProgram, runProgram } from './programs.js';
 import { canBlockOnSharedMemory, isNode, node } from './platform.js';
-import { simdArena } from './simd.js';
+import { simdArena, simdModule } from './simd.js';
 
 /** Control words of a job (Int32Array over a small SharedArrayBuffer). */
 export const CTRL = {
@@ -166,7 +166,7 @@ function workerUrl(): URL {
 function spawn(): PoolWorker {
   if (isNode) {
     const url = workerUrl();
-    const workerData = { ready: ready!.buffer };
+    const workerData = { ready: ready!.buffer, module: simdModule() };
     // Running from TypeScript sources (tests): a worker does not inherit the parent's
     // `--import tsx` hooks, so it registers tsx itself before loading worker.ts.
     const w = url.pathname.endsWith('.ts')
@@ -182,7 +182,7 @@ function spawn(): PoolWorker {
     return { post: (job) => w.postMessage(job) };
   }
   const w = new Worker(workerUrl(), { type: 'module' });
-  w.postMessage({ ready: ready!.buffer });
+  w.postMessage({ ready: ready!.buffer, module: simdModule() });
   w.onerror = (e) => {
     startFailure = `a worker failed: ${e.message}`;
   };

@@ -74,6 +74,15 @@ export async function simdReady(): Promise<SimdStatus> {
   return status ?? s;
 }
 
+/**
+ * Uses a module compiled elsewhere (a pool worker receives its parent's: the compiled and
+ * optimised code is shared instead of compiled again per worker).
+ */
+export function adoptSimdModule(m: WebAssembly.Module): void {
+  compiled = m;
+  status = { available: true, reason: '' };
+}
+
 /** The compiled module, for workers (a WebAssembly.Module can be posted to a worker). */
 export function simdModule(): WebAssembly.Module | undefined {
   return simdStatus().available ? compiled : undefined;

@@ -4,8 +4,16 @@
  */
 import { type EngineJob, workOnJob } from './pool.js';
 import { isNode, node } from './platform.js';
+import { adoptSimdModule } from './simd.js';
 
-function started(ready: SharedArrayBuffer): void {
+interface Start {
+  ready: SharedArrayBuffer;
+  /** The parent's compiled SIMD module (shared code, no second compile). */
+  module?: WebAssembly.Module;
+}
+
+function started({ ready, module }: Start): void {
+  if (module) adoptSimdModule(module);
   const r = new Int32Array(ready);
   Atomics.add(r, 0, 1);
   Atomics.notify(r, 0);
@@ -13,13 +21,13 @@ function started(ready: SharedArrayBuffer): void {
 
 if (isNode) {
   const { parentPort, workerData } = node.workers!;
-  started((workerData as { ready: SharedArrayBuffer }).ready);
+  started(workerData as Start);
   parentPort!.on('message', (job: EngineJob) => workOnJob(job, true));
 } else {
   const scope = globalThis as unknown as { onmessage: (e: { data: unknown }) => void };
   scope.onmessage = (e) => {
-    const msg = e.data as EngineJob | { ready: SharedArrayBuffer };
-    if ('ready' in msg) started(msg.ready);
+    const msg = e.data as EngineJob | Start;
+    if ('ready' in msg) started(msg);
     else workOnJob(msg, true);
   };
 }
