@@ -1,0 +1,224 @@
+/**
+ * conv2d, its backward pass and conv_transpose2d, with PyTorch's meaning and layouts:
+ * input N×C×H×W, weight O×(C/G)×kh×kw, output N×O×Ho×Wo, all C order.
+ *
+ * What deep learning calls "convolution" is cross-correlation (no flip). The flip comes
+ * back in the backward pass: the input gradient is a full *convolution* of the output
+ * gradient with the same weights (for stride 1; with a stride, of the output gradient
+ * spread out by the stride), computed as the transposed convolution; the weight gradient
+ * is a valid *cross-correlation* of the (padded) input with the output gradient.
+ * See docs/nn.md for a worked example.
+ */
+import { type DType } from '../core/dtypes.js';
+import { ShapeError, invalidArgument } from '../core/errors.js';
+import { type NDArray, ndarray } from '../core/ndarray.js';
+import { biasGrad, forwardDirect, inputGradDirect, weightGradDirect } from './direct.js';
+import {
+  CONV_METHODS,
+  type Conv2dOptions,
+  type ConvGeometry,
+  type ConvMethod,
+  type ConvTranspose2dOptions,
+  type FloatArray,
+  allocLike,
+  checkBatch,
+  conv2dGeometry,
+  convTranspose2dGeometry,
+} from './geometry.js';
+import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
+
+/** The method a plan runs, and why it was chosen. */
+export interface ConvPlan {
+  readonly method: 'gemm' | 'direct';
+  readonly reason: string;
+}
+
+/**
+ * Chooses how to compute a convolution of this geometry. `gemm` (im2col + a blocked
+ * matrix product) wins whenever a group has enough output channels to fill the product's
+ * 4-row register tile; with fewer (depthwise and near-depthwise convolutions) the plain
+ * loops do less work.
+ */
+export function planConv(g: ConvGeometry, method: ConvMethod = 'auto'): ConvPlan {
+  if (!CONV_METHODS.includes(method)) invalidArgument('method', CONV_METHODS.join(', '), method);
+  if (method === 'gemm') return { method, reason: 'asked for' };
+  if (method === 'direct') return { method, reason: 'asked for' };
+  if (g.og < 4 && g.cg < 4) {
+    return {
+      method: 'direct',
+      reason: `${g.og} output and ${g.cg} input channel(s) per group: too few for the 4×8 product tile`,
+    };
+  }
+  return {
+    method: 'gemm',
+    reason: `im2col + matrix product (${g.og}×${g.cg * g.kh * g.kw} · ${g.cg * g.kh * g.kw}×${g.oh * g.ow} per image and group)`,
+  };
+}
+
+function checkBias(op: string, bias: NDArray | null | undefined, channels: number): FloatArray | null {
+  if (bias === undefined || bias === null) return null;
+  checkBatch(op, 'bias', bias, 1);
+  if (bias.shape[0] !== channels) {
+    throw new ShapeError(
+      `${op}: bias has ${bias.shape[0]} values but there are ${channels} output channels; bias [${bias.shape[0]}]`,
+    );
+  }
+  return bias.data;
+}
+
+const floatType = (d: DType) => (d === 'float32' ? 'float32' : 'float64');
+
+/**
+ * 2-D convolution as in CNNs (PyTorch's `torch.nn.functional.conv2d`): a
+ * **cross-correlation** — the kernel is not flipped — of a batch with a bank of kernels.
+ *
+ *   y[n, o, p, q] = bias[o] + Σ_c Σ_i Σ_j w[o, c, i, j] · x[n, g·C/G + c, p·sh − pt + i·dh, q·sw − pl + j·dw]
+ *
+ * Origin: tap (0, 0) of the kernel sits on the output pixel's top-left input pixel (after
+ * padding); there is no anchor. Border: zeros (`padding` only; other border modes are for
+ * image filters). Output dtype: the input's (float32 or float64); sums run in float64.
+ *
+ * @param input   N×C×H×W, float32 or float64
+ * @param weight  O×(C/G)×kh×kw
+ * @param bias    length O, or null
+ * @example
+ *   const x = ndarray(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), [1, 1, 3, 3]);
+ *   const w = ndarray(Float64Array.from([1, 0, 0, -1]), [1, 1, 2, 2]);
+ *   conv2d(x, w).data;   // [-4, -4, -4, -4]: x[p, q] − x[p+1, q+1]
+ *   conv2d(x, w, null, { padding: 'same' }).shape;   // [1, 1, 3, 3]: one more row and column at the bottom/right
+ */
+export function conv2d(
+  input: NDArray,
+  weight: NDArray,
+  bias: NDArray | null = null,
+  options: Conv2dOptions = {},
+): NDArray {
+  checkBatch('conv2d', 'input', input);
+  checkBatch('conv2d', 'weight', weight);
+  const g = conv2dGeometry(input.shape, weight.shape, options);
+  const b = checkBias('conv2d', bias, g.o);
+  const plan = planConv(g, options.method);
+  const y = allocLike(floatType(input.dtype), g.n * g.o * g.oh * g.ow);
+  if (plan.method === 'gemm') forwardGemm(g, input.data, weight.data, b, y);
+  else forwardDirect(g, input.data, weight.data, b, y);
+  return ndarray(y, [g.n, g.o, g.oh, g.ow]);
+}
+
+/** Which gradients conv2dBackward computes (default: all three). */
+export interface Conv2dBackwardOptions extends Conv2dOptions {
+  gradInput?: boolean;
+  gradWeight?: boolean;
+  gradBias?: boolean;
+}
+
+/** The gradients of a loss L with respect to conv2d's input, weight and bias. */
+export interface Conv2dGradients {
+  /** ∂L/∂x, N×C×H×W in the input's dtype: a full convolution of gy with w (see docs/nn.md). */
+  gradInput?: NDArray;
+  /** ∂L/∂w, O×(C/G)×kh×kw in the weight's dtype: a valid cross-correlation of x with gy. */
+  gradWeight?: NDArray;
+  /** ∂L/∂b, length O in the weight's dtype: the sum of gy over batch and pixels. */
+  gradBias?: NDArray;
+}
+
+/**
+ * conv2d's backward pass: given gy = ∂L/∂y for y = conv2d(x, w, b, options), returns the
+ * gradients with respect to x, w and b (as PyTorch's autograd does).
+ *
+ * - gradInput is the transposed convolution of gy with w — for stride 1 the **full
+ *   convolution** (flipped kernel) of gy with w, cropped by the padding;
+ * - gradWeight is the **valid cross-correlation** (no flip) of the zero-padded x with gy;
+ * - gradBias sums gy.
+ *
+ * @param gradOutput  N×O×Ho×Wo, the shape conv2d(input, weight) returns
+ * @example
+ *   const { gradInput, gradWeight } = conv2dBackward(x, w, ones([1, 1, 2, 2]));
+ */
+export function conv2dBackward(
+  input: NDArray,
+  weight: NDArray,
+  gradOutput: NDArray,
+  options: Conv2dBackwardOptions = {},
+): Conv2dGradients {
+  const op = 'conv2d backward';
+  checkBatch(op, 'input', input);
+  checkBatch(op, 'weight', weight);
+  checkBatch(op, 'gradOutput', gradOutput);
+  const g = conv2dGeometry(input.shape, weight.shape, options, op);
+  const want = [g.n, g.o, g.oh, g.ow];
+  if (gradOutput.shape.some((d, k) => d !== want[k])) {
+    throw new ShapeError(
+      `${op}: grad_output has shape [${gradOutput.shape.join(', ')}] but conv2d of input [${input.shape.join(', ')}] ` +
+        `and weight [${weight.shape.join(', ')}] gives [${want.join(', ')}]`,
+    );
+  }
+  const plan = planConv(g, options.method);
+  const out: Conv2dGradients = {};
+  const gy = gradOutput.data;
+  if (options.gradInput !== false) {
+    const gx = allocLike(floatType(input.dtype), input.data.length);
+    if (plan.method === 'gemm') inputGradGemm(g, gy, weight.data, gx);
+    else inputGradDirect(g, gy, weight.data, gx);
+    out.gradInput = ndarray(gx, input.shape);
+  }
+  if (options.gradWeight !== false) {
+    const gw = allocLike(floatType(weight.dtype), weight.data.length);
+    if (plan.method === 'gemm') weightGradGemm(g, input.data, gy, gw);
+    else weightGradDirect(g, input.data, gy, gw);
+    out.gradWeight = ndarray(gw, weight.shape);
+  }
+  if (options.gradBias !== false) {
+    const gb = allocLike(floatType(weight.dtype), g.o);
+    biasGrad(g, gy, gb);
+    out.gradBias = ndarray(gb, [g.o]);
+  }
+  return out;
+}
+
+/**
+ * Transposed convolution (PyTorch's `torch.nn.functional.conv_transpose2d`), sometimes
+ * called "deconvolution": the adjoint of conv2d with the same stride, padding and
+ * dilation, i.e. exactly conv2d's input gradient with `input` in the role of the output
+ * gradient. Each input pixel scatters a copy of the kernel, scaled by its value, into the
+ * output, `stride` pixels apart; `padding` crops the result on every side and
+ * `outputPadding` adds rows/columns at the bottom/right.
+ *
+ *   Ho = (H − 1)·sh − 2·ph + dh·(kh − 1) + oph + 1
+ *
+ * For stride 1 and padding 0 this is the full **convolution** (flipped kernel) of each
+ * input plane with its kernel, summed over input channels. Border: zeros. Output dtype:
+ * the input's.
+ *
+ * @param input   N×C×H×W
+ * @param weight  C×(O/G)×kh×kw (note: in-channels first, as PyTorch)
+ * @param bias    length O, or null
+ * @example
+ *   const x = ndarray(Float64Array.from([1, 2]), [1, 1, 1, 2]);
+ *   const w = ndarray(Float64Array.from([1, 10]), [1, 1, 1, 2]);
+ *   convTranspose2d(x, w).data;   // [1, 12, 20]
+ */
+export function convTranspose2d(
+  input: NDArray,
+  weight: NDArray,
+  bias: NDArray | null = null,
+  options: ConvTranspose2dOptions = {},
+): NDArray {
+  const op = 'conv_transpose2d';
+  checkBatch(op, 'input', input);
+  checkBatch(op, 'weight', weight);
+  const g = convTranspose2dGeometry(input.shape, weight.shape, options, op);
+  const b = checkBias(op, bias, g.c);
+  const plan = planConv(g, options.method);
+  const y = allocLike(floatType(input.dtype), g.n * g.c * g.h * g.w);
+  if (plan.method === 'gemm') inputGradGemm(g, input.data, weight.data, y);
+  else inputGradDirect(g, input.data, weight.data, y);
+  if (b) {
+    const plane = g.h * g.w;
+    for (let n = 0; n < g.n; n++)
+      for (let ch = 0; ch < g.c; ch++) {
+        const base = (n * g.c + ch) * plane;
+        for (let k = 0; k < plane; k++) y[base + k] += b[ch];
+      }
+  }
+  return ndarray(y, [g.n, g.c, g.h, g.w]);
+}
