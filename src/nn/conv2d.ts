@@ -132,7 +132,9 @@ export interface Conv2dGradients {
  *
  * @param gradOutput  N×O×Ho×Wo, the shape conv2d(input, weight) returns
  * @example
- *   const { gradInput, gradWeight } = conv2dBackward(x, w, ones([1, 1, 2, 2]));
+ *   // x: 1×1×3×3 = [1..9], w: 1×1×2×2, gy: all ones (the gradient of L = Σ y)
+ *   const gy = ndarray(new Float64Array([1, 1, 1, 1]), [1, 1, 2, 2]);
+ *   conv2dBackward(x, w, gy).gradWeight.data;   // [12, 16, 24, 28]: gw[i, j] = Σ_p Σ_q x[p + i, q + j]
  */
 export function conv2dBackward(
   input: NDArray,
