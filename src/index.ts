@@ -25,3 +25,11 @@ export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.j
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
+export type {
+  Conv2dOptions,
+  ConvTranspose2dOptions,
+  Conv2dBackwardOptions,
+  Conv2dGradients,
+  Padding as ConvPadding,
+} from './nn/index.js';
+export { conv2d, conv2dBackward, convTranspose2d } from './nn/index.js';
