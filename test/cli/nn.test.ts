@@ -181,3 +181,36 @@ test('conv2d never modifies its inputs', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(readFileSync(x2), before);
 });
+
+test('convkit demo learn-kernel prints the learned kernel FLIPPED for convolution targets, unflipped for correlation', () => {
+  const r = convkit(['demo', 'learn-kernel', '--steps', '200']);
+  assert.equal(r.status, 0, r.stderr);
+  const [conv, corr] = r.stdout.split('Targets made by ').slice(1);
+  assert.match(conv, /^convolve/);
+  assert.match(conv, /the kernel comes out FLIPPED/);
+  assert.match(corr, /^correlate/);
+  assert.match(corr, /learned h itself: NOT flipped/);
+});
+
+test('convkit demo shapes shows progress, reports accuracy and writes the loss curve', () => {
+  const svg = join(work, 'curve', 'loss.svg');
+  const r = convkit([
+    'demo',
+    'shapes',
+    '--train',
+    '300',
+    '--test',
+    '100',
+    '--epochs',
+    '2',
+    '--loss-curve',
+    svg,
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /epoch 2\/2 \[#+\] 100%/);
+  assert.match(r.stdout, /test accuracy \d+\.\d%/);
+  assert.match(readFileSync(svg, 'utf8'), /^<svg /);
+  const bad = convkit(['demo', 'shapes', '--loss-curve', join(work, 'loss.png')]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^convkit shapes: error: Expected a path ending in \.svg for --loss-curve/);
+});
