@@ -12,7 +12,7 @@
 import { type DType } from '../core/dtypes.js';
 import { ShapeError, invalidArgument } from '../core/errors.js';
 import { type NDArray, ndarray } from '../core/ndarray.js';
-import { biasGrad, forwardDirect, inputGradDirect, weightGradDirect } from './direct.js';
+import { biasGrad } from './direct.js';
 import {
   CONV_METHODS,
   type Conv2dOptions,
@@ -25,7 +25,7 @@ import {
   conv2dGeometry,
   convTranspose2dGeometry,
 } from './geometry.js';
-import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
+import { addBias, runForward, runInputGrad, runWeightGrad } from './run.js';
 
 /** The method a plan runs, and why it was chosen. */
 export interface ConvPlan {
@@ -66,7 +66,7 @@ function checkBias(op: string, bias: NDArray | null | undefined, channels: numbe
   return bias.data;
 }
 
-const floatType = (d: DType) => (d === 'float32' ? 'float32' : 'float64');
+export const floatType = (d: DType) => (d === 'float32' ? 'float32' : 'float64');
 
 /**
  * 2-D convolution as in CNNs (PyTorch's `torch.nn.functional.conv2d`): a
@@ -93,15 +93,19 @@ export function conv2d(
   bias: NDArray | null = null,
   options: Conv2dOptions = {},
 ): NDArray {
+  const { g, plan, b } = prepareConv2d(input, weight, bias, options);
+  const y = allocLike(floatType(input.dtype), g.n * g.o * g.oh * g.ow);
+  runForward(plan.method, g, input.data as FloatArray, weight.data as FloatArray, b, y);
+  return ndarray(y, [g.n, g.o, g.oh, g.ow]);
+}
+
+/** Validates conv2d's arguments; returns the geometry, the plan and the bias data. @internal */
+export function prepareConv2d(input: NDArray, weight: NDArray, bias: NDArray | null, options: Conv2dOptions) {
   checkBatch('conv2d', 'input', input);
   checkBatch('conv2d', 'weight', weight);
   const g = conv2dGeometry(input.shape, weight.shape, options);
   const b = checkBias('conv2d', bias, g.o);
-  const plan = planConv(g, options.method);
-  const y = allocLike(floatType(input.dtype), g.n * g.o * g.oh * g.ow);
-  if (plan.method === 'gemm') forwardGemm(g, input.data, weight.data, b, y);
-  else forwardDirect(g, input.data, weight.data, b, y);
-  return ndarray(y, [g.n, g.o, g.oh, g.ow]);
+  return { g, plan: planConv(g, options.method), b };
 }
 
 /** Which gradients conv2dBackward computes (default: all three). */
@@ -142,6 +146,34 @@ export function conv2dBackward(
   gradOutput: NDArray,
   options: Conv2dBackwardOptions = {},
 ): Conv2dGradients {
+  const { g, plan } = prepareConv2dBackward(input, weight, gradOutput, options);
+  const out: Conv2dGradients = {};
+  const gy = gradOutput.data as FloatArray;
+  if (options.gradInput !== false) {
+    const gx = allocLike(floatType(input.dtype), input.data.length);
+    runInputGrad(plan.method, g, gy, weight.data as FloatArray, gx);
+    out.gradInput = ndarray(gx, input.shape);
+  }
+  if (options.gradWeight !== false) {
+    const gw = allocLike(floatType(weight.dtype), weight.data.length);
+    runWeightGrad(plan.method, g, input.data as FloatArray, gy, gw);
+    out.gradWeight = ndarray(gw, weight.shape);
+  }
+  if (options.gradBias !== false) {
+    const gb = allocLike(floatType(weight.dtype), g.o);
+    biasGrad(g, gy, gb);
+    out.gradBias = ndarray(gb, [g.o]);
+  }
+  return out;
+}
+
+/** Validates conv2dBackward's arguments; returns the geometry and the plan. @internal */
+export function prepareConv2dBackward(
+  input: NDArray,
+  weight: NDArray,
+  gradOutput: NDArray,
+  options: Conv2dOptions,
+) {
   const op = 'conv2d backward';
   checkBatch(op, 'input', input);
   checkBatch(op, 'weight', weight);
@@ -154,27 +186,7 @@ export function conv2dBackward(
         `and weight [${weight.shape.join(', ')}] gives [${want.join(', ')}]`,
     );
   }
-  const plan = planConv(g, options.method);
-  const out: Conv2dGradients = {};
-  const gy = gradOutput.data;
-  if (options.gradInput !== false) {
-    const gx = allocLike(floatType(input.dtype), input.data.length);
-    if (plan.method === 'gemm') inputGradGemm(g, gy, weight.data, gx);
-    else inputGradDirect(g, gy, weight.data, gx);
-    out.gradInput = ndarray(gx, input.shape);
-  }
-  if (options.gradWeight !== false) {
-    const gw = allocLike(floatType(weight.dtype), weight.data.length);
-    if (plan.method === 'gemm') weightGradGemm(g, input.data, gy, gw);
-    else weightGradDirect(g, input.data, gy, gw);
-    out.gradWeight = ndarray(gw, weight.shape);
-  }
-  if (options.gradBias !== false) {
-    const gb = allocLike(floatType(weight.dtype), g.o);
-    biasGrad(g, gy, gb);
-    out.gradBias = ndarray(gb, [g.o]);
-  }
-  return out;
+  return { g, plan: planConv(g, options.method) };
 }
 
 /**
@@ -205,22 +217,24 @@ export function convTranspose2d(
   bias: NDArray | null = null,
   options: ConvTranspose2dOptions = {},
 ): NDArray {
+  const { g, plan, b } = prepareConvTranspose2d(input, weight, bias, options);
+  const y = allocLike(floatType(input.dtype), g.n * g.c * g.h * g.w);
+  runInputGrad(plan.method, g, input.data as FloatArray, weight.data as FloatArray, y);
+  if (b) addBias(y, b, g.n, g.c, g.h * g.w);
+  return ndarray(y, [g.n, g.c, g.h, g.w]);
+}
+
+/** Validates convTranspose2d's arguments; returns the geometry, the plan and the bias data. @internal */
+export function prepareConvTranspose2d(
+  input: NDArray,
+  weight: NDArray,
+  bias: NDArray | null,
+  options: ConvTranspose2dOptions,
+) {
   const op = 'conv_transpose2d';
   checkBatch(op, 'input', input);
   checkBatch(op, 'weight', weight);
   const g = convTranspose2dGeometry(input.shape, weight.shape, options, op);
   const b = checkBias(op, bias, g.c);
-  const plan = planConv(g, options.method);
-  const y = allocLike(floatType(input.dtype), g.n * g.c * g.h * g.w);
-  if (plan.method === 'gemm') inputGradGemm(g, input.data, weight.data, y);
-  else inputGradDirect(g, input.data, weight.data, y);
-  if (b) {
-    const plane = g.h * g.w;
-    for (let n = 0; n < g.n; n++)
-      for (let ch = 0; ch < g.c; ch++) {
-        const base = (n * g.c + ch) * plane;
-        for (let k = 0; k < plane; k++) y[base + k] += b[ch];
-      }
-  }
-  return ndarray(y, [g.n, g.c, g.h, g.w]);
+  return { g, plan: planConv(g, options.method), b };
 }

@@ -26,9 +26,11 @@ export function forwardDirect(
   w: FloatArray,
   bias: FloatArray | null,
   y: FloatArray,
+  n0 = 0,
+  n1 = g.n,
 ): void {
   const { c, h, w: width, o, oh, ow, kh, kw, cg, og, sh, sw, dh, dw, pt, pl } = g;
-  for (let n = 0; n < g.n; n++) {
+  for (let n = n0; n < n1; n++) {
     for (let oc = 0; oc < o; oc++) {
       const c0 = Math.floor(oc / og) * cg;
       const b = bias ? bias[oc] : 0;
@@ -60,9 +62,16 @@ export function forwardDirect(
  * pixel as the full convolution above; gx is overwritten. With the geometry of a
  * transposed convolution this *is* conv_transpose2d.
  */
-export function inputGradDirect(g: ConvGeometry, gy: FloatArray, w: FloatArray, gx: FloatArray): void {
+export function inputGradDirect(
+  g: ConvGeometry,
+  gy: FloatArray,
+  w: FloatArray,
+  gx: FloatArray,
+  n0 = 0,
+  n1 = g.n,
+): void {
   const { c, h, w: width, o, oh, ow, kh, kw, cg, og, sh, sw, dh, dw, pt, pl } = g;
-  for (let n = 0; n < g.n; n++) {
+  for (let n = n0; n < n1; n++) {
     for (let ch = 0; ch < c; ch++) {
       const grp = Math.floor(ch / cg);
       const ci = ch - grp * cg;
@@ -93,8 +102,18 @@ export function inputGradDirect(g: ConvGeometry, gy: FloatArray, w: FloatArray, 
   }
 }
 
-/** gw (O×Cg×kh×kw) = the valid cross-correlation of the padded x with gy; overwritten. */
-export function weightGradDirect(g: ConvGeometry, x: FloatArray, gy: FloatArray, gw: FloatArray): void {
+/**
+ * gw (O×Cg×kh×kw) = the valid cross-correlation of the padded x with gy, summed over
+ * images n0 ≤ n < n1; overwritten.
+ */
+export function weightGradDirect(
+  g: ConvGeometry,
+  x: FloatArray,
+  gy: FloatArray,
+  gw: FloatArray,
+  n0 = 0,
+  n1 = g.n,
+): void {
   const { c, h, w: width, o, oh, ow, kh, kw, cg, og, sh, sw, dh, dw, pt, pl } = g;
   for (let oc = 0; oc < o; oc++) {
     const c0 = Math.floor(oc / og) * cg;
@@ -102,7 +121,7 @@ export function weightGradDirect(g: ConvGeometry, x: FloatArray, gy: FloatArray,
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
           let s = 0;
-          for (let n = 0; n < g.n; n++) {
+          for (let n = n0; n < n1; n++) {
             const xPlane = (n * c + c0 + ci) * h * width;
             const gyPlane = (n * o + oc) * oh * ow;
             for (let p = 0; p < oh; p++) {

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, invalidArgument } from '../../core/errors.js';
 import type { NDArray } from '../../core/ndarray.js';
 import { readArray, writeArray } from '../../io/node.js';
-import { conv2d, conv2dBackward, convTranspose2d, planConv } from '../../nn/conv2d.js';
+import { planConv } from '../../nn/conv2d.js';
+import { conv2dBackwardThreaded, conv2dThreaded, convTranspose2dThreaded } from '../../nn/threads.js';
 import {
   CONV_METHODS,
   type ConvMethod,
@@ -138,6 +139,15 @@ interface ConvFlags {
   gradBias?: string;
   outputPadding?: string;
   explainPlan?: boolean;
+  threads?: string;
+}
+
+function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = String(text).trim();
+  const v = /^\+?\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(v) || v < 1) invalidArgument('--threads', 'an integer ≥ 1', text);
+  return v;
 }
 
 export function registerNnCommands(program: Command): void {
@@ -160,6 +170,7 @@ export function registerNnCommands(program: Command): void {
       `auto, gemm (im2col + matrix product) or direct (plain loops); same result`,
       'auto',
     )
+    .option('--threads <N>', 'threads; the batch is split among them (default: all cores)')
     .option('--explain-plan', 'print the chosen method and why to stderr')
     .requiredOption('-o, --output <Y>', 'output N×O×Ho×Wo (.npy)')
     .option('--grad-output <GY>', 'backward pass: ∂L/∂y, N×O×Ho×Wo (.npy)')
@@ -175,6 +186,7 @@ export function registerNnCommands(program: Command): void {
           dilation: parsePair('--dilation', flags.dilation, 1),
           groups: parseGroups(flags.groups),
           method: parseChoice<ConvMethod>('--method', flags.method, CONV_METHODS),
+          threads: parseThreads(flags.threads),
         };
         const outputs: [string, string | undefined][] = [
           ['-o', flags.output],
@@ -197,7 +209,7 @@ export function registerNnCommands(program: Command): void {
         const x = await readArray(flags.input);
         const w = await readArray(flags.weight);
         const b = flags.bias === undefined ? null : await readArray(flags.bias);
-        const y = conv2d(x, w, b, options);
+        const y = await conv2dThreaded(x, w, b, options);
         if (flags.explainPlan) {
           const plan = planConv(conv2dGeometry(x.shape, w.shape, options), options.method);
           process.stderr.write(`conv2d plan: ${plan.method} (${plan.reason})\n`);
@@ -205,7 +217,7 @@ export function registerNnCommands(program: Command): void {
         const writes: [string, NDArray][] = [[flags.output, y]];
         if (flags.gradOutput !== undefined) {
           const gy = await readArray(flags.gradOutput);
-          const grads = conv2dBackward(x, w, gy, {
+          const grads = await conv2dBackwardThreaded(x, w, gy, {
             ...options,
             gradInput: flags.gradInput !== undefined,
             gradWeight: flags.gradWeight !== undefined,
@@ -239,6 +251,7 @@ export function registerNnCommands(program: Command): void {
     .option('--dilation <D,D>', 'dilation: D or DH,DW', '1,1')
     .option('--groups <G>', 'channel groups', '1')
     .option('--method <M>', 'auto, gemm or direct (same result)', 'auto')
+    .option('--threads <N>', 'threads; the batch is split among them (default: all cores)')
     .option('--explain-plan', 'print the chosen method and why to stderr')
     .requiredOption('-o, --output <Y>', 'output N×O×Ho×Wo (.npy)')
     .addHelpText('after', TRANSPOSE_HELP)
@@ -251,12 +264,13 @@ export function registerNnCommands(program: Command): void {
           dilation: parsePair('--dilation', flags.dilation, 1),
           groups: parseGroups(flags.groups),
           method: parseChoice<ConvMethod>('--method', flags.method, CONV_METHODS),
+          threads: parseThreads(flags.threads),
         };
         npyPath('-o', flags.output);
         const x = await readArray(flags.input);
         const w = await readArray(flags.weight);
         const b = flags.bias === undefined ? null : await readArray(flags.bias);
-        const y = convTranspose2d(x, w, b, options);
+        const y = await convTranspose2dThreaded(x, w, b, options);
         if (flags.explainPlan) {
           const plan = planConv(convTranspose2dGeometry(x.shape, w.shape, options), options.method);
           process.stderr.write(`conv-transpose2d plan: ${plan.method} (${plan.reason})\n`);

@@ -1,0 +1,62 @@
+/**
+ * One entry per pass that runs a plan on images n0 ≤ n < n1. The main thread and the
+ * worker threads (threads.ts) call exactly these, so a thread count changes speed only.
+ */
+import { forwardDirect, inputGradDirect, weightGradDirect } from './direct.js';
+import type { ConvGeometry, FloatArray } from './geometry.js';
+import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
+
+export type PlanMethod = 'gemm' | 'direct';
+
+/** y[n0..n1) = conv2d(x, w) + bias. */
+export function runForward(
+  method: PlanMethod,
+  g: ConvGeometry,
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  y: FloatArray,
+  n0 = 0,
+  n1 = g.n,
+): void {
+  if (method === 'gemm') forwardGemm(g, x, w, bias, y, n0, n1);
+  else forwardDirect(g, x, w, bias, y, n0, n1);
+}
+
+/** gx[n0..n1) = the transposed convolution of gy with w (conv2d's input gradient). */
+export function runInputGrad(
+  method: PlanMethod,
+  g: ConvGeometry,
+  gy: FloatArray,
+  w: FloatArray,
+  gx: FloatArray,
+  n0 = 0,
+  n1 = g.n,
+): void {
+  if (method === 'gemm') inputGradGemm(g, gy, w, gx, n0, n1);
+  else inputGradDirect(g, gy, w, gx, n0, n1);
+}
+
+/** gw = the weight gradient summed over images n0 ≤ n < n1. */
+export function runWeightGrad(
+  method: PlanMethod,
+  g: ConvGeometry,
+  x: FloatArray,
+  gy: FloatArray,
+  gw: FloatArray,
+  n0 = 0,
+  n1 = g.n,
+): void {
+  if (method === 'gemm') weightGradGemm(g, x, gy, gw, n0, n1);
+  else weightGradDirect(g, x, gy, gw, n0, n1);
+}
+
+/** Adds bias[c] to every pixel of channel c of an N×C×H×W array. */
+export function addBias(y: FloatArray, bias: FloatArray, n: number, c: number, plane: number): void {
+  for (let b = 0; b < n; b++)
+    for (let ch = 0; ch < c; ch++) {
+      const base = (b * c + ch) * plane;
+      const v = bias[ch];
+      for (let k = 0; k < plane; k++) y[base + k] += v;
+    }
+}
