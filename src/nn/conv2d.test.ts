@@ -171,3 +171,13 @@ test('inputs are never modified', () => {
     before,
   );
 });
+
+test('docs/nn.md worked example: grad_input = full convolution of gy with w, grad_weight = valid correlation of x with gy', () => {
+  const w = f64([1, 2, 3, 4], [1, 1, 2, 2]);
+  const gy = f64([1, -1, 2, 0], [1, 1, 2, 2]);
+  assert.deepEqual(Array.from(conv2d(x3, w).data), [37, 47, 67, 77]);
+  const g = conv2dBackward(x3, w, gy);
+  assert.deepEqual(Array.from(g.gradInput!.data), [1, 1, -2, 5, 5, -4, 6, 8, 0]);
+  assert.deepEqual(Array.from(g.gradWeight!.data), [7, 9, 13, 15]);
+  assert.deepEqual(Array.from(g.gradBias!.data), [2]);
+});

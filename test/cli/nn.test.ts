@@ -27,15 +27,20 @@ const OUTPUTS: Record<string, string> = {
   OUT_GRAD_BIAS: 'expected_grad_bias',
 };
 
-for (const method of ['auto', 'gemm', 'direct']) {
-  test(`golden suite conv2d through the CLI, --method ${method}`, () => {
-    const { dir, cases } = loadSuite('conv2d');
+for (const [suite, method, count] of [
+  ['conv2d', 'auto', 8],
+  ['conv2d', 'gemm', 8],
+  ['conv2d', 'direct', 8],
+  ['conv2d-extra', 'auto', 12],
+] as const) {
+  test(`golden suite ${suite} through the CLI, --method ${method}`, () => {
+    const { dir, cases } = loadSuite(suite);
     const failures: string[] = [];
     for (const c of cases) {
       const outs: Record<string, string> = {};
       const args = c.cli.map((a) => {
         if (a in INPUTS) return join(dir, c[INPUTS[a]] as string);
-        if (a in OUTPUTS) return (outs[a] = join(work, `${method}-${c.id}-${a}.npy`));
+        if (a in OUTPUTS) return (outs[a] = join(work, `${suite}-${method}-${c.id}-${a}.npy`));
         return a;
       });
       const r = convkit([...args, '--method', method]);
@@ -49,7 +54,7 @@ for (const method of ['auto', 'gemm', 'direct']) {
       }
     }
     assert.deepEqual(failures, []);
-    assert.equal(cases.length, 8);
+    assert.equal(cases.length, count);
   });
 }
 
