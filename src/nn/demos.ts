@@ -8,6 +8,7 @@
  * - trainShapes: a small CNN learns to tell generated bars, crosses and rings apart.
  */
 import { ndarray } from '../core/ndarray.js';
+import { mulberry32 } from '../core/random.js';
 import { type Kernel, flipKernel } from '../kernels/kernel.js';
 import { convolve, correlate } from '../linear/correlate.js';
 import {
@@ -23,17 +24,8 @@ import {
   softmaxCrossEntropy,
 } from './layers.js';
 
-/** A small seeded generator (mulberry32): demos are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator: the demos are reproducible. */
+export const seededRandom = mulberry32;
 
 export interface LearnKernelOptions {
   /** How the training targets are made from random images with the hidden kernel. */

@@ -14,6 +14,11 @@ import { gemm } from './gemm.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
 import { col2im, im2col, isPointwise } from './im2col.js';
 
+/** The product's sizes: K = Cg·kh·kw, P = Ho·Wo; `pointwise`: cols would be the input itself. */
+function sizes(g: ConvGeometry) {
+  return { K: g.cg * g.kh * g.kw, P: g.oh * g.ow, plane: g.h * g.w, pointwise: isPointwise(g) };
+}
+
 function scratch(like: FloatArray, n: number): FloatArray {
   return like instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
 }
@@ -28,10 +33,7 @@ export function forwardGemm(
   n0 = 0,
   n1 = g.n,
 ): void {
-  const K = g.cg * g.kh * g.kw;
-  const P = g.oh * g.ow;
-  const plane = g.h * g.w;
-  const direct = isPointwise(g);
+  const { K, P, plane, pointwise: direct } = sizes(g);
   const cols = direct ? x : scratch(x, K * P);
   const mm = gemm();
   for (let n = n0; n < n1; n++) {
@@ -63,10 +65,7 @@ export function inputGradGemm(
   n0 = 0,
   n1 = g.n,
 ): void {
-  const K = g.cg * g.kh * g.kw;
-  const P = g.oh * g.ow;
-  const plane = g.h * g.w;
-  const direct = isPointwise(g);
+  const { K, P, plane, pointwise: direct } = sizes(g);
   const dcols = direct ? gx : scratch(gx, K * P);
   const mm = gemm();
   for (let n = n0; n < n1; n++) {
@@ -90,10 +89,7 @@ export function weightGradGemm(
   n0 = 0,
   n1 = g.n,
 ): void {
-  const K = g.cg * g.kh * g.kw;
-  const P = g.oh * g.ow;
-  const plane = g.h * g.w;
-  const direct = isPointwise(g);
+  const { K, P, plane, pointwise: direct } = sizes(g);
   const cols = direct ? x : scratch(x, K * P);
   const mm = gemm();
   // Sums over the batch run in float64 even for a float32 gw: rounded once, at the end.
