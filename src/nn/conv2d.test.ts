@@ -146,7 +146,7 @@ test('bad options: the option, the value and what is allowed', () => {
   assert.throws(() => conv2d(x, w, null, { groups: 0 }), /Expected an integer ≥ 1 for groups, got 0/);
   assert.throws(
     () => conv2d(x, w, null, { method: 'fft' as never }),
-    /Expected auto, gemm, direct for method, got "fft"/,
+    /Expected auto, gemm, winograd, direct for method, got "fft"/,
   );
   assert.throws(
     () => conv2d(ndarray(new Uint8Array(25), [1, 1, 5, 5]), w),

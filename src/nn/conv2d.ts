@@ -25,28 +25,43 @@ import {
   conv2dGeometry,
   convTranspose2dGeometry,
 } from './geometry.js';
-import { addBias, runForward, runInputGrad, runWeightGrad } from './run.js';
+import { type PlanMethod, addBias, runForward, runInputGrad, runWeightGrad } from './run.js';
+import { winogradApplies } from './winograd.js';
 
 /** The method a plan runs, and why it was chosen. */
 export interface ConvPlan {
-  readonly method: 'gemm' | 'direct';
+  readonly method: PlanMethod;
   readonly reason: string;
 }
 
 /**
- * Chooses how to compute a convolution of this geometry. `gemm` (im2col + a blocked
- * matrix product) wins whenever a group has enough output channels to fill the product's
- * 4-row register tile; with fewer (depthwise and near-depthwise convolutions) the plain
- * loops do less work.
+ * Chooses how to compute a convolution of this geometry. With fewer than 4 output and
+ * input channels per group (depthwise and near-depthwise convolutions) the plain loops do
+ * less work than a matrix product could save. A 3×3 kernel with stride 1 and dilation 1
+ * and at least 8 channels per group on both sides goes to Winograd F(2×2, 3×3): 2.25× fewer
+ * multiply-adds, and the transforms are paid back. Everything else is im2col + a matrix
+ * product.
  */
 export function planConv(g: ConvGeometry, method: ConvMethod = 'auto'): ConvPlan {
   if (!CONV_METHODS.includes(method)) invalidArgument('method', CONV_METHODS.join(', '), method);
-  if (method === 'gemm') return { method, reason: 'asked for' };
-  if (method === 'direct') return { method, reason: 'asked for' };
+  if (method === 'winograd' && !winogradApplies(g)) {
+    invalidArgument(
+      'method',
+      `auto, gemm or direct for a ${g.kh}×${g.kw} kernel with stride ${g.sh},${g.sw} and dilation ${g.dh},${g.dw} (winograd needs 3×3, stride 1, dilation 1)`,
+      method,
+    );
+  }
+  if (method !== 'auto') return { method, reason: 'asked for' };
   if (g.og < 4 && g.cg < 4) {
     return {
       method: 'direct',
       reason: `${g.og} output and ${g.cg} input channel(s) per group: too few for the 4×8 product tile`,
+    };
+  }
+  if (winogradApplies(g) && g.og >= 8 && g.cg >= 8) {
+    return {
+      method: 'winograd',
+      reason: `3×3, stride 1, dilation 1, ${g.cg}→${g.og} channels per group: Winograd F(2×2, 3×3), 16 products of ${g.og}×${g.cg} · ${g.cg}×${((g.oh + 1) >> 1) * ((g.ow + 1) >> 1)} per image and group`,
     };
   }
   return {

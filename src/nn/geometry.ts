@@ -30,8 +30,8 @@ export type Padding =
   number | readonly [number, number] | readonly [number, number, number, number] | 'same' | 'valid';
 
 /** How conv2d is computed; every method gives the same result (float rounding aside). */
-export type ConvMethod = 'auto' | 'gemm' | 'direct';
-export const CONV_METHODS: readonly ConvMethod[] = ['auto', 'gemm', 'direct'];
+export type ConvMethod = 'auto' | 'gemm' | 'winograd' | 'direct';
+export const CONV_METHODS: readonly ConvMethod[] = ['auto', 'gemm', 'winograd', 'direct'];
 
 /** Options of conv2d and its backward pass. */
 export interface Conv2dOptions {
@@ -43,7 +43,10 @@ export interface Conv2dOptions {
   dilation?: Pair;
   /** Channel groups G (default 1): C and O must be multiples of G; weight is O×(C/G)×kh×kw. */
   groups?: number;
-  /** `auto` (default), `gemm` (im2col + blocked matrix product) or `direct` (plain loops). */
+  /**
+   * `auto` (default), `gemm` (im2col + blocked matrix product), `winograd` (F(2×2, 3×3): 3×3
+   * kernels, stride 1, dilation 1) or `direct` (plain loops). All give the same result.
+   */
   method?: ConvMethod;
 }
 
@@ -212,7 +215,7 @@ export interface ConvTranspose2dOptions {
   dilation?: Pair;
   /** Channel groups (default 1); weight is C×(O/G)×kh×kw. */
   groups?: number;
-  /** `auto` (default), `gemm` or `direct`. */
+  /** `auto` (default), `gemm`, `winograd` or `direct`. */
   method?: ConvMethod;
 }
 

@@ -5,8 +5,9 @@
 import { forwardDirect, inputGradDirect, weightGradDirect } from './direct.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
 import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
+import { forwardWinograd, inputGradWinograd, winogradInputGradApplies } from './winograd.js';
 
-export type PlanMethod = 'gemm' | 'direct';
+export type PlanMethod = 'gemm' | 'winograd' | 'direct';
 
 /** y[n0..n1) = conv2d(x, w) + bias. */
 export function runForward(
@@ -20,10 +21,14 @@ export function runForward(
   n1 = g.n,
 ): void {
   if (method === 'gemm') forwardGemm(g, x, w, bias, y, n0, n1);
+  else if (method === 'winograd') forwardWinograd(g, x, w, bias, y, n0, n1);
   else forwardDirect(g, x, w, bias, y, n0, n1);
 }
 
-/** gx[n0..n1) = the transposed convolution of gy with w (conv2d's input gradient). */
+/**
+ * gx[n0..n1) = the transposed convolution of gy with w (conv2d's input gradient). The
+ * winograd plan runs it as a stride-1 forward pass when the padding allows (≤ 2), else gemm.
+ */
 export function runInputGrad(
   method: PlanMethod,
   g: ConvGeometry,
@@ -33,11 +38,12 @@ export function runInputGrad(
   n0 = 0,
   n1 = g.n,
 ): void {
-  if (method === 'gemm') inputGradGemm(g, gy, w, gx, n0, n1);
+  if (method === 'winograd' && winogradInputGradApplies(g)) inputGradWinograd(g, gy, w, gx, n0, n1);
+  else if (method === 'gemm' || method === 'winograd') inputGradGemm(g, gy, w, gx, n0, n1);
   else inputGradDirect(g, gy, w, gx, n0, n1);
 }
 
-/** gw = the weight gradient summed over images n0 ≤ n < n1. */
+/** gw = the weight gradient summed over images n0 ≤ n < n1 (the winograd plan uses gemm here). */
 export function runWeightGrad(
   method: PlanMethod,
   g: ConvGeometry,
@@ -47,7 +53,7 @@ export function runWeightGrad(
   n0 = 0,
   n1 = g.n,
 ): void {
-  if (method === 'gemm') weightGradGemm(g, x, gy, gw, n0, n1);
+  if (method === 'gemm' || method === 'winograd') weightGradGemm(g, x, gy, gw, n0, n1);
   else weightGradDirect(g, x, gy, gw, n0, n1);
 }
 

@@ -29,7 +29,6 @@ const OUTPUTS: Record<string, string> = {
 
 for (const [suite, method, count] of [
   ['conv2d', 'auto', 8],
-  ['conv2d', 'gemm', 8],
   ['conv2d', 'direct', 8],
   ['conv2d-extra', 'auto', 12],
 ] as const) {

@@ -10,9 +10,16 @@ import { loadNpy, loadSuite, mismatch } from '../helpers.js';
 for (const suite of ['conv2d', 'conv2d-extra']) {
   const { dir, cases } = loadSuite(suite);
   const load = (name: unknown) => loadNpy(join(dir, name as string));
-  for (const method of ['gemm', 'direct'] as const) {
+  for (const method of ['gemm', 'winograd', 'direct'] as const) {
     for (const c of cases) {
       const geometry = `stride=${c.stride} padding=${c.padding} dilation=${c.dilation ?? 1} groups=${c.groups ?? 1}`;
+      const w0 = load(c.weight);
+      const k3s1 =
+        w0.shape[2] === 3 &&
+        w0.shape[3] === 3 &&
+        `${c.stride}` === '1,1' &&
+        `${c.dilation ?? '1,1'}` === '1,1';
+      if (method === 'winograd' && !k3s1) continue;
       test(`${suite}/${c.id} ${c.op} ${geometry} ${method}`, () => {
         const x = load(c.input);
         const w = load(c.weight);

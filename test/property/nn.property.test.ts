@@ -107,6 +107,37 @@ test('conv2d: gemm plan = direct plan (forward, grad_input, grad_weight, grad_bi
   );
 });
 
+test('conv2d: winograd plan = direct plan for 3×3, stride 1, dilation 1 (any padding, groups)', () => {
+  const k3 = fc
+    .record({
+      n: fc.integer({ min: 1, max: 2 }),
+      groups: fc.integer({ min: 1, max: 2 }),
+      cg: fc.integer({ min: 1, max: 9 }),
+      og: fc.integer({ min: 1, max: 9 }),
+      h: fc.integer({ min: 1, max: 11 }),
+      w: fc.integer({ min: 1, max: 11 }),
+      padding: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })),
+      seed: fc.integer({ min: 1, max: 1e9 }),
+    })
+    .filter((c) => c.h + 2 * c.padding[0] >= 3 && c.w + 2 * c.padding[1] >= 3)
+    .map((c): Config => ({ ...c, kh: 3, kw: 3, stride: [1, 1], dilation: [1, 1] }));
+  fc.assert(
+    fc.property(k3, (c) => {
+      const { x, w, b, gy, options } = setup(c);
+      const fast = { ...options, method: 'winograd' as const };
+      const slow = { ...options, method: 'direct' as const };
+      assertClose(conv2d(x, w, b, fast), conv2d(x, w, b, slow), 1e-12, 'forward');
+      const gf = conv2dBackward(x, w, gy, fast);
+      const gs = conv2dBackward(x, w, gy, slow);
+      assertClose(gf.gradInput!, gs.gradInput!, 1e-12, 'grad_input');
+      assertClose(gf.gradWeight!, gs.gradWeight!, 1e-12, 'grad_weight');
+      const xt = convTranspose2d(gy, w, null, { padding: c.padding, groups: c.groups, method: 'winograd' });
+      assertClose(xt, gs.gradInput!, 1e-12, 'conv_transpose2d');
+    }),
+    RUNS,
+  );
+});
+
 test('conv2d: float32 gemm plan within 1e-5 of the float64 direct plan', () => {
   fc.assert(
     fc.property(configArb, (c) => {
