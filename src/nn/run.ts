@@ -5,7 +5,12 @@
 import { forwardDirect, inputGradDirect, weightGradDirect } from './direct.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
 import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
-import { forwardWinograd, inputGradWinograd, winogradInputGradApplies } from './winograd.js';
+import {
+  forwardWinograd,
+  inputGradWinograd,
+  weightGradWinograd,
+  winogradInputGradApplies,
+} from './winograd.js';
 
 export type PlanMethod = 'gemm' | 'winograd' | 'direct';
 
@@ -43,7 +48,7 @@ export function runInputGrad(
   else inputGradDirect(g, gy, w, gx, n0, n1);
 }
 
-/** gw = the weight gradient summed over images n0 ≤ n < n1 (the winograd plan uses gemm here). */
+/** gw = the weight gradient summed over images n0 ≤ n < n1. */
 export function runWeightGrad(
   method: PlanMethod,
   g: ConvGeometry,
@@ -53,7 +58,8 @@ export function runWeightGrad(
   n0 = 0,
   n1 = g.n,
 ): void {
-  if (method === 'gemm' || method === 'winograd') weightGradGemm(g, x, gy, gw, n0, n1);
+  if (method === 'gemm') weightGradGemm(g, x, gy, gw, n0, n1);
+  else if (method === 'winograd') weightGradWinograd(g, x, gy, gw, n0, n1);
   else weightGradDirect(g, x, gy, gw, n0, n1);
 }
 

@@ -11,7 +11,12 @@
  * so float64 results agree with the direct sums to ~1e-15 relative (tested).
  *
  * The input gradient of a stride-1 convolution is itself a stride-1 convolution of gy with
- * the flipped, channel-transposed weights (padding 2 − p), so it runs here too.
+ * the flipped, channel-transposed weights (padding 2 − p), so it runs here too. The weight
+ * gradient is F(3×3, 2×2), the same identity differentiated with respect to g:
+ *
+ *   gw = Gᵀ [ Σ_tiles (A gy_block Aᵀ) ⊙ (Bᵀ d B) ] G
+ *
+ * (a sum over tiles and images of 16 products Z_ξ (Og×T) · V_ξᵀ (T×Cg)).
  */
 import { gemm } from './gemm.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
@@ -62,6 +67,68 @@ function transformWeights(g: ConvGeometry, w: FloatArray): Float64Array {
 }
 
 /**
+ * V_ξ[c, t] = (Bᵀ d B)[ξ] for the 4×4 input tile d of channel c at tile t (its top-left at
+ * (2·ty − pt, 2·tx − pl); zeros outside the input), for image n and group grp: 16 matrices
+ * of Cg×T, ξ-major. Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
+ */
+function transformInput(
+  g: ConvGeometry,
+  x: FloatArray,
+  n: number,
+  grp: number,
+  th: number,
+  tw: number,
+  v: Float64Array,
+): void {
+  const { h, w: width, cg, pt, pl } = g;
+  const plane = h * width;
+  const T = th * tw;
+  const d = new Float64Array(16);
+  for (let c = 0; c < cg; c++) {
+    const src = (n * g.c + grp * cg + c) * plane;
+    for (let ty = 0; ty < th; ty++) {
+      const y0 = 2 * ty - pt;
+      for (let tx = 0; tx < tw; tx++) {
+        const x0 = 2 * tx - pl;
+        const inside = y0 >= 0 && y0 + 4 <= h && x0 >= 0 && x0 + 4 <= width;
+        for (let i = 0; i < 4; i++) {
+          const iy = y0 + i;
+          const row = src + iy * width;
+          for (let j = 0; j < 4; j++) {
+            const ix = x0 + j;
+            d[4 * i + j] = inside || (iy >= 0 && iy < h && ix >= 0 && ix < width) ? x[row + ix] : 0;
+          }
+        }
+        // Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3; then (·) B on columns alike.
+        for (let j = 0; j < 4; j++) {
+          const a0 = d[j];
+          const a1 = d[4 + j];
+          const a2 = d[8 + j];
+          const a3 = d[12 + j];
+          d[j] = a0 - a2;
+          d[4 + j] = a1 + a2;
+          d[8 + j] = a2 - a1;
+          d[12 + j] = a1 - a3;
+        }
+        const t = ty * tw + tx;
+        const col = c * T + t;
+        const vs = cg * T;
+        for (let i = 0; i < 4; i++) {
+          const a0 = d[4 * i];
+          const a1 = d[4 * i + 1];
+          const a2 = d[4 * i + 2];
+          const a3 = d[4 * i + 3];
+          v[4 * i * vs + col] = a0 - a2;
+          v[(4 * i + 1) * vs + col] = a1 + a2;
+          v[(4 * i + 2) * vs + col] = a2 - a1;
+          v[(4 * i + 3) * vs + col] = a1 - a3;
+        }
+      }
+    }
+  }
+}
+
+/**
  * y[n0..n1) = conv2d(x, w) + bias for a geometry where `winogradApplies` (overwritten).
  */
 export function forwardWinograd(
@@ -73,7 +140,7 @@ export function forwardWinograd(
   n0 = 0,
   n1 = g.n,
 ): void {
-  const { h, w: width, oh, ow, cg, og, pt, pl } = g;
+  const { oh, ow, cg, og } = g;
   const th = (oh + 1) >> 1;
   const tw = (ow + 1) >> 1;
   const T = th * tw;
@@ -81,54 +148,10 @@ export function forwardWinograd(
   const uStride = g.o * cg;
   const v = new Float64Array(16 * cg * T);
   const m = new Float64Array(16 * og * T);
-  const d = new Float64Array(16);
   const mm = gemm();
-  const plane = h * width;
   for (let n = n0; n < n1; n++) {
     for (let grp = 0; grp < g.groups; grp++) {
-      // V_ξ[c, t] = (Bᵀ d B)[ξ] for the 4×4 tile t of channel c (zeros outside the input).
-      for (let c = 0; c < cg; c++) {
-        const src = (n * g.c + grp * cg + c) * plane;
-        for (let ty = 0; ty < th; ty++) {
-          const y0 = 2 * ty - pt;
-          for (let tx = 0; tx < tw; tx++) {
-            const x0 = 2 * tx - pl;
-            const inside = y0 >= 0 && y0 + 4 <= h && x0 >= 0 && x0 + 4 <= width;
-            for (let i = 0; i < 4; i++) {
-              const iy = y0 + i;
-              const row = src + iy * width;
-              for (let j = 0; j < 4; j++) {
-                const ix = x0 + j;
-                d[4 * i + j] = inside || (iy >= 0 && iy < h && ix >= 0 && ix < width) ? x[row + ix] : 0;
-              }
-            }
-            // Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3; then (·) B on columns alike.
-            for (let j = 0; j < 4; j++) {
-              const a0 = d[j];
-              const a1 = d[4 + j];
-              const a2 = d[8 + j];
-              const a3 = d[12 + j];
-              d[j] = a0 - a2;
-              d[4 + j] = a1 + a2;
-              d[8 + j] = a2 - a1;
-              d[12 + j] = a1 - a3;
-            }
-            const t = ty * tw + tx;
-            const col = c * T + t;
-            const vs = cg * T;
-            for (let i = 0; i < 4; i++) {
-              const a0 = d[4 * i];
-              const a1 = d[4 * i + 1];
-              const a2 = d[4 * i + 2];
-              const a3 = d[4 * i + 3];
-              v[4 * i * vs + col] = a0 - a2;
-              v[(4 * i + 1) * vs + col] = a1 + a2;
-              v[(4 * i + 2) * vs + col] = a2 - a1;
-              v[(4 * i + 3) * vs + col] = a1 - a3;
-            }
-          }
-        }
-      }
+      transformInput(g, x, n, grp, th, tw, v);
       // M_ξ (Og×T) = U_ξ (group rows) · V_ξ
       for (let xi = 0; xi < 16; xi++) {
         mm(
@@ -237,4 +260,111 @@ export function inputGradWinograd(
     pr: 2 - g.pr,
   };
   forwardWinograd(back, gy, wt, null, gx, n0, n1);
+}
+
+/**
+ * gw = conv2d's weight gradient summed over images n0 ≤ n < n1, for a geometry where
+ * `winogradApplies` (overwritten). A gy block past the output's last row or column is 0.
+ */
+export function weightGradWinograd(
+  g: ConvGeometry,
+  x: FloatArray,
+  gy: FloatArray,
+  gw: FloatArray,
+  n0 = 0,
+  n1 = g.n,
+): void {
+  const { oh, ow, cg, og, o: O } = g;
+  const th = (oh + 1) >> 1;
+  const tw = (ow + 1) >> 1;
+  const T = th * tw;
+  const v = new Float64Array(16 * cg * T);
+  const z = new Float64Array(16 * og * T);
+  const m = new Float64Array(16 * O * cg);
+  const zs = og * T;
+  const mm = gemm();
+  for (let n = n0; n < n1; n++) {
+    for (let grp = 0; grp < g.groups; grp++) {
+      transformInput(g, x, n, grp, th, tw, v);
+      // Z_ξ[o, t] = (A e Aᵀ)[ξ] for the 2×2 gy block e of tile t; A = [1 0; 1 1; 1 −1; 0 −1].
+      for (let oc = 0; oc < og; oc++) {
+        const src = (n * O + grp * og + oc) * oh * ow;
+        for (let ty = 0; ty < th; ty++) {
+          const p = 2 * ty;
+          const lastRow = p + 1 >= oh;
+          for (let tx = 0; tx < tw; tx++) {
+            const q = 2 * tx;
+            const lastCol = q + 1 >= ow;
+            const k = src + p * ow + q;
+            const e00 = gy[k];
+            const e01 = lastCol ? 0 : gy[k + 1];
+            const e10 = lastRow ? 0 : gy[k + ow];
+            const e11 = lastRow || lastCol ? 0 : gy[k + ow + 1];
+            const col = oc * T + ty * tw + tx;
+            // Rows of A e (4×2): (e00, e01), (e00 + e10, e01 + e11), (e00 − e10, e01 − e11), (−e10, −e11);
+            // each row (a, b) times Aᵀ gives (a, a + b, a − b, −b).
+            zRow(z, col, zs, 0, e00, e01);
+            zRow(z, col, zs, 1, e00 + e10, e01 + e11);
+            zRow(z, col, zs, 2, e00 - e10, e01 - e11);
+            zRow(z, col, zs, 3, -e10, -e11);
+          }
+        }
+      }
+      // M_ξ (Og×Cg) += Z_ξ · V_ξᵀ
+      for (let xi = 0; xi < 16; xi++) {
+        mm(
+          false,
+          true,
+          og,
+          cg,
+          T,
+          z,
+          xi * zs,
+          T,
+          v,
+          xi * cg * T,
+          T,
+          m,
+          xi * O * cg + grp * og * cg,
+          cg,
+          n > n0,
+        );
+      }
+    }
+  }
+  // gw[o, c] = Gᵀ M G with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1].
+  const ms = O * cg;
+  const t = new Float64Array(12);
+  for (let oc = 0; oc < O; oc++) {
+    for (let c = 0; c < cg; c++) {
+      const base = oc * cg + c;
+      for (let j = 0; j < 4; j++) {
+        const m0 = n1 > n0 ? m[j * ms + base] : 0;
+        const m1 = n1 > n0 ? m[(4 + j) * ms + base] : 0;
+        const m2 = n1 > n0 ? m[(8 + j) * ms + base] : 0;
+        const m3 = n1 > n0 ? m[(12 + j) * ms + base] : 0;
+        t[j] = m0 + 0.5 * (m1 + m2);
+        t[4 + j] = 0.5 * (m1 - m2);
+        t[8 + j] = 0.5 * (m1 + m2) + m3;
+      }
+      const dst = base * 9;
+      for (let i = 0; i < 3; i++) {
+        const a0 = t[4 * i];
+        const a1 = t[4 * i + 1];
+        const a2 = t[4 * i + 2];
+        const a3 = t[4 * i + 3];
+        gw[dst + 3 * i] = a0 + 0.5 * (a1 + a2);
+        gw[dst + 3 * i + 1] = 0.5 * (a1 - a2);
+        gw[dst + 3 * i + 2] = 0.5 * (a1 + a2) + a3;
+      }
+    }
+  }
+}
+
+/** Row i of A e Aᵀ from row i of A e, (a, b): stores (a, a + b, a − b, −b) at ξ = 4i … 4i + 3. */
+function zRow(z: Float64Array, col: number, zs: number, i: number, a: number, b: number): void {
+  z[4 * i * zs + col] = a;
+  z[(4 * i + 1) * zs + col] = a + b;
+  z[(4 * i + 2) * zs + col] = a - b;
+  z[(4 * i + 3) * zs + col] = -b;
 }
