@@ -12,8 +12,9 @@ export async function w12Setup({ convkit, quick }, pass) {
   const ours =
     pass === 'forward'
       ? {
-          'convkit conv2d gemm (1 thread)': () => convkit.conv2d(x, w, null, opts),
-          'convkit conv2d gemm (2 threads)': () =>
+          'convkit conv2d auto=winograd (1 thread)': () => convkit.conv2d(x, w, null, opts),
+          'convkit conv2d gemm (1 thread)': () => convkit.conv2d(x, w, null, { ...opts, method: 'gemm' }),
+          'convkit conv2d auto=winograd (2 threads)': () =>
             threaded.conv2dThreaded(x, w, null, { ...opts, threads: 2 }),
           ...(quick
             ? {
@@ -23,8 +24,10 @@ export async function w12Setup({ convkit, quick }, pass) {
             : {}),
         }
       : {
-          'convkit conv2dBackward gemm (1 thread)': () => convkit.conv2dBackward(x, w, gy, grads),
-          'convkit conv2dBackward gemm (2 threads)': () =>
+          'convkit conv2dBackward auto=winograd (1 thread)': () => convkit.conv2dBackward(x, w, gy, grads),
+          'convkit conv2dBackward gemm (1 thread)': () =>
+            convkit.conv2dBackward(x, w, gy, { ...grads, method: 'gemm' }),
+          'convkit conv2dBackward auto=winograd (2 threads)': () =>
             threaded.conv2dBackwardThreaded(x, w, gy, { ...grads, threads: 2 }),
         };
   return {

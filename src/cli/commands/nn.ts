@@ -167,7 +167,7 @@ export function registerNnCommands(program: Command): void {
     .option('--groups <G>', 'channel groups (C and O multiples of G; G = C is depthwise)', '1')
     .option(
       '--method <M>',
-      `auto, gemm (im2col + matrix product) or direct (plain loops); same result`,
+      'auto, gemm (im2col + matrix product), winograd (3×3, stride 1, dilation 1) or direct (plain loops); same result',
       'auto',
     )
     .option('--threads <N>', 'threads; the batch is split among them (default: all cores)')
@@ -250,7 +250,7 @@ export function registerNnCommands(program: Command): void {
     .option('--output-padding <P,P>', 'extra rows,columns at the bottom/right: P or PH,PW', '0,0')
     .option('--dilation <D,D>', 'dilation: D or DH,DW', '1,1')
     .option('--groups <G>', 'channel groups', '1')
-    .option('--method <M>', 'auto, gemm or direct (same result)', 'auto')
+    .option('--method <M>', 'auto, gemm, winograd or direct (same result)', 'auto')
     .option('--threads <N>', 'threads; the batch is split among them (default: all cores)')
     .option('--explain-plan', 'print the chosen method and why to stderr')
     .requiredOption('-o, --output <Y>', 'output N×O×Ho×Wo (.npy)')
