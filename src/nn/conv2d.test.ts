@@ -45,6 +45,18 @@ test('groups: depthwise conv2d filters each channel with its own kernel', () => 
   assert.equal(planConv(conv2dGeometry(x.shape, w.shape, { groups: 2 })).method, 'direct');
 });
 
+test('a plan whose im2col matrix would exceed 2^27 elements falls back to the direct loops', () => {
+  const g = conv2dGeometry([1, 64, 700, 700], [1, 64, 7, 7], { padding: 3 });
+  assert.equal(planConv(g).method, 'direct');
+  assert.match(planConv(g).reason, /im2col matrix would hold 1536640000 elements/);
+  assert.throws(
+    () => planConv(g, 'gemm'),
+    /Expected direct or auto when the im2col matrix would hold more than 134217728 elements for method, got "gemm" \(3136×490000 here\)/,
+  );
+  assert.equal(planConv(conv2dGeometry([1, 64, 56, 56], [64, 64, 3, 3], { padding: 1 })).method, 'winograd');
+  assert.equal(planConv(conv2dGeometry([1, 64, 56, 56], [64, 64, 3, 3], { stride: 2 })).method, 'gemm');
+});
+
 test('conv_transpose2d scatters the kernel: [1, 2] with [1, 10] gives [1, 12, 20]; stride 2 spreads it', () => {
   const x = f64([1, 2], [1, 1, 1, 2]);
   const w = f64([1, 10], [1, 1, 1, 2]);

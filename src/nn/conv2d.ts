@@ -28,6 +28,9 @@ import {
 import { type PlanMethod, addBias, runForward, runInputGrad, runWeightGrad } from './run.js';
 import { winogradApplies } from './winograd.js';
 
+/** Largest scratch matrix (im2col, Winograd tiles) a plan may allocate: 2^27 elements (1 GiB of float64). */
+const MAX_SCRATCH = 2 ** 27;
+
 /** The method a plan runs, and why it was chosen. */
 export interface ConvPlan {
   readonly method: PlanMethod;
@@ -51,7 +54,22 @@ export function planConv(g: ConvGeometry, method: ConvMethod = 'auto'): ConvPlan
       method,
     );
   }
+  const scratch = g.cg * g.kh * g.kw * g.oh * g.ow;
+  if (method !== 'direct' && method !== 'auto' && scratch > MAX_SCRATCH) {
+    invalidArgument(
+      'method',
+      `direct or auto when the im2col matrix would hold more than ${MAX_SCRATCH} elements`,
+      method,
+      `${g.cg * g.kh * g.kw}×${g.oh * g.ow} here`,
+    );
+  }
   if (method !== 'auto') return { method, reason: 'asked for' };
+  if (scratch > MAX_SCRATCH) {
+    return {
+      method: 'direct',
+      reason: `the im2col matrix would hold ${scratch} elements (more than ${MAX_SCRATCH})`,
+    };
+  }
   if (g.og < 4 && g.cg < 4) {
     return {
       method: 'direct',
