@@ -193,3 +193,22 @@ test('docs/nn.md worked example: grad_input = full convolution of gy with w, gra
   assert.deepEqual(Array.from(g.gradWeight!.data), [7, 9, 13, 15]);
   assert.deepEqual(Array.from(g.gradBias!.data), [2]);
 });
+
+test('NaN and ±Infinity: every plan gives what PyTorch 1.13 gives (padding is explicit zeros)', () => {
+  const ones = (shape: number[]) => f64(new Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape);
+  const show = (a: ArrayLike<number>) => Array.from(a, (v) => (Number.isNaN(v) ? 'nan' : String(v)));
+  // torch.nn.functional.conv2d(ones(1,1,3,3), w with w[0,0,0,0] = inf, padding=1)
+  const wInf = ones([1, 1, 3, 3]);
+  wInf.data[0] = Infinity;
+  // torch.nn.functional.conv2d(x = ones(1,1,4,4) with x[0,0,0,0] = inf, ones(1,1,3,3), padding=1)
+  const xInf = ones([1, 1, 4, 4]);
+  xInf.data[0] = Infinity;
+  for (const method of ['gemm', 'winograd', 'direct'] as const) {
+    assert.deepEqual(show(conv2d(ones([1, 1, 3, 3]), wInf, null, { padding: 1, method }).data), [
+      'nan', 'nan', 'nan', 'nan', 'Infinity', 'Infinity', 'nan', 'Infinity', 'Infinity',
+    ]); // prettier-ignore
+    assert.deepEqual(show(conv2d(xInf, ones([1, 1, 3, 3]), null, { padding: 1, method }).data), [
+      'Infinity', 'Infinity', '6', '4', 'Infinity', 'Infinity', '9', '6', '6', '9', '9', '6', '4', '6', '6', '4',
+    ]); // prettier-ignore
+  }
+});

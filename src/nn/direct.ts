@@ -15,7 +15,9 @@
  *                              spaced by the stride: no flip)
  *   grad_bias    gb[o] = Σ_n Σ_p Σ_q gy[n, o, p, q]
  *
- * Accumulation is in float64; the sum runs in the order written.
+ * Accumulation is in float64; the sum runs in the order written. Padding is explicit zeros:
+ * when a weight (forward) or an output gradient (weight gradient) is NaN or ±Infinity, its
+ * products with the padding are NaN, as in PyTorch and the gemm plan.
  */
 import type { ConvGeometry, FloatArray } from './geometry.js';
 
@@ -30,6 +32,8 @@ export function forwardDirect(
   n1 = g.n,
 ): void {
   const { c, h, w: width, o, oh, ow, kh, kw, cg, og, sh, sw, dh, dw, pt, pl } = g;
+  // Padding is explicit zeros: a non-finite tap that lands on it gives NaN (0·∞), as in PyTorch.
+  const zeros = !allFinite(w);
   for (let n = n0; n < n1; n++) {
     for (let oc = 0; oc < o; oc++) {
       const c0 = Math.floor(oc / og) * cg;
@@ -42,11 +46,12 @@ export function forwardDirect(
             const wBase = (oc * cg + ci) * kh * kw;
             for (let i = 0; i < kh; i++) {
               const iy = p * sh - pt + i * dh;
-              if (iy < 0 || iy >= h) continue;
+              const rowIn = iy >= 0 && iy < h;
+              if (!rowIn && !zeros) continue;
               for (let j = 0; j < kw; j++) {
                 const ix = q * sw - pl + j * dw;
-                if (ix < 0 || ix >= width) continue;
-                s += w[wBase + i * kw + j] * x[xPlane + iy * width + ix];
+                if (rowIn && ix >= 0 && ix < width) s += w[wBase + i * kw + j] * x[xPlane + iy * width + ix];
+                else if (zeros) s += w[wBase + i * kw + j] * 0;
               }
             }
           }
@@ -115,6 +120,7 @@ export function weightGradDirect(
   n1 = g.n,
 ): void {
   const { c, h, w: width, o, oh, ow, kh, kw, cg, og, sh, sw, dh, dw, pt, pl } = g;
+  const zeros = !allFinite(gy); // padding is explicit zeros, as in the forward pass
   for (let oc = 0; oc < o; oc++) {
     const c0 = Math.floor(oc / og) * cg;
     for (let ci = 0; ci < cg; ci++) {
@@ -126,11 +132,13 @@ export function weightGradDirect(
             const gyPlane = (n * o + oc) * oh * ow;
             for (let p = 0; p < oh; p++) {
               const iy = p * sh - pt + i * dh;
-              if (iy < 0 || iy >= h) continue;
+              const rowIn = iy >= 0 && iy < h;
+              if (!rowIn && !zeros) continue;
               for (let q = 0; q < ow; q++) {
                 const ix = q * sw - pl + j * dw;
-                if (ix < 0 || ix >= width) continue;
-                s += gy[gyPlane + p * ow + q] * x[xPlane + iy * width + ix];
+                if (rowIn && ix >= 0 && ix < width)
+                  s += gy[gyPlane + p * ow + q] * x[xPlane + iy * width + ix];
+                else if (zeros) s += gy[gyPlane + p * ow + q] * 0;
               }
             }
           }
@@ -152,4 +160,10 @@ export function biasGrad(g: ConvGeometry, gy: FloatArray, gb: FloatArray): void 
     }
     gb[oc] = s;
   }
+}
+
+/** True when every value is finite (no NaN, no ±Infinity). */
+export function allFinite(a: FloatArray): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }

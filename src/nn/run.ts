@@ -2,7 +2,7 @@
  * One entry per pass that runs a plan on images n0 ≤ n < n1. The main thread and the
  * worker threads (threads.ts) call exactly these, so a thread count changes speed only.
  */
-import { forwardDirect, inputGradDirect, weightGradDirect } from './direct.js';
+import { allFinite, forwardDirect, inputGradDirect, weightGradDirect } from './direct.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
 import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
 import {
@@ -13,6 +13,12 @@ import {
 } from './winograd.js';
 
 export type PlanMethod = 'gemm' | 'winograd' | 'direct';
+
+/**
+ * Winograd's transforms add and subtract neighbouring values, so one ±Infinity would turn
+ * into NaN in outputs it never touches; with a non-finite operand the gemm plan runs instead.
+ */
+const winogradSafe = (a: FloatArray, b: FloatArray) => allFinite(a) && allFinite(b);
 
 /** y[n0..n1) = conv2d(x, w) + bias. */
 export function runForward(
@@ -26,7 +32,8 @@ export function runForward(
   n1 = g.n,
 ): void {
   if (method === 'gemm') forwardGemm(g, x, w, bias, y, n0, n1);
-  else if (method === 'winograd') forwardWinograd(g, x, w, bias, y, n0, n1);
+  else if (method === 'winograd' && winogradSafe(x, w)) forwardWinograd(g, x, w, bias, y, n0, n1);
+  else if (method === 'winograd') forwardGemm(g, x, w, bias, y, n0, n1);
   else forwardDirect(g, x, w, bias, y, n0, n1);
 }
 
@@ -43,7 +50,8 @@ export function runInputGrad(
   n0 = 0,
   n1 = g.n,
 ): void {
-  if (method === 'winograd' && winogradInputGradApplies(g)) inputGradWinograd(g, gy, w, gx, n0, n1);
+  if (method === 'winograd' && winogradInputGradApplies(g) && winogradSafe(gy, w))
+    inputGradWinograd(g, gy, w, gx, n0, n1);
   else if (method === 'gemm' || method === 'winograd') inputGradGemm(g, gy, w, gx, n0, n1);
   else inputGradDirect(g, gy, w, gx, n0, n1);
 }
@@ -59,7 +67,8 @@ export function runWeightGrad(
   n1 = g.n,
 ): void {
   if (method === 'gemm') weightGradGemm(g, x, gy, gw, n0, n1);
-  else if (method === 'winograd') weightGradWinograd(g, x, gy, gw, n0, n1);
+  else if (method === 'winograd' && winogradSafe(x, gy)) weightGradWinograd(g, x, gy, gw, n0, n1);
+  else if (method === 'winograd') weightGradGemm(g, x, gy, gw, n0, n1);
   else weightGradDirect(g, x, gy, gw, n0, n1);
 }
 

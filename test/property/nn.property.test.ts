@@ -138,6 +138,50 @@ test('conv2d: winograd plan = direct plan for 3×3, stride 1, dilation 1 (any pa
   );
 });
 
+test('NaN and ±Infinity: every plan gives the same outputs, non-finite in the same places', () => {
+  const same = (a: NDArray, b: NDArray, what: string) => {
+    for (let i = 0; i < a.data.length; i++) {
+      const [u, v] = [a.data[i], b.data[i]];
+      const ok = Number.isNaN(u)
+        ? Number.isNaN(v)
+        : Number.isFinite(u)
+          ? Math.abs(u - v) <= 1e-9 * (1 + Math.abs(u))
+          : u === v;
+      if (!ok) assert.fail(`${what}[${i}]: ${u} vs ${v}`);
+    }
+  };
+  const k3 = configArb.map((c): Config =>
+    c.seed % 2 ? { ...c, kh: 3, kw: 3, stride: [1, 1], dilation: [1, 1] } : c,
+  );
+  fc.assert(
+    fc.property(k3, fc.constantFrom(NaN, Infinity, -Infinity), fc.nat(), (c, bad, where) => {
+      fc.pre(
+        c.h + 2 * c.padding[0] >= c.dilation[0] * (c.kh - 1) + 1 &&
+          c.w + 2 * c.padding[1] >= c.dilation[1] * (c.kw - 1) + 1,
+      );
+      const { x, w, gy, options } = setup(c);
+      const target = [x, w, gy][where % 3];
+      target.data[(where >> 2) % target.data.length] = bad;
+      const [ref, ...others] = (['direct', 'gemm', 'winograd'] as const)
+        .filter(
+          (m) =>
+            m !== 'winograd' ||
+            (c.kh === 3 && c.kw === 3 && `${c.stride}` === '1,1' && `${c.dilation}` === '1,1'),
+        )
+        .map((method) => ({
+          y: conv2d(x, w, null, { ...options, method }),
+          ...conv2dBackward(x, w, gy, { ...options, method, gradBias: false }),
+        }));
+      for (const o of others) {
+        same(o.y, ref.y, 'forward');
+        same(o.gradInput!, ref.gradInput!, 'grad_input');
+        same(o.gradWeight!, ref.gradWeight!, 'grad_weight');
+      }
+    }),
+    RUNS,
+  );
+});
+
 test('conv2d: float32 gemm plan within 1e-5 of the float64 direct plan', () => {
   fc.assert(
     fc.property(configArb, (c) => {
