@@ -35,3 +35,11 @@ export { bilateralFilter, bilateralSpec } from './nonlinear/bilateral.js';
 export type { NlMeansOptions, ChannelOrder } from './nonlinear/nlmeans.js';
 export { nlMeans } from './nonlinear/nlmeans.js';
 export type { ProgressCallback } from './nonlinear/window.js';
+export type {
+  Conv2dOptions,
+  ConvTranspose2dOptions,
+  Conv2dBackwardOptions,
+  Conv2dGradients,
+  Padding as ConvPadding,
+} from './nn/index.js';
+export { conv2d, conv2dBackward, convTranspose2d } from './nn/index.js';

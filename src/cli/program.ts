@@ -6,13 +6,20 @@ import { Command, CommanderError } from 'commander';
 import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
 import { registerNonlinearCommands } from './commands/nonlinear.js';
+import { registerNnCommands } from './commands/nn.js';
+import { registerDemoCommands } from './commands/demo.js';
 
 export const VERSION = '0.1.0';
 
 /** A command module adds its subcommands to the program. */
 export type CommandModule = (program: Command) => void;
 
-const MODULES: CommandModule[] = [registerLinearCommands, registerNonlinearCommands];
+const MODULES: CommandModule[] = [
+  registerLinearCommands,
+  registerNonlinearCommands,
+  registerNnCommands,
+  registerDemoCommands,
+];
 
 export function createProgram(): Command {
   const program = new Command('convkit')
