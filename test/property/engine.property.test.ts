@@ -12,7 +12,7 @@ import { linearSpec } from '../../src/linear/correlate.js';
 import { planLinear } from '../../src/linear/plan.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { lastPoolRun, setCallerClaims, warmPoolAsync } from '../../src/engine/pool.js';
-import { simdStatus } from '../../src/engine/simd.js';
+import { disableSimd, simdStatus } from '../../src/engine/simd.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 const RUNS = { numRuns: 60 };
@@ -250,4 +250,37 @@ test('the plan names backend and threads, and threads outside 1..64 are a clear 
     () => correlate(img, [[1]], { backend: 'gpu' as 'js' }),
     /Expected auto, js, wasm for backend/,
   );
+});
+
+test('without WebAssembly SIMD the plans fall back to plain TypeScript, say why, and warn once', () => {
+  const img = ndarray(
+    Float32Array.from({ length: 64 }, (_, i) => i),
+    [8, 8],
+  );
+  const kernel = [
+    [1, 2, 1],
+    [0, 1, 0],
+  ];
+  const want = correlate(img, kernel, { backend: 'js' });
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+  disableSimd('disabled by the test');
+  try {
+    for (let k = 0; k < 2; k++) {
+      const plan = planLinear(img, linearSpec(img, kernel, {}, false), { backend: 'wasm' });
+      assert.equal(plan.backend, 'js');
+      assert.match(plan.reason, /plain TypeScript: WebAssembly SIMD unavailable \(disabled by the test\)/);
+      assert.deepEqual(correlate(img, kernel, { backend: 'wasm' }).data, want.data);
+    }
+  } finally {
+    disableSimd(undefined);
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(
+    String(warnings[0]),
+    /WebAssembly SIMD unavailable \(disabled by the test\); using the plain TypeScript loops/,
+  );
+  assert.equal(planLinear(img, linearSpec(img, kernel, {}, false), { backend: 'wasm' }).backend, 'wasm');
 });
