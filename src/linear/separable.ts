@@ -1,0 +1,326 @@
+/**
+ * The separable method: a rank-1 kernel h = col ⊗ row runs as two 1-D passes, kh + kw
+ * multiplications per pixel instead of kh·kw.
+ *
+ *   pass 1 (columns):  t[c]    = Σ_i col[i] · P[m + i, c]          c over the padded width
+ *   pass 2 (rows):     y[m, n] = Σ_j row[j] · t[n + j]
+ *
+ * P is the padded plane (src/border pads each source row once, into a ring of the last kh
+ * rows), so the loops never test bounds and every border mode and output shape means what
+ * it means for the direct method: y[m, n] = Σ_i Σ_j col[i]·row[j]·P[m + i, n + j].
+ * Zero taps are skipped in both passes, so a NaN under a zero weight of h reaches no
+ * output (h[i, j] = 0 exactly when col[i] = 0 or row[j] = 0), as on the direct path.
+ * The sum order differs from the direct path: results agree within float rounding, and
+ * exactly when every product and partial sum is exact (integer images with integer or
+ * dyadic taps: Sobel, Scharr, binomial, OpenCV's small Gaussian tables).
+ *
+ * The two 1-D loops are swappable (`SeparableLoops`): the plain-TypeScript ones below, or
+ * a faster engine's.
+ *
+ * Box filters (constant taps) have their own O(1)-per-pixel path here: running sums.
+ */
+import type { Border } from '../border/border.js';
+import { borderIndexMap, padRows } from '../border/border.js';
+import type { Factors } from '../kernels/separable.js';
+import type { Geometry, PlaneFilter } from './correlate.js';
+
+/**
+ * Column pass over kh consecutive padded rows that start at `base` in `src`, `stride`
+ * apart (the stride is fixed when the pass is built):
+ *
+ *   dst[c] = Σ_i taps[i] · src[base + i·stride + c]      for 0 ≤ c < width
+ *
+ * Taps equal to 0 must be skipped (not multiplied), so a NaN under them is not read.
+ */
+export type ColumnPass = (src: Float32Array | Float64Array, base: number, dst: Float64Array, width: number) => void;
+
+/**
+ * Row pass (1-D correlation of one row):
+ *
+ *   dst[d + n] = Σ_j taps[j] · src[n + j]                for 0 ≤ n < width
+ *
+ * `src` holds width + kw − 1 values. Taps equal to 0 must be skipped.
+ */
+export type RowPass = (src: Float64Array, dst: Float32Array | Float64Array, d: number, width: number) => void;
+
+/** The two loops of the separable method, built once per (taps, stride). */
+export interface SeparableLoops {
+  readonly name: string;
+  columnPass(taps: Float64Array, stride: number): ColumnPass;
+  rowPass(taps: Float64Array): RowPass;
+}
+
+/** A term of a 1-D sum: w·(x[a] + s·x[b]) (b = −1: w·x[a]); symmetric taps pair up. */
+interface Term {
+  readonly w: number;
+  readonly a: number;
+  readonly b: number;
+  readonly sign: 1 | -1;
+}
+
+/**
+ * Pairs taps j and n−1−j when they are equal (symmetric kernels: Gaussian, box, binomial)
+ * or opposite (antisymmetric: derivatives), halving the multiplications; skips zeros.
+ */
+function termsOf(taps: Float64Array): Term[] {
+  const n = taps.length;
+  const terms: Term[] = [];
+  for (let j = 0; j < n >> 1; j++) {
+    const w = taps[j];
+    const v = taps[n - 1 - j];
+    if (w === v && w !== 0) terms.push({ w, a: j, b: n - 1 - j, sign: 1 });
+    else if (w === -v && w !== 0) terms.push({ w, a: j, b: n - 1 - j, sign: -1 });
+    else {
+      if (w !== 0) terms.push({ w, a: j, b: -1, sign: 1 });
+      if (v !== 0) terms.push({ w: v, a: n - 1 - j, b: -1, sign: 1 });
+    }
+  }
+  if (n % 2 === 1 && taps[n >> 1] !== 0) terms.push({ w: taps[n >> 1], a: n >> 1, b: -1, sign: 1 });
+  return terms;
+}
+
+/**
+ * Terms per generated loop body: one expression of up to this many products. Longer
+ * kernels run as several accumulating passes, which keeps each body small enough for V8
+ * to optimise and the rows it reads few enough for the cache. 12 covers a 25-tap
+ * symmetric kernel (Gaussian σ ≤ 3 by the SciPy rule) in one pass.
+ */
+const TERMS_PER_PASS = 12;
+
+let codegenAvailable = true;
+const cache = new Map<string, (...args: never[]) => void>();
+
+function compile<F>(key: string, params: string[], body: string): F | undefined {
+  const hit = cache.get(key);
+  if (hit) return hit as F;
+  if (!codegenAvailable) return undefined;
+  try {
+    const f = new Function(...params, body) as (...args: never[]) => void;
+    if (cache.size > 512) cache.clear();
+    cache.set(key, f);
+    return f as F;
+  } catch {
+    // A strict Content-Security-Policy forbids `new Function`: use the generic loops.
+    codegenAvailable = false;
+    return undefined;
+  }
+}
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out.length ? out : [[]];
+}
+
+/** `w·(X(a) ± X(b))` with the weight as a literal (a JS number prints in a form that reads back exactly). */
+function termExpr(t: Term, at: (k: number) => string): string {
+  return t.b < 0 ? `(${t.w}) * ${at(t.a)}` : `(${t.w}) * (${at(t.a)} ${t.sign > 0 ? '+' : '-'} ${at(t.b)})`;
+}
+
+/** Generated column pass: each chunk of terms is one loop over the row with literal weights and offsets. */
+function generatedColumnPass(taps: Float64Array, stride: number): ColumnPass | undefined {
+  const parts = chunks(termsOf(taps), TERMS_PER_PASS);
+  const loops: ((s: Float32Array | Float64Array, base: number, dst: Float64Array, width: number) => void)[] = [];
+  for (let p = 0; p < parts.length; p++) {
+    const expr = parts[p].length ? parts[p].map((t) => termExpr(t, (k) => `S[q + ${k * stride}]`)).join(' + ') : '0';
+    const op = p === 0 ? '=' : '+=';
+    const body = `for (let c = 0, q = base; c < width; c++, q++) dst[c] ${op} ${expr};`;
+    const f = compile<(typeof loops)[number]>(`col|${stride}|${p}|${expr}`, ['S', 'base', 'dst', 'width'], body);
+    if (!f) return undefined;
+    loops.push(f);
+  }
+  if (loops.length === 1) return loops[0];
+  return (src, base, dst, width) => {
+    for (const f of loops) f(src, base, dst, width);
+  };
+}
+
+/** Generated row pass: chunks of terms, the first writing `dst`, the rest adding to a float64 scratch row. */
+function generatedRowPass(taps: Float64Array): RowPass | undefined {
+  const parts = chunks(termsOf(taps), TERMS_PER_PASS);
+  const bodies = parts.map((part) =>
+    part.length ? part.map((t) => termExpr(t, (k) => `S[n + ${k}]`)).join(' + ') : '0',
+  );
+  type Loop = (s: Float64Array, dst: Float32Array | Float64Array, d: number, width: number) => void;
+  const loops: Loop[] = [];
+  for (let p = 0; p < bodies.length; p++) {
+    const op = p === 0 ? '=' : '+=';
+    const f = compile<Loop>(
+      `row|${p}|${bodies[p]}`,
+      ['S', 'dst', 'd', 'width'],
+      `for (let n = 0; n < width; n++) dst[d + n] ${op} ${bodies[p]};`,
+    );
+    if (!f) return undefined;
+    loops.push(f);
+  }
+  if (loops.length === 1) return loops[0];
+  // Accumulate in float64 even for a float32 output, then store once (as the direct path).
+  let scratch = new Float64Array(0);
+  return (src, dst, d, width) => {
+    if (scratch.length < width) scratch = new Float64Array(width);
+    for (const f of loops) f(src, scratch, 0, width);
+    if (dst instanceof Float64Array) dst.set(scratch.subarray(0, width), d);
+    else for (let n = 0; n < width; n++) dst[d + n] = scratch[n];
+  };
+}
+
+/** Generic column pass (no code generation): one pass over the row per term. */
+function genericColumnPass(taps: Float64Array, stride: number): ColumnPass {
+  const terms = termsOf(taps);
+  return (src, base, dst, width) => {
+    dst.fill(0, 0, width);
+    for (const t of terms) {
+      const a = base + t.a * stride;
+      const w = t.w;
+      if (t.b < 0) {
+        for (let c = 0; c < width; c++) dst[c] += w * src[a + c];
+      } else {
+        const b = base + t.b * stride;
+        const s = t.sign;
+        for (let c = 0; c < width; c++) dst[c] += w * (src[a + c] + s * src[b + c]);
+      }
+    }
+  };
+}
+
+/** Generic row pass (no code generation): a dot product per output. */
+function genericRowPass(taps: Float64Array): RowPass {
+  const terms = termsOf(taps);
+  const ws = Float64Array.from(terms, (t) => t.w);
+  const as = Int32Array.from(terms, (t) => t.a);
+  const bs = Int32Array.from(terms, (t) => t.b);
+  const ss = Float64Array.from(terms, (t) => t.sign);
+  const nt = terms.length;
+  return (src, dst, d, width) => {
+    for (let n = 0; n < width; n++) {
+      let s = 0;
+      for (let t = 0; t < nt; t++) s += bs[t] < 0 ? ws[t] * src[n + as[t]] : ws[t] * (src[n + as[t]] + ss[t] * src[n + bs[t]]);
+      dst[d + n] = s;
+    }
+  };
+}
+
+/**
+ * The plain-TypeScript loops: generated code with the taps as literals (symmetric and
+ * antisymmetric taps paired), falling back to generic loops where `new Function` is not
+ * allowed.
+ */
+export const JS_SEPARABLE_LOOPS: SeparableLoops = {
+  name: 'js',
+  columnPass: (taps, stride) => generatedColumnPass(taps, stride) ?? genericColumnPass(taps, stride),
+  rowPass: (taps) => generatedRowPass(taps) ?? genericRowPass(taps),
+};
+
+/** The generic loops only (the reference the generated ones are tested against). */
+export const GENERIC_SEPARABLE_LOOPS: SeparableLoops = {
+  name: 'js-generic',
+  columnPass: genericColumnPass,
+  rowPass: genericRowPass,
+};
+
+/**
+ * Keeps the last kh padded rows of a plane, each padded once by src/border. Rows are stored
+ * twice (slots s and s + kh) so that rows m .. m + kh − 1 are always consecutive, `pw` apart,
+ * starting at `base(m)`: the column pass then reads fixed offsets.
+ */
+class RowRing {
+  readonly buf: Float32Array | Float64Array;
+  private readonly cols: Int32Array;
+  private next = 0;
+  constructor(
+    private readonly src: Parameters<PlaneFilter>[0],
+    private readonly geo: Geometry,
+    private readonly border: Border,
+    Band: Float32ArrayConstructor | Float64ArrayConstructor,
+    private readonly kh: number,
+  ) {
+    this.buf = new Band(2 * kh * geo.paddedWidth);
+    this.cols = borderIndexMap(src.width, geo.pad.left, geo.pad.right, border.mode);
+  }
+  /** Makes padded rows up to `r` (inclusive) available. */
+  fill(r: number): void {
+    const pw = this.geo.paddedWidth;
+    for (; this.next <= r; this.next++) {
+      const s = (this.next % this.kh) * pw;
+      padRows(this.src, this.geo.pad, this.border, this.next, this.next + 1, this.buf.subarray(s, s + pw), this.cols);
+      this.buf.copyWithin(s + this.kh * pw, s, s + pw);
+    }
+  }
+  base(m: number): number {
+    return (m % this.kh) * this.geo.paddedWidth;
+  }
+}
+
+/**
+ * The separable method as a plane filter: for each output row, pad the one new source row,
+ * combine kh rows with `col`, then correlate that row with `row`.
+ */
+export function separablePlanes(factors: Factors, loops: SeparableLoops = JS_SEPARABLE_LOOPS): PlaneFilter {
+  const { col, row } = factors;
+  const kh = col.length;
+  return (src, geo, border, Band, emit) => {
+    const pw = geo.paddedWidth;
+    const columns = loops.columnPass(col, pw);
+    const rows = loops.rowPass(row);
+    const ring = new RowRing(src, geo, border, Band, kh);
+    const t = new Float64Array(pw);
+    const write = (dst: Float32Array | Float64Array, d: number) => rows(t, dst, d, geo.outWidth);
+    for (let m = 0; m < geo.outHeight; m++) {
+      ring.fill(m + kh - 1);
+      columns(ring.buf, ring.base(m), t, pw);
+      emit(m, write);
+    }
+  };
+}
+
+/**
+ * Box sums by running sums, O(1) per pixel whatever the size: for a kh × kw window,
+ *
+ *   y[m, n] = scale · Σ_{i<kh} Σ_{j<kw} P[m + i, n + j]     (scale 1, or 1/(kh·kw) by division)
+ *
+ * Each padded row's horizontal window sums come from one running sum (add the entering
+ * value, subtract the leaving one); the column sums likewise over the last kh rows. For
+ * integer images every sum is an integer below 2^53, so it is exact, and `divisor` is applied
+ * by one division: an integer output is then round-half-even of the exact mean. For float
+ * images the running sums carry a rounding error of about (width + height)·2^−53 of the
+ * largest window sum — far inside the float tolerance; non-finite values must not come here
+ * (a NaN would poison every later sum): the caller filters such planes with separable taps.
+ */
+export function boxSumPlanes(kh: number, kw: number, divisor: number): PlaneFilter {
+  return (src, geo, border, Band, emit) => {
+    const ow = geo.outWidth;
+    const cols = borderIndexMap(src.width, geo.pad.left, geo.pad.right, border.mode);
+    const p = new Band(geo.paddedWidth);
+    // horizontal sums of the last kh padded rows (a ring), and their running column sums
+    const hs = new Float64Array(kh * ow);
+    const colSum = new Float64Array(ow);
+    const horizontal = (r: number, into: number) => {
+      padRows(src, geo.pad, border, r, r + 1, p, cols);
+      let s = 0;
+      for (let j = 0; j < kw; j++) s += p[j];
+      hs[into] = s;
+      for (let n = 1; n < ow; n++) {
+        s += p[n + kw - 1] - p[n - 1];
+        hs[into + n] = s;
+      }
+    };
+    for (let r = 0; r < kh; r++) {
+      horizontal(r, r * ow);
+      for (let n = 0, o = r * ow; n < ow; n++) colSum[n] += hs[o + n];
+    }
+    const write = (dst: Float32Array | Float64Array, d: number) => {
+      if (divisor === 1) for (let n = 0; n < ow; n++) dst[d + n] = colSum[n];
+      else for (let n = 0; n < ow; n++) dst[d + n] = colSum[n] / divisor;
+    };
+    for (let m = 0; m < geo.outHeight; m++) {
+      if (m > 0) {
+        // row m + kh − 1 enters, row m − 1 leaves; both use ring slot (m − 1) % kh
+        const o = ((m - 1) % kh) * ow;
+        for (let n = 0; n < ow; n++) colSum[n] -= hs[o + n];
+        horizontal(m + kh - 1, o);
+        for (let n = 0; n < ow; n++) colSum[n] += hs[o + n];
+      }
+      emit(m, write);
+    }
+  };
+}
