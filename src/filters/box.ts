@@ -58,7 +58,14 @@ export function boxFilter(input: NDArray, options: BoxFilterOptions): NDArray {
   const method = options.method ?? 'auto';
   if (method !== 'auto' || hasNonFinite(input)) {
     const m = method === 'auto' ? (kh > 1 && kw > 1 ? 'separable' : 'direct') : method;
-    return executeLinear(input, spec, planLinear(input, spec, { method: m }));
+    const plan = planLinear(input, spec, { method: m });
+    options.onPlan?.(
+      method === 'auto'
+        ? `${plan.reason} (the image holds NaN or ±Infinity, which running sums would spread)`
+        : plan.reason,
+    );
+    return executeLinear(input, spec, plan);
   }
+  options.onPlan?.(`box running sums: O(1) per pixel for the ${kw}×${kh} window (${input.shape.join('×')})`);
   return runPlanes(input, spec, boxSumPlanes(kh, kw, normalize ? kh * kw : 1));
 }

@@ -24,6 +24,8 @@ export interface FilterOptions extends PlanOptions {
   rounding?: Rounding;
   /** RGBA / gray+alpha: `premultiply` or `separate`; the filter states its default. */
   alpha?: AlphaMode;
+  /** Called with the chosen execution plan's one-line reason (`--explain-plan`). */
+  onPlan?: (reason: string) => void;
 }
 
 /** One rank-1 or general term of a filter: a kernel (correlated, centre anchor) with known factors if separable. */
@@ -39,7 +41,12 @@ export interface Defaults {
 }
 
 /** The spec of a recipe on an input (validates options), with the recipe's factors attached. */
-export function recipeSpec(input: NDArray, recipe: Recipe, options: FilterOptions, defaults: Defaults): LinearSpec {
+export function recipeSpec(
+  input: NDArray,
+  recipe: Recipe,
+  options: FilterOptions,
+  defaults: Defaults,
+): LinearSpec {
   const spec = linearSpec(
     input,
     recipe.kernel,
@@ -58,9 +65,16 @@ export function recipeSpec(input: NDArray, recipe: Recipe, options: FilterOption
 }
 
 /** Runs a recipe through the plan core: correlation, shape `same`, centre anchor. */
-export function runRecipe(input: NDArray, recipe: Recipe, options: FilterOptions, defaults: Defaults): NDArray {
+export function runRecipe(
+  input: NDArray,
+  recipe: Recipe,
+  options: FilterOptions,
+  defaults: Defaults,
+): NDArray {
   const spec = recipeSpec(input, recipe, options, defaults);
-  return executeLinear(input, spec, planLinear(input, spec, options));
+  const plan = planLinear(input, spec, options);
+  options.onPlan?.(plan.reason);
+  return executeLinear(input, spec, plan);
 }
 
 /**
@@ -79,7 +93,8 @@ export function runSum(
   if (!Number.isFinite(scale)) invalidArgument('scale', 'a finite number', scale);
   if (!Number.isFinite(delta)) invalidArgument('delta', 'a finite number', delta);
   const dtype = options.dtype ?? defaults.dtype;
-  if (recipes.length === 1 && scale === 1 && delta === 0) return runRecipe(input, recipes[0], options, defaults);
+  if (recipes.length === 1 && scale === 1 && delta === 0)
+    return runRecipe(input, recipes[0], options, defaults);
   let acc: Float64Array | undefined;
   let first: NDArray | undefined;
   for (const r of recipes) {

@@ -75,6 +75,9 @@ export function laplacian(input: NDArray, options: LaplacianOptions = {}): NDArr
   const recipes: Recipe[] =
     ksize <= 3
       ? [{ kernel: laplacianKernel(ksize) }]
-      : [separableRecipe(sobelTaps(0, ksize), sobelTaps(2, ksize)), separableRecipe(sobelTaps(2, ksize), sobelTaps(0, ksize))];
+      : [
+          separableRecipe(sobelTaps(0, ksize), sobelTaps(2, ksize)),
+          separableRecipe(sobelTaps(2, ksize), sobelTaps(0, ksize)),
+        ];
   return runSum(input, recipes, options, defaults(input), options.scale, options.delta);
 }

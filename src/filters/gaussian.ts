@@ -39,22 +39,27 @@ export interface GaussianBlurOptions extends FilterOptions {
  */
 export function gaussianBlur(input: NDArray, options: GaussianBlurOptions): NDArray {
   checkArray(input);
-  if (typeof options !== 'object' || options === null) invalidArgument('sigma', 'a finite number > 0', options);
+  if (typeof options !== 'object' || options === null)
+    invalidArgument('sigma', 'a finite number > 0', options);
   let ksize = options.ksize;
   if (ksize !== undefined) {
     const [w0, h0] = typeof ksize === 'number' ? [ksize, ksize] : ksize;
     const sigmaY = options.sigmaY !== undefined && options.sigmaY > 0 ? options.sigmaY : options.sigma;
     // OpenCV: a 0 size comes from σ (×3 for 8-bit images, ×4 otherwise)
     const u8 = input.dtype === 'uint8';
-    if (w0 === 0 && !(options.sigma > 0)) invalidArgument('sigma', 'a σ > 0 when the width is 0 (derived from σ)', options.sigma);
-    if (h0 === 0 && !(sigmaY > 0)) invalidArgument('sigmaY', 'a σ > 0 when the height is 0 (derived from σ)', sigmaY);
-    ksize = [w0 === 0 ? opencvGaussianSize(options.sigma, u8) : w0, h0 === 0 ? opencvGaussianSize(sigmaY, u8) : h0];
+    if (w0 === 0 && !(options.sigma > 0))
+      invalidArgument('sigma', 'a σ > 0 when the width is 0 (derived from σ)', options.sigma);
+    if (h0 === 0 && !(sigmaY > 0))
+      invalidArgument('sigmaY', 'a σ > 0 when the height is 0 (derived from σ)', sigmaY);
+    ksize = [
+      w0 === 0 ? opencvGaussianSize(options.sigma, u8) : w0,
+      h0 === 0 ? opencvGaussianSize(sigmaY, u8) : h0,
+    ];
   }
   const { row, col } = gaussianFactors({ ...options, ksize });
-  return runRecipe(
-    input,
-    { kernel: outerKernel(col, row), factors: { col, row } },
-    options,
-    { border: ksize === undefined ? 'symmetric' : 'mirror', dtype: input.dtype, alpha: 'premultiply' },
-  );
+  return runRecipe(input, { kernel: outerKernel(col, row), factors: { col, row } }, options, {
+    border: ksize === undefined ? 'symmetric' : 'mirror',
+    dtype: input.dtype,
+    alpha: 'premultiply',
+  });
 }

@@ -46,7 +46,8 @@ export function unsharpMask(input: NDArray, options: UnsharpOptions = {}): NDArr
   const amount = options.amount ?? 1;
   const threshold = options.threshold ?? 0;
   if (!Number.isFinite(amount)) invalidArgument('amount', 'a finite number', amount);
-  if (!(threshold >= 0 && Number.isFinite(threshold))) invalidArgument('threshold', 'a finite number ≥ 0', threshold);
+  if (!(threshold >= 0 && Number.isFinite(threshold)))
+    invalidArgument('threshold', 'a finite number ≥ 0', threshold);
   const blurred = gaussianBlur(input, {
     sigma: options.sigma ?? 1,
     ksize: options.ksize,
@@ -55,6 +56,7 @@ export function unsharpMask(input: NDArray, options: UnsharpOptions = {}): NDArr
     cval: options.cval,
     alpha: options.alpha,
     method: options.method,
+    onPlan: options.onPlan,
     dtype: 'float64',
   });
   const x = input.data;

@@ -32,7 +32,12 @@ import type { Geometry, PlaneFilter } from './correlate.js';
  *
  * Taps equal to 0 must be skipped (not multiplied), so a NaN under them is not read.
  */
-export type ColumnPass = (src: Float32Array | Float64Array, base: number, dst: Float64Array, width: number) => void;
+export type ColumnPass = (
+  src: Float32Array | Float64Array,
+  base: number,
+  dst: Float64Array,
+  width: number,
+) => void;
 
 /**
  * Row pass (1-D correlation of one row):
@@ -120,12 +125,19 @@ function termExpr(t: Term, at: (k: number) => string): string {
 /** Generated column pass: each chunk of terms is one loop over the row with literal weights and offsets. */
 function generatedColumnPass(taps: Float64Array, stride: number): ColumnPass | undefined {
   const parts = chunks(termsOf(taps), TERMS_PER_PASS);
-  const loops: ((s: Float32Array | Float64Array, base: number, dst: Float64Array, width: number) => void)[] = [];
+  const loops: ((s: Float32Array | Float64Array, base: number, dst: Float64Array, width: number) => void)[] =
+    [];
   for (let p = 0; p < parts.length; p++) {
-    const expr = parts[p].length ? parts[p].map((t) => termExpr(t, (k) => `S[q + ${k * stride}]`)).join(' + ') : '0';
+    const expr = parts[p].length
+      ? parts[p].map((t) => termExpr(t, (k) => `S[q + ${k * stride}]`)).join(' + ')
+      : '0';
     const op = p === 0 ? '=' : '+=';
     const body = `for (let c = 0, q = base; c < width; c++, q++) dst[c] ${op} ${expr};`;
-    const f = compile<(typeof loops)[number]>(`col|${stride}|${p}|${expr}`, ['S', 'base', 'dst', 'width'], body);
+    const f = compile<(typeof loops)[number]>(
+      `col|${stride}|${p}|${expr}`,
+      ['S', 'base', 'dst', 'width'],
+      body,
+    );
     if (!f) return undefined;
     loops.push(f);
   }
@@ -194,7 +206,8 @@ function genericRowPass(taps: Float64Array): RowPass {
   return (src, dst, d, width) => {
     for (let n = 0; n < width; n++) {
       let s = 0;
-      for (let t = 0; t < nt; t++) s += bs[t] < 0 ? ws[t] * src[n + as[t]] : ws[t] * (src[n + as[t]] + ss[t] * src[n + bs[t]]);
+      for (let t = 0; t < nt; t++)
+        s += bs[t] < 0 ? ws[t] * src[n + as[t]] : ws[t] * (src[n + as[t]] + ss[t] * src[n + bs[t]]);
       dst[d + n] = s;
     }
   };
@@ -242,7 +255,15 @@ class RowRing {
     const pw = this.geo.paddedWidth;
     for (; this.next <= r; this.next++) {
       const s = (this.next % this.kh) * pw;
-      padRows(this.src, this.geo.pad, this.border, this.next, this.next + 1, this.buf.subarray(s, s + pw), this.cols);
+      padRows(
+        this.src,
+        this.geo.pad,
+        this.border,
+        this.next,
+        this.next + 1,
+        this.buf.subarray(s, s + pw),
+        this.cols,
+      );
       this.buf.copyWithin(s + this.kh * pw, s, s + pw);
     }
   }
