@@ -238,25 +238,25 @@ test('motion blur: angle 0 is a 1×L row of 1/L, angle 90 its transpose, any ang
 
 test('disk: exact pixel coverage (total area πr² before normalising), symmetric', () => {
   const k = diskKernel(2.5);
-  assert.deepEqual([k.rows, k.cols], [7, 7]);
+  assert.deepEqual([k.rows, k.cols], [5, 5]);
   assert.ok(Math.abs(kernelSum(k) - 1) < 1e-14);
   close(transposeKernel(k).data, k.data, 1e-15, 'disk symmetric');
-  // centre pixel fully covered, corner pixel (3,3)…(3.5,3.5) outside r = 2.5
-  const c = k.data[3 * 7 + 3];
-  assert.ok(Math.abs(c * Math.PI * 2.5 * 2.5 - 1) < 1e-12, `centre ${c}`);
-  assert.equal(k.data[0], 0);
-  // a pixel cut by the circle: (x, y) = (2, 0) covers [1.5, 2.5] × [−0.5, 0.5]
-  const partial = k.data[3 * 7 + 5] * Math.PI * 6.25;
-  const numeric = (() => {
+  const area = (v: number) => v * Math.PI * 2.5 * 2.5; // the disk lies inside the 5×5 grid
+  assert.ok(Math.abs(area(k.data[2 * 5 + 2]) - 1) < 1e-12, 'centre pixel fully covered');
+  // corner pixel [1.5, 2.5]²: the area under y = √(r² − x²) above y = 1.5, for x in [1.5, 2]
+  const numeric = (x0: number, x1: number, y0: number, y1: number) => {
     let a = 0;
-    const n = 2000;
+    const n = 20000;
     for (let i = 0; i < n; i++) {
-      const x = 1.5 + (i + 0.5) / n;
-      a += Math.min(0.5, Math.sqrt(Math.max(0, 6.25 - x * x))) * 2 * (1 / n);
+      const x = x0 + ((i + 0.5) * (x1 - x0)) / n;
+      const h = Math.sqrt(Math.max(0, 6.25 - x * x));
+      a += Math.max(0, Math.min(y1, h) - Math.max(y0, -h)) * ((x1 - x0) / n);
     }
     return a;
-  })();
-  assert.ok(Math.abs(partial - numeric) < 1e-5, `${partial} vs ${numeric}`);
+  };
+  assert.ok(Math.abs(area(k.data[0]) - numeric(1.5, 2.5, 1.5, 2.5)) < 1e-6, `corner ${area(k.data[0])}`);
+  assert.ok(Math.abs(area(k.data[2 * 5 + 4]) - numeric(1.5, 2.5, -0.5, 0.5)) < 1e-5, 'edge pixel');
+  assert.deepEqual([diskKernel(1.5).rows, diskKernel(0.4).rows], [3, 1]);
 });
 
 test('lecture masks as printed in the notes', () => {

@@ -215,13 +215,14 @@ function diskArea(x0: number, x1: number, y0: number, y1: number, r: number): nu
 }
 
 /**
- * Disk (pillbox) of `radius` pixels, as MATLAB `fspecial('disk')`: each tap is the exact
- * area of the pixel square covered by the disk, normalised to sum 1. Size 2·ceil(r) + 1.
+ * Disk (pillbox) of `radius` pixels, sized as MATLAB `fspecial('disk')`
+ * (2·ceil(r − 0.5) + 1): each tap is the exact area of the pixel square covered by the disk
+ * (MATLAB approximates the boundary pixels), normalised to sum 1.
  */
 export function diskKernel(radius: number): Kernel {
   if (typeof radius !== 'number' || !Number.isFinite(radius) || radius <= 0 || radius > 2048)
     invalidArgument('radius', 'a number of pixels > 0 and ≤ 2048', radius);
-  const r = Math.ceil(radius - 1e-12);
+  const r = Math.ceil(radius - 0.5);
   const n = 2 * r + 1;
   const data = new Float64Array(n * n);
   let sum = 0;

@@ -41,10 +41,11 @@ Named kernels (also usable as --kernel name:params in correlate, convolve, kerne
   params are comma-separated, positional in the order listed or key=value, e.g.
   gaussian:7,1.5   gaussian:ksize=7,sigma=1.5   box:5x3   sobel:dx=0,dy=1,ksize=5   motion:15,30`;
 
+/** A tap for reading: 9 significant digits (exact values such as 0.25 stay short). -o writes exact taps. */
 function fmt(v: number): string {
   if (v === 0) return '0';
-  const s = Number(v.toPrecision(10)).toString();
-  return s.length <= 12 ? s : v.toExponential(6);
+  const a = Math.abs(v);
+  return a < 1e-4 || a >= 1e7 ? v.toExponential(6) : String(Number(v.toPrecision(9)));
 }
 
 /** The kernel as text: one row per line. */
@@ -164,6 +165,10 @@ export function registerKernelCommands(program: Command): void {
     .summary('describe a kernel: size, sum, symmetry, separable factors, convolve vs correlate')
     .argument('<K>', 'a .npy file, an inline matrix "1 0 1; 0 1 0; 1 0 1" or a named kernel name:params')
     .option('--json', 'print the description as JSON')
+    .addHelpText(
+      'after',
+      '\nAn inline matrix that starts with a minus sign goes after --:  convkit kernel info -- "-1 0 1"',
+    )
     .action(async (text: string, flags: { json?: boolean }) => {
       const k = await loadKernel('--kernel', text);
       if (flags.json) {
