@@ -316,6 +316,8 @@ test('separability: rank-1 kernels factor exactly; display factors read as the 1
   p[3] += 1e-9 * 15;
   assert.equal(separate(kernelFromFlat(Array.from(p), 2)), undefined);
   assert.ok(separate(kernelFromFlat([0, 0, 0, 0], 2)));
+  // a tap far below the tolerance still counts when its factor product is 0 (NaN reach)
+  assert.equal(separate(kernelFromFlat([1, 0, 0, 1e-300], 2)), undefined);
 });
 
 function kernelFromFlat(data: number[], cols: number): Kernel {

@@ -9,6 +9,9 @@
  *
  *     |h[i, j] − col[i]·row[j]| ≤ SEPARABLE_TOLERANCE · max|h|      (1e-12)
  *
+ * and col[i]·row[j] = 0 exactly where h[i, j] = 0 (so NaN and ±Infinity reach the same
+ * outputs as on the direct path).
+ *
  * The tolerance is that tight on purpose: a separable plan must agree with the direct one
  * within float tolerance, so a kernel that is only nearly rank 1 (e.g. a float32-rounded
  * Gaussian, residual ~1e-8) runs directly.
@@ -64,7 +67,10 @@ export function separate(k: Kernel, tolerance = SEPARABLE_TOLERANCE): Factors | 
   const limit = tolerance * max;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
-      if (!(Math.abs(data[i * cols + j] - col[i] * row[j]) <= limit)) return undefined;
+      const h = data[i * cols + j];
+      const p = col[i] * row[j];
+      // the zero taps must match too: a NaN under a non-zero tap reaches the output, under a zero one not
+      if (!(Math.abs(h - p) <= limit) || (h === 0) !== (p === 0)) return undefined;
     }
   }
   return { col, row };
