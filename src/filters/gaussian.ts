@@ -16,6 +16,7 @@ import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkArray } from '../core/ndarray.js';
 import { gaussianFactors, opencvGaussianSize } from '../kernels/gaussian.js';
 import { outerKernel } from '../kernels/algebra.js';
+import { MAX_KERNEL_TAPS } from '../kernels/kernel.js';
 import { type FilterOptions, runRecipe } from './common.js';
 
 export interface GaussianBlurOptions extends FilterOptions {
@@ -57,6 +58,13 @@ export function gaussianBlur(input: NDArray, options: GaussianBlurOptions): NDAr
     ];
   }
   const { row, col } = gaussianFactors({ ...options, ksize });
+  if (row.length * col.length > MAX_KERNEL_TAPS)
+    invalidArgument(
+      'sigma',
+      `σ giving at most ${MAX_KERNEL_TAPS} taps in all`,
+      options.sigma,
+      `${col.length}×${row.length} taps`,
+    );
   return runRecipe(input, { kernel: outerKernel(col, row), factors: { col, row } }, options, {
     border: ksize === undefined ? 'symmetric' : 'mirror',
     dtype: input.dtype,
