@@ -174,7 +174,10 @@ function correlateReason(input: NDArray, k: ReturnType<typeof outerKernel>): str
   return planLinear(input, linearSpec(input, k, {}, false)).reason;
 }
 
-/** Σ of the window by plain loops over DESIGN.md's extended image (independent of src/border). */
+/**
+ * Exact window sums: the direct path (held bit-identical to DESIGN.md's per-pixel formula by
+ * linear.property.test.ts) correlating with ones — integer sums are exact in float64.
+ */
 function windowSums(
   x: number[],
   h: number,
@@ -184,33 +187,10 @@ function windowSums(
   mode: BorderMode,
   cval: number,
 ) {
-  const src = (i: number, n: number): number => {
-    if (i >= 0 && i < n) return i;
-    if (mode === 'constant') return -1;
-    if (mode === 'replicate') return Math.min(n - 1, Math.max(0, i));
-    if (mode === 'wrap') return ((i % n) + n) % n;
-    while (i < 0 || i >= n) {
-      if (mode === 'symmetric') i = i < 0 ? -i - 1 : 2 * n - 1 - i;
-      else if (n === 1) i = 0;
-      else i = i < 0 ? -i : 2 * n - 2 - i;
-    }
-    return i;
-  };
-  const out: number[] = [];
-  const ar = kh >> 1;
-  const ac = kw >> 1;
-  for (let m = 0; m < h; m++)
-    for (let n = 0; n < w; n++) {
-      let s = 0;
-      for (let i = 0; i < kh; i++)
-        for (let j = 0; j < kw; j++) {
-          const r = src(m + i - ar, h);
-          const c = src(n + j - ac, w);
-          s += r < 0 || c < 0 ? cval : x[r * w + c];
-        }
-      out.push(s);
-    }
-  return out;
+  const ones = { data: new Float64Array(kh * kw).fill(1), rows: kh, cols: kw };
+  return Array.from(
+    correlate(ndarray(Float64Array.from(x), [h, w]), ones, { border: mode, cval, method: 'direct' }).data,
+  );
 }
 
 test('box running sums: uint8/uint16 = round-half-even of the exact mean; float = direct within tolerance', () => {

@@ -53,7 +53,14 @@ const BORDERS_HELP = `Border modes, shown on a row a b c d:
 ${BORDER_MODES.map((m) => `  ${m.padEnd(10)} ${BORDER_PICTOGRAMS[m]}`).join('\n')}
 Integer outputs round half to even (or --rounding) and saturate to the type's range.`;
 
-function common(cmd: Command, borderDefault: string, dtypeDefault: string, alphaDefault: string): Command {
+function common(
+  cmd: Command,
+  borderDefault: string,
+  dtypeDefault: string,
+  alphaDefault: string,
+  derivative = false,
+): Command {
+  if (derivative) scaleDelta(cmd);
   return cmd
     .option(
       '-b, --border <B>',
@@ -117,6 +124,28 @@ function order(flag: string, text: string): number {
   return parseIntFlag(flag, text, 0, 'an integer ≥ 0 (derivative order)');
 }
 
+/** The shared flags and defaults of sobel, scharr and laplacian. */
+function derivative(cmd: Command): Command {
+  return common(
+    cmd,
+    'mirror (OpenCV BORDER_REFLECT_101)',
+    'float32 for integer input, else the input’s',
+    'separate',
+    true,
+  );
+}
+
+/** OpenCV's dst = scale·(K ⋆ src) + delta flags of the derivative filters. */
+function scaleDelta(cmd: Command): Command {
+  return cmd
+    .option('--scale <S>', 'multiply the result', '1')
+    .option('--delta <D>', 'add to the result', '0');
+}
+
+function parseScaleDelta(f: { scale: string; delta: string }) {
+  return { scale: parseFloatFlag('--scale', f.scale), delta: parseFloatFlag('--delta', f.delta) };
+}
+
 export function registerFilterCommands(program: Command): void {
   common(
     program
@@ -178,7 +207,7 @@ Running sums: O(1) per pixel for any window; integer outputs are the exactly rou
 Output dtype: float32 for uint8/uint16 input (negative edges are kept), else the input's.
 y = scale · (K ⋆ x) + delta, as OpenCV.`;
 
-  common(
+  derivative(
     program
       .command('sobel')
       .summary('Sobel derivative of order dx, dy (OpenCV Sobel)')
@@ -188,26 +217,20 @@ y = scale · (K ⋆ x) + delta, as OpenCV.`;
       .argument('<IN>', 'input image or array')
       .requiredOption('--dx <N>', 'derivative order along x (columns)')
       .requiredOption('--dy <N>', 'derivative order along y (rows)')
-      .option('--ksize <N>', 'odd aperture 1..31 (1: [−1 0 1] without smoothing)', '3')
-      .option('--scale <S>', 'multiply the result', '1')
-      .option('--delta <D>', 'add to the result', '0'),
-    'mirror (OpenCV BORDER_REFLECT_101)',
-    'float32 for integer input, else the input’s',
-    'separate',
+      .option('--ksize <N>', 'odd aperture 1..31 (1: [−1 0 1] without smoothing)', '3'),
   ).action(
     action(
       (f: CommonFlags & { dx: string; dy: string; ksize: string; scale: string; delta: string }) => ({
         dx: order('--dx', f.dx),
         dy: order('--dy', f.dy),
         ksize: parseIntFlag('--ksize', f.ksize, 1, 'an odd integer from 1 to 31'),
-        scale: parseFloatFlag('--scale', f.scale),
-        delta: parseFloatFlag('--delta', f.delta),
+        ...parseScaleDelta(f),
       }),
       (x, o) => sobel(x, o),
     ),
   );
 
-  common(
+  derivative(
     program
       .command('scharr')
       .summary('Scharr 3×3 derivative, dx,dy = 1,0 or 0,1 (OpenCV Scharr)')
@@ -216,25 +239,19 @@ y = scale · (K ⋆ x) + delta, as OpenCV.`;
       )
       .argument('<IN>', 'input image or array')
       .requiredOption('--dx <N>', 'derivative order along x: 0 or 1')
-      .requiredOption('--dy <N>', 'derivative order along y: 0 or 1')
-      .option('--scale <S>', 'multiply the result', '1')
-      .option('--delta <D>', 'add to the result', '0'),
-    'mirror (OpenCV BORDER_REFLECT_101)',
-    'float32 for integer input, else the input’s',
-    'separate',
+      .requiredOption('--dy <N>', 'derivative order along y: 0 or 1'),
   ).action(
     action(
       (f: CommonFlags & { dx: string; dy: string; scale: string; delta: string }) => ({
         dx: order('--dx', f.dx),
         dy: order('--dy', f.dy),
-        scale: parseFloatFlag('--scale', f.scale),
-        delta: parseFloatFlag('--delta', f.delta),
+        ...parseScaleDelta(f),
       }),
       (x, o) => scharr(x, o),
     ),
   );
 
-  common(
+  derivative(
     program
       .command('laplacian')
       .summary('Laplacian ∂²/∂x² + ∂²/∂y² (OpenCV Laplacian)')
@@ -244,18 +261,12 @@ y = scale · (K ⋆ x) + delta, as OpenCV.`;
 Output dtype: float32 for uint8/uint16 input, else the input's. y = scale · (K ⋆ x) + delta.`,
       )
       .argument('<IN>', 'input image or array')
-      .option('--ksize <N>', 'odd aperture 1..31', '1')
-      .option('--scale <S>', 'multiply the result', '1')
-      .option('--delta <D>', 'add to the result', '0'),
-    'mirror (OpenCV BORDER_REFLECT_101)',
-    'float32 for integer input, else the input’s',
-    'separate',
+      .option('--ksize <N>', 'odd aperture 1..31', '1'),
   ).action(
     action(
       (f: CommonFlags & { ksize: string; scale: string; delta: string }) => ({
         ksize: parseIntFlag('--ksize', f.ksize, 1, 'an odd integer from 1 to 31'),
-        scale: parseFloatFlag('--scale', f.scale),
-        delta: parseFloatFlag('--delta', f.delta),
+        ...parseScaleDelta(f),
       }),
       (x, o) => laplacian(x, o),
     ),
