@@ -316,6 +316,9 @@ test('separability: rank-1 kernels factor exactly; display factors read as the 1
   p[3] += 1e-9 * 15;
   assert.equal(separate(kernelFromFlat(Array.from(p), 2)), undefined);
   assert.ok(separate(kernelFromFlat([0, 0, 0, 0], 2)));
+  // an outer product whose row division underflows is still found (the column takes the pivot)
+  const u = outerKernel([0.5000000000000001], [-3.999999999999999, -5e-324, 0]);
+  assert.ok(separate({ data: u.data, rows: u.rows, cols: u.cols }));
   // a tap far below the tolerance still counts when its factor product is 0 (NaN reach)
   assert.equal(separate(kernelFromFlat([1, 0, 0, 1e-300], 2)), undefined);
 });

@@ -59,21 +59,38 @@ export function separate(k: Kernel, tolerance = SEPARABLE_TOLERANCE): Factors | 
   }
   if (max === 0) return { col: new Float64Array(rows), row: new Float64Array(cols).fill(1) };
   const pivot = data[p * cols + q];
-  const col = new Float64Array(rows);
-  const row = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) col[i] = data[i * cols + q];
-  for (let j = 0; j < cols; j++) row[j] = data[p * cols + j] / pivot;
-  row[q] = 1;
-  const limit = tolerance * max;
+  // Two normalisations: the pivot divides the row or the column. They differ only where a
+  // division rounds or underflows; trying both keeps e.g. every 1-row kernel exactly rank 1.
+  for (const divideRow of [true, false]) {
+    const col = new Float64Array(rows);
+    const row = new Float64Array(cols);
+    for (let i = 0; i < rows; i++) col[i] = divideRow ? data[i * cols + q] : data[i * cols + q] / pivot;
+    for (let j = 0; j < cols; j++) row[j] = divideRow ? data[p * cols + j] / pivot : data[p * cols + j];
+    if (divideRow) row[q] = 1;
+    else col[p] = 1;
+    if (reconstructs(data, rows, cols, col, row, tolerance * max)) return { col, row };
+  }
+  return undefined;
+}
+
+/** Every tap within `limit` of col[i]·row[j], and zero exactly where the product is zero. */
+function reconstructs(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  col: Float64Array,
+  row: Float64Array,
+  limit: number,
+): boolean {
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const h = data[i * cols + j];
       const p = col[i] * row[j];
       // the zero taps must match too: a NaN under a non-zero tap reaches the output, under a zero one not
-      if (!(Math.abs(h - p) <= limit) || (h === 0) !== (p === 0)) return undefined;
+      if (!(Math.abs(h - p) <= limit) || (h === 0) !== (p === 0)) return false;
     }
   }
-  return { col, row };
+  return true;
 }
 
 /**

@@ -18,6 +18,7 @@ import { linearSpec, runPlanes } from '../../src/linear/correlate.js';
 import { GENERIC_SEPARABLE_LOOPS, JS_SEPARABLE_LOOPS, separablePlanes } from '../../src/linear/separable.js';
 import { outerKernel } from '../../src/kernels/algebra.js';
 import { separate } from '../../src/kernels/separable.js';
+import { flipKernel } from '../../src/kernels/kernel.js';
 import { planLinear } from '../../src/linear/plan.js';
 import { roundHalfEven } from '../../src/core/cast.js';
 
