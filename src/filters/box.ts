@@ -13,7 +13,7 @@ import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkArray } from '../core/ndarray.js';
 import { boxKernel } from '../kernels/presets.js';
 import { runPlanes } from '../linear/correlate.js';
-import { boxSumPlanes } from '../linear/separable.js';
+import { boxSumPlanes, runBoxInteger } from '../linear/separable.js';
 import { executeLinear, planLinear } from '../linear/plan.js';
 import { type FilterOptions, recipeSpec } from './common.js';
 
@@ -66,6 +66,10 @@ export function boxFilter(input: NDArray, options: BoxFilterOptions): NDArray {
     );
     return executeLinear(input, spec, plan);
   }
-  options.onPlan?.(`box running sums: O(1) per pixel for the ${kw}×${kh} window (${input.shape.join('×')})`);
-  return runPlanes(input, spec, boxSumPlanes(kh, kw, normalize ? kh * kw : 1));
+  const divisor = normalize ? kh * kw : 1;
+  const exact = runBoxInteger(input, spec, divisor);
+  options.onPlan?.(
+    `box running sums: O(1) per pixel for the ${kw}×${kh} window (${input.shape.join('×')})${exact ? ', integer sums to the output through a table of rounded means' : ''}`,
+  );
+  return exact ?? runPlanes(input, spec, boxSumPlanes(kh, kw, divisor));
 }

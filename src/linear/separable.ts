@@ -21,8 +21,11 @@
  */
 import type { Border } from '../border/border.js';
 import { borderIndexMap, padRows } from '../border/border.js';
+import { toInteger } from '../core/cast.js';
+import { allocate, integerMax, isIntegerDType } from '../core/dtypes.js';
+import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
 import type { Factors } from '../kernels/separable.js';
-import type { Geometry, PlaneFilter } from './correlate.js';
+import { type Geometry, type LinearSpec, type PlaneFilter, linearGeometry } from './correlate.js';
 
 /**
  * Column pass over kh consecutive padded rows that start at `base` in `src`, `stride`
@@ -403,6 +406,77 @@ export function boxSumPlanes(kh: number, kw: number, divisor: number): PlaneFilt
       emit(m, write);
     }
   };
+}
+
+/** Largest table of rounded means the integer box path builds (entries; 2 MB of uint8). */
+const MAX_BOX_TABLE = 1 << 21;
+
+/**
+ * The box filter for integer images with integer outputs: the same running sums as
+ * `boxSumPlanes`, but each window sum S goes straight to the output through a table
+ * T[S] = round(S / divisor) (spec.rounding, saturated) — every entry computed once by
+ * `toInteger`, so the result is identical to `boxSumPlanes` + `storeRow`, without a float
+ * row and a rounding pass per pixel. Returns undefined where the table would not apply
+ * (float data, a fractional or out-of-range cval, alpha premultiplication, a table larger
+ * than MAX_BOX_TABLE); the caller then uses `boxSumPlanes`.
+ */
+export function runBoxInteger(input: NDArray, spec: LinearSpec, divisor: number): NDArray | undefined {
+  const { rows: kh, cols: kw } = spec.kernel;
+  const { height, width, channels } = imageDims(input);
+  if (!isIntegerDType(input.dtype) || !isIntegerDType(spec.dtype) || spec.shape !== 'same') return undefined;
+  if (input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4))
+    return undefined;
+  const inMax = integerMax(input.dtype);
+  const { cval } = spec.border;
+  if (spec.border.mode === 'constant' && !(Number.isInteger(cval) && cval >= 0 && cval <= inMax))
+    return undefined;
+  const size = inMax * kh * kw + 1;
+  if (size > MAX_BOX_TABLE) return undefined;
+  const outDType = spec.dtype;
+  const table = allocate(outDType, size);
+  for (let S = 0; S < size; S++) table[S] = toInteger(S / divisor, outDType, spec.rounding);
+  const geo = linearGeometry(spec, height, width);
+  const out = allocate(outDType, height * width * channels);
+  const ow = geo.outWidth;
+  const cols = borderIndexMap(width, geo.pad.left, geo.pad.right, spec.border.mode);
+  const p = new Float32Array(geo.paddedWidth);
+  const hs = new Float64Array(kh * ow);
+  const colSum = new Float64Array(ow);
+  for (let ch = 0; ch < channels; ch++) {
+    const src = {
+      data: input.data,
+      offset: ch,
+      rowStride: width * channels,
+      colStride: channels,
+      height,
+      width,
+    };
+    colSum.fill(0);
+    for (let r = 0; r < kh; r++) {
+      padRows(src, geo.pad, spec.border, r, r + 1, p, cols);
+      windowSums(p, kw, hs, r * ow, ow);
+      addRow(colSum, hs, r * ow, ow);
+    }
+    for (let m = 0; m < geo.outHeight; m++) {
+      if (m > 0) {
+        padRows(src, geo.pad, spec.border, m + kh - 1, m + kh, p, cols);
+        replaceRow(colSum, hs, ((m - 1) % kh) * ow, p, kw, ow);
+      }
+      lookupRow(colSum, table, out, m * ow * channels + ch, channels, ow);
+    }
+  }
+  return ndarray(out, input.shape, { alpha: input.alpha === true && (channels === 2 || channels === 4) });
+}
+
+function lookupRow(
+  sums: Float64Array,
+  table: Uint8Array | Uint16Array | Float32Array | Float64Array,
+  out: Uint8Array | Uint16Array | Float32Array | Float64Array,
+  o: number,
+  stride: number,
+  width: number,
+): void {
+  for (let n = 0, q = o; n < width; n++, q += stride) out[q] = table[sums[n]];
 }
 
 // The running-sum loops are top-level functions (not closures) so V8 optimises each once.
