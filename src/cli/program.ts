@@ -7,13 +7,19 @@ import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
 import { registerKernelCommands } from './commands/kernel.js';
 import { registerFilterCommands } from './commands/filters.js';
+import { registerNonlinearCommands } from './commands/nonlinear.js';
 
 export const VERSION = '0.1.0';
 
 /** A command module adds its subcommands to the program. */
 export type CommandModule = (program: Command) => void;
 
-const MODULES: CommandModule[] = [registerLinearCommands, registerKernelCommands, registerFilterCommands];
+const MODULES: CommandModule[] = [
+  registerLinearCommands,
+  registerKernelCommands,
+  registerFilterCommands,
+  registerNonlinearCommands,
+];
 
 export function createProgram(): Command {
   const program = new Command('convkit')
