@@ -392,7 +392,7 @@ export function boxSumPlanes(kh: number, kw: number, divisor: number): PlaneFilt
     const colSum = new Float64Array(ow);
     for (let r = 0; r < kh; r++) {
       padRows(src, geo.pad, border, r, r + 1, p, cols);
-      windowSums(p, kw, hs, r * ow, ow);
+      windowSums(p, kw, 1, hs, r * ow, ow);
       addRow(colSum, hs, r * ow, ow);
     }
     const write = (dst: Float32Array | Float64Array, d: number) => scaleRow(colSum, divisor, dst, d, ow);
@@ -401,7 +401,7 @@ export function boxSumPlanes(kh: number, kw: number, divisor: number): PlaneFilt
         // row m + kh − 1 enters, row m − 1 leaves; both use ring slot (m − 1) % kh
         const o = ((m - 1) % kh) * ow;
         padRows(src, geo.pad, border, m + kh - 1, m + kh, p, cols);
-        replaceRow(colSum, hs, o, p, kw, ow);
+        replaceRow(colSum, hs, o, p, kw, 1, ow);
       }
       emit(m, write);
     }
@@ -437,33 +437,30 @@ export function runBoxInteger(input: NDArray, spec: LinearSpec, divisor: number)
   for (let S = 0; S < size; S++) table[S] = toInteger(S / divisor, outDType, spec.rounding);
   const geo = linearGeometry(spec, height, width);
   const out = allocate(outDType, height * width * channels);
-  const ow = geo.outWidth;
-  const cols = borderIndexMap(width, geo.pad.left, geo.pad.right, spec.border.mode);
-  const p = new Float32Array(geo.paddedWidth);
+  // The interleaved rows are processed whole (all channels at once, contiguous): the padded
+  // row comes from padRows with a per-element column map built from src/border's pixel map.
+  const C = channels;
+  const pixelCols = borderIndexMap(width, geo.pad.left, geo.pad.right, spec.border.mode);
+  const cols = new Int32Array(pixelCols.length * C);
+  for (let k = 0; k < pixelCols.length; k++)
+    for (let c = 0; c < C; c++) cols[k * C + c] = pixelCols[k] < 0 ? -1 : pixelCols[k] * C + c;
+  const view = { data: input.data, offset: 0, rowStride: width * C, colStride: 1, height, width: width * C };
+  const pad = { top: geo.pad.top, bottom: geo.pad.bottom, left: geo.pad.left * C, right: geo.pad.right * C };
+  const ow = geo.outWidth * C;
+  const p = new Float32Array(geo.paddedWidth * C);
   const hs = new Float64Array(kh * ow);
   const colSum = new Float64Array(ow);
-  for (let ch = 0; ch < channels; ch++) {
-    const src = {
-      data: input.data,
-      offset: ch,
-      rowStride: width * channels,
-      colStride: channels,
-      height,
-      width,
-    };
-    colSum.fill(0);
-    for (let r = 0; r < kh; r++) {
-      padRows(src, geo.pad, spec.border, r, r + 1, p, cols);
-      windowSums(p, kw, hs, r * ow, ow);
-      addRow(colSum, hs, r * ow, ow);
+  for (let r = 0; r < kh; r++) {
+    padRows(view, pad, spec.border, r, r + 1, p, cols);
+    windowSums(p, kw, C, hs, r * ow, ow);
+    addRow(colSum, hs, r * ow, ow);
+  }
+  for (let m = 0; m < geo.outHeight; m++) {
+    if (m > 0) {
+      padRows(view, pad, spec.border, m + kh - 1, m + kh, p, cols);
+      replaceRow(colSum, hs, ((m - 1) % kh) * ow, p, kw, C, ow);
     }
-    for (let m = 0; m < geo.outHeight; m++) {
-      if (m > 0) {
-        padRows(src, geo.pad, spec.border, m + kh - 1, m + kh, p, cols);
-        replaceRow(colSum, hs, ((m - 1) % kh) * ow, p, kw, ow);
-      }
-      lookupRow(colSum, table, out, m * ow * channels + ch, channels, ow);
-    }
+    lookupRow(colSum, table, out, m * ow, ow);
   }
   return ndarray(out, input.shape, { alpha: input.alpha === true && (channels === 2 || channels === 4) });
 }
@@ -473,52 +470,60 @@ function lookupRow(
   table: Uint8Array | Uint16Array | Float32Array | Float64Array,
   out: Uint8Array | Uint16Array | Float32Array | Float64Array,
   o: number,
-  stride: number,
   width: number,
 ): void {
-  for (let n = 0, q = o; n < width; n++, q += stride) out[q] = table[sums[n]];
+  // `| 0`: an int32 index keeps the load on the fast path (a double index would not)
+  for (let n = 0; n < width; n++) out[o + n] = table[sums[n] | 0];
 }
 
 // The running-sum loops are top-level functions (not closures) so V8 optimises each once.
 
-/** out[o + n] = Σ_{j<kw} p[n + j] for n < width, by one running sum. */
+/**
+ * out[o + e] = Σ_{j<kw} p[e + j·C] for e < width: window sums along a row of C interleaved
+ * channels (C = 1 for a plane), by running sums: out[e] = out[e − C] + (p[e + (kw−1)·C] − p[e − C]).
+ */
 function windowSums(
   p: Float32Array | Float64Array,
   kw: number,
+  C: number,
   out: Float64Array,
   o: number,
   width: number,
 ): void {
-  let s = 0;
-  for (let j = 0; j < kw; j++) s += p[j];
-  out[o] = s;
-  for (let n = 1; n < width; n++) {
-    s += p[n + kw - 1] - p[n - 1];
-    out[o + n] = s;
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let j = 0; j < kw; j++) s += p[j * C + c];
+    out[o + c] = s;
   }
+  const lead = (kw - 1) * C;
+  for (let e = C; e < width; e++) out[o + e] = out[o + e - C] + (p[e + lead] - p[e - C]);
 }
 
 function addRow(acc: Float64Array, src: Float64Array, o: number, width: number): void {
   for (let n = 0; n < width; n++) acc[n] += src[o + n];
 }
 
-/** Swaps ring row `o` for the window sums of the padded row `p`, updating the column sums. */
+/** Swaps ring row `o` for the window sums of the padded row `p` (C channels), updating the column sums. */
 function replaceRow(
   colSum: Float64Array,
   hs: Float64Array,
   o: number,
   p: Float32Array | Float64Array,
   kw: number,
+  C: number,
   width: number,
 ): void {
-  let s = 0;
-  for (let j = 0; j < kw; j++) s += p[j];
-  colSum[0] += s - hs[o];
-  hs[o] = s;
-  for (let n = 1; n < width; n++) {
-    s += p[n + kw - 1] - p[n - 1];
-    colSum[n] += s - hs[o + n];
-    hs[o + n] = s;
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let j = 0; j < kw; j++) s += p[j * C + c];
+    colSum[c] += s - hs[o + c];
+    hs[o + c] = s;
+  }
+  const lead = (kw - 1) * C;
+  for (let e = C; e < width; e++) {
+    const s = hs[o + e - C] + (p[e + lead] - p[e - C]);
+    colSum[e] += s - hs[o + e];
+    hs[o + e] = s;
   }
 }
 
