@@ -18,6 +18,8 @@ import { type EngineProgram, runProgram } from './programs.js';
 import { simdArena, simdStatus } from './simd.js';
 import { poolStatus, poolWorkers, runPooled, warmPool } from './pool.js';
 
+export type { SepTerm } from './separable.js';
+
 export type Backend = 'auto' | 'js' | 'wasm';
 export const BACKENDS: readonly Backend[] = ['auto', 'js', 'wasm'];
 
