@@ -26,7 +26,7 @@ export interface SimdSeparableProgram extends BandGrid {
   readonly kind: 'separable';
   /** `f32`: fast f32 loops + guard; `exact`: the reference's float64 order. */
   readonly path: 'f32' | 'exact';
-  readonly out: 'f32' | 'f64' | 'u8';
+  readonly out: 'f32' | 'f64' | 'u8' | 'u16';
   readonly colTerms: readonly SepTerm[];
   readonly rowTerms: readonly SepTerm[];
   /** Terms per chunk in the reference's sums (TERMS_PER_PASS of src/linear/separable.ts). */
@@ -58,11 +58,13 @@ export function simdSeparableProgram(
 ): SimdSeparableProgram | string {
   if (colTerms.length === 0 || rowTerms.length === 0) return 'an all-zero kernel';
   let path: 'f32' | 'exact';
-  let out: 'f32' | 'f64' | 'u8';
+  let out: 'f32' | 'f64' | 'u8' | 'u16';
   if (inDtype === 'float32' && outDtype === 'float32') [path, out] = ['f32', 'f32'];
   else if (inDtype === 'float64' && outDtype === 'float64') [path, out] = ['exact', 'f64'];
   else if (inDtype === 'uint8' && outDtype === 'uint8' && rounding === 'half-even')
     [path, out] = ['exact', 'u8'];
+  else if (inDtype === 'uint16' && outDtype === 'uint16' && rounding === 'half-even')
+    [path, out] = ['exact', 'u16'];
   else return `${inDtype} → ${outDtype}${rounding !== 'half-even' ? ` with ${rounding} rounding` : ''}`;
   if (inDtype !== 'float64' && Math.fround(border.cval) !== border.cval)
     return `cval ${border.cval} (not exact in the float32 band)`;
@@ -104,7 +106,13 @@ export function simdSeparableProgram(
     bandRows,
     pad: geo.pad,
     border,
-    bandType: inDtype === 'uint8' ? 'u8' : inDtype === 'float64' ? 'f64' : 'f32',
+    // uint8 rows travel as bytes (widened in the engine) when cval is a byte too
+    bandType:
+      inDtype === 'uint8' && Number.isInteger(border.cval) && border.cval >= 0 && border.cval <= 255
+        ? 'u8'
+        : inDtype === 'float64'
+          ? 'f64'
+          : 'f32',
   };
 }
 
@@ -168,6 +176,7 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   const accF64 = new Float64Array(buf, acc, R * ow);
   const outF32 = new Float32Array(buf, outBand, R * ow);
   const outU8 = new Uint8Array(buf, outBand, R * ow);
+  const outU16 = new Uint16Array(buf, outBand, R * ow);
   const srcF32 = prog.bandType === 'f64' ? 0 : 1;
   const exact = (rows: number) => {
     for (let s0 = 0; s0 < pw; s0 += prog.strip) {
@@ -211,9 +220,12 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
       exact(rows);
       if (prog.out === 'f64') {
         out.set(accF64.subarray(0, rows * ow), m0 * ow);
-      } else {
+      } else if (prog.out === 'u8') {
         x.round_f64_u8(acc, outBand, rows * ow);
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
+      } else {
+        x.round_f64_u16(acc, outBand, rows * ow);
+        out.set(outU16.subarray(0, rows * ow), m0 * ow);
       }
     }
     done(b);
