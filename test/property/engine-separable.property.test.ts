@@ -48,7 +48,7 @@ function taps(n: number, shape: string, r: () => number): number[] {
     const s = n / 5 + 0.3;
     for (let j = 0; j < n; j++) t[j] = Math.exp(-(((j - (n - 1) / 2) / s) ** 2) / 2);
   }
-  if (t.every((v) => v === 0)) t[0] = 1;
+  if (!t.some((v) => v !== 0)) t[0] = 1;
   return t;
 }
 
