@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '../src/core/npy.js';
 import type { NDArray } from '../src/core/ndarray.js';
+import { type KernelLike, parseInlineKernel } from '../src/kernels/kernel.js';
+import type { LinearOptions } from '../src/linear/correlate.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -21,6 +23,36 @@ export interface GoldenCase {
   tolerance: Tolerance;
   dtype?: string;
   [key: string]: unknown;
+}
+
+/** A golden case's command line with IN, KERNEL and OUT replaced by paths. */
+export function caseArgs(c: GoldenCase, dir: string, out: string): string[] {
+  return c.cli.map((a) =>
+    a === 'IN'
+      ? join(dir, c.input as string)
+      : a === 'KERNEL'
+        ? join(dir, c.kernel as string)
+        : a === 'OUT'
+          ? out
+          : a,
+  );
+}
+
+/** A `linear`/`seed` golden case as library arguments: input, kernel (file or inline) and options. */
+export function linearCase(
+  c: GoldenCase,
+  dir: string,
+): { input: NDArray; kernel: KernelLike; options: LinearOptions } {
+  const kIndex = c.cli.indexOf('--kernel') + 1;
+  const kernel =
+    c.cli[kIndex] === 'KERNEL' ? loadNpy(join(dir, c.kernel as string)) : parseInlineKernel(c.cli[kIndex]);
+  const options: LinearOptions = {
+    border: c.border as string,
+    cval: c.cval as number,
+    shape: c.shape as LinearOptions['shape'],
+    anchor: (c.anchor as [number, number] | null) ?? undefined,
+  };
+  return { input: loadNpy(join(dir, c.input as string)), kernel, options };
 }
 
 export function loadSuite(name: string): { dir: string; cases: GoldenCase[] } {
