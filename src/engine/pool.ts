@@ -225,8 +225,12 @@ function stagingOrder(program: EngineProgram, height: number, bands: number) {
 /** No band finished for this long while workers hold bands: the pool is considered broken. */
 const STALL_MS = 60_000;
 
-/** Bands a worker may be about to need beyond the next one: copying stays this far ahead. */
-const STAGE_AHEAD = 2;
+/**
+ * Bands a worker may be about to need beyond the next one: copying stays this far ahead (an
+ * eighth of the grid, at least two). With two bands only, the worker of a 4K 3×3 filter ran
+ * a quarter of the bands, waiting for rows; with an eighth, about half.
+ */
+const stageAhead = (bands: number) => Math.max(2, Math.ceil(bands / 8));
 
 /**
  * Starts workers up to `threads − 1` and blocks until they have loaded (or `timeoutMs` passed);
@@ -340,11 +344,12 @@ export function runPooled(
     const target = viewOf(job.input);
     const rowLen = width * channels;
     let staged = 0;
+    const ahead = stageAhead(bands);
     // Copies rows until the workers have what their next bands need.
     stage = () => {
       const s = Atomics.load(ctrl, CTRL.RANGE);
       const top = s & 0xffff;
-      const last = Math.min(bands - 1, Math.max(top, Math.min(top + STAGE_AHEAD, (s >>> 16) - 1)));
+      const last = Math.min(bands - 1, Math.max(top, Math.min(top + ahead, (s >>> 16) - 1)));
       const want = order.readyAt[last];
       if (staged >= want) return;
       for (; staged < want; staged++) {
