@@ -25,3 +25,5 @@ export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.j
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
+export type { LinearPlan } from './linear/plan.js';
+export { linearPlan } from './linear/plan-of.js';

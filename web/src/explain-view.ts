@@ -1,0 +1,163 @@
+/** Renders a worked example: the neighbourhood, the kernel as laid, the products and the sum. */
+import { roundHalfEven } from '../../src/index.js';
+import type { WorkedExample } from './explain-local.js';
+import { fmt } from './format.js';
+
+export type IndexStyle = 'centred' | 'zero';
+
+const CHANNEL_NAMES: Record<number, string[]> = {
+  1: ['gray'],
+  2: ['gray', 'alpha'],
+  3: ['red', 'green', 'blue'],
+  4: ['red', 'green', 'blue', 'alpha'],
+};
+
+export function channelNames(channels: number): string[] {
+  return CHANNEL_NAMES[channels] ?? Array.from({ length: channels }, (_, i) => `channel ${i}`);
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+/** The value the library should have stored for a float64 sum, and whether `stored` is it. */
+function check(ex: WorkedExample): { expected: number; ok: boolean; rule: string } {
+  const v = ex.premultiplied ? ex.premultiplied.colour : ex.sum;
+  if (ex.dtype === 'uint8' || ex.dtype === 'uint16') {
+    const max = ex.dtype === 'uint8' ? 255 : 65535;
+    const expected = Math.min(max, Math.max(0, roundHalfEven(v)));
+    return { expected, ok: expected === ex.stored, rule: `rounded half to even, saturated to 0…${max}` };
+  }
+  // Float outputs: the library may add the products in another order, so allow rounding.
+  const tol = (ex.dtype === 'float32' ? 1e-6 : 1e-12) * Math.max(1, Math.abs(v));
+  const expected = ex.dtype === 'float32' ? Math.fround(v) : v;
+  return { expected, ok: Math.abs(expected - ex.stored) <= tol, rule: `stored as ${ex.dtype}` };
+}
+
+function grid(
+  caption: string,
+  rows: number,
+  cols: number,
+  rowLabel: (i: number) => string,
+  colLabel: (j: number) => string,
+  cell: (i: number, j: number) => { text: string; cls?: string; title?: string },
+): HTMLElement {
+  const head = el('tr', {}, el('th', { scope: 'col' }, ''));
+  for (let j = 0; j < cols; j++) head.append(el('th', { scope: 'col' }, colLabel(j)));
+  const body = el('tbody');
+  for (let i = 0; i < rows; i++) {
+    const tr = el('tr', {}, el('th', { scope: 'row' }, rowLabel(i)));
+    for (let j = 0; j < cols; j++) {
+      const c = cell(i, j);
+      const td = el('td', c.cls ? { class: c.cls } : {}, c.text);
+      if (c.title) td.title = c.title;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  return el('table', { class: 'numgrid' }, el('caption', {}, caption), el('thead', {}, head), body);
+}
+
+export function renderExample(target: HTMLElement, ex: WorkedExample, style: IndexStyle): void {
+  const { rows, cols, anchor, origin, taps } = ex;
+  const conv = ex.operation === 'convolve';
+  const at = (i: number, j: number) => taps[i * cols + j];
+  // Centred indices count from the anchor of the kernel as laid; zero-based from its corner.
+  const ki = (i: number) => fmt(style === 'centred' ? i - anchor[0] : i);
+  const kj = (j: number) => fmt(style === 'centred' ? j - anchor[1] : j);
+  const ch = channelNames(ex.channels)[ex.channel];
+  const shift = (v: number) => (v === 0 ? '' : v > 0 ? ` + ${v}` : ` − ${-v}`);
+  const [dr, dc] =
+    style === 'centred' ? [anchor[0] - origin[0], anchor[1] - origin[1]] : [-origin[0], -origin[1]];
+  const ii = style === 'centred' ? 'u' : 'i';
+  const jj = style === 'centred' ? 'v' : 'j';
+  const formula =
+    `y[${ex.row}, ${ex.col}] = Σ${ii} Σ${jj} h′[${ii}, ${jj}] · X[${ex.row} + ${ii}${shift(dr)}, ${ex.col} + ${jj}${shift(dc)}]` +
+    (conv ? `,   h′ = h rotated by 180° (convolution)` : `,   h′ = h (correlation: no flip)`);
+  const textbook =
+    conv && style === 'centred' && ex.shape === 'same'
+      ? `In the textbook form: y[m, n] = Σu Σv h[u, v] · X[m − u, n − v], with u, v counted from the kernel’s own anchor.`
+      : '';
+
+  const hood = grid(
+    'Neighbourhood X (image rows × columns; shaded = supplied by the border)',
+    rows,
+    cols,
+    (i) => fmt(at(i, 0).row),
+    (j) => fmt(at(0, j).col),
+    (i, j) => {
+      const t = at(i, j);
+      return t.source
+        ? {
+            text: fmt(t.value),
+            cls: t.row === t.source[0] && t.col === t.source[1] ? '' : 'border',
+            title: `from image (${t.source[0]}, ${t.source[1]})`,
+          }
+        : { text: fmt(t.value), cls: 'border', title: 'constant border value' };
+    },
+  );
+  const kern = grid(
+    conv ? 'Kernel as laid h′ (rotated 180°)' : 'Kernel as laid h′ (= h)',
+    rows,
+    cols,
+    ki,
+    kj,
+    (i, j) => ({ text: fmt(at(i, j).weight), cls: i === anchor[0] && j === anchor[1] ? 'anchor' : '' }),
+  );
+  const prods = grid('Products h′ · X', rows, cols, ki, kj, (i, j) => ({ text: fmt(at(i, j).product) }));
+
+  const nonzero = taps.filter((t) => t.weight !== 0);
+  const terms =
+    nonzero.length <= 25
+      ? nonzero
+          .map((t) => `${fmt(t.weight)}·${fmt(t.value)}`)
+          .join(' + ')
+          .replace(/\+ −/g, '− ')
+      : `${nonzero.length} non-zero products`;
+  const c = check(ex);
+  const sumLine = el(
+    'p',
+    { class: 'sum', 'data-sum': String(ex.sum) },
+    `Σ = ${terms || '0'} = `,
+    el('strong', {}, fmt(ex.sum, 10)),
+  );
+  const parts: (Node | string)[] = [
+    el(
+      'p',
+      { class: 'what' },
+      `Output pixel (row ${ex.row}, column ${ex.col}), ${ch} — ${conv ? 'convolution' : 'correlation'}, border ${ex.border}` +
+        `${ex.border === 'constant' ? ` (k = ${fmt(ex.cval)})` : ''}, shape ${ex.shape}, anchor of h′ at (${anchor[0]}, ${anchor[1]}).`,
+    ),
+    el('p', { class: 'formula' }, formula),
+  ];
+  if (textbook) parts.push(el('p', { class: 'note' }, textbook));
+  parts.push(el('div', { class: 'grids' }, hood, kern, prods), sumLine);
+  if (ex.premultiplied) {
+    const p = ex.premultiplied;
+    parts.push(
+      el(
+        'p',
+        { class: 'note' },
+        `This image has transparency, so colour is filtered premultiplied: X above is colour · alpha / ${p.alphaMax}. ` +
+          `Σ h′ · alpha = ${fmt(p.alphaSum)}, so the colour is Σ · ${p.alphaMax} / ${fmt(p.alphaSum)} = ${fmt(p.colour)}.`,
+      ),
+    );
+  }
+  parts.push(
+    el(
+      'p',
+      { class: c.ok ? 'stored ok' : 'stored bad', 'data-stored': String(ex.stored) },
+      `Result pixel (${c.rule}): `,
+      el('strong', {}, fmt(ex.stored, 10)),
+      c.ok ? ' ✓ the library’s result agrees' : ` ⚠ expected ${fmt(c.expected, 10)} from the sum`,
+    ),
+  );
+  target.replaceChildren(...parts);
+}

@@ -1,0 +1,105 @@
+/**
+ * Messages between the page and its worker. The worker owns the image and runs the library;
+ * the page only draws RGBA previews and text, so a slow filter never freezes it.
+ */
+import type { BorderMode, OutputShape } from '../../src/index.js';
+import type { WorkedExample } from './explain-local.js';
+
+export type Operation = 'correlate' | 'convolve';
+
+/** How float outputs become grey levels: min…max, 0 at mid-grey, or |v|. Integer outputs show as stored. */
+export type DisplayMapping = 'stretch' | 'signed' | 'magnitude';
+
+export interface LinearParams {
+  /** Taps as entered, already multiplied by the scale factor; row-major. */
+  readonly taps: number[];
+  readonly rows: number;
+  readonly cols: number;
+  readonly operation: Operation;
+  readonly border: BorderMode;
+  readonly cval: number;
+  readonly shape: OutputShape;
+  /** Anchor in the kernel as entered; null = the library's default (kh//2, kw//2). */
+  readonly anchor: [number, number] | null;
+  /** `input`: the input's dtype (integers round half to even and saturate); `float`: float32 (float64 for float64 input). */
+  readonly output: 'input' | 'float';
+  readonly display: DisplayMapping;
+}
+
+export type Source =
+  | { readonly kind: 'url'; readonly url: string; readonly name: string }
+  | { readonly kind: 'file'; readonly file: File }
+  | { readonly kind: 'array'; readonly name: string; readonly data: Float64Array; readonly shape: number[] };
+
+export type CompareFilter = 'box' | 'gaussian';
+
+export type Request =
+  | { readonly type: 'load'; readonly id: number; readonly source: Source }
+  | { readonly type: 'run'; readonly id: number; readonly params: LinearParams }
+  | {
+      readonly type: 'explain';
+      readonly id: number;
+      readonly row: number;
+      readonly col: number;
+      readonly channel: number;
+    }
+  | {
+      readonly type: 'compare';
+      readonly id: number;
+      readonly filter: CompareFilter;
+      readonly sizes: number[];
+      readonly border: BorderMode;
+    };
+
+export interface ImageInfo {
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly dtype: string;
+  readonly alpha: boolean;
+}
+
+export interface PlanInfo {
+  readonly method: string;
+  readonly backend: string;
+  readonly threads: number;
+  readonly reason: string;
+}
+
+export type Reply =
+  | {
+      readonly type: 'loaded';
+      readonly id: number;
+      readonly info: ImageInfo;
+      readonly rgba: Uint8ClampedArray;
+    }
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      readonly width: number;
+      readonly height: number;
+      readonly dtype: string;
+      readonly ms: number;
+      readonly plan: PlanInfo;
+      readonly range: [number, number];
+      readonly rgba: Uint8ClampedArray;
+    }
+  | { readonly type: 'explained'; readonly id: number; readonly example: WorkedExample }
+  | {
+      readonly type: 'compare-cell';
+      readonly id: number;
+      readonly index: number;
+      readonly label: string;
+      readonly width: number;
+      readonly height: number;
+      readonly ms: number;
+      readonly rgba: Uint8ClampedArray;
+    }
+  | { readonly type: 'compare-done'; readonly id: number }
+  | {
+      readonly type: 'error';
+      readonly id: number;
+      readonly request: Request['type'];
+      readonly message: string;
+    };
