@@ -160,4 +160,5 @@ export function renderExample(target: HTMLElement, ex: WorkedExample, style: Ind
     ),
   );
   target.replaceChildren(...parts);
+  Object.assign(target.dataset, { row: String(ex.row), col: String(ex.col), channel: String(ex.channel) });
 }

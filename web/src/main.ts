@@ -168,6 +168,7 @@ function send(req: Request): void {
 }
 
 function load(src: Source): void {
+  clearMessage();
   runInFlight = 0;
   runPending = false;
   setBusy(true, 'Decoding the image…');
@@ -479,25 +480,26 @@ function showFacts(k: ReturnType<typeof readKernel>): void {
   item(
     f.flipSymmetric,
     f.flipSymmetric
-      ? 'Symmetric under a 180° turn: convolution and correlation agree.'
-      : 'Not symmetric under a 180° turn: convolution and correlation differ.',
+      ? 'Symmetric under a 180° turn: convolution = correlation'
+      : 'Not symmetric under a 180° turn: convolution ≠ correlation',
     'symmetric',
   );
   const vec = (v: number[]) => `[${v.map((x) => fmt(x, 4)).join(' ')}]`;
   item(
     f.separable !== null,
-    f.separable
-      ? `Separable: column ${vec(f.separable.column)}ᵀ × row ${vec(f.separable.row)} (two 1-D passes).`
-      : 'Not separable (rank above 1).',
+    f.separable ? 'Separable: column × row (two 1-D passes)' : 'Not separable (rank above 1)',
     'separable',
   );
-  const keeps =
-    Math.abs(f.sum - 1) < 1e-12 ? 'brightness is kept' : `flat areas are multiplied by ${fmt(f.sum)}`;
+  if (f.separable)
+    facts.lastElementChild?.setAttribute(
+      'title',
+      `column ${vec(f.separable.column)}ᵀ × row ${vec(f.separable.row)}`,
+    );
   item(
     f.zeroSum,
     f.zeroSum
-      ? 'Zero-sum: flat areas become 0 (an edge or derivative kernel).'
-      : `Not zero-sum: the weights sum to ${fmt(f.sum)}, so ${keeps}.`,
+      ? 'Zero-sum: flat areas become 0 (edges, derivatives)'
+      : `Not zero-sum: sum ${fmt(f.sum)}${Math.abs(f.sum - 1) < 1e-12 ? ', brightness kept' : ''}`,
     'zero-sum',
   );
 }
@@ -799,6 +801,8 @@ function chooseSample(id: string): void {
   const s = SAMPLES.find((q) => q.id === id);
   if (!s) return;
   licence.textContent = s.licence;
+  fileInput.value = '';
+  fileOption.hidden = true;
   if (s.id === 'lecture' && presetSelect.value !== 'lecture-x' && presetSelect.value !== 'lecture-asym') {
     applyPreset('lecture-x');
   }

@@ -1,0 +1,502 @@
+// The playground in a real browser (Debian's chromium through playwright-core): the built site,
+// served from 127.0.0.1, must compute what the library computes in Node, pixel for pixel.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { type NDArray, convolve, correlate } from '../../src/index.js';
+import { readArray } from '../../src/io/node.js';
+import { loadNpy } from '../helpers.js';
+import { buildSite, dist, launch, root, serve, skipReason } from './harness.js';
+
+const SHOTS = join(root, 'out', 'screenshots');
+
+/** Waits until no request is being computed (runs are coalesced, so this is the latest settings' result). */
+async function settled(page: Page): Promise<void> {
+  try {
+    await page.waitForFunction(() => !document.body.classList.contains('busy'), undefined, {
+      timeout: 20_000,
+    });
+  } catch (e) {
+    const state = await page.evaluate(() => ({
+      status: document.getElementById('status')?.textContent,
+      message: document.getElementById('message')?.textContent,
+      kernel: document.getElementById('kernel-error')?.textContent,
+    }));
+    throw new Error(`still busy after 20 s: ${JSON.stringify(state)}`, { cause: e });
+  }
+}
+
+async function chooseSample(page: Page, id: string, file: string): Promise<void> {
+  await page.selectOption('#sample', id);
+  await page.waitForFunction(
+    (f) => document.getElementById('original-caption')?.textContent?.includes(f),
+    file,
+  );
+  await settled(page);
+}
+
+async function setKernel(page: Page, rows: number[][], scale = '1'): Promise<void> {
+  await page.selectOption('#krows', String(rows.length));
+  await page.selectOption('#kcols', String(rows[0].length));
+  for (let r = 0; r < rows.length; r++) {
+    for (let c = 0; c < rows[0].length; c++) {
+      await page.fill(`#kernel-grid input[data-row="${r}"][data-col="${c}"]`, String(rows[r][c]));
+    }
+  }
+  await page.fill('#scale', scale);
+  await settled(page);
+}
+
+/** The RGBA pixels a canvas shows (moved as base64: a plain array of a million numbers is slow to transfer). */
+async function canvasPixels(page: Page, id: string) {
+  const got = await page.evaluate((id) => {
+    const c = document.getElementById(id) as HTMLCanvasElement;
+    const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+    let s = '';
+    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode(...d.subarray(i, i + 0x8000));
+    return { width: c.width, height: c.height, base64: btoa(s) };
+  }, id);
+  return { width: got.width, height: got.height, data: new Uint8Array(Buffer.from(got.base64, 'base64')) };
+}
+
+/** Compares what a canvas shows with a uint8 gray or RGB array; returns the first difference or null. */
+function differs(shown: { width: number; height: number; data: Uint8Array }, want: NDArray): string | null {
+  const [h, w] = want.shape;
+  const ch = want.shape[2] ?? 1;
+  if (shown.width !== w || shown.height !== h) return `size ${shown.width}×${shown.height}, want ${w}×${h}`;
+  for (let p = 0; p < w * h; p++) {
+    for (let c = 0; c < 3; c++) {
+      const v = want.data[p * ch + (ch === 1 ? 0 : c)];
+      if (shown.data[p * 4 + c] !== v) {
+        return `pixel (${Math.floor(p / w)}, ${p % w}) channel ${c}: page ${shown.data[p * 4 + c]}, library ${v}`;
+      }
+    }
+  }
+  return null;
+}
+
+async function explainAt(page: Page, row: number, col: number) {
+  await page.fill('#px-row', String(row));
+  await page.fill('#px-col', String(col));
+  await page.locator('#px-col').dispatchEvent('change');
+  await page.waitForFunction(
+    ([r, c]) => {
+      const e = document.getElementById('explain') as HTMLElement;
+      return e.dataset.row === String(r) && e.dataset.col === String(c) && e.querySelector('.sum') !== null;
+    },
+    [row, col],
+  );
+  return page.evaluate(() => ({
+    sum: Number(document.querySelector<HTMLElement>('#explain .sum')?.dataset.sum),
+    stored: Number(document.querySelector<HTMLElement>('#explain .stored')?.dataset.stored),
+    agrees: document.querySelector('#explain .stored')?.classList.contains('ok'),
+    text: document.getElementById('explain')?.textContent ?? '',
+  }));
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+describe('playground in chromium', { skip: skipReason }, () => {
+  let page: Page;
+  let base: string;
+  let warnings: string[] = [];
+  const requests: string[] = [];
+  const pageErrors: string[] = [];
+  let stop: () => Promise<void> = async () => {};
+
+  before(async () => {
+    warnings = await buildSite();
+    const server = await serve(dist);
+    base = server.url;
+    const browser = await launch();
+    stop = async () => {
+      await browser.close();
+      await server.close();
+    };
+    browser.context.on('request', (r) => void requests.push(r.url()));
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => void pageErrors.push(e.message));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(base);
+    await page.waitForSelector('#status[data-first-result-ms]', { timeout: 20_000 });
+    await settled(page);
+  });
+
+  after(async () => stop());
+
+  test('the bundle builds without Node-only imports', () => {
+    assert.deepEqual(
+      warnings.filter((w) => /externalized|node:|Buffer/i.test(w)),
+      [],
+    );
+  });
+
+  test('the sample shows with its licence and a first result', async (t) => {
+    const first = Number(await page.getAttribute('#status', 'data-first-result-ms'));
+    t.diagnostic(
+      `time to first result (astronaut 512×512 RGB, 7×7 kernel), from navigation: ${first.toFixed(0)} ms`,
+    );
+    assert.ok(first > 0);
+    assert.match((await page.textContent('#licence')) ?? '', /NASA.*public domain/);
+    assert.match(
+      (await page.textContent('#status')) ?? '',
+      /512×512 uint8 in .* ms · plan: direct, JS, 1 thread/,
+    );
+  });
+
+  test('gray sample: the page decodes the PNG as Node does, and correlate with Sobel x matches the library', async () => {
+    await chooseSample(page, 'camera', 'camera.png');
+    const input = await readArray(join(root, 'samples/camera.png'));
+    assert.equal(differs(await canvasPixels(page, 'original'), input), null);
+    await page.selectOption('#preset', 'sobel-x');
+    await page.check('input[name="operation"][value="correlate"]');
+    await page.check('input[name="border"][value="replicate"]');
+    await settled(page);
+    const sobelX = [
+      [-1, 0, 1],
+      [-2, 0, 2],
+      [-1, 0, 1],
+    ];
+    const want = correlate(input, sobelX, { border: 'replicate' });
+    assert.equal(differs(await canvasPixels(page, 'result'), want), null);
+  });
+
+  test('colour sample: an even, asymmetric kernel with fractions, convolution, wrap, full shape', async () => {
+    await chooseSample(page, 'astronaut', 'astronaut.png');
+    const k = [
+      [1, 0, 2, 0, -1, 3],
+      [0, 5, 0, 0, 0, 1],
+      [2, 0, 0, 0, 0, 0],
+      [0, 0, 1, 0, 0, 4],
+    ];
+    await setKernel(page, k, '1/16');
+    await page.check('input[name="operation"][value="convolve"]');
+    await page.check('input[name="border"][value="wrap"]');
+    await page.check('input[name="shape"][value="full"]');
+    await settled(page);
+    const input = await readArray(join(root, 'samples/astronaut.png'));
+    const scaled = k.map((r) => r.map((v) => v / 16));
+    const want = convolve(input, scaled, { border: 'wrap', shape: 'full' });
+    assert.deepEqual(want.shape, [515, 517, 3]);
+    assert.equal(differs(await canvasPixels(page, 'result'), want), null);
+    await page.check('input[name="shape"][value="same"]');
+    await settled(page);
+  });
+
+  test('the flip toggle: the laid kernel turns by 180° and each result matches the library', async () => {
+    await chooseSample(page, 'camera', 'camera.png');
+    await page.selectOption('#preset', 'lecture-asym');
+    await page.check('input[name="border"][value="constant"]');
+    const input = await readArray(join(root, 'samples/camera.png'));
+    const h = [
+      [1, 2, 0],
+      [0, 0, 0],
+      [0, 0, -1],
+    ];
+    const laid = () => page.$$eval('#laid-grid span', (s) => s.map((e) => e.textContent));
+    await page.check('input[name="operation"][value="correlate"]');
+    await settled(page);
+    await page.waitForFunction(() => !document.getElementById('laid-grid')?.classList.contains('turn'));
+    assert.deepEqual(await laid(), ['1', '2', '0', '0', '0', '0', '0', '0', '−1']);
+    const corr = await canvasPixels(page, 'result');
+    assert.equal(differs(corr, correlate(input, h)), null);
+    assert.ok((await page.textContent('#facts')).includes('Not symmetric'));
+
+    await page.check('input[name="operation"][value="convolve"]');
+    await settled(page);
+    await page.waitForFunction(() => !document.getElementById('laid-grid')?.classList.contains('turn'));
+    assert.deepEqual(await laid(), ['−1', '0', '0', '0', '0', '0', '0', '2', '1']);
+    assert.match((await page.textContent('#laid-caption')) ?? '', /rotated by 180°/);
+    const conv = await canvasPixels(page, 'result');
+    assert.equal(differs(conv, convolve(input, h)), null);
+    assert.notDeepEqual(conv.data, corr.data);
+  });
+
+  test('the border picker: the letter grid shows each mode as the README defines it, and the result follows', async () => {
+    // The middle row e f g h of the 4×4 letter image, extended by two on each side.
+    const rows: Record<string, string> = {
+      constant: 'kkefghkk',
+      replicate: 'eeefghhh',
+      symmetric: 'feefghhg',
+      mirror: 'gfefghgf',
+      wrap: 'ghefghef',
+    };
+    const input = await readArray(join(root, 'samples/camera.png'));
+    await page.selectOption('#preset', 'box5');
+    for (const [mode, row] of Object.entries(rows)) {
+      await page.check(`input[name="border"][value="${mode}"]`);
+      const letters = await page.$$eval('.letters span', (s) => s.map((e) => e.textContent).join(''));
+      assert.equal(letters.length, 64, mode);
+      assert.equal(letters.slice(3 * 8, 4 * 8), row, mode);
+      await settled(page);
+      const want = convolve(
+        input,
+        Array.from({ length: 5 }, () => [1, 1, 1, 1, 1].map((v) => v / 25)),
+        {
+          border: mode,
+        },
+      );
+      assert.equal(differs(await canvasPixels(page, 'result'), want), null, mode);
+    }
+    assert.equal(await page.isVisible('#cval-row'), false);
+  });
+
+  test('keyboard: arrows move between kernel cells, Tab leaves the grid', async () => {
+    await page.selectOption('#preset', 'sobel-x');
+    await page.focus('#kernel-grid input[data-row="0"][data-col="0"]');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    const at = () =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        return `${e.id || ''}${e.dataset.row ?? ''},${e.dataset.col ?? ''}`;
+      });
+    assert.equal(await at(), '1,1');
+    await page.keyboard.press('Tab');
+    assert.equal(await at(), 'scale,');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await at(), '1,1');
+  });
+
+  test('the worked example’s sum is the library’s float64 result, for each channel', async () => {
+    await chooseSample(page, 'astronaut', 'astronaut.png');
+    await page.selectOption('#preset', 'emboss');
+    await page.check('input[name="operation"][value="convolve"]');
+    await page.check('input[name="border"][value="mirror"]');
+    await settled(page);
+    const input = await readArray(join(root, 'samples/astronaut.png'));
+    const emboss = [
+      [-2, -1, 0],
+      [-1, 1, 1],
+      [0, 1, 2],
+    ];
+    const exact = convolve(input, emboss, { border: 'mirror', dtype: 'float64' });
+    const stored = convolve(input, emboss, { border: 'mirror' });
+    for (const [row, col] of [
+      [100, 300],
+      [0, 511],
+    ]) {
+      for (const channel of [0, 2]) {
+        await page.selectOption('#px-channel', String(channel));
+        await page.waitForFunction(
+          (c) => document.getElementById('explain')?.dataset.channel === String(c),
+          channel,
+        );
+        const ex = await explainAt(page, row, col);
+        const i = (row * 512 + col) * 3 + channel;
+        assert.ok(
+          Math.abs(ex.sum - exact.data[i]) <= 1e-9,
+          `(${row}, ${col}) sum ${ex.sum} vs ${exact.data[i]}`,
+        );
+        assert.equal(ex.stored, stored.data[i]);
+        assert.ok(ex.agrees);
+      }
+    }
+  });
+
+  test('the lecture’s 7×7 example: X mask, shape valid, gives the printed 5×5 result', async () => {
+    await chooseSample(page, 'lecture', 'lecture');
+    await page.selectOption('#preset', 'lecture-x');
+    await page.check('input[name="shape"][value="valid"]');
+    await page.check('input[name="border"][value="constant"]');
+    await settled(page);
+    assert.match((await page.textContent('#status')) ?? '', /^5×5 float64/);
+    const printed = loadNpy(join(root, 'test/fixtures/golden/seed/lecture.out.npy'));
+    // Click the middle of result pixel (1, 3): the pixels are large here, so the click is unambiguous.
+    await page.locator('#result').scrollIntoViewIfNeeded();
+    const box = await page.locator('#result').boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + (3.5 * box.width) / 5, box.y + (1.5 * box.height) / 5);
+    const explained = (r: number, c: number) =>
+      page.waitForFunction(
+        ([r, c]) => {
+          const d = (document.getElementById('explain') as HTMLElement).dataset;
+          return d.row === String(r) && d.col === String(c);
+        },
+        [r, c],
+      );
+    await explained(1, 3);
+    assert.equal(await page.inputValue('#px-row'), '1');
+    assert.equal(Number(await page.getAttribute('#explain .sum', 'data-sum')), printed.data[1 * 5 + 3]);
+    // Clicking the input image picks the output pixel whose kernel is anchored there: input
+    // (3, 3) is the centre of the 3×3 window of valid-output pixel (2, 2).
+    await page.locator('#original').scrollIntoViewIfNeeded();
+    const obox = await page.locator('#original').boundingBox();
+    assert.ok(obox);
+    await page.mouse.click(obox.x + (3.5 * obox.width) / 7, obox.y + (3.5 * obox.height) / 7);
+    await explained(2, 2);
+    assert.equal(await page.inputValue('#px-col'), '2');
+    for (const [r, c] of [
+      [0, 0],
+      [0, 1],
+      [2, 2],
+      [3, 4],
+      [4, 0],
+      [4, 4],
+    ]) {
+      const ex = await explainAt(page, r, c);
+      assert.equal(ex.sum, printed.data[r * 5 + c], `(${r}, ${c})`);
+      assert.equal(ex.stored, printed.data[r * 5 + c]);
+    }
+    await page.selectOption('#indices', 'zero');
+    await explainAt(page, 1, 1);
+    await page.check('input[name="shape"][value="same"]');
+    await settled(page);
+  });
+
+  test('bad input gets a clear message in the page, never a blank result', async () => {
+    await chooseSample(page, 'camera', 'camera.png');
+    await page.selectOption('#preset', 'box3');
+    await settled(page);
+    const cell = '#kernel-grid input[data-row="1"][data-col="2"]';
+    await page.fill(cell, 'abc');
+    assert.match((await page.textContent('#kernel-error')) ?? '', /Row 2, column 3 “abc” is not a number/);
+    assert.equal(await page.getAttribute(cell, 'aria-invalid'), 'true');
+    assert.ok(await page.locator('#result.stale').count());
+    await page.fill(cell, '1');
+    await settled(page);
+    assert.equal(await page.isVisible('#kernel-error'), false);
+
+    await setKernel(page, [[0, 0]]);
+    assert.match((await page.textContent('#kernel-error')) ?? '', /all zeros/);
+    await page.selectOption('#preset', 'box3');
+    await page.fill('#scale', '1/x');
+    assert.match((await page.textContent('#kernel-error')) ?? '', /Scale “1\/x” is not a number/);
+    await page.fill('#scale', '1/9');
+    await settled(page);
+
+    // A kernel larger than the image with shape valid: the library's own message.
+    await chooseSample(page, 'lecture', 'lecture');
+    await page.selectOption('#krows', '9');
+    await page.check('input[name="shape"][value="valid"]');
+    await settled(page);
+    assert.match(
+      (await page.textContent('#message')) ?? '',
+      /shape "valid": the 9×3 kernel is larger than the 7×7 input/,
+    );
+    await page.check('input[name="shape"][value="same"]');
+    await settled(page);
+    assert.equal(await page.isVisible('#message'), false);
+
+    const caption = await page.textContent('#original-caption');
+    const tryFile = async (name: string, mimeType: string, buffer: Buffer, pattern: RegExp) => {
+      await page.setInputFiles('#file', { name, mimeType, buffer });
+      await page.waitForFunction(() => !(document.getElementById('message') as HTMLElement).hidden);
+      assert.match((await page.textContent('#message')) ?? '', pattern);
+      await settled(page);
+      // The previous image and its result stay.
+      assert.equal(await page.textContent('#original-caption'), caption);
+    };
+    await tryFile(
+      'notes.txt',
+      'text/plain',
+      Buffer.from('not an image at all'),
+      /“notes.txt” is not an image/,
+    );
+    // A PNG whose header says 20000×20000: refused before decoding.
+    const huge = Buffer.alloc(64);
+    huge.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    huge.writeUInt32BE(20000, 16);
+    huge.writeUInt32BE(20000, 20);
+    await tryFile(
+      'huge.png',
+      'image/png',
+      huge,
+      /20000×20000 pixels \(400\.0 megapixels\).*up to 25 megapixels/,
+    );
+    const truncated = Buffer.from(huge);
+    truncated.writeUInt32BE(64, 16);
+    truncated.writeUInt32BE(64, 20);
+    await tryFile('broken.png', 'image/png', truncated, /“broken.png” is not a readable PNG/);
+    await tryFile('empty.jpg', 'image/jpeg', Buffer.alloc(0), /“empty.jpg” is empty/);
+  });
+
+  test('a JPEG from the picker is decoded by the browser and filtered like the library would', async () => {
+    // Encode a small photo crop as JPEG with the library, then compare against what the page decoded.
+    const { encodeJpeg } = await import('../../src/io/jpeg.js');
+    const photo = await readArray(join(root, 'samples/astronaut.png'));
+    const crop = new Uint8Array(64 * 80 * 3);
+    for (let r = 0; r < 64; r++)
+      crop.set(photo.data.subarray((r * 512 + 200) * 3, (r * 512 + 280) * 3), r * 80 * 3);
+    const bytes = Buffer.from(encodeJpeg({ data: crop, shape: [64, 80, 3], dtype: 'uint8' }, 90));
+    await page.setInputFiles('#file', { name: 'crop.jpg', mimeType: 'image/jpeg', buffer: bytes });
+    await page.waitForFunction(() =>
+      document.getElementById('original-caption')?.textContent?.includes('crop.jpg'),
+    );
+    await page.selectOption('#preset', 'sharpen');
+    await settled(page);
+    const shown = await canvasPixels(page, 'original');
+    const decoded = new Uint8Array(64 * 80 * 3);
+    for (let p = 0; p < 64 * 80; p++) for (let c = 0; c < 3; c++) decoded[p * 3 + c] = shown.data[p * 4 + c];
+    const input = { data: decoded, shape: [64, 80, 3], dtype: 'uint8' } as const;
+    const want = convolve(input, [
+      [0, -1, 0],
+      [-1, 5, -1],
+      [0, -1, 0],
+    ]);
+    assert.equal(differs(await canvasPixels(page, 'result'), want), null);
+  });
+
+  test('time per update for a 7×7 kernel on the 512×512 sample', async (t) => {
+    await chooseSample(page, 'astronaut', 'astronaut.png');
+    await page.selectOption('#preset', 'gauss7');
+    await settled(page);
+    const compute: number[] = [];
+    const update: number[] = [];
+    for (const v of [401, 400, 402, 400, 399]) {
+      await page.fill('#kernel-grid input[data-row="3"][data-col="3"]', String(v));
+      await settled(page);
+      compute.push(Number(await page.getAttribute('#status', 'data-compute-ms')));
+      update.push(Number(await page.getAttribute('#status', 'data-update-ms')));
+    }
+    t.diagnostic(
+      `7×7 on 512×512 RGB: compute ${median(compute).toFixed(0)} ms, cell edit → result painted ${median(update).toFixed(0)} ms (medians of 5)`,
+    );
+    assert.ok(median(update) >= median(compute));
+  });
+
+  test('compare grid: box sizes side by side', async () => {
+    await chooseSample(page, 'camera', 'camera.png');
+    await page.selectOption('#compare-filter', 'box');
+    await page.click('#compare-run');
+    await page.waitForFunction(
+      () => !(document.getElementById('compare-run') as HTMLButtonElement).disabled,
+      undefined,
+      {
+        timeout: 20_000,
+      },
+    );
+    const captions = await page.$$eval('#compare-grid figcaption', (s) => s.map((e) => e.textContent ?? ''));
+    assert.equal(captions.length, 6);
+    assert.match(captions[5], /^45×45 · /);
+  });
+
+  test('screenshots at 1280×800 and 390×844', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await chooseSample(page, 'astronaut', 'astronaut.png');
+    await page.selectOption('#preset', 'emboss');
+    await settled(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, 'playground-1280x800.png') });
+    await page.screenshot({ path: join(SHOTS, 'playground-1280-full.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, 'playground-390x844.png') });
+    await page.locator('#results-heading').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'playground-390x844-result.png') });
+    // Nothing wider than the phone screen: no sideways scrolling of the page.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test('no request went anywhere but the local server, and the page raised no errors', () => {
+    const foreign = requests.filter(
+      (u) => !u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:'),
+    );
+    assert.deepEqual(foreign, []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
