@@ -1,0 +1,286 @@
+// The playground's own modules, in Node: the worked example against the library's output,
+// the header sniffer, the kernel facts and the letter grid.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  BORDER_MODES,
+  OUTPUT_SHAPES,
+  convolve,
+  correlate,
+  encodePng,
+  linearPlan,
+  ndarray,
+  type NDArray,
+} from '../../src/index.js';
+import { workedExample } from '../../web/src/explain-local.js';
+import { fromRGBA, headerSize } from '../../web/src/decode.js';
+import { kernelFacts } from '../../web/src/kernel-facts.js';
+import { letterGrid } from '../../web/src/border-picture.js';
+import { parseCell } from '../../web/src/kernel-editor.js';
+import { toRGBA } from '../../web/src/display.js';
+import type { LinearParams } from '../../web/src/protocol.js';
+
+const image = (h: number, w: number, c: number, values: number[], alpha = false): NDArray =>
+  ndarray(Uint8Array.from(values.slice(0, h * w * c)), c === 1 ? [h, w] : [h, w, c], { alpha });
+
+const case_ = fc
+  .record({
+    h: fc.integer({ min: 1, max: 6 }),
+    w: fc.integer({ min: 1, max: 6 }),
+    c: fc.constantFrom(1, 3, 4),
+    kh: fc.integer({ min: 1, max: 5 }),
+    kw: fc.integer({ min: 1, max: 5 }),
+    border: fc.constantFrom(...BORDER_MODES),
+    shape: fc.constantFrom(...OUTPUT_SHAPES),
+    operation: fc.constantFrom('correlate' as const, 'convolve' as const),
+    cval: fc.integer({ min: -3, max: 300 }),
+    values: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 6 * 6 * 4, maxLength: 6 * 6 * 4 }),
+    taps: fc.array(fc.integer({ min: -8, max: 8 }), { minLength: 25, maxLength: 25 }),
+    seed: fc.nat(),
+    useAnchor: fc.boolean(),
+  })
+  .filter((k) => k.shape !== 'valid' || (k.kh <= k.h && k.kw <= k.w));
+
+test('worked example: its sum is the library’s float64 output at that pixel (every border, shape, flip, anchor, alpha)', () => {
+  fc.assert(
+    fc.property(case_, (k) => {
+      const input = image(k.h, k.w, k.c, k.values, k.c === 4);
+      const params: LinearParams = {
+        taps: k.taps.slice(0, k.kh * k.kw).map((v) => v / 4),
+        rows: k.kh,
+        cols: k.kw,
+        operation: k.operation,
+        border: k.border,
+        cval: k.cval,
+        shape: k.shape,
+        anchor: k.useAnchor && k.shape === 'same' ? [k.seed % k.kh, (k.seed >> 3) % k.kw] : null,
+        output: 'float',
+        display: 'stretch',
+      };
+      const kernel = { data: Float64Array.from(params.taps), rows: k.kh, cols: k.kw };
+      const opts = {
+        border: k.border,
+        cval: k.cval,
+        shape: k.shape,
+        ...(params.anchor ? { anchor: params.anchor } : {}),
+      };
+      const f = k.operation === 'convolve' ? convolve : correlate;
+      const exact = f(input, kernel, { ...opts, dtype: 'float64' });
+      const stored = f(input, kernel, opts);
+      const [oh, ow] = exact.shape;
+      const row = k.seed % oh;
+      const col = (k.seed >> 5) % ow;
+      for (let ch = 0; ch < k.c; ch++) {
+        const ex = workedExample(input, stored, params, row, col, ch);
+        const want = exact.data[(row * ow + col) * k.c + ch];
+        const got = ex.premultiplied ? ex.premultiplied.colour : ex.sum;
+        assert.ok(
+          Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)),
+          `channel ${ch}: ${got} vs ${want}`,
+        );
+        assert.equal(ex.stored, stored.data[(row * ow + col) * k.c + ch]);
+        assert.equal(ex.taps.length, k.kh * k.kw);
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('worked example of the asymmetric kernel lays it rotated for convolution', () => {
+  const input = ndarray(
+    Float64Array.from({ length: 9 }, (_, i) => i),
+    [3, 3],
+  );
+  const params: LinearParams = {
+    taps: [1, 2, 0, 0, 0, 0, 0, 0, -1],
+    rows: 3,
+    cols: 3,
+    operation: 'convolve',
+    border: 'constant',
+    cval: 0,
+    shape: 'same',
+    anchor: null,
+    output: 'input',
+    display: 'stretch',
+  };
+  const out = convolve(input, [
+    [1, 2, 0],
+    [0, 0, 0],
+    [0, 0, -1],
+  ]);
+  const ex = workedExample(input, out, params, 1, 1, 0);
+  assert.deepEqual(
+    ex.taps.map((t) => t.weight),
+    [-1, 0, 0, 0, 0, 0, 0, 2, 1],
+  );
+  // y[1, 1] = −1·x[0, 0] + 2·x[2, 1] + 1·x[2, 2] = 0 + 14 + 8
+  assert.equal(ex.sum, 22);
+  assert.equal(out.data[4], 22);
+});
+
+test('header sizes: PNG from the library’s encoder, JPEG, GIF, BMP, WebP; other bytes are not images', () => {
+  const png = encodePng(ndarray(new Uint8Array(7 * 5 * 3), [5, 7, 3]));
+  assert.deepEqual(headerSize(png), { format: 'PNG', width: 7, height: 5 });
+  // JPEG: SOI, an APP0 segment, then SOF0 with height 480 and width 640.
+  const jpeg = Uint8Array.from([
+    0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xc0, 0, 11, 8, 0x01, 0xe0, 0x02, 0x80, 3, 0, 0, 0, 0,
+  ]);
+  assert.deepEqual(headerSize(jpeg), { format: 'JPEG', width: 640, height: 480 });
+  const gif = Uint8Array.from([...'GIF89a'].map((c) => c.charCodeAt(0)).concat([0x10, 0x01, 0x20, 0]));
+  assert.deepEqual(headerSize(gif), { format: 'GIF', width: 272, height: 32 });
+  const bmp = new Uint8Array(30);
+  bmp.set([0x42, 0x4d]);
+  new DataView(bmp.buffer).setInt32(18, 300, true);
+  new DataView(bmp.buffer).setInt32(22, -200, true);
+  assert.deepEqual(headerSize(bmp), { format: 'BMP', width: 300, height: 200 });
+  const webp = new Uint8Array(30);
+  webp.set([...'RIFF\0\0\0\0WEBPVP8X'].map((c) => c.charCodeAt(0)));
+  webp.set([0x3f, 0x1f, 0, 0x7f, 0x0f, 0], 24); // width−1 = 7999, height−1 = 3967
+  assert.deepEqual(headerSize(webp), { format: 'WebP', width: 8000, height: 3968 });
+  assert.equal(headerSize(new TextEncoder().encode('just some text, not an image')), null);
+});
+
+test('fromRGBA keeps gray images gray, colour RGB, and transparency RGBA with alpha', () => {
+  const gray = fromRGBA(Uint8ClampedArray.from([5, 5, 5, 255, 9, 9, 9, 255]), 2, 1);
+  assert.deepEqual(
+    [gray.shape, [...gray.data]],
+    [
+      [1, 2],
+      [5, 9],
+    ],
+  );
+  const rgb = fromRGBA(Uint8ClampedArray.from([5, 6, 7, 255, 9, 9, 9, 255]), 2, 1);
+  assert.deepEqual(
+    [rgb.shape, [...rgb.data]],
+    [
+      [1, 2, 3],
+      [5, 6, 7, 9, 9, 9],
+    ],
+  );
+  const rgba = fromRGBA(Uint8ClampedArray.from([5, 6, 7, 128, 9, 9, 9, 255]), 2, 1);
+  assert.deepEqual([rgba.shape, rgba.alpha, [...rgba.data]], [[1, 2, 4], true, [5, 6, 7, 128, 9, 9, 9, 255]]);
+});
+
+test('kernel facts: flip symmetry, separability with its factors, zero sum', () => {
+  const k = (rows: number[][]) => ({
+    data: Float64Array.from(rows.flat()),
+    rows: rows.length,
+    cols: rows[0].length,
+  });
+  const sobel = kernelFacts(
+    k([
+      [-1, 0, 1],
+      [-2, 0, 2],
+      [-1, 0, 1],
+    ]),
+  );
+  assert.deepEqual([sobel.flipSymmetric, sobel.zeroSum, sobel.allZero], [false, true, false]);
+  assert.ok(sobel.separable);
+  // column · row reproduces the kernel
+  const { column, row } = sobel.separable;
+  assert.deepEqual(
+    column.flatMap((a) => row.map((b) => a * b)),
+    [-1, 0, 1, -2, 0, 2, -1, 0, 1],
+  );
+  const lap = kernelFacts(
+    k([
+      [0, 1, 0],
+      [1, -4, 1],
+      [0, 1, 0],
+    ]),
+  );
+  assert.deepEqual([lap.flipSymmetric, lap.separable, lap.zeroSum], [true, null, true]);
+  const box = kernelFacts(
+    k([
+      [1 / 9, 1 / 9, 1 / 9],
+      [1 / 9, 1 / 9, 1 / 9],
+      [1 / 9, 1 / 9, 1 / 9],
+    ]),
+  );
+  assert.deepEqual([box.flipSymmetric, box.separable !== null, box.zeroSum], [true, true, false]);
+  assert.ok(Math.abs(box.sum - 1) < 1e-15);
+  assert.equal(kernelFacts(k([[0, 0]])).allZero, true);
+  const asym = kernelFacts(
+    k([
+      [1, 2, 0],
+      [0, 0, 0],
+      [0, 0, -1],
+    ]),
+  );
+  assert.deepEqual([asym.flipSymmetric, asym.separable, asym.zeroSum], [false, null, false]);
+});
+
+test('letter grid: 4×4 a…p extended by two, the row "e f g h" as the border table says', () => {
+  const row = (mode: (typeof BORDER_MODES)[number]) =>
+    letterGrid(mode)[3]
+      .map((c) => c.letter)
+      .join('');
+  assert.equal(row('constant'), 'kkefghkk');
+  assert.equal(row('replicate'), 'eeefghhh');
+  assert.equal(row('symmetric'), 'feefghhg');
+  assert.equal(row('mirror'), 'gfefghgf');
+  assert.equal(row('wrap'), 'ghefghef');
+  assert.equal(
+    letterGrid('wrap')[0]
+      .map((c) => c.letter)
+      .join(''),
+    'klijklij',
+  );
+  assert.deepEqual(
+    letterGrid('mirror')[2].map((c) => c.inside),
+    [false, false, true, true, true, true, false, false],
+  );
+});
+
+test('kernel cells: numbers and fractions, with a message for anything else', () => {
+  assert.equal(parseCell('1/16'), 1 / 16);
+  assert.equal(parseCell(' -2.5e-1 '), -0.25);
+  assert.match(String(parseCell('abc')), /“abc” is not a number/);
+  assert.match(String(parseCell('')), /is empty/);
+  assert.match(String(parseCell('1 2')), /holds 2 numbers/);
+  assert.match(String(parseCell('NaN')), /not a number/);
+  assert.match(String(parseCell('Infinity')), /not a number/);
+});
+
+test('display: uint8 as stored, floats stretched, signed around grey, or by magnitude', () => {
+  const u8 = toRGBA(ndarray(Uint8Array.from([0, 128, 255]), [1, 3]));
+  assert.deepEqual([...u8.rgba], [0, 0, 0, 255, 128, 128, 128, 255, 255, 255, 255, 255]);
+  const f = ndarray(Float64Array.from([-2, 0, 1]), [1, 3]);
+  assert.deepEqual(
+    [...toRGBA(f, 'stretch').rgba].filter((_, i) => i % 4 === 0),
+    [0, 170, 255],
+  );
+  assert.deepEqual(
+    [...toRGBA(f, 'signed').rgba].filter((_, i) => i % 4 === 0),
+    [0, 128, 191],
+  );
+  assert.deepEqual(
+    [...toRGBA(f, 'magnitude').rgba].filter((_, i) => i % 4 === 0),
+    [255, 0, 128],
+  );
+  assert.deepEqual(toRGBA(f).range, [-2, 1]);
+});
+
+test('linearPlan: the plan correlate and convolve use, validating as they do', () => {
+  const img = ndarray(new Float32Array(64), [8, 8]);
+  const plan = linearPlan(img, [[1, 2, 1]]);
+  assert.equal(typeof plan.method, 'string');
+  assert.equal(plan.backend, 'js');
+  assert.ok(plan.threads >= 1);
+  assert.match(plan.reason, /8×8×1, 1×3 kernel/);
+  assert.throws(() => linearPlan(img, [[1, 2, 1]], { border: 'bogus' }), /for border, got "bogus"/);
+  assert.throws(
+    () =>
+      linearPlan(
+        img,
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { anchor: [2, 0] },
+        'convolve',
+      ),
+    /for anchor/,
+  );
+});
