@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type NDArray, convolve, correlate } from '../../src/index.js';
+import { type NDArray, convolve, correlate, encodePng, ndarray } from '../../src/index.js';
 import { readArray } from '../../src/io/node.js';
 import { loadNpy } from '../helpers.js';
 import { buildSite, dist, launch, root, serve, skipReason } from './harness.js';
@@ -23,6 +23,8 @@ async function settled(page: Page): Promise<void> {
       status: document.getElementById('status')?.textContent,
       message: document.getElementById('message')?.textContent,
       kernel: document.getElementById('kernel-error')?.textContent,
+      caption: document.getElementById('original-caption')?.textContent,
+      debug: (window as unknown as { convkitDebug?: unknown }).convkitDebug,
     }));
     throw new Error(`still busy after 20 s: ${JSON.stringify(state)}`, { cause: e });
   }
@@ -437,6 +439,45 @@ describe('playground in chromium', { skip: skipReason }, () => {
       [0, -1, 0],
     ]);
     assert.equal(differs(await canvasPixels(page, 'result'), want), null);
+  });
+
+  test('a large photo: the page stays responsive while a 15×15 kernel runs, and Stop ends it', async () => {
+    const [w, h] = [3000, 2000];
+    const data = new Uint8Array(w * h * 3);
+    for (let r = 0; r < h; r++) for (let c = 0; c < w * 3; c++) data[r * w * 3 + c] = (r + c) & 255;
+    const png = Buffer.from(encodePng(ndarray(data, [h, w, 3])));
+    await page.selectOption('#preset', 'box3');
+    await page.setInputFiles('#file', { name: 'large.png', mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() =>
+      document.getElementById('original-caption')?.textContent?.includes('large.png'),
+    );
+    await settled(page);
+    assert.match((await page.textContent('#status')) ?? '', /^3000×2000 uint8/);
+    // Watch the main thread for long tasks while the worker computes 225 taps per output.
+    await page.evaluate(() => {
+      const w = window as unknown as { longest: number };
+      w.longest = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longest = Math.max(w.longest, e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await page.selectOption('#preset', 'box15');
+    await page.waitForSelector('#stop', { state: 'visible' });
+    // The page still answers: a timer round trip and typing into a field.
+    const t0 = Date.now();
+    await page.evaluate(() => new Promise((ok) => setTimeout(ok, 0)));
+    const roundTrip = Date.now() - t0;
+    await page.fill('#cval', '7');
+    assert.equal(await page.inputValue('#cval'), '7');
+    assert.ok(roundTrip < 500, `timer round trip ${roundTrip} ms while the worker computes`);
+    await page.click('#stop');
+    assert.match((await page.textContent('#message')) ?? '', /Stopped/);
+    await settled(page);
+    assert.ok(await page.locator('#result.stale').count());
+    const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
+    assert.ok(longest < 250, `longest main-thread task ${longest} ms`);
+    await page.fill('#cval', '0');
+    await chooseSample(page, 'astronaut', 'astronaut.png');
   });
 
   test('time per update for a 7×7 kernel on the 512×512 sample', async (t) => {

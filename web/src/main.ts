@@ -300,6 +300,7 @@ function stop(): void {
   image = null;
   if (src) load(src);
   suppressRun = true;
+  resultCanvas.classList.add('stale');
   showMessage('Stopped. Change a setting to compute again (a smaller kernel or image is faster).');
 }
 /** Set by Stop: the reloaded image waits for the next change instead of recomputing at once. */

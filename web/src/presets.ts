@@ -81,6 +81,13 @@ export const PRESETS: readonly Preset[] = [
     note: 'Mean of the 5×5 neighbourhood.',
   },
   {
+    id: 'box15',
+    name: 'Box 15×15 (the largest size)',
+    rows: Array.from({ length: 15 }, () => Array.from({ length: 15 }, () => 1)),
+    scale: '1/225',
+    note: 'Mean of the 15×15 neighbourhood: 225 taps per output pixel, the heaviest kernel the editor holds.',
+  },
+  {
     id: 'gauss3',
     name: 'Gaussian 3×3 (binomial)',
     rows: [
