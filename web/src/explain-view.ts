@@ -62,7 +62,14 @@ function grid(
     }
     body.append(tr);
   }
-  return el('table', { class: 'numgrid' }, el('caption', {}, caption), el('thead', {}, head), body);
+  // A figure caption rather than a table caption: a table caption wraps to the table's width,
+  // which for a 1×3 kernel is a few characters.
+  return el(
+    'figure',
+    { class: 'numfig' },
+    el('figcaption', {}, caption),
+    el('table', { class: 'numgrid', 'aria-label': caption }, el('thead', {}, head), body),
+  );
 }
 
 export function renderExample(target: HTMLElement, ex: WorkedExample, style: IndexStyle): void {
