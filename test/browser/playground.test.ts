@@ -262,6 +262,63 @@ describe('playground in chromium', { skip: skipReason }, () => {
     assert.equal(await at(), '1,1');
   });
 
+  test('accessibility: every control has a name, and Tab visits them in reading order', async () => {
+    await chooseSample(page, 'camera', 'camera.png');
+    await page.selectOption('#preset', 'sobel-x');
+    await page.check('input[name="border"][value="constant"]');
+    await settled(page);
+    const unnamed = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('input, select, button, canvas, table[role="grid"]'))
+        .filter(
+          (e) =>
+            !(e as HTMLInputElement).labels?.length &&
+            !e.getAttribute('aria-label') &&
+            !e.getAttribute('aria-labelledby') &&
+            !(e.tagName === 'BUTTON' && e.textContent?.trim()),
+        )
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unnamed, []);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const order: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      await page.keyboard.press('Tab');
+      order.push(
+        await page.evaluate(() => {
+          const e = document.activeElement as HTMLInputElement;
+          return e.id || (e.dataset.row ? 'cell' : e.name ? `${e.name}:${e.value}` : e.tagName);
+        }),
+      );
+    }
+    assert.deepEqual(order, [
+      'A', // skip link
+      'sample',
+      'file',
+      'preset',
+      'krows',
+      'kcols',
+      'cell',
+      'scale',
+      'normalise',
+      'anchor-row',
+      'anchor-col',
+      `operation:${await page.$eval('input[name="operation"]:checked', (e) => (e as HTMLInputElement).value)}`,
+      'border:constant',
+      'cval',
+      'shape:same',
+      'output',
+      'px-row',
+      'px-col',
+      'px-channel',
+      'indices',
+      'compare-filter',
+      'compare-border',
+      'compare-run',
+      'BODY',
+    ]);
+  });
+
   test('the worked example’s sum is the library’s float64 result, for each channel', async () => {
     await chooseSample(page, 'astronaut', 'astronaut.png');
     await page.selectOption('#preset', 'emboss');

@@ -110,7 +110,7 @@ export class KernelEditor {
   }
 
   private inputs(): HTMLInputElement[] {
-    return [...this.table.querySelectorAll('input')];
+    return Array.from(this.table.querySelectorAll('input'));
   }
 
   private cell(r: number, c: number): HTMLInputElement | null {

@@ -679,9 +679,16 @@ outputSelect.addEventListener('change', () => {
   requestRun();
 });
 displaySelect.addEventListener('change', () => requestRun());
+/** Names the output types for the image at hand, and shows the float display choice only when it applies. */
 function updateDisplayRow(): void {
-  displayRow.hidden =
-    outputSelect.value === 'input' && image?.dtype !== 'float64' && image?.dtype !== 'float32';
+  const dtype = image?.dtype ?? 'uint8';
+  const integer = dtype === 'uint8' || dtype === 'uint16';
+  const [asInput, float] = outputSelect.options;
+  asInput.text = integer
+    ? `${dtype}, as the input (rounded half to even, saturated)`
+    : `${dtype}, as the input`;
+  float.text = dtype === 'float64' ? 'float64 (exact)' : 'float32 (exact values, negatives kept)';
+  displayRow.hidden = outputSelect.value === 'input' && integer;
 }
 
 // ---------------------------------------------------------------------------------------------
