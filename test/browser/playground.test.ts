@@ -279,10 +279,10 @@ describe('playground in chromium', { skip: skipReason }, () => {
         .map((e) => e.outerHTML.slice(0, 80)),
     );
     assert.deepEqual(unnamed, []);
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const order: string[] = [];
-    for (let i = 0; i < 24; i++) {
+    // Start at the first focusable element, the skip link (blur() would keep the last click's place).
+    await page.focus('a.skip');
+    const order: string[] = ['A'];
+    for (let i = 0; i < 23; i++) {
       await page.keyboard.press('Tab');
       order.push(
         await page.evaluate(() => {
@@ -532,9 +532,24 @@ describe('playground in chromium', { skip: skipReason }, () => {
     await settled(page);
     assert.ok(await page.locator('#result.stale').count());
     const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
-    assert.ok(longest < 250, `longest main-thread task ${longest} ms`);
+    // The 15×15 run takes seconds; had it run on the main thread this would be that long.
+    // The bound leaves room for a machine shared with other jobs.
+    assert.ok(longest < 400, `longest main-thread task ${longest} ms`);
+    // Loading another image while a long computation runs ends that computation at once; a
+    // file that turns out not to be an image leaves the previous image in place.
     await page.fill('#cval', '0');
+    await page.waitForSelector('#stop', { state: 'visible' });
+    await page.setInputFiles('#file', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('hello'),
+    });
+    await page.waitForFunction(() => document.getElementById('message')?.textContent?.includes('notes.txt'));
+    assert.match((await page.textContent('#original-caption')) ?? '', /large\.png/);
+    await page.waitForSelector('#stop', { state: 'visible' });
+    const t1 = Date.now();
     await chooseSample(page, 'astronaut', 'astronaut.png');
+    assert.ok(Date.now() - t1 < 5000, `the new image took ${Date.now() - t1} ms to arrive`);
   });
 
   test('time per update for a 7×7 kernel on the 512×512 sample', async (t) => {

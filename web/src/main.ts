@@ -169,6 +169,9 @@ function send(req: Request): void {
 
 function load(src: Source): void {
   clearMessage();
+  // A result or comparison still being computed would be thrown away: end it now rather than
+  // make the new image wait behind it.
+  if (runInFlight || compareRun.disabled) restartWorker();
   runInFlight = 0;
   runPending = false;
   setBusy(true, 'Decoding the image…');
@@ -206,13 +209,13 @@ function afterRun(): void {
 function receive(r: Reply): void {
   switch (r.type) {
     case 'loaded': {
+      workerHasImage = true;
       image = r.info;
       source = pendingSource;
-      draw(originalCanvas, r.info.width, r.info.height, r.rgba);
+      draw(originalCanvas, r.bitmap);
       originalCaption.textContent = `Original — ${r.info.name}, ${r.info.width}×${r.info.height}, ${describeChannels(r.info)}, ${r.info.dtype}`;
       selected = { row: Math.floor(r.info.height / 2), col: Math.floor(r.info.width / 2) };
       setBusy(false);
-      clearMessage();
       updateShapeLabels();
       updateDisplayRow();
       if (suppressRun) suppressRun = false;
@@ -224,7 +227,7 @@ function receive(r: Reply): void {
       shown = pendingParams;
       const channels = image?.channels ?? 1;
       outSize = { width: r.width, height: r.height, channels };
-      draw(resultCanvas, r.width, r.height, r.rgba);
+      draw(resultCanvas, r.bitmap);
       resultCanvas.classList.remove('stale');
       sizeFrames();
       const now = performance.now();
@@ -249,7 +252,7 @@ function receive(r: Reply): void {
       renderExample(explainBox, r.example, indicesSelect.value as IndexStyle);
       return;
     case 'compare-cell':
-      fillCompareCell(r.index, r.label, r.width, r.height, r.ms, r.rgba);
+      fillCompareCell(r.index, r.label, r.ms, r.bitmap);
       return;
     case 'compare-done':
       compareRun.disabled = false;
@@ -260,6 +263,12 @@ function receive(r: Reply): void {
         setBusy(false);
         showMessage(r.message);
         if (image) sampleSelect.value = currentSampleValue();
+        // A restarted worker lost the previous image: give it back (the page still shows it).
+        if (!workerHasImage && source) {
+          const why = r.message;
+          load(source);
+          showMessage(why);
+        }
       } else if (r.request === 'run') {
         if (r.id !== runInFlight) return;
         showMessage(r.message);
@@ -290,15 +299,21 @@ function setBusy(busy: boolean, text = ''): void {
 }
 
 /** Ends whatever the worker is doing by replacing it, then reloads the current image. */
-function stop(): void {
+/** Replaces the worker, ending whatever it computes; the new one has no image until one is loaded. */
+function restartWorker(): void {
   worker.terminate();
   startWorker();
+  workerHasImage = false;
   runPending = false;
   runInFlight = 0;
   compareRun.disabled = false;
-  const src = source;
-  image = null;
-  if (src) load(src);
+}
+let workerHasImage = false;
+
+/** Ends a long computation, then reloads the current image without computing again. */
+function stop(): void {
+  restartWorker();
+  if (source) load(source);
   suppressRun = true;
   resultCanvas.classList.add('stale');
   showMessage('Stopped. Change a setting to compute again (a smaller kernel or image is faster).');
@@ -309,12 +324,12 @@ let suppressRun = false;
 // ---------------------------------------------------------------------------------------------
 // Drawing
 
-function draw(canvas: HTMLCanvasElement, width: number, height: number, rgba: Uint8ClampedArray): void {
+function draw(canvas: HTMLCanvasElement, bitmap: ImageBitmap): void {
+  const { width, height } = bitmap;
   canvas.width = width;
   canvas.height = height;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer), width, height), 0, 0);
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  bitmap.close();
   canvas.classList.toggle('pixelated', width < 200 && height < 200);
 }
 
@@ -855,18 +870,11 @@ for (const [k, v] of Object.entries(COMPARE_FILTERS)) compareFilter.append(optio
 for (const m of BORDER_MODES) compareBorder.append(option(m, m));
 compareBorder.value = 'mirror';
 
-function fillCompareCell(
-  index: number,
-  label: string,
-  w: number,
-  h: number,
-  ms: number,
-  rgba: Uint8ClampedArray,
-) {
+function fillCompareCell(index: number, label: string, ms: number, bitmap: ImageBitmap) {
   const fig = compareGrid.children[index] as HTMLElement | undefined;
   if (!fig) return;
   const canvas = fig.querySelector('canvas') as HTMLCanvasElement;
-  draw(canvas, w, h, rgba);
+  draw(canvas, bitmap);
   canvas.setAttribute('aria-label', `${compareFilter.selectedOptions[0]?.text} ${label}`);
   (fig.querySelector('figcaption') as HTMLElement).textContent = `${label} · ${fmtMs(ms)}`;
 }

@@ -1,6 +1,7 @@
 /**
- * Messages between the page and its worker. The worker owns the image and runs the library;
- * the page only draws RGBA previews and text, so a slow filter never freezes it.
+ * Messages between the page and its worker. The worker owns the image, runs the library and
+ * renders previews as ImageBitmaps (transferred, not copied); the page only draws them and
+ * text, so neither a slow filter nor a 25-megapixel preview freezes it.
  */
 import type { BorderMode, OutputShape } from '../../src/index.js';
 import type { WorkedExample } from './explain-local.js';
@@ -72,7 +73,7 @@ export type Reply =
       readonly type: 'loaded';
       readonly id: number;
       readonly info: ImageInfo;
-      readonly rgba: Uint8ClampedArray;
+      readonly bitmap: ImageBitmap;
     }
   | {
       readonly type: 'result';
@@ -83,7 +84,7 @@ export type Reply =
       readonly ms: number;
       readonly plan: PlanInfo;
       readonly range: [number, number];
-      readonly rgba: Uint8ClampedArray;
+      readonly bitmap: ImageBitmap;
     }
   | { readonly type: 'explained'; readonly id: number; readonly example: WorkedExample }
   | {
@@ -94,7 +95,7 @@ export type Reply =
       readonly width: number;
       readonly height: number;
       readonly ms: number;
-      readonly rgba: Uint8ClampedArray;
+      readonly bitmap: ImageBitmap;
     }
   | { readonly type: 'compare-done'; readonly id: number }
   | {

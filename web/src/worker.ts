@@ -6,13 +6,27 @@ import { type NDArray, convolve, correlate, imageDims, linearPlan, ndarray } fro
 import { decodeImage } from './decode.js';
 import { toRGBA } from './display.js';
 import { workedExample } from './explain-local.js';
-import type { LinearParams, Reply, Request } from './protocol.js';
+import type { DisplayMapping, LinearParams, Reply, Request } from './protocol.js';
 import { boxTaps, gaussianTaps } from './taps.js';
 
 let image: NDArray | null = null;
 let last: { params: LinearParams; output: NDArray } | null = null;
 
 const post = (reply: Reply, transfer: Transferable[] = []) => self.postMessage(reply, { transfer });
+
+/** The preview of an array as an ImageBitmap, made here so the page only has to draw it. */
+async function render(a: NDArray, mapping: DisplayMapping, amax: number) {
+  const { width, height } = imageDims(a);
+  const { rgba, range } = toRGBA(a, mapping, amax);
+  const bitmap = await createImageBitmap(
+    new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height),
+    {
+      premultiplyAlpha: 'none',
+      colorSpaceConversion: 'none',
+    },
+  );
+  return { bitmap, range };
+}
 
 function alphaMax(a: NDArray): number {
   return a.dtype === 'uint16' ? 65535 : a.dtype === 'uint8' ? 255 : 1;
@@ -47,9 +61,9 @@ async function handle(req: Request): Promise<void> {
       image = next;
       last = null;
       const { width, height, channels } = imageDims(image);
-      const { rgba } = toRGBA(image, 'stretch', alphaMax(image));
+      const { bitmap } = await render(image, 'stretch', alphaMax(image));
       const info = { name, width, height, channels, dtype: image.dtype, alpha: image.alpha === true };
-      post({ type: 'loaded', id: req.id, info, rgba }, [rgba.buffer]);
+      post({ type: 'loaded', id: req.id, info, bitmap }, [bitmap]);
       return;
     }
     case 'run': {
@@ -63,7 +77,7 @@ async function handle(req: Request): Promise<void> {
       const ms = performance.now() - t0;
       last = { params: p, output };
       const { width, height } = imageDims(output);
-      const { rgba, range } = toRGBA(output, p.display, alphaMax(image));
+      const { bitmap, range } = await render(output, p.display, alphaMax(image));
       const { method, backend, threads, reason } = plan;
       post(
         {
@@ -75,9 +89,9 @@ async function handle(req: Request): Promise<void> {
           ms,
           plan: { method, backend, threads, reason },
           range,
-          rgba,
+          bitmap,
         },
-        [rgba.buffer],
+        [bitmap],
       );
       return;
     }
@@ -110,9 +124,9 @@ async function handle(req: Request): Promise<void> {
         );
         const ms = performance.now() - t0;
         const { width, height } = imageDims(down);
-        const { rgba } = toRGBA(down, 'stretch', alphaMax(input));
+        const { bitmap } = await render(down, 'stretch', alphaMax(input));
         const label = g ? `${n}×${n}, σ = ${g.sigma.toFixed(2)}` : `${n}×${n}`;
-        post({ type: 'compare-cell', id: req.id, index, label, width, height, ms, rgba }, [rgba.buffer]);
+        post({ type: 'compare-cell', id: req.id, index, label, width, height, ms, bitmap }, [bitmap]);
       }
       post({ type: 'compare-done', id: req.id });
       return;
