@@ -5,7 +5,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type NDArray, convolve, correlate, encodePng, ndarray } from '../../src/index.js';
+import {
+  type NDArray,
+  bilateralFilter,
+  convolve,
+  correlate,
+  encodePng,
+  medianFilter,
+  ndarray,
+} from '../../src/index.js';
 import { readArray } from '../../src/io/node.js';
 import { loadNpy } from '../helpers.js';
 import { buildSite, dist, launch, root, serve, skipReason } from './harness.js';
@@ -86,7 +94,9 @@ async function explainAt(page: Page, row: number, col: number) {
   await page.waitForFunction(
     ([r, c]) => {
       const e = document.getElementById('explain') as HTMLElement;
-      return e.dataset.row === String(r) && e.dataset.col === String(c) && e.querySelector('.sum') !== null;
+      return (
+        e.dataset.row === String(r) && e.dataset.col === String(c) && e.querySelector('.stored') !== null
+      );
     },
     [row, col],
   );
@@ -295,6 +305,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
       'A', // skip link
       'sample',
       'file',
+      'filter',
       'preset',
       'krows',
       'kcols',
@@ -315,7 +326,6 @@ describe('playground in chromium', { skip: skipReason }, () => {
       'compare-filter',
       'compare-border',
       'compare-run',
-      'BODY',
     ]);
   });
 
@@ -403,6 +413,48 @@ describe('playground in chromium', { skip: skipReason }, () => {
     await explainAt(page, 1, 1);
     await page.check('input[name="shape"][value="same"]');
     await settled(page);
+  });
+
+  test('median and bilateral: the page’s results are the library’s, with worked examples', async () => {
+    await chooseSample(page, 'camera', 'camera.png');
+    await page.selectOption('#filter', 'median');
+    await settled(page);
+    assert.equal(await page.isChecked('input[name="border"][value="replicate"]'), true);
+    assert.equal(await page.isVisible('#linear-controls'), false);
+    await page.fill('#median-width', '6');
+    await page.fill('#median-height', '3');
+    await settled(page);
+    const camera = await readArray(join(root, 'samples/camera.png'));
+    const med = medianFilter(camera, [6, 3], { border: 'replicate' });
+    assert.equal(differs(await canvasPixels(page, 'result'), med), null);
+    const m = await explainAt(page, 0, 511);
+    assert.equal(m.stored, med.data[511]);
+    assert.ok(m.agrees);
+    assert.match(m.text, /rank ⌊18\/2⌋ = 9/);
+
+    await chooseSample(page, 'astronaut', 'astronaut.png');
+    await page.selectOption('#filter', 'bilateral');
+    await settled(page);
+    assert.equal(await page.isChecked('input[name="border"][value="mirror"]'), true);
+    const astronaut = await readArray(join(root, 'samples/astronaut.png'));
+    const bil = bilateralFilter(astronaut, 9, 75, 75, { border: 'mirror' });
+    assert.equal(differs(await canvasPixels(page, 'result'), bil), null);
+    const b = await explainAt(page, 200, 250);
+    assert.equal(b.stored, bil.data[(200 * 512 + 250) * 3]);
+    assert.ok(b.agrees, b.text);
+    // Bad input for the non-linear filters' own fields.
+    await page.fill('#bilateral-sc', '-3');
+    assert.match((await page.textContent('#kernel-error')) ?? '', /σ colour must be greater than 0/);
+    await page.fill('#bilateral-sc', '75');
+    await page.fill('#bilateral-d', '99');
+    assert.match(
+      (await page.textContent('#kernel-error')) ?? '',
+      /Diameter “99” must be a whole number from 1 to 45/,
+    );
+    await page.fill('#bilateral-d', '9');
+    await page.selectOption('#filter', 'linear');
+    await settled(page);
+    assert.equal(await page.isChecked('input[name="border"][value="constant"]'), true);
   });
 
   test('bad input gets a clear message in the page, never a blank result', async () => {
@@ -570,20 +622,34 @@ describe('playground in chromium', { skip: skipReason }, () => {
     assert.ok(median(update) >= median(compute));
   });
 
-  test('compare grid: box sizes side by side', async () => {
+  test('compare grid: box and median sizes side by side', async () => {
     await chooseSample(page, 'camera', 'camera.png');
-    await page.selectOption('#compare-filter', 'box');
-    await page.click('#compare-run');
-    await page.waitForFunction(
-      () => !(document.getElementById('compare-run') as HTMLButtonElement).disabled,
-      undefined,
-      {
-        timeout: 20_000,
-      },
-    );
-    const captions = await page.$$eval('#compare-grid figcaption', (s) => s.map((e) => e.textContent ?? ''));
-    assert.equal(captions.length, 6);
-    assert.match(captions[5], /^45×45 · /);
+    for (const [filter, last] of [
+      ['box', /^45×45 · /],
+      ['median', /^45×45 · /],
+    ] as const) {
+      await page.selectOption('#compare-filter', filter);
+      await page.click('#compare-run');
+      await page.waitForFunction(
+        () => !(document.getElementById('compare-run') as HTMLButtonElement).disabled,
+        undefined,
+        { timeout: 20_000 },
+      );
+      const captions = await page.$$eval('#compare-grid figcaption', (s) =>
+        s.map((e) => e.textContent ?? ''),
+      );
+      assert.equal(captions.length, 6, filter);
+      assert.match(captions[5], last, filter);
+    }
+    // The 45×45 median, read back from its canvas, is the library's.
+    const shown = await page.evaluate(() => {
+      const c = document.querySelectorAll<HTMLCanvasElement>('#compare-grid canvas')[5];
+      const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+      return Array.from(d.filter((_, i) => i % 4 === 0).slice(0, 2048));
+    });
+    const camera = await readArray(join(root, 'samples/camera.png'));
+    const want = medianFilter(camera, 45, { border: 'mirror' });
+    assert.deepEqual(shown, Array.from(want.data.slice(0, 2048)));
   });
 
   test('screenshots at 1280×800 and 390×844', async () => {

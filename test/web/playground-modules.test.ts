@@ -6,6 +6,9 @@ import fc from 'fast-check';
 import {
   BORDER_MODES,
   OUTPUT_SHAPES,
+  bilateralFilter,
+  bilateralSpec,
+  medianFilter,
   convolve,
   correlate,
   encodePng,
@@ -13,13 +16,13 @@ import {
   ndarray,
   type NDArray,
 } from '../../src/index.js';
-import { workedExample } from '../../web/src/explain-local.js';
+import { bilateralExample, medianExample, workedExample } from '../../web/src/explain-local.js';
 import { fromRGBA, headerSize } from '../../web/src/decode.js';
 import { kernelFacts } from '../../web/src/kernel-facts.js';
 import { letterGrid } from '../../web/src/border-picture.js';
 import { parseCell } from '../../web/src/kernel-editor.js';
 import { toRGBA } from '../../web/src/display.js';
-import type { LinearParams } from '../../web/src/protocol.js';
+import type { BilateralParams, LinearParams, MedianParams } from '../../web/src/protocol.js';
 
 const image = (h: number, w: number, c: number, values: number[], alpha = false): NDArray =>
   ndarray(Uint8Array.from(values.slice(0, h * w * c)), c === 1 ? [h, w] : [h, w, c], { alpha });
@@ -47,6 +50,7 @@ test('worked example: its sum is the library’s float64 output at that pixel (e
     fc.property(case_, (k) => {
       const input = image(k.h, k.w, k.c, k.values, k.c === 4);
       const params: LinearParams = {
+        kind: 'linear',
         taps: k.taps.slice(0, k.kh * k.kw).map((v) => v / 4),
         rows: k.kh,
         cols: k.kw,
@@ -93,6 +97,7 @@ test('worked example of the asymmetric kernel lays it rotated for convolution', 
     [3, 3],
   );
   const params: LinearParams = {
+    kind: 'linear',
     taps: [1, 2, 0, 0, 0, 0, 0, 0, -1],
     rows: 3,
     cols: 3,
@@ -282,5 +287,54 @@ test('linearPlan: the plan correlate and convolve use, validating as they do', (
         'convolve',
       ),
     /for anchor/,
+  );
+});
+
+test('median worked example: the rank ⌊n/2⌋ element of the window is the library’s output', () => {
+  fc.assert(
+    fc.property(case_, (k) => {
+      const input = image(k.h, k.w, k.c, k.values);
+      const p: MedianParams = {
+        kind: 'median',
+        width: k.kw,
+        height: k.kh,
+        border: k.border,
+        cval: k.border === 'constant' ? Math.min(255, Math.max(0, k.cval)) : 0,
+        display: 'stretch',
+      };
+      const out = medianFilter(input, [k.kw, k.kh], { border: p.border, cval: p.cval });
+      const row = k.seed % k.h;
+      const col = (k.seed >> 5) % k.w;
+      for (let ch = 0; ch < k.c; ch++) {
+        const ex = medianExample(input, out, p, row, col, ch);
+        assert.equal(ex.cells.length, k.kw * k.kh);
+        assert.equal(ex.sorted[ex.rank], ex.stored);
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('bilateral worked example: the weighted mean rounds to the library’s output (within float32 accumulation)', () => {
+  fc.assert(
+    fc.property(case_, fc.constantFrom(3, 5, 9), (k, d) => {
+      const input = image(k.h, k.w, k.c === 4 ? 3 : k.c, k.values);
+      const p: BilateralParams = {
+        kind: 'bilateral',
+        diameter: d,
+        sigmaColor: 30,
+        sigmaSpace: 3,
+        border: k.border,
+        cval: k.border === 'constant' ? Math.min(255, Math.max(0, k.cval)) : 0,
+        display: 'stretch',
+      };
+      const out = bilateralFilter(input, d, 30, 3, { border: p.border, cval: p.cval });
+      const row = k.seed % k.h;
+      const col = (k.seed >> 5) % k.w;
+      const ex = bilateralExample(input, out, p, row, col, 0);
+      assert.equal(ex.taps.length, bilateralSpec(d, 3).offsets.length);
+      assert.ok(Math.abs(ex.mean - ex.stored) <= 0.5 + 1e-3, `mean ${ex.mean}, stored ${ex.stored}`);
+    }),
+    { numRuns: 150 },
   );
 });

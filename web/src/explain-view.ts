@@ -1,6 +1,6 @@
 /** Renders a worked example: the neighbourhood, the kernel as laid, the products and the sum. */
 import { roundHalfEven } from '../../src/index.js';
-import type { WorkedExample } from './explain-local.js';
+import type { BilateralExample, Example, MedianExample, WorkedExample } from './explain-local.js';
 import { fmt } from './format.js';
 
 export type IndexStyle = 'centred' | 'zero';
@@ -27,18 +27,17 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
-/** The value the library should have stored for a float64 sum, and whether `stored` is it. */
-function check(ex: WorkedExample): { expected: number; ok: boolean; rule: string } {
-  const v = ex.premultiplied ? ex.premultiplied.colour : ex.sum;
-  if (ex.dtype === 'uint8' || ex.dtype === 'uint16') {
-    const max = ex.dtype === 'uint8' ? 255 : 65535;
+/** The value the library should have stored for a float64 result `v`, and whether `stored` is it. */
+function check(v: number, stored: number, dtype: string): { expected: number; ok: boolean; rule: string } {
+  if (dtype === 'uint8' || dtype === 'uint16') {
+    const max = dtype === 'uint8' ? 255 : 65535;
     const expected = Math.min(max, Math.max(0, roundHalfEven(v)));
-    return { expected, ok: expected === ex.stored, rule: `rounded half to even, saturated to 0…${max}` };
+    return { expected, ok: expected === stored, rule: `rounded half to even, saturated to 0…${max}` };
   }
   // Float outputs: the library may add the products in another order, so allow rounding.
-  const tol = (ex.dtype === 'float32' ? 1e-6 : 1e-12) * Math.max(1, Math.abs(v));
-  const expected = ex.dtype === 'float32' ? Math.fround(v) : v;
-  return { expected, ok: Math.abs(expected - ex.stored) <= tol, rule: `stored as ${ex.dtype}` };
+  const tol = (dtype === 'float32' ? 1e-6 : 1e-12) * Math.max(1, Math.abs(v));
+  const expected = dtype === 'float32' ? Math.fround(v) : v;
+  return { expected, ok: Math.abs(expected - stored) <= tol, rule: `stored as ${dtype}` };
 }
 
 function grid(
@@ -72,7 +71,19 @@ function grid(
   );
 }
 
-export function renderExample(target: HTMLElement, ex: WorkedExample, style: IndexStyle): void {
+/** Renders any filter's worked example into `target`. */
+export function renderExample(target: HTMLElement, ex: Example, style: IndexStyle): void {
+  const parts =
+    ex.kind === 'median'
+      ? medianParts(ex, style)
+      : ex.kind === 'bilateral'
+        ? bilateralParts(ex)
+        : linearParts(ex, style);
+  target.replaceChildren(...parts);
+  Object.assign(target.dataset, { row: String(ex.row), col: String(ex.col), channel: String(ex.channel) });
+}
+
+function linearParts(ex: WorkedExample, style: IndexStyle): (Node | string)[] {
   const { rows, cols, anchor, origin, taps } = ex;
   const conv = ex.operation === 'convolve';
   const at = (i: number, j: number) => taps[i * cols + j];
@@ -128,7 +139,7 @@ export function renderExample(target: HTMLElement, ex: WorkedExample, style: Ind
           .join(' + ')
           .replace(/\+ −/g, '− ')
       : `${nonzero.length} non-zero products`;
-  const c = check(ex);
+  const c = check(ex.premultiplied ? ex.premultiplied.colour : ex.sum, ex.stored, ex.dtype);
   const sumLine = el(
     'p',
     { class: 'sum', 'data-sum': String(ex.sum) },
@@ -166,6 +177,133 @@ export function renderExample(target: HTMLElement, ex: WorkedExample, style: Ind
       c.ok ? ' ✓ the library’s result agrees' : ` ⚠ expected ${fmt(c.expected, 10)} from the sum`,
     ),
   );
-  target.replaceChildren(...parts);
-  Object.assign(target.dataset, { row: String(ex.row), col: String(ex.col), channel: String(ex.channel) });
+  return parts;
+}
+
+const what = (
+  ex: { row: number; col: number; channel: number; channels: number },
+  name: string,
+  rest: string,
+) =>
+  el(
+    'p',
+    { class: 'what' },
+    `Output pixel (row ${ex.row}, column ${ex.col}), ${channelNames(ex.channels)[ex.channel]} — ${name}, ${rest}.`,
+  );
+
+function medianParts(ex: MedianExample, style: IndexStyle): (Node | string)[] {
+  const ar = ex.rows >> 1;
+  const ac = ex.cols >> 1;
+  const at = (i: number, j: number) => ex.cells[i * ex.cols + j];
+  const hood = grid(
+    `Window X (image rows × columns; shaded = supplied by the border)`,
+    ex.rows,
+    ex.cols,
+    (i) => fmt(at(i, 0).row),
+    (j) => fmt(at(0, j).col),
+    (i, j) => {
+      const c = at(i, j);
+      const own = c.source !== null && c.source[0] === c.row && c.source[1] === c.col;
+      return {
+        text: fmt(c.value),
+        cls: `${own ? '' : 'border'}${i === ar && j === ac ? ' anchor' : ''}`.trim(),
+        title: c.source ? `from image (${c.source[0]}, ${c.source[1]})` : 'constant border value',
+      };
+    },
+  );
+  const n = ex.sorted.length;
+  const list = el('ol', {
+    class: 'sorted',
+    start: style === 'zero' ? '0' : '1',
+    'aria-label': 'Window values, sorted',
+  });
+  ex.sorted.forEach((v, k) => list.append(el('li', k === ex.rank ? { class: 'pick' } : {}, fmt(v))));
+  const c = check(ex.sorted[ex.rank], ex.stored, ex.dtype);
+  return [
+    what(ex, 'median', `border ${ex.border}, window ${ex.cols}×${ex.rows} anchored at (${ar}, ${ac})`),
+    el('div', { class: 'grids' }, hood),
+    el(
+      'p',
+      { class: 'note' },
+      `The ${n} values sorted; the output is the one of rank ⌊${n}/2⌋ = ${ex.rank} (0-based)` +
+        (n % 2 === 0 ? ', the upper of the two middle ones.' : ', the middle one.'),
+    ),
+    list,
+    el(
+      'p',
+      { class: c.ok ? 'stored ok' : 'stored bad', 'data-stored': String(ex.stored) },
+      'Result pixel: ',
+      el('strong', { 'data-median': String(ex.sorted[ex.rank]) }, fmt(ex.stored, 10)),
+      c.ok ? ' ✓ the library’s result agrees' : ` ⚠ expected ${fmt(c.expected, 10)}`,
+    ),
+  ];
+}
+
+function bilateralParts(ex: BilateralExample): (Node | string)[] {
+  const r = ex.radius;
+  const side = 2 * r + 1;
+  const byOffset = new Map(ex.taps.map((t) => [`${t.di},${t.dj}`, t]));
+  const cellOf = (i: number, j: number) => byOffset.get(`${i - r},${j - r}`);
+  const parts: (Node | string)[] = [
+    what(
+      ex,
+      'bilateral',
+      `border ${ex.border}, disc of radius ${r} (${ex.taps.length} pixels), σ colour ${fmt(ex.sigmaColor)}, σ space ${fmt(ex.sigmaSpace)}`,
+    ),
+    el(
+      'p',
+      { class: 'formula' },
+      'y = Σ w·x / Σ w,  w = exp(−|q − p|² / 2σs²) · exp(−D² / 2σc²),  D = Σ over channels |x[q] − x[p]|',
+    ),
+  ];
+  if (side <= 15) {
+    const lab = (v: number) => fmt(v - r);
+    const hood = grid('Disc X (offsets from the pixel)', side, side, lab, lab, (i, j) => {
+      const t = cellOf(i, j);
+      if (!t) return { text: '' };
+      const own =
+        t.cell.source !== null && t.cell.source[0] === t.cell.row && t.cell.source[1] === t.cell.col;
+      return {
+        text: fmt(t.cell.value),
+        cls: `${own ? '' : 'border'}${i === r && j === r ? ' anchor' : ''}`.trim(),
+      };
+    });
+    const weights = grid('Weights w = space · colour', side, side, lab, lab, (i, j) => {
+      const t = cellOf(i, j);
+      return t
+        ? {
+            text: fmt(t.weight, 3),
+            title: `space ${fmt(t.spaceWeight, 4)} · colour ${fmt(t.colourWeight, 4)} (D = ${fmt(t.distance)})`,
+          }
+        : { text: '' };
+    });
+    parts.push(el('div', { class: 'grids' }, hood, weights));
+  } else {
+    parts.push(
+      el('p', { class: 'note' }, `The disc is ${side} pixels wide: too wide to print; the sums are below.`),
+    );
+  }
+  const integer = ex.dtype === 'uint8' || ex.dtype === 'uint16';
+  const expected = integer ? roundHalfEven(ex.mean) : ex.mean;
+  const close = Math.abs(ex.stored - expected) <= (integer ? 1 : 1e-3 * Math.max(1, Math.abs(ex.mean)));
+  parts.push(
+    el(
+      'p',
+      { class: 'sum', 'data-mean': String(ex.mean) },
+      `Σ w = ${fmt(ex.weightSum)}, Σ w·x / Σ w = `,
+      el('strong', {}, fmt(ex.mean, 8)),
+    ),
+    el(
+      'p',
+      { class: close ? 'stored ok' : 'stored bad', 'data-stored': String(ex.stored) },
+      'Result pixel: ',
+      el('strong', {}, fmt(ex.stored, 10)),
+      ex.stored === expected && !ex.approximate
+        ? ' ✓ the library’s result agrees'
+        : close
+          ? ` ≈ agrees (the library, like OpenCV, sums in float32${ex.approximate ? ' and interpolates the colour weight for float images' : ''})`
+          : ` ⚠ expected about ${fmt(expected)}`,
+    ),
+  );
+  return parts;
 }

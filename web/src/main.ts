@@ -9,6 +9,7 @@ import {
   type Kernel,
   OUTPUT_SHAPES,
   type OutputShape,
+  bilateralSpec,
   flipKernel,
   parseInlineKernel,
 } from '../../src/index.js';
@@ -23,6 +24,7 @@ import { PRESETS } from './presets.js';
 import type {
   CompareFilter,
   DisplayMapping,
+  FilterParams,
   ImageInfo,
   LinearParams,
   Operation,
@@ -90,6 +92,18 @@ const sampleSelect = $<HTMLSelectElement>('sample');
 const licence = $('licence');
 const fileInput = $<HTMLInputElement>('file');
 const drop = $('drop');
+const filterSelect = $<HTMLSelectElement>('filter');
+const linearControls = $('linear-controls');
+const medianControls = $('median-controls');
+const bilateralControls = $('bilateral-controls');
+const medianWidth = $<HTMLInputElement>('median-width');
+const medianHeight = $<HTMLInputElement>('median-height');
+const bilateralD = $<HTMLInputElement>('bilateral-d');
+const bilateralSc = $<HTMLInputElement>('bilateral-sc');
+const bilateralSs = $<HTMLInputElement>('bilateral-ss');
+const flipControls = $('flip-controls');
+const shapeBox = $('shape-box');
+const outputRow = $('output-row');
 const presetSelect = $<HTMLSelectElement>('preset');
 const rowsSelect = $<HTMLSelectElement>('krows');
 const colsSelect = $<HTMLSelectElement>('kcols');
@@ -133,13 +147,14 @@ const option = (value: string, text: string) =>
 // ---------------------------------------------------------------------------------------------
 // State
 
+let filter: FilterParams['kind'] = 'linear';
 let operation: Operation = 'convolve';
 let border: BorderMode = 'constant';
 let shape: OutputShape = 'same';
 let image: ImageInfo | null = null;
 let source: Source | null = null;
 /** The params of the result on screen (for the worked example and click mapping). */
-let shown: LinearParams | null = null;
+let shown: FilterParams | null = null;
 let outSize: { width: number; height: number; channels: number } | null = null;
 let selected: { row: number; col: number } | null = null;
 
@@ -194,7 +209,7 @@ function requestRun(): void {
   send({ type: 'run', id: runInFlight, params });
   pendingParams = params;
 }
-let pendingParams: LinearParams | null = null;
+let pendingParams: FilterParams | null = null;
 
 function afterRun(): void {
   runInFlight = 0;
@@ -237,17 +252,22 @@ function receive(r: Reply): void {
       }
       status.dataset.computeMs = r.ms.toFixed(2);
       status.dataset.updateMs = (now - changedAt).toFixed(1);
-      const plan = `${r.plan.method}, ${r.plan.backend.toUpperCase()}, ${r.plan.threads} thread${r.plan.threads === 1 ? '' : 's'}`;
-      status.textContent = `${r.width}×${r.height} ${r.dtype} in ${fmtMs(r.ms)} · plan: ${plan}`;
-      status.title = r.plan.reason;
+      const plan = r.plan
+        ? ` · plan: ${r.plan.method}, ${r.plan.backend.toUpperCase()}, ${r.plan.threads} thread${r.plan.threads === 1 ? '' : 's'}`
+        : '';
+      status.textContent = `${r.width}×${r.height} ${r.dtype} in ${fmtMs(r.ms)}${plan}`;
+      status.title = r.plan?.reason ?? '';
       const [lo, hi] = r.range;
-      resultCaption.textContent = `Result — ${shown?.operation === 'convolve' ? 'convolution' : 'correlation'}, ${r.width}×${r.height} ${r.dtype}, values ${fmt(lo)} … ${fmt(hi)}`;
+      resultCaption.textContent = `Result — ${describeFilter(shown)}, ${r.width}×${r.height} ${r.dtype}, values ${fmt(lo)} … ${fmt(hi)}`;
       clearMessage();
       updatePixelInputs();
       explain();
       afterRun();
       return;
     }
+    case 'progress':
+      if (r.id === runInFlight) status.textContent = `Computing… ${Math.round(r.fraction * 100)}%`;
+      return;
     case 'explained':
       renderExample(explainBox, r.example, indicesSelect.value as IndexStyle);
       return;
@@ -298,7 +318,6 @@ function setBusy(busy: boolean, text = ''): void {
   }
 }
 
-/** Ends whatever the worker is doing by replacing it, then reloads the current image. */
 /** Replaces the worker, ending whatever it computes; the new one has no image until one is loaded. */
 function restartWorker(): void {
   worker.terminate();
@@ -445,37 +464,114 @@ function readKernel(): { taps: number[]; rows: number; cols: number; entered: nu
   return { taps, rows: parsed.rows, cols: parsed.cols, entered: parsed.taps };
 }
 
-function readParams(): LinearParams | null {
-  const k = readKernel();
+/** A whole number in [lo, hi] typed in a field, or a message naming the field. */
+function parseWhole(input: HTMLInputElement, what: string, lo: number, hi: number): number | string {
+  const v = Number(input.value);
+  const ok = input.value.trim() !== '' && Number.isInteger(v) && v >= lo && v <= hi;
+  input.setAttribute('aria-invalid', String(!ok));
+  return ok ? v : `${what} “${input.value.trim()}” must be a whole number from ${lo} to ${hi}.`;
+}
+
+/** A positive number typed in a field, or a message naming the field. */
+function parsePositive(input: HTMLInputElement, what: string): number | string {
+  const v = parseField(input.value, what);
+  const ok = typeof v === 'number' && v > 0;
+  input.setAttribute('aria-invalid', String(!ok));
+  return ok ? v : typeof v === 'string' ? v : `${what} must be greater than 0, got ${fmt(v)}.`;
+}
+
+/** Shows the first problem with the filter's own fields (or hides the message); true when there is none. */
+function filterFieldsOk(values: (number | string)[]): boolean {
+  const bad = values.filter((v): v is string => typeof v === 'string');
+  kernelError.textContent = bad.join(' ');
+  kernelError.hidden = bad.length === 0;
+  return bad.length === 0;
+}
+
+function readParams(): FilterParams | null {
   const cval = parseField(cvalInput.value, 'Constant k');
   cvalInput.setAttribute('aria-invalid', String(typeof cval === 'string'));
-  if (typeof cval === 'string') {
-    showMessage(cval);
+  if (typeof cval === 'string') showMessage(cval);
+  const display = displaySelect.value as DisplayMapping;
+  let params: FilterParams | null = null;
+  if (filter === 'median') {
+    const w = parseWhole(medianWidth, 'Window width', 1, 45);
+    const h = parseWhole(medianHeight, 'Window height', 1, 45);
+    if (filterFieldsOk([w, h]) && typeof w === 'number' && typeof h === 'number' && typeof cval === 'number')
+      params = { kind: 'median', width: w, height: h, border, cval, display };
+  } else if (filter === 'bilateral') {
+    const d = parseWhole(bilateralD, 'Diameter', 1, 45);
+    const sc = parsePositive(bilateralSc, 'σ colour');
+    const ss = parsePositive(bilateralSs, 'σ space');
+    if (
+      filterFieldsOk([d, sc, ss]) &&
+      typeof d === 'number' &&
+      typeof sc === 'number' &&
+      typeof ss === 'number'
+    )
+      if (typeof cval === 'number')
+        params = { kind: 'bilateral', diameter: d, sigmaColor: sc, sigmaSpace: ss, border, cval, display };
+  } else {
+    const k = readKernel();
+    if (k && typeof cval === 'number') {
+      params = {
+        kind: 'linear',
+        taps: k.taps,
+        rows: k.rows,
+        cols: k.cols,
+        operation,
+        border,
+        cval,
+        shape,
+        anchor: anchor(),
+        output: outputSelect.value as LinearParams['output'],
+        display,
+      };
+    }
   }
-  if (!k || typeof cval === 'string') {
-    resultCanvas.classList.add('stale');
-    return null;
-  }
-  return {
-    taps: k.taps,
-    rows: k.rows,
-    cols: k.cols,
-    operation,
-    border,
-    cval,
-    shape,
-    anchor: anchor(),
-    output: outputSelect.value as LinearParams['output'],
-    display: displaySelect.value as DisplayMapping,
-  };
+  if (!params) resultCanvas.classList.add('stale');
+  return params;
+}
+
+function describeFilter(p: FilterParams | null): string {
+  if (!p) return '';
+  if (p.kind === 'median') return `median ${p.width}×${p.height}`;
+  if (p.kind === 'bilateral')
+    return `bilateral d = ${p.diameter}, σ ${fmt(p.sigmaColor)}, ${fmt(p.sigmaSpace)}`;
+  return p.operation === 'convolve' ? 'convolution' : 'correlation';
+}
+
+/** Library defaults, so that switching filter shows each one as its peers run it. */
+const DEFAULT_BORDER: Record<FilterParams['kind'], BorderMode> = {
+  linear: 'constant',
+  median: 'replicate',
+  bilateral: 'mirror',
+};
+
+function onFilterChange(): void {
+  filter = filterSelect.value as FilterParams['kind'];
+  const linear = filter === 'linear';
+  linearControls.hidden = flipControls.hidden = shapeBox.hidden = outputRow.hidden = !linear;
+  medianControls.hidden = filter !== 'median';
+  bilateralControls.hidden = filter !== 'bilateral';
+  setBorder(DEFAULT_BORDER[filter]);
+  kernelError.hidden = true;
+  updateDisplayRow();
+  if (linear) onKernelChange(false);
+  else requestRun();
+}
+
+filterSelect.addEventListener('change', onFilterChange);
+for (const input of [medianWidth, medianHeight, bilateralD, bilateralSc, bilateralSs]) {
+  input.addEventListener('input', () => requestRun());
 }
 
 function onKernelChange(fromCells = true): void {
   if (fromCells) presetSelect.value = 'custom';
   const a = anchor() ?? [editor.rows >> 1, editor.cols >> 1];
   editor.setAnchor(a[0], a[1]);
-  const k = readKernel();
-  showFacts(k);
+  // The kernel's messages and facts belong to the linear filter; the others keep theirs.
+  if (filter === 'linear') showFacts(readKernel());
   showLaid(false);
   updateShapeLabels();
   requestRun();
@@ -625,6 +721,12 @@ for (const mode of BORDER_MODES) {
 const borderNote = Object.assign(document.createElement('p'), { className: 'note' });
 bordersBox.append(borderRadios, borderPicture, borderNote);
 
+function setBorder(mode: BorderMode): void {
+  border = mode;
+  for (const r of borderRadios.querySelectorAll<HTMLInputElement>('input')) r.checked = r.value === mode;
+  showBorder();
+}
+
 function showBorder(): void {
   const grid = letterGrid(border);
   borderPicture.style.setProperty('--cols', String(grid[0].length));
@@ -703,7 +805,7 @@ function updateDisplayRow(): void {
     ? `${dtype}, as the input (rounded half to even, saturated)`
     : `${dtype}, as the input`;
   float.text = dtype === 'float64' ? 'float64 (exact)' : 'float32 (exact values, negatives kept)';
-  displayRow.hidden = outputSelect.value === 'input' && integer;
+  displayRow.hidden = integer && (filter !== 'linear' || outputSelect.value === 'input');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -739,14 +841,29 @@ function explain(): void {
   });
 }
 
-/** Offset between an input pixel and the output pixel whose anchor lies on it. */
+/**
+ * The window that makes output pixel (m, n): its size, and the offset (dr, dc) of its top-left
+ * corner in the input, at (m − dr, n − dc). For `same` the window's anchor lies on (m, n).
+ */
+function windowOf(p: FilterParams): { rows: number; cols: number; dr: number; dc: number } {
+  if (p.kind === 'median') return { rows: p.height, cols: p.width, dr: p.height >> 1, dc: p.width >> 1 };
+  if (p.kind === 'bilateral') {
+    const r = bilateralSpec(p.diameter, p.sigmaSpace).radius;
+    return { rows: 2 * r + 1, cols: 2 * r + 1, dr: r, dc: r };
+  }
+  const a = p.anchor ?? [p.rows >> 1, p.cols >> 1];
+  const laid = p.operation === 'convolve' ? [p.rows - 1 - a[0], p.cols - 1 - a[1]] : a;
+  const origin = p.shape === 'same' ? laid : p.shape === 'full' ? [p.rows - 1, p.cols - 1] : [0, 0];
+  return { rows: p.rows, cols: p.cols, dr: origin[0], dc: origin[1] };
+}
+
+/** Offset between an input pixel and the output pixel whose window is anchored on it. */
 function outputOffset(): [number, number] {
-  if (!shown) return [0, 0];
+  if (!shown || shown.kind !== 'linear') return [0, 0];
+  const w = windowOf(shown);
   const a = shown.anchor ?? [shown.rows >> 1, shown.cols >> 1];
   const laid = shown.operation === 'convolve' ? [shown.rows - 1 - a[0], shown.cols - 1 - a[1]] : a;
-  if (shown.shape === 'full') return [shown.rows - 1 - laid[0], shown.cols - 1 - laid[1]];
-  if (shown.shape === 'valid') return [-laid[0], -laid[1]];
-  return [0, 0];
+  return [w.dr - laid[0], w.dc - laid[1]];
 }
 
 function placeMarkers(): void {
@@ -761,16 +878,12 @@ function placeMarkers(): void {
     width: pct(1, outSize.width),
     height: pct(1, outSize.height),
   });
-  const [dr, dc] = outputOffset();
-  const a = shown.anchor ?? [shown.rows >> 1, shown.cols >> 1];
-  const laid = shown.operation === 'convolve' ? [shown.rows - 1 - a[0], shown.cols - 1 - a[1]] : a;
-  const top = selected.row - dr - laid[0];
-  const left = selected.col - dc - laid[1];
+  const w = windowOf(shown);
   Object.assign(footprint.style, {
-    left: pct(left, image.width),
-    top: pct(top, image.height),
-    width: pct(shown.cols, image.width),
-    height: pct(shown.rows, image.height),
+    left: pct(selected.col - w.dc, image.width),
+    top: pct(selected.row - w.dr, image.height),
+    width: pct(w.cols, image.width),
+    height: pct(w.rows, image.height),
   });
   footprint.hidden = pixelMark.hidden = false;
 }
@@ -865,7 +978,18 @@ document.addEventListener('drop', (e) => {
 // Compare
 
 const COMPARE_SIZES = [5, 9, 15, 25, 35, 45];
-const COMPARE_FILTERS: Record<CompareFilter, string> = { box: 'Box (mean)', gaussian: 'Gaussian' };
+const COMPARE_FILTERS: Record<CompareFilter, string> = {
+  box: 'Box (mean)',
+  gaussian: 'Gaussian',
+  median: 'Median',
+  bilateral: 'Bilateral',
+};
+const COMPARE_HOW: Record<CompareFilter, string> = {
+  box: 'as two 1-D passes (rows, then columns)',
+  gaussian: 'as two 1-D passes (rows, then columns), σ by OpenCV’s rule for the size',
+  median: 'square windows',
+  bilateral: 'diameter = size, σ colour 75, σ space 75',
+};
 for (const [k, v] of Object.entries(COMPARE_FILTERS)) compareFilter.append(option(k, v));
 for (const m of BORDER_MODES) compareBorder.append(option(m, m));
 compareBorder.value = 'mirror';
@@ -894,7 +1018,7 @@ compareRun.addEventListener('click', () => {
   compareRun.disabled = true;
   compareNote.textContent =
     `${COMPARE_FILTERS[filter]} at ${COMPARE_SIZES.join(', ')} pixels, border ${compareBorder.value}, ` +
-    `as two 1-D passes (rows, then columns). Computing…`;
+    `${COMPARE_HOW[filter]}. Computing…`;
   send({
     type: 'compare',
     id: nextId++,

@@ -4,7 +4,7 @@
  * text, so neither a slow filter nor a 25-megapixel preview freezes it.
  */
 import type { BorderMode, OutputShape } from '../../src/index.js';
-import type { WorkedExample } from './explain-local.js';
+import type { Example } from './explain-local.js';
 
 export type Operation = 'correlate' | 'convolve';
 
@@ -12,6 +12,7 @@ export type Operation = 'correlate' | 'convolve';
 export type DisplayMapping = 'stretch' | 'signed' | 'magnitude';
 
 export interface LinearParams {
+  readonly kind: 'linear';
   /** Taps as entered, already multiplied by the scale factor; row-major. */
   readonly taps: number[];
   readonly rows: number;
@@ -27,16 +28,39 @@ export interface LinearParams {
   readonly display: DisplayMapping;
 }
 
+/** The median filter (window width × height) — not a weighted sum, so no flip, shape or anchor. */
+export interface MedianParams {
+  readonly kind: 'median';
+  readonly width: number;
+  readonly height: number;
+  readonly border: BorderMode;
+  readonly cval: number;
+  readonly display: DisplayMapping;
+}
+
+/** OpenCV's bilateral filter: a disc of this diameter, σ in grey levels and in pixels. */
+export interface BilateralParams {
+  readonly kind: 'bilateral';
+  readonly diameter: number;
+  readonly sigmaColor: number;
+  readonly sigmaSpace: number;
+  readonly border: BorderMode;
+  readonly cval: number;
+  readonly display: DisplayMapping;
+}
+
+export type FilterParams = LinearParams | MedianParams | BilateralParams;
+
 export type Source =
   | { readonly kind: 'url'; readonly url: string; readonly name: string }
   | { readonly kind: 'file'; readonly file: File }
   | { readonly kind: 'array'; readonly name: string; readonly data: Float64Array; readonly shape: number[] };
 
-export type CompareFilter = 'box' | 'gaussian';
+export type CompareFilter = 'box' | 'gaussian' | 'median' | 'bilateral';
 
 export type Request =
   | { readonly type: 'load'; readonly id: number; readonly source: Source }
-  | { readonly type: 'run'; readonly id: number; readonly params: LinearParams }
+  | { readonly type: 'run'; readonly id: number; readonly params: FilterParams }
   | {
       readonly type: 'explain';
       readonly id: number;
@@ -82,18 +106,18 @@ export type Reply =
       readonly height: number;
       readonly dtype: string;
       readonly ms: number;
-      readonly plan: PlanInfo;
+      /** The linear plan; null for the non-linear filters, which have one way to run here. */
+      readonly plan: PlanInfo | null;
       readonly range: [number, number];
       readonly bitmap: ImageBitmap;
     }
-  | { readonly type: 'explained'; readonly id: number; readonly example: WorkedExample }
+  | { readonly type: 'progress'; readonly id: number; readonly fraction: number }
+  | { readonly type: 'explained'; readonly id: number; readonly example: Example }
   | {
       readonly type: 'compare-cell';
       readonly id: number;
       readonly index: number;
       readonly label: string;
-      readonly width: number;
-      readonly height: number;
       readonly ms: number;
       readonly bitmap: ImageBitmap;
     }

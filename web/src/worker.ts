@@ -2,17 +2,57 @@
  * The playground's worker: holds the image, runs convkit, renders previews. Everything heavy
  * happens here so the page stays responsive with large photos and large kernels.
  */
-import { type NDArray, convolve, correlate, imageDims, linearPlan, ndarray } from '../../src/index.js';
+import {
+  type NDArray,
+  bilateralFilter,
+  convolve,
+  correlate,
+  imageDims,
+  linearPlan,
+  medianFilter,
+  ndarray,
+} from '../../src/index.js';
 import { decodeImage } from './decode.js';
 import { toRGBA } from './display.js';
-import { workedExample } from './explain-local.js';
-import type { DisplayMapping, LinearParams, Reply, Request } from './protocol.js';
+import { bilateralExample, medianExample, workedExample } from './explain-local.js';
+import type { DisplayMapping, FilterParams, LinearParams, PlanInfo, Reply, Request } from './protocol.js';
 import { boxTaps, gaussianTaps } from './taps.js';
 
 let image: NDArray | null = null;
-let last: { params: LinearParams; output: NDArray } | null = null;
+let last: { params: FilterParams; output: NDArray } | null = null;
 
 const post = (reply: Reply, transfer: Transferable[] = []) => self.postMessage(reply, { transfer });
+
+/** Reports progress of request `id` at most every 100 ms (the non-linear filters call often). */
+function progressTo(id: number) {
+  let sent = performance.now();
+  return (fraction: number) => {
+    const now = performance.now();
+    if (now - sent < 100) return;
+    sent = now;
+    post({ type: 'progress', id, fraction });
+  };
+}
+
+/** Runs one filter; the linear ones also say how (their plan). */
+function apply(input: NDArray, p: FilterParams, id: number): { output: NDArray; plan: PlanInfo | null } {
+  const onProgress = progressTo(id);
+  if (p.kind === 'median') {
+    return {
+      output: medianFilter(input, [p.width, p.height], { border: p.border, cval: p.cval, onProgress }),
+      plan: null,
+    };
+  }
+  if (p.kind === 'bilateral') {
+    const opts = { border: p.border, cval: p.cval, onProgress };
+    return { output: bilateralFilter(input, p.diameter, p.sigmaColor, p.sigmaSpace, opts), plan: null };
+  }
+  const kernel = { data: Float64Array.from(p.taps), rows: p.rows, cols: p.cols };
+  const opts = options(p, input);
+  const { method, backend, threads, reason } = linearPlan(input, kernel, opts, p.operation);
+  const output = (p.operation === 'convolve' ? convolve : correlate)(input, kernel, opts);
+  return { output, plan: { method, backend, threads, reason } };
+}
 
 /** The preview of an array as an ImageBitmap, made here so the page only has to draw it. */
 async function render(a: NDArray, mapping: DisplayMapping, amax: number) {
@@ -69,30 +109,15 @@ async function handle(req: Request): Promise<void> {
     case 'run': {
       if (!image) throw new Error('No image is loaded yet.');
       const p = req.params;
-      const kernel = { data: Float64Array.from(p.taps), rows: p.rows, cols: p.cols };
-      const opts = options(p, image);
-      const plan = linearPlan(image, kernel, opts, p.operation);
       const t0 = performance.now();
-      const output = (p.operation === 'convolve' ? convolve : correlate)(image, kernel, opts);
+      const { output, plan } = apply(image, p, req.id);
       const ms = performance.now() - t0;
       last = { params: p, output };
       const { width, height } = imageDims(output);
       const { bitmap, range } = await render(output, p.display, alphaMax(image));
-      const { method, backend, threads, reason } = plan;
-      post(
-        {
-          type: 'result',
-          id: req.id,
-          width,
-          height,
-          dtype: output.dtype,
-          ms,
-          plan: { method, backend, threads, reason },
-          range,
-          bitmap,
-        },
-        [bitmap],
-      );
+      post({ type: 'result', id: req.id, width, height, dtype: output.dtype, ms, plan, range, bitmap }, [
+        bitmap,
+      ]);
       return;
     }
     case 'explain': {
@@ -102,7 +127,14 @@ async function handle(req: Request): Promise<void> {
         throw new RangeError(`Pixel (${req.row}, ${req.col}) is outside the ${height}×${width} result.`);
       }
       const channel = Math.min(req.channel, channels - 1);
-      const example = workedExample(image, last.output, last.params, req.row, req.col, channel);
+      const p = last.params;
+      const at = [image, last.output] as const;
+      const example =
+        p.kind === 'median'
+          ? medianExample(...at, p, req.row, req.col, channel)
+          : p.kind === 'bilateral'
+            ? bilateralExample(...at, p, req.row, req.col, channel)
+            : workedExample(...at, p, req.row, req.col, channel);
       post({ type: 'explained', id: req.id, example });
       return;
     }
@@ -111,22 +143,30 @@ async function handle(req: Request): Promise<void> {
       const input = image;
       for (let index = 0; index < req.sizes.length; index++) {
         const n = req.sizes[index];
-        const g = req.filter === 'gaussian' ? gaussianTaps(n) : null;
-        const taps = g ? g.taps : boxTaps(n);
         const t0 = performance.now();
-        // Two 1-D passes (rows, then columns) through the public correlate; the float64
-        // intermediate keeps the result equal to the 2-D outer-product kernel's.
-        const across = correlate(input, taps, { border: req.border, dtype: 'float64' });
-        const down = correlate(
-          across,
-          taps.map((v) => [v]),
-          { border: req.border, dtype: input.dtype },
-        );
+        let out: NDArray;
+        let label = `${n}×${n}`;
+        if (req.filter === 'median') {
+          out = medianFilter(input, n, { border: req.border });
+        } else if (req.filter === 'bilateral') {
+          out = bilateralFilter(input, n, 75, 75, { border: req.border });
+          label = `d = ${n}, σ 75, 75`;
+        } else {
+          const g = req.filter === 'gaussian' ? gaussianTaps(n) : null;
+          const taps = g ? g.taps : boxTaps(n);
+          if (g) label += `, σ = ${g.sigma.toFixed(2)}`;
+          // Two 1-D passes (rows, then columns) through the public correlate; the float64
+          // intermediate keeps the result equal to the 2-D outer-product kernel's.
+          const across = correlate(input, taps, { border: req.border, dtype: 'float64' });
+          out = correlate(
+            across,
+            taps.map((v) => [v]),
+            { border: req.border, dtype: input.dtype },
+          );
+        }
         const ms = performance.now() - t0;
-        const { width, height } = imageDims(down);
-        const { bitmap } = await render(down, 'stretch', alphaMax(input));
-        const label = g ? `${n}×${n}, σ = ${g.sigma.toFixed(2)}` : `${n}×${n}`;
-        post({ type: 'compare-cell', id: req.id, index, label, width, height, ms, bitmap }, [bitmap]);
+        const { bitmap } = await render(out, 'stretch', alphaMax(input));
+        post({ type: 'compare-cell', id: req.id, index, label, ms, bitmap }, [bitmap]);
       }
       post({ type: 'compare-done', id: req.id });
       return;
