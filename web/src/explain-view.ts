@@ -75,7 +75,7 @@ function grid(
 export function renderExample(target: HTMLElement, ex: Example, style: IndexStyle): void {
   const parts =
     ex.kind === 'median'
-      ? medianParts(ex, style)
+      ? medianParts(ex)
       : ex.kind === 'bilateral'
         ? bilateralParts(ex)
         : linearParts(ex, style);
@@ -191,7 +191,7 @@ const what = (
     `Output pixel (row ${ex.row}, column ${ex.col}), ${channelNames(ex.channels)[ex.channel]} — ${name}, ${rest}.`,
   );
 
-function medianParts(ex: MedianExample, style: IndexStyle): (Node | string)[] {
+function medianParts(ex: MedianExample): (Node | string)[] {
   const ar = ex.rows >> 1;
   const ac = ex.cols >> 1;
   const at = (i: number, j: number) => ex.cells[i * ex.cols + j];
@@ -212,12 +212,18 @@ function medianParts(ex: MedianExample, style: IndexStyle): (Node | string)[] {
     },
   );
   const n = ex.sorted.length;
+  // Every value for windows up to 15×15; for larger ones the 15 around the middle.
+  const from = n <= 225 ? 0 : ex.rank - 7;
+  const to = n <= 225 ? n : ex.rank + 8;
   const list = el('ol', {
     class: 'sorted',
-    start: style === 'zero' ? '0' : '1',
-    'aria-label': 'Window values, sorted',
+    'aria-label': `Window values sorted, ranks ${from} to ${to - 1}`,
   });
-  ex.sorted.forEach((v, k) => list.append(el('li', k === ex.rank ? { class: 'pick' } : {}, fmt(v))));
+  for (let k = from; k < to; k++) {
+    list.append(
+      el('li', k === ex.rank ? { class: 'pick' } : {}, el('small', {}, String(k)), fmt(ex.sorted[k])),
+    );
+  }
   const c = check(ex.sorted[ex.rank], ex.stored, ex.dtype);
   return [
     what(ex, 'median', `border ${ex.border}, window ${ex.cols}×${ex.rows} anchored at (${ar}, ${ac})`),
@@ -225,7 +231,8 @@ function medianParts(ex: MedianExample, style: IndexStyle): (Node | string)[] {
     el(
       'p',
       { class: 'note' },
-      `The ${n} values sorted; the output is the one of rank ⌊${n}/2⌋ = ${ex.rank} (0-based)` +
+      `The ${n} values sorted${n > 225 ? ' (the 15 around the middle shown)' : ''}; the output is the one of ` +
+        `rank ⌊${n}/2⌋ = ${ex.rank} (counting from 0)` +
         (n % 2 === 0 ? ', the upper of the two middle ones.' : ', the middle one.'),
     ),
     list,
