@@ -11,7 +11,9 @@ import {
   convolve,
   correlate,
   encodePng,
+  linearPlan,
   medianFilter,
+  namedKernel,
   ndarray,
 } from '../../src/index.js';
 import { readArray } from '../../src/io/node.js';
@@ -45,6 +47,11 @@ async function chooseSample(page: Page, id: string, file: string): Promise<void>
     file,
   );
   await settled(page);
+}
+
+async function preset(page: Page, id: string, params: string): Promise<void> {
+  await page.selectOption('#preset', id);
+  await page.fill('#preset-params', params);
 }
 
 async function setKernel(page: Page, rows: number[][], scale = '1'): Promise<void> {
@@ -152,17 +159,22 @@ describe('playground in chromium', { skip: skipReason }, () => {
     );
     assert.ok(first > 0);
     assert.match((await page.textContent('#licence')) ?? '', /NASA.*public domain/);
-    assert.match(
-      (await page.textContent('#status')) ?? '',
-      /512×512 uint8 in .* ms · plan: direct, JS, 1 thread/,
+    // The plan shown is the library's for the same input and kernel (the default preset).
+    const input = await readArray(join(root, 'samples/astronaut.png'));
+    const plan = linearPlan(input, namedKernel('binomial2d', 'ksize=7x7'), {}, 'convolve');
+    const threads = `${plan.threads} thread${plan.threads === 1 ? '' : 's'}`;
+    assert.equal(
+      (await page.textContent('#status'))?.replace(/ in [\d.]+ m?s/, ''),
+      `512×512 uint8 · plan: ${plan.method}, ${plan.backend.toUpperCase()}, ${threads}`,
     );
+    assert.equal(await page.getAttribute('#status', 'title'), plan.reason);
   });
 
   test('gray sample: the page decodes the PNG as Node does, and correlate with Sobel x matches the library', async () => {
     await chooseSample(page, 'camera', 'camera.png');
     const input = await readArray(join(root, 'samples/camera.png'));
     assert.equal(differs(await canvasPixels(page, 'original'), input), null);
-    await page.selectOption('#preset', 'sobel-x');
+    await page.selectOption('#preset', 'named:sobel');
     await page.check('input[name="operation"][value="correlate"]');
     await page.check('input[name="border"][value="replicate"]');
     await settled(page);
@@ -199,7 +211,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
 
   test('the flip toggle: the laid kernel turns by 180° and each result matches the library', async () => {
     await chooseSample(page, 'camera', 'camera.png');
-    await page.selectOption('#preset', 'lecture-asym');
+    await page.selectOption('#preset', 'example:lecture-asym');
     await page.check('input[name="border"][value="constant"]');
     const input = await readArray(join(root, 'samples/camera.png'));
     const h = [
@@ -236,7 +248,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
       wrap: 'ghefghef',
     };
     const input = await readArray(join(root, 'samples/camera.png'));
-    await page.selectOption('#preset', 'box5');
+    await preset(page, 'named:box', 'ksize=5x5');
     for (const [mode, row] of Object.entries(rows)) {
       await page.check(`input[name="border"][value="${mode}"]`);
       const letters = await page.$$eval('.letters span', (s) => s.map((e) => e.textContent).join(''));
@@ -256,7 +268,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
   });
 
   test('keyboard: arrows move between kernel cells, Tab leaves the grid', async () => {
-    await page.selectOption('#preset', 'sobel-x');
+    await page.selectOption('#preset', 'named:sobel');
     await page.focus('#kernel-grid input[data-row="0"][data-col="0"]');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
@@ -274,7 +286,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
 
   test('accessibility: every control has a name, and Tab visits them in reading order', async () => {
     await chooseSample(page, 'camera', 'camera.png');
-    await page.selectOption('#preset', 'sobel-x');
+    await page.selectOption('#preset', 'named:sobel');
     await page.check('input[name="border"][value="constant"]');
     await settled(page);
     const unnamed = await page.evaluate(() =>
@@ -292,7 +304,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
     // Start at the first focusable element, the skip link (blur() would keep the last click's place).
     await page.focus('a.skip');
     const order: string[] = ['A'];
-    for (let i = 0; i < 23; i++) {
+    for (let i = 0; i < 24; i++) {
       await page.keyboard.press('Tab');
       order.push(
         await page.evaluate(() => {
@@ -307,6 +319,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
       'file',
       'filter',
       'preset',
+      'preset-params',
       'krows',
       'kcols',
       'cell',
@@ -331,7 +344,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
 
   test('the worked example’s sum is the library’s float64 result, for each channel', async () => {
     await chooseSample(page, 'astronaut', 'astronaut.png');
-    await page.selectOption('#preset', 'emboss');
+    await page.selectOption('#preset', 'named:emboss');
     await page.check('input[name="operation"][value="convolve"]');
     await page.check('input[name="border"][value="mirror"]');
     await settled(page);
@@ -367,7 +380,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
 
   test('the lecture’s 7×7 example: X mask, shape valid, gives the printed 5×5 result', async () => {
     await chooseSample(page, 'lecture', 'lecture');
-    await page.selectOption('#preset', 'lecture-x');
+    await page.selectOption('#preset', 'example:lecture-x');
     await page.check('input[name="shape"][value="valid"]');
     await page.check('input[name="border"][value="constant"]');
     await settled(page);
@@ -459,7 +472,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
 
   test('bad input gets a clear message in the page, never a blank result', async () => {
     await chooseSample(page, 'camera', 'camera.png');
-    await page.selectOption('#preset', 'box3');
+    await page.selectOption('#preset', 'named:box');
     await settled(page);
     const cell = '#kernel-grid input[data-row="1"][data-col="2"]';
     await page.fill(cell, 'abc');
@@ -472,11 +485,22 @@ describe('playground in chromium', { skip: skipReason }, () => {
 
     await setKernel(page, [[0, 0]]);
     assert.match((await page.textContent('#kernel-error')) ?? '', /all zeros/);
-    await page.selectOption('#preset', 'box3');
+    await page.selectOption('#preset', 'named:box');
     await page.fill('#scale', '1/x');
     assert.match((await page.textContent('#kernel-error')) ?? '', /Scale “1\/x” is not a number/);
     await page.fill('#scale', '1/9');
     await settled(page);
+    // A named kernel's parameters: the library's message, or one about the editor's size.
+    await preset(page, 'named:gaussian2d', 'sigma=5');
+    assert.match((await page.textContent('#kernel-error')) ?? '', /is 41×41; the editor holds up to 15×15/);
+    await page.fill('#preset-params', 'sigma=oops');
+    assert.match(
+      (await page.textContent('#kernel-error')) ?? '',
+      /Expected a finite number for gaussian2d sigma, got "oops"/,
+    );
+    await page.fill('#preset-params', 'sigma=1.2');
+    await settled(page);
+    assert.equal(await page.isVisible('#kernel-error'), false);
 
     // A kernel larger than the image with shape valid: the library's own message.
     await chooseSample(page, 'lecture', 'lecture');
@@ -536,7 +560,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
     await page.waitForFunction(() =>
       document.getElementById('original-caption')?.textContent?.includes('crop.jpg'),
     );
-    await page.selectOption('#preset', 'sharpen');
+    await page.selectOption('#preset', 'named:sharpen');
     await settled(page);
     const shown = await canvasPixels(page, 'original');
     const decoded = new Uint8Array(64 * 80 * 3);
@@ -550,12 +574,12 @@ describe('playground in chromium', { skip: skipReason }, () => {
     assert.equal(differs(await canvasPixels(page, 'result'), want), null);
   });
 
-  test('a large photo: the page stays responsive while a 15×15 kernel runs, and Stop ends it', async () => {
+  test('a large photo: the page stays responsive while a 15×15 disc runs, and Stop ends it', async () => {
     const [w, h] = [3000, 2000];
     const data = new Uint8Array(w * h * 3);
     for (let r = 0; r < h; r++) for (let c = 0; c < w * 3; c++) data[r * w * 3 + c] = (r + c) & 255;
     const png = Buffer.from(encodePng(ndarray(data, [h, w, 3])));
-    await page.selectOption('#preset', 'box3');
+    await page.selectOption('#preset', 'named:box');
     await page.setInputFiles('#file', { name: 'large.png', mimeType: 'image/png', buffer: png });
     await page.waitForFunction(() =>
       document.getElementById('original-caption')?.textContent?.includes('large.png'),
@@ -570,7 +594,8 @@ describe('playground in chromium', { skip: skipReason }, () => {
         for (const e of list.getEntries()) w.longest = Math.max(w.longest, e.duration);
       }).observe({ type: 'longtask' });
     });
-    await page.selectOption('#preset', 'box15');
+    // A disc (not separable, so it runs directly): about 180 taps per output.
+    await preset(page, 'named:disk', 'radius=7');
     await page.waitForSelector('#stop', { state: 'visible' });
     // The page still answers: a timer round trip and typing into a field.
     const t0 = Date.now();
@@ -606,7 +631,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
 
   test('time per update for a 7×7 kernel on the 512×512 sample', async (t) => {
     await chooseSample(page, 'astronaut', 'astronaut.png');
-    await page.selectOption('#preset', 'gauss7');
+    await page.selectOption('#preset', 'named:binomial2d');
     await settled(page);
     const compute: number[] = [];
     const update: number[] = [];
@@ -655,7 +680,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
   test('screenshots at 1280×800 and 390×844', async () => {
     mkdirSync(SHOTS, { recursive: true });
     await chooseSample(page, 'astronaut', 'astronaut.png');
-    await page.selectOption('#preset', 'emboss');
+    await page.selectOption('#preset', 'named:emboss');
     await settled(page);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'playground-1280x800.png') });

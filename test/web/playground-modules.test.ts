@@ -9,6 +9,8 @@ import {
   bilateralFilter,
   bilateralSpec,
   medianFilter,
+  NAMED_KERNELS,
+  namedKernel,
   convolve,
   correlate,
   encodePng,
@@ -18,7 +20,7 @@ import {
 } from '../../src/index.js';
 import { bilateralExample, medianExample, workedExample } from '../../web/src/explain-local.js';
 import { fromRGBA, headerSize } from '../../web/src/decode.js';
-import { kernelFacts } from '../../web/src/kernel-facts.js';
+import { PRESETS, cellsFor } from '../../web/src/presets.js';
 import { letterGrid } from '../../web/src/border-picture.js';
 import { parseCell } from '../../web/src/kernel-editor.js';
 import { toRGBA } from '../../web/src/display.js';
@@ -167,53 +169,36 @@ test('fromRGBA keeps gray images gray, colour RGB, and transparency RGBA with al
   assert.deepEqual([rgba.shape, rgba.alpha, [...rgba.data]], [[1, 2, 4], true, [5, 6, 7, 128, 9, 9, 9, 255]]);
 });
 
-test('kernel facts: flip symmetry, separability with its factors, zero sum', () => {
-  const k = (rows: number[][]) => ({
-    data: Float64Array.from(rows.flat()),
-    rows: rows.length,
-    cols: rows[0].length,
+test('presets: every named kernel with its starting parameters, cells × scale giving the library’s taps exactly', () => {
+  let named = 0;
+  for (const p of PRESETS) {
+    const k = p.make(p.initial);
+    assert.ok(
+      k.rows <= 15 && k.cols <= 15,
+      `${p.id} starts at ${k.rows}×${k.cols}, more than the editor holds`,
+    );
+    const { rows, scale } = cellsFor(k);
+    const over = /^1\/(\d+)$/.exec(scale);
+    const taps = rows.flat().map((c) => {
+      const v = parseCell(c);
+      assert.equal(typeof v, 'number', `${p.id}: cell ${c}`);
+      return over ? (v as number) / Number(over[1]) : (v as number);
+    });
+    assert.deepEqual(taps, Array.from(k.data), p.id);
+    if (p.id.startsWith('named:')) named++;
+  }
+  assert.equal(named, NAMED_KERNELS.size);
+  // integers and a common denominator where there is one
+  const binomial = cellsFor(namedKernel('binomial2d', 'ksize=3x3'));
+  assert.deepEqual(binomial, {
+    rows: [
+      ['1', '2', '1'],
+      ['2', '4', '2'],
+      ['1', '2', '1'],
+    ],
+    scale: '1/16',
   });
-  const sobel = kernelFacts(
-    k([
-      [-1, 0, 1],
-      [-2, 0, 2],
-      [-1, 0, 1],
-    ]),
-  );
-  assert.deepEqual([sobel.flipSymmetric, sobel.zeroSum, sobel.allZero], [false, true, false]);
-  assert.ok(sobel.separable);
-  // column · row reproduces the kernel
-  const { column, row } = sobel.separable;
-  assert.deepEqual(
-    column.flatMap((a) => row.map((b) => a * b)),
-    [-1, 0, 1, -2, 0, 2, -1, 0, 1],
-  );
-  const lap = kernelFacts(
-    k([
-      [0, 1, 0],
-      [1, -4, 1],
-      [0, 1, 0],
-    ]),
-  );
-  assert.deepEqual([lap.flipSymmetric, lap.separable, lap.zeroSum], [true, null, true]);
-  const box = kernelFacts(
-    k([
-      [1 / 9, 1 / 9, 1 / 9],
-      [1 / 9, 1 / 9, 1 / 9],
-      [1 / 9, 1 / 9, 1 / 9],
-    ]),
-  );
-  assert.deepEqual([box.flipSymmetric, box.separable !== null, box.zeroSum], [true, true, false]);
-  assert.ok(Math.abs(box.sum - 1) < 1e-15);
-  assert.equal(kernelFacts(k([[0, 0]])).allZero, true);
-  const asym = kernelFacts(
-    k([
-      [1, 2, 0],
-      [0, 0, 0],
-      [0, 0, -1],
-    ]),
-  );
-  assert.deepEqual([asym.flipSymmetric, asym.separable, asym.zeroSum], [false, null, false]);
+  assert.equal(cellsFor(namedKernel('box', '5x3')).scale, '1/15');
 });
 
 test('letter grid: 4×4 a…p extended by two, the row "e f g h" as the border table says', () => {

@@ -11,6 +11,7 @@ import {
   type OutputShape,
   bilateralSpec,
   flipKernel,
+  kernelInfo,
   parseInlineKernel,
 } from '../../src/index.js';
 import astronautUrl from '../../samples/astronaut.png?url';
@@ -19,8 +20,7 @@ import { letterGrid } from './border-picture.js';
 import { type IndexStyle, channelNames, renderExample } from './explain-view.js';
 import { fmt, fmtMs } from './format.js';
 import { KernelEditor, MAX_SIZE } from './kernel-editor.js';
-import { kernelFacts } from './kernel-facts.js';
-import { PRESETS } from './presets.js';
+import { PRESETS, cellsFor } from './presets.js';
 import type {
   CompareFilter,
   DisplayMapping,
@@ -105,6 +105,9 @@ const flipControls = $('flip-controls');
 const shapeBox = $('shape-box');
 const outputRow = $('output-row');
 const presetSelect = $<HTMLSelectElement>('preset');
+const paramsRow = $('params-row');
+const paramsInput = $<HTMLInputElement>('preset-params');
+const paramsHelp = $('params-help');
 const rowsSelect = $<HTMLSelectElement>('krows');
 const colsSelect = $<HTMLSelectElement>('kcols');
 const scaleInput = $<HTMLInputElement>('scale');
@@ -390,21 +393,62 @@ for (let n = 1; n <= MAX_SIZE; n++) {
   rowsSelect.append(option(String(n), String(n)));
   colsSelect.append(option(String(n), String(n)));
 }
-for (const p of PRESETS) presetSelect.append(option(p.id, p.name));
-presetSelect.append(option('custom', 'Custom'));
+for (const group of new Set(PRESETS.map((p) => p.group))) {
+  const g = Object.assign(document.createElement('optgroup'), { label: group });
+  for (const p of PRESETS.filter((q) => q.group === group)) g.append(option(p.id, p.name));
+  presetSelect.append(g);
+}
+presetSelect.append(option('custom', 'Custom (edited)'));
 
-function applyPreset(id: string): void {
+/**
+ * Fills the editor from a preset and its parameter string (the preset's own when omitted).
+ * A parameter error, or a kernel wider than the editor, is shown instead.
+ */
+function applyPreset(id: string, params?: string): void {
   const p = PRESETS.find((q) => q.id === id);
   if (!p) return;
-  editor.set(p.rows);
-  scaleInput.value = p.scale;
-  rowsSelect.value = String(p.rows.length);
-  colsSelect.value = String(p.rows[0].length);
   presetSelect.value = id;
-  presetSelect.title = p.note;
+  presetSelect.title = p.summary;
+  if (params === undefined) {
+    paramsInput.value = p.initial;
+    paramsRow.hidden = p.params.length === 0;
+    paramsHelp.textContent = p.params.length
+      ? `${p.summary}. ${p.params.map((q) => `${q.name}: ${q.doc}`).join('; ')}.`
+      : p.summary;
+  }
+  let k: Kernel;
+  try {
+    k = p.make(params ?? p.initial);
+  } catch (e) {
+    paramsInput.setAttribute('aria-invalid', 'true');
+    showKernelError((e as Error).message);
+    return;
+  }
+  paramsInput.setAttribute('aria-invalid', 'false');
+  if (k.rows > MAX_SIZE || k.cols > MAX_SIZE) {
+    paramsInput.setAttribute('aria-invalid', 'true');
+    showKernelError(
+      `${p.name} with “${params ?? p.initial}” is ${k.rows}×${k.cols}; the editor holds up to ${MAX_SIZE}×${MAX_SIZE}. ` +
+        'Choose a smaller size or σ.',
+    );
+    return;
+  }
+  const cells = cellsFor(k);
+  editor.set(cells.rows);
+  scaleInput.value = cells.scale;
+  rowsSelect.value = String(k.rows);
+  colsSelect.value = String(k.cols);
   fillAnchors();
   onKernelChange(false);
 }
+
+function showKernelError(text: string): void {
+  kernelError.textContent = text;
+  kernelError.hidden = false;
+  resultCanvas.classList.add('stale');
+}
+
+paramsInput.addEventListener('input', () => applyPreset(presetSelect.value, paramsInput.value));
 
 function fillAnchors(): void {
   for (const [sel, n] of [
@@ -451,7 +495,10 @@ function readKernel(): { taps: number[]; rows: number; cols: number; entered: nu
     return null;
   }
   if (!parsed.ok || typeof scale !== 'number') return null;
-  const taps = parsed.taps.map((v) => v * scale);
+  // "1/D" divides, as the library's own fractional kernels are made (v / D is correctly
+  // rounded; v · (1/D) can be an ulp off), so a preset's taps are the library's exactly.
+  const over = /^\s*1\s*\/\s*(\d+)\s*$/.exec(scaleInput.value);
+  const taps = parsed.taps.map((v) => (over ? v / Number(over[1]) : v * scale));
   if (taps.every((v) => v === 0)) {
     kernelError.textContent =
       scale === 0
@@ -580,7 +627,7 @@ function onKernelChange(fromCells = true): void {
 function showFacts(k: ReturnType<typeof readKernel>): void {
   facts.replaceChildren();
   if (!k) return;
-  const f = kernelFacts({ data: Float64Array.from(k.taps), rows: k.rows, cols: k.cols });
+  const f = kernelInfo({ data: Float64Array.from(k.taps), rows: k.rows, cols: k.cols });
   const item = (yes: boolean, text: string, key: string) => {
     const li = document.createElement('li');
     li.className = yes ? 'yes' : 'no';
@@ -590,13 +637,15 @@ function showFacts(k: ReturnType<typeof readKernel>): void {
     facts.append(li);
   };
   item(
-    f.flipSymmetric,
-    f.flipSymmetric
+    f.rotation !== 'none',
+    f.rotation === 'symmetric'
       ? 'Symmetric under a 180° turn: convolution = correlation'
-      : 'Not symmetric under a 180° turn: convolution ≠ correlation',
+      : f.rotation === 'antisymmetric'
+        ? 'Antisymmetric under a 180° turn: convolution = −correlation'
+        : 'Not symmetric under a 180° turn: convolution ≠ correlation',
     'symmetric',
   );
-  const vec = (v: number[]) => `[${v.map((x) => fmt(x, 4)).join(' ')}]`;
+  const vec = (v: ArrayLike<number>) => `[${Array.from(v, (x) => fmt(x, 4)).join(' ')}]`;
   item(
     f.separable !== null,
     f.separable ? 'Separable: column × row (two 1-D passes)' : 'Not separable (rank above 1)',
@@ -605,11 +654,12 @@ function showFacts(k: ReturnType<typeof readKernel>): void {
   if (f.separable)
     facts.lastElementChild?.setAttribute(
       'title',
-      `column ${vec(f.separable.column)}ᵀ × row ${vec(f.separable.row)}`,
+      `column ${vec(f.separable.col)}ᵀ × row ${vec(f.separable.row)}`,
     );
+  const zeroSum = Math.abs(f.sum) <= 1e-12 * f.absSum;
   item(
-    f.zeroSum,
-    f.zeroSum
+    zeroSum,
+    zeroSum
       ? 'Zero-sum: flat areas become 0 (edges, derivatives)'
       : `Not zero-sum: sum ${fmt(f.sum)}${Math.abs(f.sum - 1) < 1e-12 ? ', brightness kept' : ''}`,
     'zero-sum',
@@ -939,8 +989,8 @@ function chooseSample(id: string): void {
   licence.textContent = s.licence;
   fileInput.value = '';
   fileOption.hidden = true;
-  if (s.id === 'lecture' && presetSelect.value !== 'lecture-x' && presetSelect.value !== 'lecture-asym') {
-    applyPreset('lecture-x');
+  if (s.id === 'lecture' && !presetSelect.value.startsWith('example:lecture')) {
+    applyPreset('example:lecture-x');
   }
   load(s.source());
 }
@@ -985,8 +1035,8 @@ const COMPARE_FILTERS: Record<CompareFilter, string> = {
   bilateral: 'Bilateral',
 };
 const COMPARE_HOW: Record<CompareFilter, string> = {
-  box: 'as two 1-D passes (rows, then columns)',
-  gaussian: 'as two 1-D passes (rows, then columns), σ by OpenCV’s rule for the size',
+  box: 'running sums (constant time per pixel), as OpenCV’s blur',
+  gaussian: 'σ from the size by OpenCV’s rule, separable',
   median: 'square windows',
   bilateral: 'diameter = size, σ colour 75, σ space 75',
 };
@@ -1035,6 +1085,6 @@ stopButton.addEventListener('click', () => stop());
 window.addEventListener('resize', () => placeMarkers());
 startWorker();
 showBorder();
-applyPreset('gauss7');
+applyPreset('named:binomial2d');
 updateShapeLabels();
 chooseSample('astronaut');

@@ -5,8 +5,11 @@
 import {
   type NDArray,
   bilateralFilter,
+  boxFilter,
   convolve,
   correlate,
+  gaussianBlur,
+  gaussianSigmaForSize,
   imageDims,
   linearPlan,
   medianFilter,
@@ -14,9 +17,9 @@ import {
 } from '../../src/index.js';
 import { decodeImage } from './decode.js';
 import { toRGBA } from './display.js';
+import { fmt } from './format.js';
 import { bilateralExample, medianExample, workedExample } from './explain-local.js';
 import type { DisplayMapping, FilterParams, LinearParams, PlanInfo, Reply, Request } from './protocol.js';
-import { boxTaps, gaussianTaps } from './taps.js';
 
 let image: NDArray | null = null;
 let last: { params: FilterParams; output: NDArray } | null = null;
@@ -151,18 +154,12 @@ async function handle(req: Request): Promise<void> {
         } else if (req.filter === 'bilateral') {
           out = bilateralFilter(input, n, 75, 75, { border: req.border });
           label = `d = ${n}, σ 75, 75`;
+        } else if (req.filter === 'gaussian') {
+          // OpenCV's GaussianBlur rule: σ from the size.
+          out = gaussianBlur(input, { sigma: 0, ksize: n, border: req.border });
+          label += `, σ = ${fmt(gaussianSigmaForSize(n), 3)}`;
         } else {
-          const g = req.filter === 'gaussian' ? gaussianTaps(n) : null;
-          const taps = g ? g.taps : boxTaps(n);
-          if (g) label += `, σ = ${g.sigma.toFixed(2)}`;
-          // Two 1-D passes (rows, then columns) through the public correlate; the float64
-          // intermediate keeps the result equal to the 2-D outer-product kernel's.
-          const across = correlate(input, taps, { border: req.border, dtype: 'float64' });
-          out = correlate(
-            across,
-            taps.map((v) => [v]),
-            { border: req.border, dtype: input.dtype },
-          );
+          out = boxFilter(input, { ksize: n, border: req.border });
         }
         const ms = performance.now() - t0;
         const { bitmap } = await render(out, 'stretch', alphaMax(input));
