@@ -192,7 +192,7 @@ export function linearGeometry(spec: LinearSpec, height: number, width: number) 
 }
 
 /** Output shape for an input shape: 1-D stays 1-D, channels stay last. */
-function outputShape(input: NDArray, outHeight: number, outWidth: number): number[] {
+export function outputShape(input: NDArray, outHeight: number, outWidth: number): number[] {
   if (input.shape.length === 1) return [outWidth];
   if (input.shape.length === 2) return [outHeight, outWidth];
   return [outHeight, outWidth, input.shape[2]];
@@ -210,7 +210,14 @@ export function runLinear(
   const premultiply =
     input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4);
   if (premultiply) {
-    filterPremultiplied(input, spec, geo, out, loop);
+    filterPremultiplied(input, spec, geo, out, (plane) => {
+      const res = new Float64Array(geo.outHeight * geo.outWidth);
+      const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
+      filterPlane(view, geo, spec.border, Float64Array, (band, row, m) =>
+        loop(band, geo.paddedWidth, row, res, m * geo.outWidth, geo.outWidth),
+      );
+      return res;
+    });
   } else {
     // float32 holds every uint8/uint16 value exactly, so only float64 data needs a float64 band.
     const exactIn32 = input.dtype !== 'float64' && Math.fround(spec.border.cval) === spec.border.cval;
@@ -248,9 +255,10 @@ export function runLinear(
   });
 }
 
-type Geometry = ReturnType<typeof linearGeometry>;
+export type Geometry = ReturnType<typeof linearGeometry>;
 
-function planeOf(input: NDArray, ch: number): PlaneView {
+/** Channel `ch` of an image as a plane view (no copy). */
+export function planeOf(input: NDArray, ch: number): PlaneView {
   const { height, width, channels } = imageDims(input);
   return { data: input.data, offset: ch, rowStride: width * channels, colStride: channels, height, width };
 }
@@ -284,27 +292,20 @@ function filterPlane(
 /**
  * Alpha-aware filtering: colour channels are multiplied by alpha/max before filtering
  * and divided by the filtered alpha after, so a transparent pixel's colour has no
- * weight. Where the filtered alpha is ≤ 0 the colour is 0.
+ * weight. Where the filtered alpha is ≤ 0 the colour is 0. `filtered` filters one
+ * H×W float64 plane (by any method) into an outHeight×outWidth float64 plane.
  */
-function filterPremultiplied(
+export function filterPremultiplied(
   input: NDArray,
   spec: LinearSpec,
   geo: Geometry,
   out: AnyTypedArray,
-  loop: RowLoop,
+  filtered: (plane: Float64Array) => Float64Array,
 ) {
   const { height, width, channels } = imageDims(input);
   const alphaCh = channels - 1;
   const amax = isIntegerDType(input.dtype) ? integerMax(input.dtype) : 1;
   const n = geo.outHeight * geo.outWidth;
-  const filtered = (plane: Float64Array) => {
-    const res = new Float64Array(n);
-    const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
-    filterPlane(view, geo, spec.border, Float64Array, (band, row, m) =>
-      loop(band, geo.paddedWidth, row, res, m * geo.outWidth, geo.outWidth),
-    );
-    return res;
-  };
   const alphaPlane = new Float64Array(height * width);
   for (let p = 0; p < alphaPlane.length; p++) alphaPlane[p] = input.data[p * channels + alphaCh];
   const alphaOut = filtered(alphaPlane);

@@ -1,14 +1,21 @@
 /**
  * Execution plans. A spec (taps, border, anchor, dtype) says WHAT to compute; a plan says
  * HOW (method, backend, threads). A plan changes speed, never the result: every method is
- * tested against the direct plain-TypeScript path.
+ * tested against the direct plain-TypeScript path (FFT within the bound in ./fft.ts).
+ *
+ * `auto` asks every applicable method for a modelled time and takes the smallest. Each
+ * method has an estimator (here) and an executor; a new method (e.g. `separable`) adds
+ * one entry to each table. The constants come from measurements on the reference
+ * machine (2-core AMD EPYC VM, Node 20.20; `node bench/fit-plan.mjs` refits them) —
+ * docs/fft.md lists the measured crossovers.
  */
 import { invalidArgument } from '../core/errors.js';
 import { type NDArray, imageDims } from '../core/ndarray.js';
 import { type LinearSpec, linearGeometry, runLinear } from './correlate.js';
+import { allFinite, chooseTiling, runLinearFft } from './fft.js';
 
-export type Method = 'auto' | 'direct';
-export const METHODS: readonly Method[] = ['auto', 'direct'];
+export type Method = 'auto' | 'direct' | 'fft';
+export const METHODS: readonly Method[] = ['auto', 'direct', 'fft'];
 
 export interface PlanOptions {
   /** `auto` (default) picks by a cost model; every method gives the same result. */
@@ -21,27 +28,120 @@ export interface LinearPlan {
   readonly threads: number;
   /** One line saying what was chosen and why (`--explain-plan`). */
   readonly reason: string;
+  /** FFT tile size (method `fft`). */
+  readonly tiling?: { readonly n1: number; readonly n2: number };
 }
+
+/**
+ * Direct-method constants: ns per non-zero tap per output for the generated loops
+ * (≤ 64 taps, weights as constants) and for the tap-pass loop, plus ns per output for
+ * padding, conversion and the store.
+ */
+export const DIRECT_COST = { generatedTap: 0.55, passTap: 0.75, perOutput: 4 };
+
+/** A method's modelled time for a spec on an input, or a reason it does not apply. */
+interface Estimate {
+  readonly ms: number;
+  readonly detail: string;
+  readonly tiling?: { readonly n1: number; readonly n2: number };
+}
+type Estimator = (input: NDArray, spec: LinearSpec) => Estimate | string;
+
+interface Shape {
+  readonly outputs: number;
+  readonly channels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+}
+
+function shapeOf(input: NDArray, spec: LinearSpec): Shape {
+  const { height, width, channels } = imageDims(input);
+  const geo = linearGeometry(spec, height, width);
+  return {
+    outputs: geo.outHeight * geo.outWidth * channels,
+    channels,
+    outHeight: geo.outHeight,
+    outWidth: geo.outWidth,
+  };
+}
+
+function nonZeroTaps(spec: LinearSpec): number {
+  let n = 0;
+  for (const w of spec.kernel.data) if (w !== 0) n++;
+  return n;
+}
+
+const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
+  direct: (input, spec) => {
+    const { outputs } = shapeOf(input, spec);
+    const taps = nonZeroTaps(spec);
+    const perTap = taps <= 64 ? DIRECT_COST.generatedTap : DIRECT_COST.passTap;
+    const ms = outputs * (taps * perTap + DIRECT_COST.perOutput) * 1e-6;
+    return { ms, detail: `${taps} taps per output` };
+  },
+  fft: (input, spec) => {
+    if (!allFinite(input.data)) {
+      return 'the input holds NaN or ±Infinity, which a transform would spread to every output';
+    }
+    const { outHeight, outWidth, channels } = shapeOf(input, spec);
+    const t = chooseTiling(outHeight, outWidth, spec.kernel.rows, spec.kernel.cols, channels);
+    return {
+      ms: t.ms,
+      detail: `${t.n1}×${t.n2} tiles (${t.tiles} tile${t.tiles === 1 ? '' : 's'}, two per complex transform)`,
+      tiling: { n1: t.n1, n2: t.n2 },
+    };
+  },
+};
 
 type Executor = (input: NDArray, spec: LinearSpec, plan: LinearPlan) => NDArray;
 
 const EXECUTORS: Record<LinearPlan['method'], Executor> = {
   direct: (input, spec) => runLinear(input, spec),
+  fft: (input, spec, plan) => runLinearFft(input, spec, { tiling: plan.tiling }),
 };
+
+const ms = (t: number) => (t < 10 ? t.toFixed(1) : t.toFixed(0));
 
 /** Chooses how to run a spec on an input of this shape. */
 export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOptions = {}): LinearPlan {
   const method = options.method ?? 'auto';
   if (!METHODS.includes(method)) invalidArgument('method', `one of ${METHODS.join(', ')}`, method);
-  const { height, width, channels } = imageDims(input);
-  const geo = linearGeometry(spec, height, width);
-  const taps = spec.kernel.rows * spec.kernel.cols;
-  const size = `${geo.outHeight}×${geo.outWidth}×${channels}, ${spec.kernel.rows}×${spec.kernel.cols} kernel`;
+  const { outHeight, outWidth, channels } = shapeOf(input, spec);
+  const size = `${outHeight}×${outWidth}×${channels} output, ${spec.kernel.rows}×${spec.kernel.cols} kernel`;
+  const base = { backend: 'js' as const, threads: 1 };
+
+  if (method !== 'auto') {
+    const e = ESTIMATORS[method](input, spec);
+    if (typeof e === 'string') {
+      // Same meaning, other method: a method choice changes speed, never the result.
+      return { ...base, method: 'direct', reason: `direct instead of ${method}: ${e} (${size})` };
+    }
+    return {
+      ...base,
+      method,
+      tiling: e.tiling,
+      reason: `${method} (asked for): ${size}; ${e.detail}, modelled ${ms(e.ms)} ms`,
+    };
+  }
+
+  const estimates: { method: LinearPlan['method']; e: Estimate }[] = [];
+  const skipped: string[] = [];
+  for (const m of Object.keys(ESTIMATORS) as LinearPlan['method'][]) {
+    const e = ESTIMATORS[m](input, spec);
+    if (typeof e === 'string') skipped.push(`${m} not used: ${e}`);
+    else estimates.push({ method: m, e });
+  }
+  estimates.sort((a, b) => a.e.ms - b.e.ms);
+  const best = estimates[0];
+  const others = estimates
+    .slice(1)
+    .map((o) => `${o.method} ${ms(o.e.ms)} ms (${o.e.detail})`)
+    .join(', ');
   const reason =
-    method === 'direct'
-      ? `direct (asked for): ${size}`
-      : `direct: the only method available for ${size} (${taps} taps per output)`;
-  return { method: 'direct', backend: 'js', threads: 1, reason };
+    `${best.method}: ${size}; modelled ${ms(best.e.ms)} ms (${best.e.detail})` +
+    (others ? ` vs ${others}` : '') +
+    (skipped.length ? `; ${skipped.join('; ')}` : '');
+  return { ...base, method: best.method, tiling: best.e.tiling, reason };
 }
 
 export function executeLinear(input: NDArray, spec: LinearSpec, plan: LinearPlan): NDArray {
