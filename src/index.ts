@@ -25,3 +25,13 @@ export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.j
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
+export type { Method, LinearPlan } from './linear/plan.js';
+export { METHODS, planCorrelate, planConvolve } from './linear/plan.js';
+export { fftErrorBound } from './linear/fft.js';
+export type { FFTPlan2D, FloatBuffer } from './fft/fft2.js';
+export { planFFT, planFFT2 } from './fft/fft2.js';
+export { nextFastSize, isFastSize } from './fft/sizes.js';
+export type { MatchMethod, MatchOptions, Match } from './match/match.js';
+export { MATCH_METHODS, matchTemplate, bestMatches, planMatch, lowerIsBetter } from './match/match.js';
+export type { Box, DrawOptions } from './match/draw.js';
+export { drawBoxes } from './match/draw.js';
