@@ -210,10 +210,10 @@ export function runLinear(
   const premultiply =
     input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4);
   if (premultiply) {
-    filterPremultiplied(input, spec, geo, out, (plane) => {
+    filterPremultiplied(input, spec, geo, out, (plane, border) => {
       const res = new Float64Array(geo.outHeight * geo.outWidth);
       const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
-      filterPlane(view, geo, spec.border, Float64Array, (band, row, m) =>
+      filterPlane(view, geo, border, Float64Array, (band, row, m) =>
         loop(band, geo.paddedWidth, row, res, m * geo.outWidth, geo.outWidth),
       );
       return res;
@@ -290,17 +290,20 @@ function filterPlane(
 }
 
 /**
- * Alpha-aware filtering: colour channels are multiplied by alpha/max before filtering
- * and divided by the filtered alpha after, so a transparent pixel's colour has no
- * weight. Where the filtered alpha is ≤ 0 the colour is 0. `filtered` filters one
- * H×W float64 plane (by any method) into an outHeight×outWidth float64 plane.
+ * Alpha-aware filtering: colour channels are multiplied by alpha before filtering and
+ * divided by the filtered alpha after, so a transparent pixel's colour has no weight.
+ * Where the filtered alpha is ≤ 0 the colour is 0. For integer images the products
+ * colour·alpha are integers, so with a dyadic kernel (1/16·[1 2 1] …) both filtered sums
+ * are exact and the one division rounds correctly, ties included, whatever the method.
+ * `filtered` filters one H×W float64 plane (by any method), with the given border, into
+ * an outHeight×outWidth float64 plane.
  */
 export function filterPremultiplied(
   input: NDArray,
   spec: LinearSpec,
   geo: Geometry,
   out: AnyTypedArray,
-  filtered: (plane: Float64Array) => Float64Array,
+  filtered: (plane: Float64Array, border: Border) => Float64Array,
 ) {
   const { height, width, channels } = imageDims(input);
   const alphaCh = channels - 1;
@@ -308,17 +311,18 @@ export function filterPremultiplied(
   const n = geo.outHeight * geo.outWidth;
   const alphaPlane = new Float64Array(height * width);
   for (let p = 0; p < alphaPlane.length; p++) alphaPlane[p] = input.data[p * channels + alphaCh];
-  const alphaOut = filtered(alphaPlane);
+  const alphaOut = filtered(alphaPlane, spec.border);
+  // A constant border is colour k with alpha k: premultiplied, k·k/max in the alpha/max scale.
+  const colourBorder = { mode: spec.border.mode, cval: spec.border.cval * amax };
   const result = new Float64Array(n);
   for (let ch = 0; ch < channels; ch++) {
     if (ch === alphaCh) {
       result.set(alphaOut);
     } else {
       const plane = new Float64Array(height * width);
-      for (let p = 0; p < plane.length; p++)
-        plane[p] = (input.data[p * channels + ch] * alphaPlane[p]) / amax;
-      const colour = filtered(plane);
-      for (let p = 0; p < n; p++) result[p] = alphaOut[p] > 0 ? (colour[p] * amax) / alphaOut[p] : 0;
+      for (let p = 0; p < plane.length; p++) plane[p] = input.data[p * channels + ch] * alphaPlane[p];
+      const colour = filtered(plane, colourBorder);
+      for (let p = 0; p < n; p++) result[p] = alphaOut[p] > 0 ? colour[p] / alphaOut[p] : 0;
     }
     storeRow(result, n, out, ch, channels, spec.dtype, spec.rounding);
   }

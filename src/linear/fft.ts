@@ -9,6 +9,8 @@
  *
  *     |y_fft − y| ≤ B = 34 · ε · log2(N) · √N · max|P| · Σ|h|      (ε = 2^−53, N = N1·N2 tile points)
  *
+ * (plus 34·log2(N)·N·2^−1074 for subnormal values, whose rounding errors are absolute)
+ *
  * (Higham's bound for a radix-r FFT, ‖δX‖ ≤ c·log2(N)·ε·‖X‖ with c ≤ 8, through the
  * forward transform, the product and the inverse, for the two tiles packed as a + i·b).
  * Real errors are far smaller (about ε·max|y|); B is what the two rules below rely on:
@@ -150,11 +152,10 @@ interface DataFacts {
   readonly integral: boolean;
 }
 
-function dataFacts(input: NDArray, spec: LinearSpec): DataFacts {
-  const d = input.data;
+function dataFacts(d: ArrayLike<number>, integerType: boolean, spec: LinearSpec): DataFacts {
   let lo = Infinity;
   let hi = -Infinity;
-  let integral = isIntegerDType(input.dtype);
+  let integral = integerType;
   for (let i = 0; i < d.length; i++) {
     const v = d[i];
     if (v < lo) lo = v;
@@ -176,7 +177,9 @@ function dataFacts(input: NDArray, spec: LinearSpec): DataFacts {
 /** The error bound B of the module comment. */
 export function fftErrorBound(maxAbs: number, kernelL1: number, n1: number, n2: number): number {
   const n = n1 * n2;
-  return 34 * 2 ** -53 * Math.max(1, Math.log2(n)) * Math.sqrt(n) * maxAbs * kernelL1;
+  const logN = Math.max(1, Math.log2(n));
+  // The second term covers subnormal results, whose rounding errors are absolute (2^−1074 per operation).
+  return 34 * 2 ** -53 * logN * Math.sqrt(n) * maxAbs * kernelL1 + 34 * logN * n * Number.MIN_VALUE;
 }
 
 /** q = 2^−e when every tap is a multiple of it (e ≤ 60), else undefined. */
@@ -253,22 +256,28 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
     input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4);
   const tiling = options.tiling ?? chooseTiling(oh, ow, kh, kw, channels);
   const correlator = new TileCorrelator(spec.kernel, tiling.n1, tiling.n2);
-  const facts = dataFacts(input, spec);
-  const fixup = fixupFor(facts, spec, tiling.n1, tiling.n2);
+  const fixup = fixupFor(
+    dataFacts(input.data, isIntegerDType(input.dtype), spec),
+    spec,
+    tiling.n1,
+    tiling.n2,
+  );
   const out = allocate(spec.dtype, oh * ow * channels);
   const alphaOut = premultiply || (input.alpha === true && (channels === 2 || channels === 4));
 
   if (premultiply) {
-    filterPremultiplied(input, spec, geo, out, (plane) => {
+    filterPremultiplied(input, spec, geo, out, (plane, border) => {
       const res = new Float64Array(oh * ow);
       const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
-      const padded = padPlane(view, geo.pad, spec.border, Float64Array);
+      const padded = padPlane(view, geo.pad, border, Float64Array);
       correlator.run([job(padded, geo, res)]);
-      // Premultiplied colour is not integral, so no snapping here. The filtered alpha
+      // Each plane has its own facts: the alpha plane of an integer image is integral
+      // (and snaps exactly), premultiplied colour usually is not. The filtered alpha
       // decides "transparent" (≤ 0 gives colour 0): a value within B of 0 may be an
       // exact 0, so it is taken as one, as the direct path would compute it.
-      applyFixup(res, 0, res.length, { ...fixup, quantum: 0 });
-      for (let i = 0; i < res.length; i++) if (Math.abs(res[i]) <= fixup.bound) res[i] = 0;
+      const f = fixupFor(dataFacts(plane, false, { ...spec, border }), spec, tiling.n1, tiling.n2);
+      applyFixup(res, 0, res.length, f);
+      for (let i = 0; i < res.length; i++) if (Math.abs(res[i]) <= f.bound) res[i] = 0;
       return res;
     });
     return ndarray(out, outputShape(input, oh, ow), { alpha: true });
