@@ -54,7 +54,61 @@ def peers_for(workload, params, arrays):
             out["opencv filter2D"] = cv(-1)
         if nd is not None:
             out["scipy ndimage.correlate"] = lambda: nd.correlate(x, k.astype(x.dtype) if x.dtype.kind == "f" else k, mode="mirror")
+    if workload == "W9":
+        x, k = arrays
+        k32 = k.astype(np.float32)
+        if cv2 is not None:
+            def cv(threads):
+                def run():
+                    cv2.setNumThreads(threads)
+                    # filter2D switches to its DFT path for kernels this large.
+                    cv2.filter2D(x, -1, k32, borderType=cv2.BORDER_CONSTANT)
+                return run
+            out["opencv filter2D (1 thread)"] = cv(1)
+            out["opencv filter2D"] = cv(-1)
+        sig = scipy_signal()
+        if sig is not None:
+            out["scipy fftconvolve"] = lambda: sig.fftconvolve(x, k32, mode="same")
+            out["scipy oaconvolve"] = lambda: sig.oaconvolve(x, k32, mode="same")
+    if workload == "W11":
+        x, t = arrays
+        if cv2 is not None:
+            def cvm(threads):
+                def run():
+                    cv2.setNumThreads(threads)
+                    cv2.matchTemplate(x, t, cv2.TM_CCOEFF_NORMED)
+                return run
+            out["opencv matchTemplate (1 thread)"] = cvm(1)
+            out["opencv matchTemplate"] = cvm(-1)
+        try:
+            from skimage.feature import match_template
+            out["skimage match_template"] = lambda: match_template(x, t)
+        except ImportError:
+            pass
+    if workload == "W13":
+        x, k = arrays
+        k32 = k.astype(np.float32)
+        if cv2 is not None:
+            def cv13(threads):
+                def run():
+                    cv2.setNumThreads(threads)
+                    cv2.filter2D(x, -1, k32, borderType=cv2.BORDER_CONSTANT)
+                return run
+            out["opencv filter2D (1 thread)"] = cv13(1)
+            out["opencv filter2D"] = cv13(-1)
+        sig = scipy_signal()
+        if sig is not None:
+            out["scipy fftconvolve"] = lambda: sig.fftconvolve(x, k32, mode="same")
+            out["scipy oaconvolve"] = lambda: sig.oaconvolve(x, k32, mode="same")
     return out
+
+
+def scipy_signal():
+    try:
+        import scipy.signal as sig
+        return sig
+    except ImportError:
+        return None
 
 
 def main():
