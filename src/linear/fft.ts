@@ -68,7 +68,20 @@ export const FFT_COST = {
   l2Points: 16384,
 };
 
+const radixCosts = new Map<number, number>();
+
+/** Modelled ns per point of one 1-D transform of size n (a sum over its stages), memoized. */
 function radixCost(n: number): number {
+  let hit = radixCosts.get(n);
+  if (hit === undefined) {
+    hit = stageSum(n);
+    if (radixCosts.size > 4096) radixCosts.clear();
+    radixCosts.set(n, hit);
+  }
+  return hit;
+}
+
+function stageSum(n: number): number {
   let c = 0;
   let m = n;
   for (const [r, w] of [

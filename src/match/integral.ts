@@ -7,6 +7,10 @@ export interface Integral {
   readonly sum: Float64Array;
   readonly sumSq: Float64Array;
   readonly width: number;
+  /** Σ|x − shift| over the plane: a bound on every entry of `sum`, for rounding-error bounds. */
+  readonly absTotal: number;
+  /** Σ(x − shift)² over the plane: the largest entry of `sumSq`. */
+  readonly sqTotal: number;
 }
 
 /**
@@ -26,6 +30,7 @@ export function integralImages(
   const w1 = width + 1;
   const sum = new Float64Array((height + 1) * w1);
   const sumSq = new Float64Array((height + 1) * w1);
+  let absTotal = 0;
   for (let r = 0; r < height; r++) {
     let rs = 0;
     let rq = 0;
@@ -36,23 +41,10 @@ export function integralImages(
       const v = data[src + c * colStride] - shift;
       rs += v;
       rq += v * v;
+      absTotal += Math.abs(v);
       sum[here + c + 1] = sum[above + c + 1] + rs;
       sumSq[here + c + 1] = sumSq[above + c + 1] + rq;
     }
   }
-  return { sum, sumSq, width: w1 };
-}
-
-/** Σ over the h×w window whose top-left corner is (r, c), from a table with row length `w1`. */
-export function windowSum(t: Float64Array, w1: number, r: number, c: number, h: number, w: number): number {
-  const a = r * w1 + c;
-  const b = (r + h) * w1 + c;
-  return t[b + w] - t[b] - t[a + w] + t[a];
-}
-
-/** Σ of |corner values| of a window: the scale of the rounding error in `windowSum`. */
-export function windowScale(t: Float64Array, w1: number, r: number, c: number, h: number, w: number): number {
-  const a = r * w1 + c;
-  const b = (r + h) * w1 + c;
-  return Math.abs(t[b + w]) + Math.abs(t[b]) + Math.abs(t[a + w]) + Math.abs(t[a]);
+  return { sum, sumSq, width: w1, absTotal, sqTotal: sumSq[sumSq.length - 1] };
 }

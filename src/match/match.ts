@@ -18,7 +18,8 @@
  * Defined values where a score is 0/0 (as OpenCV 4.6 gives them):
  * - ccoeff-normed with a flat template (every T' within rounding of 0): 1 everywhere.
  * - a flat window — ΣI'² (ccoeff-normed) or ΣI² (ccorr-normed, sqdiff-normed) no larger
- *   than its rounding error, or a denominator no larger than the correlation's error
+ *   than the rounding error of the integral images (64·ε·(Σ(I−μ)² + 2(Σ|I−μ|)²/n) over
+ *   the whole image, ε = 2^−53), or a denominator no larger than the correlation's error
  *   bound: ccoeff-normed and ccorr-normed give 0, sqdiff-normed gives 1.
  * - an all-zero template: ccorr-normed 0, sqdiff-normed 1.
  * Normalized scores are clamped to their mathematical range — ccorr-normed and
@@ -32,7 +33,7 @@ import type { Kernel } from '../kernels/kernel.js';
 import { correlate, linearSpec } from '../linear/correlate.js';
 import { type LinearPlan, type Method, planLinear } from '../linear/plan.js';
 import { fftErrorBound } from '../linear/fft.js';
-import { integralImages, windowScale, windowSum } from './integral.js';
+import { integralImages } from './integral.js';
 
 export type MatchMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
 export const MATCH_METHODS: readonly MatchMethod[] = [
@@ -207,49 +208,55 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
     return ndarray(out, shape);
   }
 
-  // Window statistics from integral images of each channel minus its mean.
-  const tables = p.planes.map((plane) => {
+  // Window statistics from integral images of each channel minus its mean:
+  //   ΣI² = Σ(I−μ)² + 2μ·Σ(I−μ) + n·μ²      ΣI'² = Σ(I−μ)² − (Σ(I−μ))²/n
+  // summed over channels into s2 (raw ΣI²) and v2 (ΣI'²).
+  const s2 = new Float64Array(count);
+  const v2 = new Float64Array(count);
+  // Rounding error bounds of those sums (entries of the tables are at most their totals).
+  let tolRaw = 0;
+  let tolVar = 0;
+  const w1 = width + 1;
+  for (const plane of p.planes) {
     let mean = 0;
     for (const v of plane.data) mean += v;
     mean /= plane.data.length;
-    return { mean, ...integralImages(plane.data, 0, width, 1, height, width, mean) };
-  });
+    const t = integralImages(plane.data, 0, width, 1, height, width, mean);
+    tolRaw += 64 * EPS * (t.sqTotal + 2 * Math.abs(mean) * t.absTotal);
+    tolVar += 64 * EPS * (t.sqTotal + (2 * t.absTotal * t.absTotal) / n);
+    const S = t.sum;
+    const Q = t.sumSq;
+    const nm2 = n * mean * mean;
+    for (let r = 0, i = 0; r < oh; r++) {
+      const a = r * w1;
+      const b = (r + th) * w1;
+      for (let c = 0; c < ow; c++, i++) {
+        const s = S[b + c + tw] - S[b + c] - S[a + c + tw] + S[a + c];
+        const q = Q[b + c + tw] - Q[b + c] - Q[a + c + tw] + Q[a + c];
+        s2[i] += q + 2 * mean * s + nm2;
+        v2[i] += q - (s * s) / n;
+      }
+    }
+  }
 
-  for (let r = 0; r < oh; r++) {
-    for (let c = 0; c < ow; c++) {
-      const i = r * ow + c;
-      let s1Sq = 0; // Σ over channels of (ΣI')²/n: for the centred variance
-      let s2 = 0; // Σ (I − μ)² summed over channels
-      let raw2 = 0; // Σ I² summed over channels
-      let tol = 0; // rounding error of the sums above
-      for (const t of tables) {
-        const w1 = t.width;
-        const s = windowSum(t.sum, w1, r, c, th, tw);
-        const q = windowSum(t.sumSq, w1, r, c, th, tw);
-        s2 += q;
-        s1Sq += (s * s) / n;
-        raw2 += q + 2 * t.mean * s + n * t.mean * t.mean;
-        const es = 16 * EPS * windowScale(t.sum, w1, r, c, th, tw);
-        tol += 16 * EPS * windowScale(t.sumSq, w1, r, c, th, tw) + (2 * Math.abs(s) * es) / n + es * es;
-        if (t.mean !== 0) tol += 2 * Math.abs(t.mean) * es;
-      }
+  if (method === 'ccoeff-normed') {
+    for (let i = 0; i < count; i++) {
+      const variance = v2[i];
+      const den = Math.sqrt(Math.max(variance, 0) * tSq);
+      out[i] = variance <= tolVar || den <= numErr ? 0 : clamp(corr[i] / den, -1, 1);
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const raw2 = s2[i];
       const num = corr[i];
-      let v: number;
-      if (method === 'ccoeff-normed') {
-        const variance = s2 - s1Sq;
-        const den = Math.sqrt(Math.max(variance, 0) * tSq);
-        v = variance <= tol || den <= numErr ? 0 : clamp(num / den, -1, 1);
-      } else {
-        const den = Math.sqrt(Math.max(raw2, 0) * tSq);
-        const flat = raw2 <= tol || den <= numErr || tSq === 0;
-        if (method === 'ccorr-normed') {
-          v = flat ? 0 : clamp(num / den, -1, 1);
-        } else {
-          const sq = Math.max(0, tSq - 2 * num + raw2);
-          v = method === 'sqdiff' ? sq : flat ? 1 : Math.min(1, sq / den);
-        }
+      if (method === 'sqdiff') {
+        out[i] = Math.max(0, tSq - 2 * num + raw2);
+        continue;
       }
-      out[i] = v;
+      const den = Math.sqrt(Math.max(raw2, 0) * tSq);
+      const flat = raw2 <= tolRaw || den <= numErr || tSq === 0;
+      if (method === 'ccorr-normed') out[i] = flat ? 0 : clamp(num / den, -1, 1);
+      else out[i] = flat ? 1 : Math.min(1, Math.max(0, tSq - 2 * num + raw2) / den);
     }
   }
   return ndarray(out, shape);
