@@ -1,6 +1,8 @@
 /**
  * FFT butterfly stages on "lanes": L independent signals of length n stored as
- * [n][L] (element i of lane l at i·L + l) in split re/im Float64Arrays. Every stage
+ * [n][stride] (element i of lane l at i·stride + l, stride ≥ L) in split re/im
+ * Float64Arrays — a scratch block (stride = L) or a strip of columns of a larger
+ * row-major buffer (stride = its row length), transformed in place. Every stage
  * runs its innermost loop over the L lanes with the twiddles held in registers,
  * so a 2-D transform's row and column passes both become long, linear, branch-free
  * loops — and the same layout maps onto SIMD lanes when the WASM engine replaces
@@ -21,6 +23,7 @@ export type Stage = (
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
@@ -32,18 +35,19 @@ function dif2(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 2 * mL;
-  const total = n * L;
+  const total = n * stride;
   for (let j = 0; j < m; j++) {
     const wr = twr[j];
     const wi = twi[j];
-    const first = j * L;
+    const first = j * stride;
     for (let b = first; b < total; b += step) {
       const e = b + L;
       if (j === 0) {
@@ -81,18 +85,19 @@ function dit2(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 2 * mL;
-  const total = n * L;
+  const total = n * stride;
   for (let j = 0; j < m; j++) {
     const wr = twr[j];
     const wi = twi[j];
-    const first = j * L;
+    const first = j * stride;
     for (let b = first; b < total; b += step) {
       const e = b + L;
       if (j === 0) {
@@ -130,15 +135,16 @@ function dif4(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
   s: number,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 4 * mL;
-  const total = n * L;
+  const total = n * stride;
   for (let j = 0; j < m; j++) {
     const t = 3 * j;
     const w1r = twr[t];
@@ -147,7 +153,7 @@ function dif4(
     const w2i = twi[t + 1];
     const w3r = twr[t + 2];
     const w3i = twi[t + 2];
-    for (let b = j * L; b < total; b += step) {
+    for (let b = j * stride; b < total; b += step) {
       const e = b + L;
       if (j === 0) {
         for (let i0 = b; i0 < e; i0++) {
@@ -225,15 +231,16 @@ function dit4(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
   s: number,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 4 * mL;
-  const total = n * L;
+  const total = n * stride;
   for (let j = 0; j < m; j++) {
     const t = 3 * j;
     const w1r = twr[t];
@@ -242,7 +249,7 @@ function dit4(
     const w2i = twi[t + 1];
     const w3r = twr[t + 2];
     const w3i = twi[t + 2];
-    for (let b = j * L; b < total; b += step) {
+    for (let b = j * stride; b < total; b += step) {
       const e = b + L;
       if (j === 0) {
         for (let i0 = b; i0 < e; i0++) {
@@ -321,15 +328,16 @@ function dif3(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
   s: number,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 3 * mL;
-  const total = n * L;
+  const total = n * stride;
   const sn = s * SIN3;
   for (let j = 0; j < m; j++) {
     const t = 2 * j;
@@ -338,7 +346,7 @@ function dif3(
     const w2r = twr[t + 1];
     const w2i = twi[t + 1];
     const tw = j !== 0;
-    for (let b = j * L; b < total; b += step) {
+    for (let b = j * stride; b < total; b += step) {
       const e = b + L;
       for (let i0 = b; i0 < e; i0++) {
         const i1 = i0 + mL;
@@ -381,15 +389,16 @@ function dit3(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
   s: number,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 3 * mL;
-  const total = n * L;
+  const total = n * stride;
   const sn = s * SIN3;
   for (let j = 0; j < m; j++) {
     const t = 2 * j;
@@ -397,7 +406,7 @@ function dit3(
     const w1i = twi[t];
     const w2r = twr[t + 1];
     const w2i = twi[t + 1];
-    for (let b = j * L; b < total; b += step) {
+    for (let b = j * stride; b < total; b += step) {
       const e = b + L;
       for (let i0 = b; i0 < e; i0++) {
         const i1 = i0 + mL;
@@ -438,15 +447,16 @@ function dif5(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
   s: number,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 5 * mL;
-  const total = n * L;
+  const total = n * stride;
   const s1 = s * S51;
   const s2 = s * S52;
   for (let j = 0; j < m; j++) {
@@ -460,7 +470,7 @@ function dif5(
     const w4r = twr[t + 3];
     const w4i = twi[t + 3];
     const tw = j !== 0;
-    for (let b = j * L; b < total; b += step) {
+    for (let b = j * stride; b < total; b += step) {
       const e = b + L;
       for (let i0 = b; i0 < e; i0++) {
         const i1 = i0 + mL;
@@ -531,15 +541,16 @@ function dit5(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
   s: number,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 5 * mL;
-  const total = n * L;
+  const total = n * stride;
   const s1 = s * S51;
   const s2 = s * S52;
   for (let j = 0; j < m; j++) {
@@ -552,7 +563,7 @@ function dit5(
     const w3i = twi[t + 2];
     const w4r = twr[t + 3];
     const w4i = twi[t + 3];
-    for (let b = j * L; b < total; b += step) {
+    for (let b = j * stride; b < total; b += step) {
       const e = b + L;
       for (let i0 = b; i0 < e; i0++) {
         const i1 = i0 + mL;
@@ -714,21 +725,22 @@ function dif7(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
   s: number,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 7 * mL;
-  const total = n * L;
+  const total = n * stride;
   const s1 = s * S71;
   const s2 = s * S72;
   const s3 = s * S73;
   for (let j = 0; j < m; j++) {
     const t = 6 * j;
-    for (let b = j * L; b < total; b += step) {
+    for (let b = j * stride; b < total; b += step) {
       const e = b + L;
       for (let i0 = b; i0 < e; i0++) {
         const i1 = i0 + mL;
@@ -768,21 +780,22 @@ function dit7(
   re: Float64Array,
   im: Float64Array,
   L: number,
+  stride: number,
   n: number,
   m: number,
   twr: Float64Array,
   twi: Float64Array,
   s: number,
 ): void {
-  const mL = m * L;
+  const mL = m * stride;
   const step = 7 * mL;
-  const total = n * L;
+  const total = n * stride;
   const s1 = s * S71;
   const s2 = s * S72;
   const s3 = s * S73;
   for (let j = 0; j < m; j++) {
     const t = 6 * j;
-    for (let b = j * L; b < total; b += step) {
+    for (let b = j * stride; b < total; b += step) {
       const e = b + L;
       for (let i0 = b; i0 < e; i0++) {
         if (j !== 0) twiddleOutputs(re, im, i0, mL, 7, twr, twi, t);

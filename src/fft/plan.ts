@@ -80,20 +80,34 @@ export function radixPlan(n: number): RadixPlan {
  * Decimation in frequency: natural order in, digit-reversed (plan.perm) order out.
  * `sign` −1 is the forward transform, +1 the inverse without the 1/n factor.
  */
-export function difLanes(plan: RadixPlan, re: Float64Array, im: Float64Array, L: number, sign: -1 | 1): void {
+export function difLanes(
+  plan: RadixPlan,
+  re: Float64Array,
+  im: Float64Array,
+  L: number,
+  sign: -1 | 1,
+  stride = L,
+): void {
   const { dif } = butterflies();
   const twi = sign < 0 ? plan.twiForward : plan.twiInverse;
   for (let k = 0; k < plan.radices.length; k++) {
-    dif[plan.radices[k]](re, im, L, plan.n, plan.spans[k], plan.twr[k], twi[k], sign);
+    dif[plan.radices[k]](re, im, L, stride, plan.n, plan.spans[k], plan.twr[k], twi[k], sign);
   }
 }
 
 /** Decimation in time: digit-reversed order in, natural order out. */
-export function ditLanes(plan: RadixPlan, re: Float64Array, im: Float64Array, L: number, sign: -1 | 1): void {
+export function ditLanes(
+  plan: RadixPlan,
+  re: Float64Array,
+  im: Float64Array,
+  L: number,
+  sign: -1 | 1,
+  stride = L,
+): void {
   const { dit } = butterflies();
   const twi = sign < 0 ? plan.twiForward : plan.twiInverse;
   for (let k = plan.radices.length - 1; k >= 0; k--) {
-    dit[plan.radices[k]](re, im, L, plan.n, plan.spans[k], plan.twr[k], twi[k], sign);
+    dit[plan.radices[k]](re, im, L, stride, plan.n, plan.spans[k], plan.twr[k], twi[k], sign);
   }
 }
 
