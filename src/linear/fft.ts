@@ -303,8 +303,14 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
     channels === 1 && (spec.dtype === 'float64' || (spec.dtype === 'float32' && fixup.quantum === 0));
   const jobs: CorrelationJob[] = [];
   const results: Float64Array[] = [];
+  // With no padding (shape valid), a single float plane is read in place: no copy.
+  const noPad = geo.pad.top + geo.pad.bottom + geo.pad.left + geo.pad.right === 0;
+  const inPlace =
+    noPad && channels === 1 && (input.data instanceof Float32Array || input.data instanceof Float64Array);
   for (let ch = 0; ch < channels; ch++) {
-    const padded = padPlane(planeOf(input, ch), geo.pad, spec.border, Plane);
+    const padded = inPlace
+      ? (input.data as Float32Array | Float64Array)
+      : padPlane(planeOf(input, ch), geo.pad, spec.border, Plane);
     if (direct) {
       jobs.push(job(padded, geo, out as Float32Array | Float64Array));
     } else {

@@ -33,7 +33,7 @@ import type { Kernel } from '../kernels/kernel.js';
 import { correlate, linearSpec } from '../linear/correlate.js';
 import { type LinearPlan, type Method, planLinear } from '../linear/plan.js';
 import { fftErrorBound } from '../linear/fft.js';
-import { integralImages } from './integral.js';
+import { addWindowStats } from './integral.js';
 
 export type MatchMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
 export const MATCH_METHODS: readonly MatchMethod[] = [
@@ -176,7 +176,7 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
   const count = oh * ow;
 
   // Σ T·I (or Σ T'·I), summed over channels.
-  const corr = new Float64Array(count);
+  let corr: Float64Array | undefined;
   let maxAbsImage = 0;
   let kernelL1 = 0;
   for (let ch = 0; ch < channels; ch++) {
@@ -184,12 +184,14 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
       shape: 'valid',
       dtype: 'float64',
       method: p.correlation,
-    });
-    const d = c.data;
-    for (let i = 0; i < count; i++) corr[i] += d[i];
-    for (const v of p.planes[ch].data) maxAbsImage = Math.max(maxAbsImage, Math.abs(v));
+    }).data as Float64Array;
+    if (corr === undefined) corr = c;
+    else for (let i = 0; i < count; i++) corr[i] += c[i];
+    const d = p.planes[ch].data;
+    for (let i = 0; i < d.length; i++) maxAbsImage = Math.max(maxAbsImage, Math.abs(d[i]));
     for (const v of p.kernels[ch].data) kernelL1 += Math.abs(v);
   }
+  if (corr === undefined) throw new Error('internal error: no channels');
   // Error bound of the correlation (the FFT bound over the whole plane, which also covers the direct sum).
   const numErr = fftErrorBound(maxAbsImage, kernelL1, height, width) + 4 * n * EPS * maxAbsImage * kernelL1;
 
@@ -208,53 +210,40 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
     return ndarray(out, shape);
   }
 
-  // Window statistics from integral images of each channel minus its mean:
-  //   ΣI² = Σ(I−μ)² + 2μ·Σ(I−μ) + n·μ²      ΣI'² = Σ(I−μ)² − (Σ(I−μ))²/n
-  // summed over channels into s2 (raw ΣI²) and v2 (ΣI'²).
-  const s2 = new Float64Array(count);
-  const v2 = new Float64Array(count);
-  // Rounding error bounds of those sums (entries of the tables are at most their totals).
-  let tolRaw = 0;
-  let tolVar = 0;
-  const w1 = width + 1;
+  // Window statistics from integral images of each channel minus its mean, summed over
+  // channels: ΣI'² for ccoeff-normed, ΣI² for the others.
+  const stat = new Float64Array(count);
+  const kind = method === 'ccoeff-normed' ? 'centredSumSq' : 'sumSq';
+  // Rounding error bound of stat (every table entry is at most its plane's total).
+  let tol = 0;
   for (const plane of p.planes) {
+    const d = plane.data;
     let mean = 0;
-    for (const v of plane.data) mean += v;
-    mean /= plane.data.length;
-    const t = integralImages(plane.data, 0, width, 1, height, width, mean);
-    tolRaw += 64 * EPS * (t.sqTotal + 2 * Math.abs(mean) * t.absTotal);
-    tolVar += 64 * EPS * (t.sqTotal + (2 * t.absTotal * t.absTotal) / n);
-    const S = t.sum;
-    const Q = t.sumSq;
-    const nm2 = n * mean * mean;
-    for (let r = 0, i = 0; r < oh; r++) {
-      const a = r * w1;
-      const b = (r + th) * w1;
-      for (let c = 0; c < ow; c++, i++) {
-        const s = S[b + c + tw] - S[b + c] - S[a + c + tw] + S[a + c];
-        const q = Q[b + c + tw] - Q[b + c] - Q[a + c + tw] + Q[a + c];
-        s2[i] += q + 2 * mean * s + nm2;
-        v2[i] += q - (s * s) / n;
-      }
-    }
+    for (let i = 0; i < d.length; i++) mean += d[i];
+    mean /= d.length;
+    const t = addWindowStats(d, height, width, th, tw, mean, kind, stat);
+    tol +=
+      kind === 'sumSq'
+        ? 64 * EPS * (t.sqTotal + 2 * Math.abs(mean) * t.absTotal)
+        : 64 * EPS * (t.sqTotal + (2 * t.absTotal * t.absTotal) / n);
   }
 
   if (method === 'ccoeff-normed') {
     for (let i = 0; i < count; i++) {
-      const variance = v2[i];
+      const variance = stat[i];
       const den = Math.sqrt(Math.max(variance, 0) * tSq);
-      out[i] = variance <= tolVar || den <= numErr ? 0 : clamp(corr[i] / den, -1, 1);
+      out[i] = variance <= tol || den <= numErr ? 0 : clamp(corr[i] / den, -1, 1);
     }
   } else {
     for (let i = 0; i < count; i++) {
-      const raw2 = s2[i];
+      const raw2 = stat[i];
       const num = corr[i];
       if (method === 'sqdiff') {
         out[i] = Math.max(0, tSq - 2 * num + raw2);
         continue;
       }
       const den = Math.sqrt(Math.max(raw2, 0) * tSq);
-      const flat = raw2 <= tolRaw || den <= numErr || tSq === 0;
+      const flat = raw2 <= tol || den <= numErr || tSq === 0;
       if (method === 'ccorr-normed') out[i] = flat ? 0 : clamp(num / den, -1, 1);
       else out[i] = flat ? 1 : Math.min(1, Math.max(0, tSq - 2 * num + raw2) / den);
     }
