@@ -16,7 +16,8 @@ export default {
       bytes: h * w * 4 * 2,
       files: [handOff(convkit, 'w11-in', image), handOff(convkit, 'w11-t', template)],
       ours: {
-        'convkit matchTemplate (auto)': () => convkit.matchTemplate(image, template, { method: 'ccoeff-normed' }),
+        'convkit matchTemplate (auto)': () =>
+          convkit.matchTemplate(image, template, { method: 'ccoeff-normed' }),
       },
     };
   },

@@ -56,16 +56,18 @@ export interface FftTiling {
 export const MAX_TILE_POINTS = 2 ** 22;
 
 /**
- * Cost-model constants, fitted with `node bench/fit-plan.mjs` on the 2-core AMD EPYC
- * VM (Node 20.20): ns per point per butterfly stage of each radix, and ns per point
- * of tile-buffer traffic (gathers, scatters, the spectrum product) per tile pair.
+ * Cost-model constants, fitted with `node bench/fit-plan.mjs` on the 2-core AMD EPYC VM
+ * (Node 20.20, shared and busy: CPU-time minimums of repeated runs): ns per point per
+ * butterfly stage of each radix (16 lanes, in cache; radix 7 is slow in plain TS, so
+ * 7-smooth sizes are rarely chosen), and ns per point of tile-buffer traffic (gathers,
+ * scatters, the spectrum product) per pair of tiles, more for tiles beyond the L2 cache.
  */
 export const FFT_COST = {
-  stage: { 2: 1.6, 3: 2.6, 4: 2.2, 5: 4.0, 7: 6.0 } as Record<number, number>,
-  pass: 3.5,
-  /** Extra ns per point when the tile buffers (4 × 16 bytes per point) outgrow the L2 cache. */
-  bigTile: 2.0,
-  l2Points: 16384,
+  stage: { 2: 3.0, 3: 2.8, 4: 3.2, 5: 3.4, 7: 18 } as Record<number, number>,
+  pass: 5,
+  /** Extra ns per point when the tile buffers (4 × 8 bytes per point) outgrow the 1 MiB L2. */
+  bigTile: 3,
+  l2Points: 32768,
 };
 
 const radixCosts = new Map<number, number>();

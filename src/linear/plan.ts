@@ -34,11 +34,12 @@ export interface LinearPlan {
 }
 
 /**
- * Direct-method constants: ns per non-zero tap per output for the generated loops
- * (≤ 64 taps, weights as constants) and for the tap-pass loop, plus ns per output for
- * padding, conversion and the store.
+ * Direct-method constants (fitted with `node bench/fit-plan.mjs`, 2-core AMD EPYC VM,
+ * Node 20.20): ns per non-zero tap per output for the generated loops (≤ 64 taps,
+ * weights as constants; 0.6–0.9 measured for 5×5–7×7) and for the tap-pass loop (1.35–1.5
+ * measured for 9×9–11×11), plus ns per output for padding, conversion and the store.
  */
-export const DIRECT_COST = { generatedTap: 0.55, passTap: 0.75, perOutput: 4 };
+export const DIRECT_COST = { generatedTap: 0.6, passTap: 1.3, perOutput: 4 };
 
 /** A method's modelled time for a spec on an input, or a reason it does not apply. */
 interface Estimate {
