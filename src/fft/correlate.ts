@@ -109,7 +109,6 @@ export class TileCorrelator {
     const taps: PlaneRegion = { data: k.data, offset: 0, stride: k.cols };
     this.rowsForward(taps, k.rows, k.cols, undefined, 0, 0, this.kre, this.kim);
     const scale = 1 / (n1 * n2);
-    const { sre, sim } = this;
     const { kre, kim, zs } = this;
     for (let c0 = 0; c0 < n2; c0 += STRIP) {
       const L = Math.min(STRIP, n2 - c0);
@@ -194,7 +193,6 @@ export class TileCorrelator {
     // Columns: forward, multiply by the kernel spectrum, inverse — one visit per strip.
     // Only the first `outRows` rows come back: the rest are wrapped-around garbage.
     const outRows = Math.max(a.rows, b ? b.rows : 0);
-    const outCols = Math.max(a.cols, b ? b.cols : 0);
     // In place on strips of STRIP columns (row stride zs): each strip stays in cache
     // through its forward stages, the product and its inverse stages.
     for (let c0 = 0; c0 < n2; c0 += STRIP) {
@@ -216,7 +214,6 @@ export class TileCorrelator {
         if (b && r < b.rows) storeLane(sim, l, L, b.job.dst, b.r0 + r, b.c0, b.cols);
       }
     }
-    void outCols;
   }
 }
 
