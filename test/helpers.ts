@@ -64,3 +64,24 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Where position i of an extended line of length n reads from (−1: the constant border),
+ * written independently of src/border for tests to check it against.
+ */
+export function sourceIndex(
+  i: number,
+  n: number,
+  mode: 'constant' | 'replicate' | 'symmetric' | 'mirror' | 'wrap',
+): number {
+  if (mode === 'constant') return i >= 0 && i < n ? i : -1;
+  if (mode === 'replicate') return Math.min(n - 1, Math.max(0, i));
+  if (mode === 'wrap') return ((i % n) + n) % n;
+  // Reflect repeatedly until inside, as one would by hand.
+  while (i < 0 || i >= n) {
+    if (mode === 'symmetric') i = i < 0 ? -i - 1 : 2 * n - 1 - i;
+    else if (n === 1) i = 0;
+    else i = i < 0 ? -i : 2 * n - 2 - i;
+  }
+  return i;
+}

@@ -6,13 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
 import { registerMatchCommand } from './commands/match.js';
+import { registerNonlinearCommands } from './commands/nonlinear.js';
 
 export const VERSION = '0.1.0';
 
 /** A command module adds its subcommands to the program. */
 export type CommandModule = (program: Command) => void;
 
-const MODULES: CommandModule[] = [registerLinearCommands, registerMatchCommand];
+const MODULES: CommandModule[] = [registerLinearCommands, registerNonlinearCommands, registerMatchCommand];
 
 export function createProgram(): Command {
   const program = new Command('convkit')
