@@ -300,7 +300,6 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
 
   // float32 holds every uint8/uint16/float32 value exactly; only float64 data needs float64 planes.
   const exactIn32 = input.dtype !== 'float64' && Math.fround(spec.border.cval) === spec.border.cval;
-  const Plane = exactIn32 ? Float32Array : Float64Array;
   const direct =
     channels === 1 && (spec.dtype === 'float64' || (spec.dtype === 'float32' && fixup.quantum === 0));
   const jobs: CorrelationJob[] = [];
@@ -312,7 +311,9 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
   for (let ch = 0; ch < channels; ch++) {
     const padded = inPlace
       ? (input.data as Float32Array | Float64Array)
-      : padPlane(planeOf(input, ch), geo.pad, spec.border, Plane);
+      : exactIn32
+        ? padPlane(planeOf(input, ch), geo.pad, spec.border, Float32Array)
+        : padPlane(planeOf(input, ch), geo.pad, spec.border, Float64Array);
     if (direct) {
       jobs.push(job(padded, geo, out as Float32Array | Float64Array));
     } else {
