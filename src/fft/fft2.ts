@@ -19,7 +19,7 @@
  */
 import { invalidArgument } from '../core/errors.js';
 import { MAX_ELEMENTS } from '../core/ndarray.js';
-import { LaneFFT } from './plan.js';
+import { LaneFFT, type RadixPlan, difLanes } from './plan.js';
 import { nextFastSize } from './sizes.js';
 import { LANES } from './correlate.js';
 
@@ -128,16 +128,18 @@ class Plan2D implements FFTPlan2D {
     const { sre, sim } = this;
     const scale = sign > 0 ? 1 / n : 1;
     // Rows, L at a time (transposed into lanes).
+    const ord = this.rows.inputOrder;
     for (let r0 = 0; r0 < h; r0 += LANES) {
       const L = Math.min(LANES, h - r0);
       for (let l = 0; l < L; l++) {
         const o = (r0 + l) * w;
-        for (let i = 0, p = l; i < w; i++, p += L) {
+        for (let i = 0; i < w; i++) {
+          const p = ord[i] * L + l;
           sre[p] = re[o + i];
           sim[p] = im[o + i];
         }
       }
-      this.rows.run(sre, sim, L, sign);
+      this.rows.runOrdered(sre, sim, L, sign);
       for (let l = 0; l < L; l++) {
         const o = (r0 + l) * w;
         for (let i = 0, p = l; i < w; i++, p += L) {
@@ -160,21 +162,77 @@ class Plan2D implements FFTPlan2D {
     scale: number,
   ) {
     const h = this.height;
+    const plan = this.cols.radixPlan;
+    if (plan && h > 1 && re instanceof Float64Array && im instanceof Float64Array) {
+      this.columnsInPlace(plan, re, im, cols, stride, sign, scale);
+      return;
+    }
     const { sre, sim } = this;
+    const ord = this.cols.inputOrder;
     for (let c0 = 0; c0 < cols; c0 += LANES) {
       const L = Math.min(LANES, cols - c0);
-      for (let r = 0, p = 0, o = c0; r < h; r++, o += stride) {
-        for (let l = 0; l < L; l++, p++) {
-          sre[p] = re[o + l];
-          sim[p] = im[o + l];
+      for (let r = 0, o = c0; r < h; r++, o += stride) {
+        const p = ord[r] * L;
+        for (let l = 0; l < L; l++) {
+          sre[p + l] = re[o + l];
+          sim[p + l] = im[o + l];
         }
       }
-      if (h > 1) this.cols.run(sre, sim, L, sign);
+      if (h > 1) this.cols.runOrdered(sre, sim, L, sign);
       for (let r = 0, p = 0, o = c0; r < h; r++, o += stride) {
         for (let l = 0; l < L; l++, p++) {
           re[o + l] = sre[p] * scale;
           im[o + l] = sim[p] * scale;
         }
+      }
+    }
+  }
+
+  /**
+   * Float64 buffers and a mixed-radix height: the column stages run in place on strips
+   * of 32 columns (DIF: natural order in, digit-reversed rows out), then one pass puts
+   * the rows in order (whole rows move: contiguous copies) and scales.
+   */
+  private columnsInPlace(
+    plan: RadixPlan,
+    re: Float64Array,
+    im: Float64Array,
+    cols: number,
+    stride: number,
+    sign: -1 | 1,
+    scale: number,
+  ) {
+    const h = this.height;
+    for (let c0 = 0; c0 < cols; c0 += 32) {
+      difLanes(plan, re.subarray(c0), im.subarray(c0), Math.min(32, cols - c0), sign, stride);
+    }
+    // Row k of the result is row perm[k] now: follow the permutation's cycles.
+    const perm = plan.perm;
+    const done = new Uint8Array(h);
+    const tr = new Float64Array(cols);
+    const ti = new Float64Array(cols);
+    for (let start = 0; start < h; start++) {
+      if (done[start]) continue;
+      tr.set(re.subarray(start * stride, start * stride + cols));
+      ti.set(im.subarray(start * stride, start * stride + cols));
+      let k = start;
+      for (;;) {
+        done[k] = 1;
+        const from = perm[k];
+        const dst = k * stride;
+        if (from === start) {
+          for (let c = 0; c < cols; c++) {
+            re[dst + c] = tr[c] * scale;
+            im[dst + c] = ti[c] * scale;
+          }
+          break;
+        }
+        const src = from * stride;
+        for (let c = 0; c < cols; c++) {
+          re[dst + c] = re[src + c] * scale;
+          im[dst + c] = im[src + c] * scale;
+        }
+        k = from;
       }
     }
   }
@@ -187,6 +245,7 @@ class Plan2D implements FFTPlan2D {
     const { sre, sim } = this;
     // Two real rows per complex row: z = a + i·b, then A_k = (Z_k + conj Z_−k)/2 and
     // B_k = (Z_k − conj Z_−k)/(2i).
+    const ord = this.rows.inputOrder;
     for (let r0 = 0; r0 < h; r0 += 2 * LANES) {
       const L = Math.min(LANES, Math.ceil((h - r0) / 2));
       for (let l = 0; l < L; l++) {
@@ -194,12 +253,13 @@ class Plan2D implements FFTPlan2D {
         const rb = ra + 1;
         const oa = ra * w;
         const ob = rb * w;
-        for (let i = 0, p = l; i < w; i++, p += L) {
+        for (let i = 0; i < w; i++) {
+          const p = ord[i] * L + l;
           sre[p] = input[oa + i];
           sim[p] = rb < h ? input[ob + i] : 0;
         }
       }
-      this.rows.run(sre, sim, L, -1);
+      this.rows.runOrdered(sre, sim, L, -1);
       for (let l = 0; l < L; l++) {
         const ra = r0 + 2 * l;
         const rb = ra + 1;
@@ -237,6 +297,7 @@ class Plan2D implements FFTPlan2D {
     const { sre, sim } = this;
     const scale = 1 / (h * w);
     const selfConjugate = (k: number) => k === 0 || 2 * k === w;
+    const ord = this.rows.inputOrder;
     for (let r0 = 0; r0 < h; r0 += 2 * LANES) {
       const L = Math.min(LANES, Math.ceil((h - r0) / 2));
       for (let l = 0; l < L; l++) {
@@ -255,12 +316,12 @@ class Plan2D implements FFTPlan2D {
             br = wre[rb * half + kk];
             bi = sc ? 0 : mirrored ? -wim[rb * half + kk] : wim[rb * half + kk];
           }
-          const p = k * L + l;
+          const p = ord[k] * L + l;
           sre[p] = ar - bi;
           sim[p] = ai + br;
         }
       }
-      this.rows.run(sre, sim, L, 1);
+      this.rows.runOrdered(sre, sim, L, 1);
       for (let l = 0; l < L; l++) {
         const ra = r0 + 2 * l;
         const rb = ra + 1;

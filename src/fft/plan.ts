@@ -177,37 +177,28 @@ export class LaneFFT {
     }
   }
 
-  /** Transforms L lanes [n][L] in place, natural order (inverse without the 1/n factor). */
-  run(re: Float64Array, im: Float64Array, L: number, sign: -1 | 1): void {
-    if (this.kind === 'radix') {
-      difLanes(this.radix, re, im, L, sign);
-      this.unpermute(re, im, L);
-    } else {
-      this.bluestein(re, im, L, sign);
+  /**
+   * inputOrder[i]: the slot where input element i goes before `runOrdered` (the
+   * digit-reversed order of a radix plan, the identity for Bluestein), so a gather that
+   * places elements there saves the reordering pass of `run`.
+   */
+  get inputOrder(): Int32Array {
+    if (!this.order) {
+      this.order = this.kind === 'radix' ? this.radix.perm : Int32Array.from({ length: this.n }, (_, i) => i);
     }
+    return this.order;
+  }
+  private order: Int32Array | undefined;
+
+  /** The mixed-radix plan of a 7-smooth n (undefined for Bluestein sizes). */
+  get radixPlan(): RadixPlan | undefined {
+    return this.kind === 'radix' ? this.radix : undefined;
   }
 
-  /** Reorders lanes from DIF (digit-reversed) order to natural order. */
-  private unpermute(re: Float64Array, im: Float64Array, L: number): void {
-    const { n } = this;
-    const perm = this.radix.perm;
-    const size = n * L;
-    if (this.workRe.length < size) {
-      this.workRe = new Float64Array(size);
-      this.workIm = new Float64Array(size);
-    }
-    const wr = this.workRe;
-    const wi = this.workIm;
-    wr.set(re.subarray(0, size));
-    wi.set(im.subarray(0, size));
-    for (let k = 0; k < n; k++) {
-      const src = perm[k] * L;
-      const dst = k * L;
-      for (let l = 0; l < L; l++) {
-        re[dst + l] = wr[src + l];
-        im[dst + l] = wi[src + l];
-      }
-    }
+  /** Transforms L lanes whose elements were placed by `inputOrder`; natural order out. */
+  runOrdered(re: Float64Array, im: Float64Array, L: number, sign: -1 | 1): void {
+    if (this.kind === 'radix') ditLanes(this.radix, re, im, L, sign);
+    else this.bluestein(re, im, L, sign);
   }
 
   private bluestein(re: Float64Array, im: Float64Array, L: number, sign: -1 | 1): void {
