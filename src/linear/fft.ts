@@ -29,6 +29,7 @@
  * such inputs to the direct method instead (see planLinear).
  */
 import { type AnyTypedArray, allocate, isIntegerDType } from '../core/dtypes.js';
+import { invalidArgument } from '../core/errors.js';
 import { storeRow } from '../core/cast.js';
 import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
 import { padPlane } from '../border/border.js';
@@ -131,8 +132,18 @@ export function fftCostMs(
   return { ms: (pairs * pair + kernel) * 1e-6, tiles };
 }
 
-/** The modelled-fastest tile size for a correlation whose valid output is outH×outW. */
-export function chooseTiling(outH: number, outW: number, kh: number, kw: number, planes: number): FftTiling {
+/**
+ * The modelled-fastest tile size for a correlation whose valid output is outH×outW, or
+ * undefined when even the smallest tile that holds the kernel would exceed
+ * MAX_TILE_POINTS (then only the direct method applies).
+ */
+export function chooseTiling(
+  outH: number,
+  outW: number,
+  kh: number,
+  kw: number,
+  planes: number,
+): FftTiling | undefined {
   const cands1 = candidates(outH, kh);
   const cands2 = candidates(outW, kw);
   let best: FftTiling | undefined;
@@ -143,8 +154,7 @@ export function chooseTiling(outH: number, outW: number, kh: number, kw: number,
       if (!best || ms < best.ms) best = { n1, n2, ms, tiles };
     }
   }
-  // The smallest candidates always fit, so best is set.
-  return best!;
+  return best;
 }
 
 /** Fast sizes worth trying along one axis: from just above the kernel to one tile covering everything. */
@@ -272,6 +282,14 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
   const premultiply =
     input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4);
   const tiling = options.tiling ?? chooseTiling(oh, ow, kh, kw, channels);
+  if (!tiling) {
+    invalidArgument(
+      'method',
+      `direct or auto for a ${kh}×${kw} kernel`,
+      'fft',
+      `its FFT tiles would exceed ${MAX_TILE_POINTS} points`,
+    );
+  }
   const correlator = new TileCorrelator(spec.kernel, tiling.n1, tiling.n2);
   const fixup = fixupFor(
     dataFacts(input.data, isIntegerDType(input.dtype), spec),

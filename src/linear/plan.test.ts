@@ -48,11 +48,16 @@ test('a method asked for is used and named; NaN input sends fft to direct (same 
 
 test('fft tiling: the chosen tile is the cheapest candidate and holds the kernel', () => {
   const t = chooseTiling(1080, 1920, 31, 31, 1);
-  assert.ok(t.n1 >= 31 && t.n2 >= 31);
+  assert.ok(t && t.n1 >= 31 && t.n2 >= 31);
   for (const [n1, n2] of [
     [64, 64],
     [128, 256],
     [1110, 1950],
   ])
     assert.ok(fftCostMs(1080, 1920, 31, 31, 1, n1, n2).ms >= t.ms);
+});
+
+test('fft tiling: none for kernels whose tiles would exceed the buffer limit (direct only)', () => {
+  assert.equal(chooseTiling(1, 1, 2100, 2100, 1), undefined);
+  assert.ok(chooseTiling(1, 1, 2000, 2000, 1));
 });

@@ -13,7 +13,7 @@ import { invalidArgument } from '../core/errors.js';
 import { type NDArray, imageDims } from '../core/ndarray.js';
 import type { KernelLike } from '../kernels/kernel.js';
 import { type LinearOptions, type LinearSpec, linearGeometry, linearSpec, runLinear } from './correlate.js';
-import { allFinite, chooseTiling, runLinearFft } from './fft.js';
+import { MAX_TILE_POINTS, allFinite, chooseTiling, runLinearFft } from './fft.js';
 
 export type Method = 'auto' | 'direct' | 'fft';
 export const METHODS: readonly Method[] = ['auto', 'direct', 'fft'];
@@ -87,6 +87,7 @@ const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
     }
     const { outHeight, outWidth, channels } = shapeOf(input, spec);
     const t = chooseTiling(outHeight, outWidth, spec.kernel.rows, spec.kernel.cols, channels);
+    if (!t) return `the kernel is too large for FFT tiles (over ${MAX_TILE_POINTS} points)`;
     return {
       ms: t.ms,
       detail: `${t.n1}×${t.n2} tiles (${t.tiles} tile${t.tiles === 1 ? '' : 's'}, two per complex transform)`,
