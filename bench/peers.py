@@ -116,18 +116,14 @@ def peers_for(workload, params, arrays):
             xf = x.astype(np.float64) / 255
             out["scikit-image denoise_nl_means fast (1 run)"] = ("once", lambda: sk.restoration.denoise_nl_means(
                 xf, h=h / 255, patch_size=t, patch_distance=s // 2, fast_mode=True))
-    if workload == "W9":
+    if workload in ("W9", "W13"):
         x, k = arrays
         k32 = k.astype(np.float32)
         if cv2 is not None:
-            def cv(threads):
-                def run():
-                    cv2.setNumThreads(threads)
-                    # filter2D switches to its DFT path for kernels this large.
-                    cv2.filter2D(x, -1, k32, borderType=cv2.BORDER_CONSTANT)
-                return run
-            out["opencv filter2D (1 thread)"] = cv(1)
-            out["opencv filter2D"] = cv(-1)
+            # filter2D switches to its DFT path for kernels this large.
+            one, many = opencv_threads(lambda: cv2.filter2D(x, -1, k32, borderType=cv2.BORDER_CONSTANT))
+            out["opencv filter2D (1 thread)"] = one
+            out["opencv filter2D"] = many
         sig = scipy_signal()
         if sig is not None:
             out["scipy fftconvolve"] = lambda: sig.fftconvolve(x, k32, mode="same")
@@ -135,33 +131,14 @@ def peers_for(workload, params, arrays):
     if workload == "W11":
         x, t = arrays
         if cv2 is not None:
-            def cvm(threads):
-                def run():
-                    cv2.setNumThreads(threads)
-                    cv2.matchTemplate(x, t, cv2.TM_CCOEFF_NORMED)
-                return run
-            out["opencv matchTemplate (1 thread)"] = cvm(1)
-            out["opencv matchTemplate"] = cvm(-1)
+            one, many = opencv_threads(lambda: cv2.matchTemplate(x, t, cv2.TM_CCOEFF_NORMED))
+            out["opencv matchTemplate (1 thread)"] = one
+            out["opencv matchTemplate"] = many
         try:
             from skimage.feature import match_template
             out["skimage match_template"] = lambda: match_template(x, t)
         except ImportError:
             pass
-    if workload == "W13":
-        x, k = arrays
-        k32 = k.astype(np.float32)
-        if cv2 is not None:
-            def cv13(threads):
-                def run():
-                    cv2.setNumThreads(threads)
-                    cv2.filter2D(x, -1, k32, borderType=cv2.BORDER_CONSTANT)
-                return run
-            out["opencv filter2D (1 thread)"] = cv13(1)
-            out["opencv filter2D"] = cv13(-1)
-        sig = scipy_signal()
-        if sig is not None:
-            out["scipy fftconvolve"] = lambda: sig.fftconvolve(x, k32, mode="same")
-            out["scipy oaconvolve"] = lambda: sig.oaconvolve(x, k32, mode="same")
     return out
 
 

@@ -9,7 +9,7 @@ import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
 import { decodePng } from '../../src/io/png.js';
 import { readFileSync } from 'node:fs';
-import { ROOT, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, cliArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
 import { run } from '../../src/cli/program.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -29,15 +29,7 @@ test('golden suite match through the CLI (all six methods)', async () => {
   const failures: string[] = [];
   for (const c of cases) {
     const out = join(work, `${c.id}.npy`);
-    const args = c.cli.map((a) =>
-      a === 'IN'
-        ? join(dir, c.input as string)
-        : a === 'TEMPLATE'
-          ? join(dir, c.template as string)
-          : a === 'OUT'
-            ? out
-            : a,
-    );
+    const args = cliArgs(c, dir, out);
     const status = await run(args);
     const why =
       status !== 0
@@ -55,15 +47,7 @@ test('linear + seed golden suites through the CLI with --method fft', async () =
     const { dir, cases } = loadSuite(suite);
     for (const c of cases) {
       const out = join(work, `${suite}-${c.id}.npy`);
-      const args = c.cli.map((a) =>
-        a === 'IN'
-          ? join(dir, c.input as string)
-          : a === 'KERNEL'
-            ? join(dir, c.kernel as string)
-            : a === 'OUT'
-              ? out
-              : a,
-      );
+      const args = cliArgs(c, dir, out);
       const status = await run([...args, '--method', 'fft']);
       ran++;
       const why =
