@@ -32,6 +32,14 @@ export { bilateralFilter, bilateralSpec } from './nonlinear/bilateral.js';
 export type { NlMeansOptions, ChannelOrder } from './nonlinear/nlmeans.js';
 export { nlMeans } from './nonlinear/nlmeans.js';
 export type { ProgressCallback } from './nonlinear/window.js';
+export type {
+  Conv2dOptions,
+  ConvTranspose2dOptions,
+  Conv2dBackwardOptions,
+  Conv2dGradients,
+  Padding as ConvPadding,
+} from './nn/index.js';
+export { conv2d, conv2dBackward, convTranspose2d } from './nn/index.js';
 export type { Method, LinearPlan } from './linear/plan.js';
 export { METHODS, planCorrelate, planConvolve } from './linear/plan.js';
 export { fftErrorBound } from './linear/fft.js';

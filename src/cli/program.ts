@@ -7,13 +7,21 @@ import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
 import { registerMatchCommand } from './commands/match.js';
 import { registerNonlinearCommands } from './commands/nonlinear.js';
+import { registerNnCommands } from './commands/nn.js';
+import { registerDemoCommands } from './commands/demo.js';
 
 export const VERSION = '0.1.0';
 
 /** A command module adds its subcommands to the program. */
 export type CommandModule = (program: Command) => void;
 
-const MODULES: CommandModule[] = [registerLinearCommands, registerNonlinearCommands, registerMatchCommand];
+const MODULES: CommandModule[] = [
+  registerLinearCommands,
+  registerNonlinearCommands,
+  registerNnCommands,
+  registerDemoCommands,
+  registerMatchCommand,
+];
 
 export function createProgram(): Command {
   const program = new Command('convkit')
