@@ -152,8 +152,23 @@ export class TileCorrelator {
     zim.fill(0, rows * zs, n1 * zs);
   }
 
-  /** Correlates every job: all tiles of all planes, two per transform. */
-  run(jobs: readonly CorrelationJob[]): void {
+  /** Number of tile pairs (transforms) `run` performs for these jobs. */
+  pairCount(jobs: readonly CorrelationJob[]): number {
+    return Math.ceil(this.tilesOf(jobs).length / 2);
+  }
+
+  /**
+   * Correlates every job: all tiles of all planes, two per transform. Pairs are
+   * independent (each writes its own output tiles), so a worker pool may run disjoint
+   * ranges [firstPair, endPair) of the same jobs in parallel.
+   */
+  run(jobs: readonly CorrelationJob[], firstPair = 0, endPair = Infinity): void {
+    const tiles = this.tilesOf(jobs);
+    const end = Math.min(tiles.length, 2 * endPair);
+    for (let t = 2 * firstPair; t < end; t += 2) this.pair(tiles[t], tiles[t + 1]);
+  }
+
+  private tilesOf(jobs: readonly CorrelationJob[]): Tile[] {
     const tiles: Tile[] = [];
     const br = this.tileRows;
     const bc = this.tileCols;
@@ -170,7 +185,7 @@ export class TileCorrelator {
         }
       }
     }
-    for (let t = 0; t < tiles.length; t += 2) this.pair(tiles[t], tiles[t + 1]);
+    return tiles;
   }
 
   private pair(a: Tile, b: Tile | undefined): void {
