@@ -25,8 +25,6 @@ export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.j
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
-export type { LinearPlan } from './linear/plan.js';
-export { linearPlan } from './linear/plan-of.js';
 export type { Gaussian2DOptions } from './kernels/gaussian.js';
 export {
   gaussianTaps,

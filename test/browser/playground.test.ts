@@ -11,10 +11,10 @@ import {
   convolve,
   correlate,
   encodePng,
-  linearPlan,
   medianFilter,
   namedKernel,
   ndarray,
+  planConvolve,
 } from '../../src/index.js';
 import { readArray } from '../../src/io/node.js';
 import { loadNpy } from '../helpers.js';
@@ -161,7 +161,7 @@ describe('playground in chromium', { skip: skipReason }, () => {
     assert.match((await page.textContent('#licence')) ?? '', /NASA.*public domain/);
     // The plan shown is the library's for the same input and kernel (the default preset).
     const input = await readArray(join(root, 'samples/astronaut.png'));
-    const plan = linearPlan(input, namedKernel('binomial2d', 'ksize=7x7'), {}, 'convolve');
+    const plan = planConvolve(input, namedKernel('binomial2d', 'ksize=7x7'));
     const threads = `${plan.threads} thread${plan.threads === 1 ? '' : 's'}`;
     assert.equal(
       (await page.textContent('#status'))?.replace(/ in [\d.]+ m?s/, ''),

@@ -14,7 +14,6 @@ import {
   convolve,
   correlate,
   encodePng,
-  linearPlan,
   ndarray,
   type NDArray,
 } from '../../src/index.js';
@@ -250,29 +249,6 @@ test('display: uint8 as stored, floats stretched, signed around grey, or by magn
     [255, 0, 128],
   );
   assert.deepEqual(toRGBA(f).range, [-2, 1]);
-});
-
-test('linearPlan: the plan correlate and convolve use, validating as they do', () => {
-  const img = ndarray(new Float32Array(64), [8, 8]);
-  const plan = linearPlan(img, [[1, 2, 1]]);
-  assert.equal(typeof plan.method, 'string');
-  assert.equal(plan.backend, 'js');
-  assert.ok(plan.threads >= 1);
-  assert.match(plan.reason, /8×8×1, 1×3 kernel/);
-  assert.throws(() => linearPlan(img, [[1, 2, 1]], { border: 'bogus' }), /for border, got "bogus"/);
-  assert.throws(
-    () =>
-      linearPlan(
-        img,
-        [
-          [1, 2],
-          [3, 4],
-        ],
-        { anchor: [2, 0] },
-        'convolve',
-      ),
-    /for anchor/,
-  );
 });
 
 test('median worked example: the rank ⌊n/2⌋ element of the window is the library’s output', () => {

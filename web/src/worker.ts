@@ -11,9 +11,10 @@ import {
   gaussianBlur,
   gaussianSigmaForSize,
   imageDims,
-  linearPlan,
   medianFilter,
   ndarray,
+  planConvolve,
+  planCorrelate,
 } from '../../src/index.js';
 import { decodeImage } from './decode.js';
 import { toRGBA } from './display.js';
@@ -52,7 +53,11 @@ function apply(input: NDArray, p: FilterParams, id: number): { output: NDArray; 
   }
   const kernel = { data: Float64Array.from(p.taps), rows: p.rows, cols: p.cols };
   const opts = options(p, input);
-  const { method, backend, threads, reason } = linearPlan(input, kernel, opts, p.operation);
+  const { method, backend, threads, reason } = (p.operation === 'convolve' ? planConvolve : planCorrelate)(
+    input,
+    kernel,
+    opts,
+  );
   const output = (p.operation === 'convolve' ? convolve : correlate)(input, kernel, opts);
   return { output, plan: { method, backend, threads, reason } };
 }
