@@ -201,12 +201,14 @@ let pendingSource: Source | null = null;
 /** Asks for a new result; while one is being computed, only the latest request waits. */
 function requestRun(): void {
   changedAt = performance.now();
+  // Read now, so that a bad cell is reported at once, even while a result is being computed.
   const params = readParams();
-  if (!params || !image) return;
   if (runInFlight) {
+    // The newest settings are read again when the current result arrives.
     runPending = true;
     return;
   }
+  if (!params || !image) return;
   runInFlight = nextId++;
   setBusy(true, 'Computing…');
   send({ type: 'run', id: runInFlight, params });
@@ -221,7 +223,9 @@ function afterRun(): void {
     const since = changedAt;
     requestRun();
     changedAt = since;
-  } else setBusy(false);
+  }
+  // The waiting settings may not run (a kernel cell that is not a number): then nothing is busy.
+  if (!runInFlight) setBusy(false);
 }
 
 function receive(r: Reply): void {
@@ -851,9 +855,7 @@ function updateDisplayRow(): void {
   const dtype = image?.dtype ?? 'uint8';
   const integer = dtype === 'uint8' || dtype === 'uint16';
   const [asInput, float] = outputSelect.options;
-  asInput.text = integer
-    ? `${dtype}, as the input (rounded half to even, saturated)`
-    : `${dtype}, as the input`;
+  asInput.text = integer ? `${dtype} as the input (rounded, saturated)` : `${dtype} as the input`;
   float.text = dtype === 'float64' ? 'float64 (exact)' : 'float32 (exact values, negatives kept)';
   displayRow.hidden = integer && (filter !== 'linear' || outputSelect.value === 'input');
 }
