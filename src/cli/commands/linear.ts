@@ -16,6 +16,7 @@ import { readArray, writeArray } from '../../io/node.js';
 import { METHODS, type Method, planLinear } from '../../linear/plan.js';
 import { linearSpec } from '../../linear/correlate.js';
 import { loadKernel, parseChoice, parseFloatFlag, parseIntPair } from '../parse.js';
+import { type EngineFlags, addEngineOptions, engineFlags } from '../engine.js';
 
 const FORMULAS = `
 Formulas (shape same; X = the image extended by --border; anchor (ar, ac)):
@@ -32,7 +33,7 @@ Shapes: same = H×W (default), full = (H+kh−1)×(W+kw−1), valid = (H−kh+1)
 Files: .npy (<f8 <f4 |u1 <u2), PNG (8/16-bit gray, gray+alpha, RGB, RGBA), JPEG; chosen by extension.
 Integer outputs round half to even (or --rounding) and saturate to the type's range.`;
 
-interface LinearFlags {
+interface LinearFlags extends EngineFlags {
   kernel: string;
   scale?: string;
   border?: string;
@@ -69,11 +70,12 @@ export async function linearOptions(flags: LinearFlags): Promise<{ kernel: Kerne
     alpha: parseChoice('--alpha', flags.alpha, ['premultiply', 'separate'] as const),
   };
   options.method = parseChoice<Method>('--method', flags.method, METHODS);
+  Object.assign(options, engineFlags(flags));
   return { kernel, options };
 }
 
 function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summary: string): void {
-  program
+  const command = program
     .command(name)
     .summary(summary)
     .description(`${summary}\n\nIN and OUT are .npy, PNG or JPEG files (by extension).`)
@@ -101,7 +103,8 @@ function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summ
       'premultiply',
     )
     .option('--quality <Q>', 'JPEG output quality 1..100', '92')
-    .requiredOption('-o, --output <OUT>', 'output file (.npy, .png, .jpg)')
+    .requiredOption('-o, --output <OUT>', 'output file (.npy, .png, .jpg)');
+  addEngineOptions(command)
     .addHelpText('after', FORMULAS)
     .action(async (inPath: string, flags: LinearFlags) => {
       const { kernel, options } = await linearOptions(flags);
