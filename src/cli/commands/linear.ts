@@ -14,6 +14,8 @@ import {
 } from '../../linear/correlate.js';
 import { readArray, writeArray } from '../../io/node.js';
 import { loadKernel, parseChoice, parseFloatFlag, parseIntPair } from '../parse.js';
+import { kernelWarnings } from '../../explain/warnings.js';
+import { type WarningFlags, addWarningOptions, printWarnings } from '../warnings.js';
 
 const FORMULAS = `
 Formulas (shape same; X = the image extended by --border; anchor (ar, ac)):
@@ -30,7 +32,7 @@ Shapes: same = H×W (default), full = (H+kh−1)×(W+kw−1), valid = (H−kh+1)
 Files: .npy (<f8 <f4 |u1 <u2), PNG (8/16-bit gray, gray+alpha, RGB, RGBA), JPEG; chosen by extension.
 Integer outputs round half to even (or --rounding) and saturate to the type's range.`;
 
-interface LinearFlags {
+interface LinearFlags extends WarningFlags {
   kernel: string;
   scale?: string;
   border?: string;
@@ -70,8 +72,8 @@ export async function linearOptions(flags: LinearFlags): Promise<{ kernel: Kerne
 }
 
 function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summary: string): void {
-  program
-    .command(name)
+  const cmd = program.command(name);
+  addWarningOptions(cmd)
     .summary(summary)
     .description(`${summary}\n\nIN and OUT are .npy, PNG or JPEG files (by extension).`)
     .argument('<IN>', 'input image or signal')
@@ -103,6 +105,8 @@ function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summ
       const { kernel, options } = await linearOptions(flags);
       const input = await readArray(inPath);
       const out = name === 'correlate' ? correlate(input, kernel, options) : convolve(input, kernel, options);
+      const anchor = options.anchor as [number, number] | undefined;
+      printWarnings(name, kernelWarnings(kernel, { op: name, shape: options.shape, anchor }), flags);
       await writeArray(flags.output, out, { quality: parseQuality(flags.quality) });
     });
 }
