@@ -210,7 +210,7 @@ export function explain(
       const h = written[tap[0] * kw + tap[1]];
       const sr = borderIndex(pr, H, spec.border.mode);
       const sc = borderIndex(pc, W, spec.border.mode);
-      const inside = sr === pr && sc === pc;
+      const inside = pr >= 0 && pr < H && pc >= 0 && pc < W;
       let x: ExplainValue;
       if (sr < 0 || sc < 0) {
         x = spec.border.cval;

@@ -44,6 +44,28 @@ export function explanationToJSON(e: Explanation): object {
   };
 }
 
+/**
+ * The JSON text: two-space indentation, one term per line (so a diff or a grep shows a
+ * term at a time). Parses to `explanationToJSON(e)`.
+ */
+export function explanationToJSONText(e: Explanation): string {
+  const obj = explanationToJSON(e) as Record<string, unknown>;
+  const lines = Object.entries(obj).map(([k, v]) => {
+    if (k === 'terms') {
+      const terms = (v as unknown[]).map((t) => `    ${JSON.stringify(t)}`).join(',\n');
+      return `  "terms": [\n${terms}\n  ]`;
+    }
+    if (k === 'params') {
+      const params = Object.entries(v as object).map(
+        ([pk, pv]) => `    ${JSON.stringify(pk)}: ${JSON.stringify(pv)}`,
+      );
+      return `  "params": {\n${params.join(',\n')}\n  }`;
+    }
+    return `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+  });
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
+
 /** The formula with this explanation's offsets, in its indexing. */
 export function formulaOf(e: Explanation): string {
   const t = e.terms[0];
@@ -52,10 +74,10 @@ export function formulaOf(e: Explanation): string {
   const d = [0, 1].map((k) => t.pixel[k] - e.at[k] - sign * t.tap[k]);
   const off = (v: number) => (v === 0 ? '' : v > 0 ? ` + ${v}` : ` − ${-v}`);
   if (e.op === 'correlate') {
-    return `y[m, n] = Σ_i Σ_j x[m + i${off(d[0])}, n + j${off(d[1])}] · h[i, j]`;
+    return `y[m, n] = Σ_i Σ_j h[i, j] · x[m + i${off(d[0])}, n + j${off(d[1])}]`;
   }
   // x[i, j] meets h[m − i + d].
-  return `y[m, n] = Σ_i Σ_j x[i, j] · h[m − i${off(d[0])}, n − j${off(d[1])}]`;
+  return `y[m, n] = Σ_i Σ_j h[m − i${off(d[0])}, n − j${off(d[1])}] · x[i, j]`;
 }
 
 function describeHeader(e: Explanation): { title: string; setting: string } {
@@ -116,16 +138,16 @@ function textGrid(rows: readonly string[], cols: readonly string[], cell: (i: nu
   const cells = rows.map((_, i) => cols.map((_, j) => cell(i, j)));
   const w = Math.max(...cols.map((c) => c.length), ...cells.flat().map((c) => c.length));
   const lw = Math.max(...rows.map((r) => r.length));
-  const lines = [`${' '.repeat(lw + 2)}${cols.map((c) => c.padStart(w)).join('  ')}`];
-  rows.forEach((r, i) => lines.push(`  ${r.padStart(lw)}${cells[i].map((c) => c.padStart(w + 2)).join('')}`));
+  const lines = [`${' '.repeat(lw)}${cols.map((c) => c.padStart(w + 2)).join('')}`];
+  rows.forEach((r, i) => lines.push(`${r.padStart(lw)}${cells[i].map((c) => c.padStart(w + 2)).join('')}`));
   return lines.map((l) => `  ${l.trimEnd()}`).join('\n');
 }
 
 function termLine(t: ExplainTerm): [string, string] {
-  const lhs = `x${idx(t.pixel)} · h${idx(t.tap)}`;
+  const lhs = `h${idx(t.tap)} · x${idx(t.pixel)}`;
   const values =
     typeof t.product === 'number'
-      ? `${formatValue(t.x)} · ${formatValue(t.h)} = ${formatValue(t.product)}`
+      ? `${formatValue(t.h)} · ${formatValue(t.x)} = ${formatValue(t.product)}`
       : `${formatValue(t.product)}`;
   return [lhs, values];
 }
@@ -189,7 +211,7 @@ export function explanationToText(e: Explanation, options: RenderOptions = {}): 
         return `h${idx(t.tap)}=${formatValue(t.h)}`;
       }),
     );
-    out.push('', 'Products x·h');
+    out.push('', 'Products h·x');
     out.push(
       textGrid(L.pixelRows.map(String), L.pixelCols.map(String), (i, j) => formatValue(L.at(i, j).product)),
     );
@@ -212,6 +234,7 @@ export function explanationToText(e: Explanation, options: RenderOptions = {}): 
   });
   if (skipped > 0) out.push('', ...summary(e));
   out.push('');
+  if (e.terms.length <= MAX_INDEX_SUM_TERMS) out.push(`y${idx(e.at)} = ${indexSum(e)}`);
   if (typeof e.sum === 'string') {
     out.push(`y${idx(e.at)} = ${e.sum}`);
   } else {
@@ -219,6 +242,14 @@ export function explanationToText(e: Explanation, options: RenderOptions = {}): 
     out.push(outputLine(e));
   }
   return out.join('\n') + '\n';
+}
+
+/** Up to this many terms, the sum is also written with indices only: h[1, 1]·x[0, 0] + … */
+const MAX_INDEX_SUM_TERMS = 49;
+
+/** The sum with indices only, in summation order (every term, zero taps included). */
+export function indexSum(e: Explanation): string {
+  return e.terms.map((t) => `h${idx(t.tap)}·x${idx(t.pixel)}`).join(' + ');
 }
 
 const mdCell = (s: string) => s.replace(/\|/g, '\\|');
@@ -281,6 +312,7 @@ export function explanationToMarkdown(e: Explanation, options: RenderOptions = {
   });
   out.push('');
   if (skipped > 0) out.push(...summary(e).map((s) => `_${s}_`), '');
+  if (e.terms.length <= MAX_INDEX_SUM_TERMS) out.push(`y${idx(e.at)} = ${mdCell(indexSum(e))}`, '');
   if (typeof e.sum === 'string') {
     out.push(`**y${idx(e.at)} = ${mdCell(e.sum)}**`);
   } else {

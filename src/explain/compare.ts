@@ -1,0 +1,264 @@
+/**
+ * Comparison grids, like the lecture's figures: the original and one tile per filter
+ * size, labelled. Filters come from a small registry so that each named filter plugs in
+ * with its own semantics; a filter that is not in this build says so clearly.
+ */
+import { type BorderMode, resolveBorder } from '../border/border.js';
+import { storeRow } from '../core/cast.js';
+import { allocate } from '../core/dtypes.js';
+import { invalidArgument } from '../core/errors.js';
+import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
+import { correlate } from '../linear/correlate.js';
+import { type GridOptions, labelledGrid } from './borders.js';
+import { type Canvas, toRgbCanvas } from './raster.js';
+
+export interface CompareParams {
+  /** Border mode name or alias; default: the filter's (box: `mirror`, as OpenCV). */
+  border?: BorderMode | string;
+  /** Constant border value (default 0). */
+  cval?: number;
+  /** Bilateral: range σ in grey levels (default 75). */
+  sigmaColor?: number;
+  /** Bilateral: spatial σ in pixels (default 75). */
+  sigmaSpace?: number;
+}
+
+/** A filter `compare` can run at a list of sizes. */
+export interface CompareFilter {
+  readonly name: string;
+  /** One line for --help. */
+  readonly summary: string;
+  readonly defaultBorder: BorderMode;
+  /** Tile label for a size, e.g. "15×15 box". */
+  label(size: number): string;
+  /** Checks a size (throws InvalidArgumentError naming 'sizes'). */
+  checkSize(size: number): void;
+  /** The parameters used at a size, for the report. */
+  parameters(size: number, params: CompareParams): Record<string, string | number>;
+  /** Filters the image at a size; the output has the input's shape and dtype. */
+  run(input: NDArray, size: number, params: CompareParams): NDArray;
+}
+
+const FILTERS = new Map<string, CompareFilter>();
+
+/** Filters that belong in compare but are not in this build yet, with the reason. */
+const PENDING = new Map<string, string>([
+  ['gaussian', 'the Gaussian filter is not available in this build yet'],
+  ['median', 'the median filter is not available in this build yet'],
+  ['bilateral', 'the bilateral filter is not available in this build yet'],
+]);
+
+export function registerCompareFilter(f: CompareFilter): void {
+  FILTERS.set(f.name, f);
+  PENDING.delete(f.name);
+}
+
+/** Names of the filters compare can run, and of those it will run once they are built. */
+export function compareFilterNames(): { available: string[]; pending: string[] } {
+  return { available: [...FILTERS.keys()], pending: [...PENDING.keys()] };
+}
+
+export function getCompareFilter(name: string): CompareFilter {
+  const f = FILTERS.get(name);
+  if (f) return f;
+  const available = [...FILTERS.keys()].join(', ');
+  const reason = PENDING.get(name);
+  if (reason !== undefined) {
+    invalidArgument('filter', `one of ${available}`, name, `${reason}`);
+  }
+  invalidArgument('filter', `one of ${[...FILTERS.keys(), ...PENDING.keys()].join(', ')}`, name);
+}
+
+/**
+ * Normalized box filter (the mean of a size×size window), computed with convkit's
+ * correlate as a row pass and a column pass of ones in float64 — exact window sums for
+ * integer images — and one division by size², rounded half to even for integer dtypes.
+ * Default border `mirror`, as OpenCV's blur. Channels are filtered independently
+ * (alpha included, as `alpha: 'separate'`).
+ *
+ * @example
+ *   boxMean(img, 5)               // OpenCV cv2.blur(img, (5, 5))
+ */
+export function boxMean(input: NDArray, width: number, height = width, params: CompareParams = {}): NDArray {
+  checkArray(input);
+  const border = resolveBorder(params.border, params.cval, 'mirror');
+  for (const [v, name] of [
+    [width, 'width'],
+    [height, 'height'],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) invalidArgument('ksize', 'positive integer sides', `${name} ${v}`);
+  }
+  const options = {
+    border: border.mode,
+    cval: border.cval,
+    dtype: 'float64' as const,
+    alpha: 'separate' as const,
+  };
+  const oneD = input.shape.length === 1;
+  const rows = correlate(input, [new Array<number>(width).fill(1)], options);
+  const sums = oneD
+    ? rows
+    : correlate(
+        rows,
+        Array.from({ length: height }, () => [1]),
+        { ...options, cval: border.cval * width },
+      );
+  const n = oneD ? width : width * height;
+  const mean = new Float64Array(sums.data.length);
+  for (let i = 0; i < mean.length; i++) mean[i] = sums.data[i] / n;
+  const out = allocate(input.dtype, mean.length);
+  storeRow(mean, mean.length, out, 0, 1, input.dtype, 'half-even');
+  return ndarray(out, input.shape, { alpha: input.alpha === true });
+}
+
+registerCompareFilter({
+  name: 'box',
+  summary: 'normalized box (mean of the N×N window), border mirror as OpenCV blur',
+  defaultBorder: 'mirror',
+  label: (n) => `${n}×${n} box`,
+  checkSize: (n) => {
+    if (!Number.isInteger(n) || n < 1) invalidArgument('sizes', 'positive integers', n);
+  },
+  parameters: (n, p) => ({ ksize: `${n}x${n}`, normalize: 'yes', border: borderName(p, 'mirror') }),
+  run: (img, n, p) => boxMean(img, n, n, p),
+});
+
+function borderName(p: CompareParams, fallback: BorderMode): string {
+  const b = resolveBorder(p.border, p.cval, fallback);
+  return b.mode === 'constant' ? `constant ${b.cval}` : b.mode;
+}
+
+export interface CompareTile {
+  readonly label: string;
+  /** The size (undefined for the original). */
+  readonly size?: number;
+  readonly parameters: Record<string, string | number>;
+  /** The filtered image (the input for the original). */
+  readonly image: NDArray;
+  /** The tile as displayed (8-bit RGB). */
+  readonly canvas: Canvas;
+  /** Filtering time in milliseconds. */
+  readonly ms: number;
+}
+
+export interface CompareOptions extends CompareParams, GridOptions {
+  /** Called after each tile: (done, total, label). */
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** True when a float image looks like 0..1 data (its finite maximum is at most 1). */
+function looksUnit(a: NDArray): boolean {
+  if (a.dtype !== 'float32' && a.dtype !== 'float64') return false;
+  let max = -Infinity;
+  for (const v of a.data) if (v > max) max = v;
+  return max <= 1;
+}
+
+/**
+ * Runs a filter at each size and lays the original and the results out as a labelled
+ * grid (columns default 3). Returns the grid and every tile.
+ */
+export function compareGrid(
+  input: NDArray,
+  filterName: string,
+  sizes: readonly number[],
+  options: CompareOptions = {},
+): { grid: Canvas; tiles: CompareTile[]; filter: CompareFilter } {
+  checkArray(input);
+  const filter = getCompareFilter(filterName);
+  if (!Array.isArray(sizes) || sizes.length === 0)
+    invalidArgument('sizes', 'a non-empty list of sizes', sizes);
+  sizes.forEach((n) => filter.checkSize(n));
+  resolveBorder(options.border, options.cval, filter.defaultBorder);
+  const unit = looksUnit(input);
+  const { height, width, channels } = imageDims(input);
+  const tiles: CompareTile[] = [
+    {
+      label: 'original',
+      parameters: { image: `${width}x${height}${channels > 1 ? `x${channels}` : ''} ${input.dtype}` },
+      image: input,
+      canvas: toRgbCanvas(input, unit),
+      ms: 0,
+    },
+  ];
+  const total = sizes.length;
+  sizes.forEach((n, k) => {
+    const t0 = performance.now();
+    const image = filter.run(input, n, options);
+    const ms = performance.now() - t0;
+    const label = filter.label(n);
+    tiles.push({
+      label,
+      size: n,
+      parameters: filter.parameters(n, options),
+      image,
+      canvas: toRgbCanvas(image, unit),
+      ms,
+    });
+    options.onProgress?.(k + 1, total, label);
+  });
+  const grid = labelledGrid(
+    tiles.map((t) => ({ label: t.label, canvas: t.canvas })),
+    options,
+  );
+  return { grid, tiles, filter };
+}
+
+const escHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * A small self-contained HTML report: the parameters used and every tile as an embedded
+ * PNG (`pngDataUrl` encodes a canvas).
+ */
+export function compareReport(
+  result: { tiles: readonly CompareTile[]; filter: CompareFilter },
+  info: { input: string; command: string; grid?: string },
+  pngDataUrl: (c: Canvas) => string,
+): string {
+  const { tiles, filter } = result;
+  const rows = tiles
+    .slice(1)
+    .map(
+      (t) =>
+        `<tr><td>${escHtml(t.label)}</td><td>${escHtml(
+          Object.entries(t.parameters)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+        )}</td><td>${t.ms.toFixed(1)} ms</td></tr>`,
+    )
+    .join('\n');
+  const figures = tiles
+    .map(
+      (t) =>
+        `<figure><img src="${pngDataUrl(t.canvas)}" alt="${escHtml(t.label)}" width="${t.canvas.width}" height="${t.canvas.height}"><figcaption>${escHtml(t.label)}</figcaption></figure>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>convkit compare: ${escHtml(filter.name)} on ${escHtml(info.input)}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+td, th { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: left; }
+figure { display: inline-block; margin: 0.5em; text-align: center; }
+img { max-width: 100%; height: auto; image-rendering: pixelated; }
+code { background: #f4f4f4; padding: 0.1em 0.3em; }
+</style>
+</head>
+<body>
+<h1>convkit compare: ${escHtml(filter.name)}</h1>
+<p>${escHtml(filter.summary)}.</p>
+<p>Input: <code>${escHtml(info.input)}</code> (${escHtml(String(tiles[0].parameters.image))}).
+Command: <code>${escHtml(info.command)}</code>${info.grid ? `. Grid image: <code>${escHtml(info.grid)}</code>` : ''}.</p>
+<table>
+<tr><th>tile</th><th>parameters</th><th>time</th></tr>
+${rows}
+</table>
+${figures}
+</body>
+</html>
+`;
+}
