@@ -356,6 +356,9 @@ function resolveAt(
 
 function multiply(h: ExplainValue, x: ExplainValue): ExplainValue {
   if (typeof h === 'number' && typeof x === 'number') return h * x;
+  // Written as a learner would: 1·x[0, 0] is x[0, 0], −1·x[0, 0] is −x[0, 0].
+  if (h === 1) return formatValue(x);
+  if (h === -1) return `-${formatValue(x)}`;
   return `${formatValue(h)}·${formatValue(x)}`;
 }
 
@@ -366,7 +369,7 @@ function multiply(h: ExplainValue, x: ExplainValue): ExplainValue {
 function sumTerms(terms: readonly ExplainTerm[]): ExplainValue {
   if (terms.some((t) => typeof t.product === 'string')) {
     const parts = terms.filter((t) => t.h !== 0 && t.x !== 0).map((t) => formatValue(t.product));
-    return parts.length === 0 ? 0 : parts.join(' + ');
+    return parts.length === 0 ? 0 : parts.join(' + ').replace(/ \+ -/g, ' − ');
   }
   let acc = 0;
   let first = true;
