@@ -10,7 +10,7 @@ import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
 import { correlate } from '../linear/correlate.js';
 import { type GridOptions, labelledGrid } from './borders.js';
-import { type Canvas, toRgbCanvas } from './raster.js';
+import { type Canvas, fitCanvas, toRgbCanvas } from './raster.js';
 
 export interface CompareParams {
   /** Border mode name or alias; default: the filter's (box: `mirror`, as OpenCV). */
@@ -171,13 +171,18 @@ export function compareGrid(
   sizes.forEach((n) => filter.checkSize(n));
   resolveBorder(options.border, options.cval, filter.defaultBorder);
   const unit = looksUnit(input);
+  // Tiles are shown (in the grid and the report) at the size asked for.
+  const display = (a: NDArray) => {
+    const c = toRgbCanvas(a, unit);
+    return options.tile ? fitCanvas(c, options.tile) : c;
+  };
   const { height, width, channels } = imageDims(input);
   const tiles: CompareTile[] = [
     {
       label: 'original',
       parameters: { image: `${width}x${height}${channels > 1 ? `x${channels}` : ''} ${input.dtype}` },
       image: input,
-      canvas: toRgbCanvas(input, unit),
+      canvas: display(input),
       ms: 0,
     },
   ];
@@ -192,7 +197,7 @@ export function compareGrid(
       size: n,
       parameters: filter.parameters(n, options),
       image,
-      canvas: toRgbCanvas(image, unit),
+      canvas: display(image),
       ms,
     });
     options.onProgress?.(k + 1, total, label);
