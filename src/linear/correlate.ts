@@ -31,6 +31,7 @@ import {
 } from '../border/border.js';
 import { type Kernel, type KernelLike, flipKernel, toKernel } from '../kernels/kernel.js';
 import { type RowLoop, rowLoopFor } from './direct.js';
+import { type PlanOptions, executeLinear, planLinear } from './plan.js';
 
 /** Which output positions to compute. */
 export type OutputShape = 'same' | 'full' | 'valid';
@@ -40,7 +41,7 @@ export const OUTPUT_SHAPES: readonly OutputShape[] = ['same', 'full', 'valid'];
 export type AlphaMode = 'premultiply' | 'separate';
 
 /** Options shared by correlate and convolve. Border and anchor are documented once, here. */
-export interface LinearOptions {
+export interface LinearOptions extends PlanOptions {
   /**
    * How the image is extended beyond its edges (see `BORDER_PICTOGRAMS`); any alias is
    * accepted. Default `constant` with `cval` 0, the mathematical definition.
@@ -92,7 +93,7 @@ export interface LinearSpec {
  */
 export function correlate(input: NDArray, kernel: KernelLike, options: LinearOptions = {}): NDArray {
   const spec = linearSpec(input, kernel, options, false);
-  return runLinear(input, spec);
+  return executeLinear(input, spec, planLinear(input, spec, options));
 }
 
 /**
@@ -108,7 +109,7 @@ export function correlate(input: NDArray, kernel: KernelLike, options: LinearOpt
  */
 export function convolve(input: NDArray, kernel: KernelLike, options: LinearOptions = {}): NDArray {
   const spec = linearSpec(input, kernel, options, true);
-  return runLinear(input, spec);
+  return executeLinear(input, spec, planLinear(input, spec, options));
 }
 
 /**

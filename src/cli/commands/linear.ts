@@ -13,6 +13,8 @@ import {
   correlate,
 } from '../../linear/correlate.js';
 import { readArray, writeArray } from '../../io/node.js';
+import { METHODS, type Method, planLinear } from '../../linear/plan.js';
+import { linearSpec } from '../../linear/correlate.js';
 import { loadKernel, parseChoice, parseFloatFlag, parseIntPair } from '../parse.js';
 import { kernelWarnings } from '../../explain/warnings.js';
 import { type WarningFlags, addWarningOptions, printWarnings } from '../warnings.js';
@@ -45,6 +47,7 @@ interface LinearFlags extends WarningFlags {
   alpha: string;
   output: string;
   quality?: string;
+  explainPlan?: boolean;
 }
 
 /** Reads the flags shared by the linear commands into library options. */
@@ -67,7 +70,7 @@ export async function linearOptions(flags: LinearFlags): Promise<{ kernel: Kerne
     rounding: parseChoice<Rounding>('--rounding', flags.rounding, ROUNDINGS),
     alpha: parseChoice('--alpha', flags.alpha, ['premultiply', 'separate'] as const),
   };
-  parseChoice('--method', flags.method, ['auto', 'direct'] as const);
+  options.method = parseChoice<Method>('--method', flags.method, METHODS);
   return { kernel, options };
 }
 
@@ -86,7 +89,8 @@ function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summ
     .option('--cval <V>', 'value outside the image for --border constant', undefined)
     .option('--shape <S>', 'output shape: same, full or valid', 'same')
     .option('--anchor <R,C>', 'kernel element on the output pixel (default: centre, kh//2,kw//2)')
-    .option('--method <M>', 'execution method: auto or direct (all give the same result)', 'auto')
+    .option('--method <M>', `execution method: ${METHODS.join(', ')} (all give the same result)`, 'auto')
+    .option('--explain-plan', 'print the chosen execution plan and why on stderr')
     .option('--dtype <T>', "output dtype: uint8, uint16, float32, float64 (default: the input's)")
     .option(
       '--rounding <R>',
@@ -104,6 +108,10 @@ function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summ
     .action(async (inPath: string, flags: LinearFlags) => {
       const { kernel, options } = await linearOptions(flags);
       const input = await readArray(inPath);
+      if (flags.explainPlan) {
+        const spec = linearSpec(input, kernel, options, name === 'convolve');
+        process.stderr.write(`plan: ${planLinear(input, spec, options).reason}\n`);
+      }
       const out = name === 'correlate' ? correlate(input, kernel, options) : convolve(input, kernel, options);
       const anchor = options.anchor as [number, number] | undefined;
       printWarnings(name, kernelWarnings(kernel, { op: name, shape: options.shape, anchor }), flags);

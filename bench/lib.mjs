@@ -1,0 +1,93 @@
+// Shared bench machinery: timing, deterministic data, .npy hand-off to Python peers, the
+// memory-bandwidth floor. Workloads live in ./workloads/<id>.mjs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PYTHON = '/usr/bin/python3';
+const here = new URL('.', import.meta.url).pathname;
+export const tmp = mkdtempSync(join(tmpdir(), 'convkit-bench-'));
+
+/** Median wall time in ms of `reps` runs after one warm-up. */
+export async function timeIt(fn, reps) {
+  await fn();
+  const times = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Deterministic pseudo-random fill (mulberry32), so every peer filters the same pixels. */
+export function fill(arr, seed, scale) {
+  let a = seed >>> 0;
+  for (let i = 0; i < arr.length; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    arr[i] = scale === 1 ? r : Math.floor(r * scale);
+  }
+  return arr;
+}
+
+/** Writes arrays for the Python peers and returns their paths. */
+export function handOff(convkit, name, arr) {
+  const p = join(tmp, `${name}.npy`);
+  writeFileSync(p, convkit.encodeNpy(arr));
+  return p;
+}
+
+/** Runs bench/peers.py for one workload; returns {peer: ms} or {} with a note when Python peers are missing. */
+export function pythonPeers(workload, files, reps, params = {}) {
+  if (!existsSync(PYTHON)) return { _note: `${PYTHON} not found: Python peers skipped` };
+  const r = spawnSync(
+    PYTHON,
+    [join(here, 'peers.py'), workload, String(reps), JSON.stringify(params), ...files],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
+  if (r.status !== 0)
+    return { _note: `peers.py failed: ${(r.stderr || '').trim().split('\n').slice(-1)[0]}` };
+  return JSON.parse(r.stdout.trim().split('\n').slice(-1)[0]);
+}
+
+/** Imports an npm peer installed under bench/node_modules, or returns undefined. */
+export async function nodePeer(name) {
+  try {
+    const require = createRequire(join(here, 'package.json'));
+    const resolved = require.resolve(name);
+    return await import(resolved);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Measured copy bandwidth in bytes/ms (one large TypedArray.set, median of 5). */
+export function copyBandwidth() {
+  const n = 64 << 20;
+  const a = new Uint8Array(n).fill(1);
+  const b = new Uint8Array(n);
+  const times = [];
+  for (let i = 0; i < 6; i++) {
+    const t = performance.now();
+    b.set(a);
+    times.push(performance.now() - t);
+  }
+  times.sort((x, y) => x - y);
+  // a copy reads n and writes n bytes
+  return (2 * n) / times[3];
+}
+
+export function machine() {
+  const c = cpus();
+  return `${c.length} × ${c[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// convkit benchmarks: each workload of DESIGN.md beside its peers, in one run, as ratios.
+//   node bench/run.mjs [--quick] [--only W1,W3] [--reps N]
+// Not a test: nothing here passes or fails. Peers that are not installed are skipped with a note.
+import { readdirSync } from 'node:fs';
+import { copyBandwidth, machine, pythonPeers, timeIt } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',').map((s) => s.trim().toUpperCase())) : null;
+const repsArg = args.indexOf('--reps');
+const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : quick ? 5 : 7;
+
+const convkit = await import('../dist/index.js');
+const dir = new URL('./workloads/', import.meta.url);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort();
+const workloads = [];
+for (const f of files) workloads.push((await import(new URL(f, dir))).default);
+
+const bw = copyBandwidth();
+console.log(`convkit bench — ${machine()}`);
+console.log(
+  `mode: ${quick ? 'quick (smaller sizes)' : 'full (DESIGN.md sizes)'}; median of ${reps} runs after a warm-up`,
+);
+console.log(`copy bandwidth: ${(bw / 1e6).toFixed(1)} GB/s (floor = bytes read + written ÷ this)\n`);
+
+const summary = [];
+for (const w of workloads) {
+  if (only && !only.has(w.id)) continue;
+  const ctx = await w.setup({ convkit, quick });
+  const rows = [];
+  for (const [name, fn] of Object.entries(ctx.ours))
+    rows.push({ name, ms: await timeIt(fn, reps), ours: true });
+  for (const [name, fn] of Object.entries((await ctx.nodePeers?.()) ?? {})) {
+    if (typeof fn === 'string') rows.push({ name, note: fn });
+    else rows.push({ name, ms: await timeIt(fn, reps) });
+  }
+  if (ctx.files) {
+    const py = pythonPeers(w.id, ctx.files, reps, ctx.params ?? {});
+    for (const [name, v] of Object.entries(py))
+      rows.push(name === '_note' ? { name: 'python peers', note: v } : { name, ms: v });
+  }
+  const floor = ctx.bytes ? ctx.bytes / bw : undefined;
+  const ref =
+    rows.find((r) => /^opencv/.test(r.name) && !/1 thread/.test(r.name) && r.ms !== undefined) ??
+    rows.find((r) => r.ms !== undefined && !r.ours);
+  console.log(`${w.id}  ${w.title}  (${ctx.size})`);
+  if (floor) console.log(`    ${'memory floor'.padEnd(44)} ${floor.toFixed(2).padStart(9)} ms`);
+  for (const r of rows) {
+    if (r.note) {
+      console.log(`    ${r.name.padEnd(44)} skipped: ${r.note}`);
+      continue;
+    }
+    const ratio =
+      ref && r !== ref ? `  ${(r.ms / ref.ms).toFixed(2)}× ${ref.name}` : ref === r ? '  (reference)' : '';
+    console.log(`    ${r.name.padEnd(44)} ${r.ms.toFixed(2).padStart(9)} ms${ratio}`);
+  }
+  console.log('');
+  const best = rows.filter((r) => r.ours && r.ms !== undefined).sort((a, b) => a.ms - b.ms)[0];
+  if (best && ref)
+    summary.push(
+      `${w.id}: convkit ${best.ms.toFixed(1)} ms vs ${ref.name} ${ref.ms.toFixed(1)} ms → ${(best.ms / ref.ms).toFixed(2)}×`,
+    );
+}
+if (summary.length)
+  console.log(`summary (time ratio, < 1 means convkit is faster):\n  ${summary.join('\n  ')}`);
