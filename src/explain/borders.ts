@@ -173,10 +173,16 @@ export function frameThickness(height: number, width: number, pad: number): numb
  * outside the image: every image pixel, and every border pixel outside the frame, is
  * exactly the padded value (gray repeated, alpha dropped, uint16 scaled to 8 bits).
  */
-export function borderPicture(input: NDArray, pad: number, border: Border, unitFloats = false): Canvas {
+export function borderPicture(
+  input: NDArray,
+  pad: number,
+  border: Border,
+  unitFloats = false,
+  thickness = frameThickness(imageDims(input).height, imageDims(input).width, pad),
+): Canvas {
   const { height, width } = imageDims(input);
   const canvas = toRgbCanvas(padImage(input, pad, border), unitFloats);
-  const t = frameThickness(height, width, pad);
+  const t = Math.min(pad, thickness);
   if (t > 0) strokeRect(canvas, pad - t, pad - t, width + 2 * t, height + 2 * t, t, FRAME_COLORS);
   return canvas;
 }
@@ -226,9 +232,19 @@ export function borderPictureGrid(
   cval: number,
   options: GridOptions & { unitFloats?: boolean } = {},
 ): Canvas {
+  const { height, width } = imageDims(input);
+  // A frame that stays about 2 pixels wide after the tile is shrunk to --tile.
+  const shrink = options.tile ? Math.min(1, options.tile / (Math.max(height, width) + 2 * pad)) : 1;
+  const thickness = Math.max(frameThickness(height, width, pad), Math.ceil(2 / shrink));
   const tiles = modes.map((mode) => ({
     label: mode === 'constant' ? `constant ${formatValue(cval)}` : mode,
-    canvas: borderPicture(input, pad, { mode, cval: mode === 'constant' ? cval : 0 }, options.unitFloats),
+    canvas: borderPicture(
+      input,
+      pad,
+      { mode, cval: mode === 'constant' ? cval : 0 },
+      options.unitFloats,
+      thickness,
+    ),
   }));
   return labelledGrid(tiles, options);
 }

@@ -6,7 +6,8 @@
  *
  * The explanation is computed from the same spec as the filters (`linearSpec`,
  * `linearGeometry`, `borderIndex`) and sums the products in the order the direct loop
- * does, so its `sum` converted to the output dtype is bit-identical to the filter output.
+ * does, so its `sum` converted to the output dtype is bit-identical to the filter output of
+ * the direct method (other methods agree with the direct one within their stated tolerance).
  *
  * Two ways of writing indices (always [row, column]):
  *   zero-based  pixel [0, 0] is the top-left of the image, tap [0, 0] the top-left of the

@@ -31,7 +31,7 @@ import { compareFilterNames, compareGrid, compareReport, getCompareFilter } from
 import { kernelWarnings } from '../../explain/warnings.js';
 import { canvasToArray } from '../../explain/raster.js';
 import { loadKernel, parseChoice, parseFloatFlag, parseIntFlag, parseIntPair, parseSize } from '../parse.js';
-import { registerFlag } from '../errors.js';
+import { UsageError, registerFlag } from '../errors.js';
 import { type WarningFlags, addWarningOptions, printWarnings } from '../warnings.js';
 import { createProgress } from '../progress.js';
 import { BORDER_PICTOGRAMS } from '../../border/border.js';
@@ -331,7 +331,7 @@ function registerBorders(program: Command): void {
         return;
       }
       if (flags.output === undefined) {
-        invalidArgument('-o', 'an output picture (.png or .jpg) for the padded image', 'nothing');
+        throw new UsageError('Expected -o OUT.png (or .jpg) for the padded picture of IN, got no -o');
       }
       const columns = parseIntFlag('--columns', flags.columns, 1, 'a positive integer');
       const tile =
@@ -409,7 +409,7 @@ function registerCompare(program: Command): void {
     .option('--sigma-space <SS>', 'bilateral: spatial σ in pixels', '75');
   addWarningOptions(cmd).action(async (inPath: string, flags: CompareFlags) => {
     if (flags.output === undefined && flags.html === undefined) {
-      invalidArgument('-o', 'an output grid picture (-o grid.png) and/or --html report.html', 'neither');
+      throw new UsageError('Expected -o grid.png (or .jpg) and/or --html report.html, got neither');
     }
     if (flags.output !== undefined && !/\.(png|jpe?g)$/i.test(flags.output)) {
       invalidArgument('-o', 'a picture path ending in .png, .jpg or .jpeg', flags.output);
