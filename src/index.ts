@@ -25,3 +25,19 @@ export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.j
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
+export type {
+  ExplainOp,
+  ExplainOptions,
+  ExplainTerm,
+  ExplainValue,
+  Explanation,
+  SymbolicImage,
+  SymbolicKernel,
+} from './explain/explain.js';
+export { explain } from './explain/explain.js';
+export { explanationToJSON, explanationToMarkdown, explanationToText } from './explain/format.js';
+export { explanationToSvg } from './explain/svg.js';
+export type { KernelWarningContext } from './explain/warnings.js';
+export { kernelWarnings, gaussianTruncationWarning } from './explain/warnings.js';
+export type { LetterGridOptions } from './explain/borders.js';
+export { bordersText, paddedLetterGrid, padImage } from './explain/borders.js';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '../src/core/npy.js';
 import type { NDArray } from '../src/core/ndarray.js';
+import type { BorderMode } from '../src/border/border.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -63,4 +64,18 @@ export function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Where position i of an extended line of length n reads from: written independently of src/border. */
+export function sourceIndex(i: number, n: number, mode: BorderMode): number {
+  if (mode === 'constant') return i >= 0 && i < n ? i : -1;
+  if (mode === 'replicate') return Math.min(n - 1, Math.max(0, i));
+  if (mode === 'wrap') return ((i % n) + n) % n;
+  // Reflect repeatedly until inside, as one would by hand.
+  while (i < 0 || i >= n) {
+    if (mode === 'symmetric') i = i < 0 ? -i - 1 : 2 * n - 1 - i;
+    else if (n === 1) i = 0;
+    else i = i < 0 ? -i : 2 * n - 2 - i;
+  }
+  return i;
 }

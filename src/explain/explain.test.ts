@@ -14,6 +14,7 @@ import {
   formulaOf,
 } from './format.js';
 import { explanationToSvg } from './svg.js';
+import { sourceIndex } from '../../test/helpers.js';
 
 const LETTERS3 = { rows: 3, cols: 3, values: 'abcdefghi'.split('') };
 const pairs = (e: ReturnType<typeof explain>) => e.terms.map((t) => [t.pixel, t.tap]);
@@ -81,19 +82,6 @@ test('doc example: 1-D convolve y[1] = x[2] − x[0]', () => {
   assert.equal(e.sum, 2);
   assert.equal(e.output, convolve(x, [1, 0, -1]).data[1]);
 });
-
-/** Where index i of an extended line reads from — written independently of src/border. */
-function sourceIndex(i: number, n: number, mode: BorderMode): number {
-  if (mode === 'constant') return i >= 0 && i < n ? i : -1;
-  if (mode === 'replicate') return Math.min(n - 1, Math.max(0, i));
-  if (mode === 'wrap') return ((i % n) + n) % n;
-  while (i < 0 || i >= n) {
-    if (mode === 'symmetric') i = i < 0 ? -i - 1 : 2 * n - 1 - i;
-    else if (n === 1) i = 0;
-    else i = i < 0 ? -i : 2 * n - 2 - i;
-  }
-  return i;
-}
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 const DTYPES: DType[] = ['uint8', 'uint16', 'float32', 'float64'];

@@ -2,11 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeNpy } from '../../src/core/npy.js';
-import { ndarray } from '../../src/core/ndarray.js';
 import { decodePng } from '../../src/io/png.js';
 import { FIXTURES, ROOT, loadNpy } from '../helpers.js';
 
@@ -373,16 +371,7 @@ test('CLI compare: grid PNG, HTML report, progress on stderr (silenced by -q)', 
 });
 
 test('CLI kernel warnings: convolve/correlate warn about asymmetric and even kernels; -q and --no-warnings silence', () => {
-  const img = join(work, 'img.npy');
-  writeFileSync(
-    img,
-    encodeNpy(
-      ndarray(
-        Float64Array.from({ length: 20 }, (_, i) => i),
-        [4, 5],
-      ),
-    ),
-  );
+  const img = CROP;
   const out = join(work, 'w.npy');
   const asym = convkit(['convolve', img, '--kernel', '-1 0 1', '-o', out]);
   assert.equal(asym.status, 0);

@@ -8,23 +8,10 @@ import type { BorderMode } from '../../src/border/border.js';
 import type { LinearOptions, OutputShape } from '../../src/linear/correlate.js';
 import { flipKernel, toKernel } from '../../src/kernels/kernel.js';
 import { roundHalfEven } from '../../src/core/cast.js';
+import { sourceIndex } from '../helpers.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 const RUNS = { numRuns: 150 };
-
-/** Where position i of an extended line of length n reads from: written independently of src/border. */
-function sourceIndex(i: number, n: number, mode: BorderMode): number {
-  if (mode === 'constant') return i >= 0 && i < n ? i : -1;
-  if (mode === 'replicate') return Math.min(n - 1, Math.max(0, i));
-  if (mode === 'wrap') return ((i % n) + n) % n;
-  // Reflect repeatedly until inside, as one would by hand.
-  while (i < 0 || i >= n) {
-    if (mode === 'symmetric') i = i < 0 ? -i - 1 : 2 * n - 1 - i;
-    else if (n === 1) i = 0;
-    else i = i < 0 ? -i : 2 * n - 2 - i;
-  }
-  return i;
-}
 
 /** DESIGN.md's correlation formula, one output at a time, for a single-channel float64 image. */
 function naiveCorrelate(

@@ -2,8 +2,6 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { BORDER_MODES, type BorderMode, resolveBorder } from '../../border/border.js';
-import { ROUNDINGS, type Rounding } from '../../core/cast.js';
-import { DTYPES, type DType } from '../../core/dtypes.js';
 import { invalidArgument } from '../../core/errors.js';
 import { type NDArray, imageDims, ndarray } from '../../core/ndarray.js';
 import { type Kernel, parseInlineKernel, parseNumber, scaleKernel } from '../../kernels/kernel.js';
@@ -34,6 +32,7 @@ import { loadKernel, parseChoice, parseFloatFlag, parseIntFlag, parseIntPair, pa
 import { UsageError, registerFlag } from '../errors.js';
 import { type WarningFlags, addWarningOptions, printWarnings } from '../warnings.js';
 import { createProgress } from '../progress.js';
+import { linearFlagOptions } from './linear.js';
 import { BORDER_PICTOGRAMS } from '../../border/border.js';
 
 registerFlag('at', '--at');
@@ -216,14 +215,8 @@ function registerExplain(program: Command): void {
             : 'text';
       const maxTerms = parseIntFlag('--max-terms', flags.maxTerms, 1, 'a positive integer');
       const channel = parseIntFlag('--channel', flags.channel, 0, 'a non-negative integer');
-      const anchor =
-        flags.anchor === undefined
-          ? undefined
-          : parseIntPair(
-              '--anchor',
-              flags.anchor,
-              'R,C (row,column of the kernel element on the output pixel)',
-            );
+      const linear = linearFlagOptions(flags);
+      const anchor = linear.anchor as [number, number] | undefined;
       let kernel = await loadExplainKernel(flags.kernel);
       if (flags.scale !== undefined) {
         const s = parseFloatFlag('--scale', flags.scale);
@@ -246,16 +239,12 @@ function registerExplain(program: Command): void {
               'R,C: the output row and column (negative values with --centered), e.g. 1,1',
             );
       const e = explain(image, kernel, {
+        ...linear,
         at,
         op,
         centered: flags.centered === true,
-        border: flags.border,
-        cval: flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval),
         shape,
-        anchor,
         channel,
-        dtype: flags.dtype === undefined ? undefined : parseChoice<DType>('--dtype', flags.dtype, DTYPES),
-        rounding: parseChoice<Rounding>('--rounding', flags.rounding, ROUNDINGS),
       });
       const text =
         format === 'json'

@@ -54,6 +54,13 @@ interface LinearFlags extends WarningFlags {
 export async function linearOptions(flags: LinearFlags): Promise<{ kernel: Kernel; options: LinearOptions }> {
   let kernel = await loadKernel('--kernel', flags.kernel);
   if (flags.scale !== undefined) kernel = scaleKernel(kernel, parseFloatFlag('--scale', flags.scale));
+  return { kernel, options: linearFlagOptions(flags) };
+}
+
+/** The options part of the linear flags (everything but the kernel). */
+export function linearFlagOptions(
+  flags: Omit<LinearFlags, 'kernel' | 'output' | 'method' | 'alpha'> & { method?: string; alpha?: string },
+): LinearOptions {
   const options: LinearOptions = {
     border: flags.border,
     cval: flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval),
@@ -68,10 +75,10 @@ export async function linearOptions(flags: LinearFlags): Promise<{ kernel: Kerne
           ),
     dtype: flags.dtype === undefined ? undefined : parseChoice<DType>('--dtype', flags.dtype, DTYPES),
     rounding: parseChoice<Rounding>('--rounding', flags.rounding, ROUNDINGS),
-    alpha: parseChoice('--alpha', flags.alpha, ['premultiply', 'separate'] as const),
+    alpha: parseChoice('--alpha', flags.alpha ?? 'premultiply', ['premultiply', 'separate'] as const),
   };
-  options.method = parseChoice<Method>('--method', flags.method, METHODS);
-  return { kernel, options };
+  options.method = parseChoice<Method>('--method', flags.method ?? 'auto', METHODS);
+  return options;
 }
 
 function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summary: string): void {
