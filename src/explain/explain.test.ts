@@ -320,7 +320,7 @@ test('renderers: text lists every term; JSON has the stable keys; Markdown and S
     assert.ok(text.includes(`h[${t.tap.join(', ')}] · x[${t.pixel.join(', ')}]`), JSON.stringify(t));
   assert.match(text, /x\[-1, 5\] is x\[1, 3\] \(mirror border\)/);
   assert.match(text, /Kernel as laid over the image \(flipped in both axes: convolution\)/);
-  assert.ok(text.includes(`= Σ x·h = ${e.sum}`));
+  assert.ok(text.includes(`= Σ h·x = ${e.sum}`));
 
   const json = JSON.parse(explanationToJSONText(e));
   assert.deepEqual(json, JSON.parse(JSON.stringify(explanationToJSON(e))));
@@ -362,4 +362,14 @@ test('large kernels are summarized, never a wall of numbers', () => {
   assert.match(explanationToSvg(e), /too large to draw/);
   assert.equal(explanationToMarkdown(e).split('\n').length < 60, true);
   assert.equal(e.output, correlate(x, k, { border: 'replicate' }).data[0]);
+});
+
+test('an image with alpha is explained channel by channel, as alpha "separate" filters it, and a note says so', () => {
+  const px = [255, 255, 255, 255, 255, 0, 0, 0, 255, 255, 255, 255];
+  const img = ndarray(Uint8Array.from(px), [1, 3, 4], { alpha: true });
+  const box = [[1 / 3, 1 / 3, 1 / 3]];
+  const e = explain(img, box, { at: [0, 1], channel: 1, border: 'replicate', op: 'correlate' });
+  assert.equal(e.output, correlate(img, box, { border: 'replicate', alpha: 'separate' }).data[4 + 1]);
+  assert.equal(e.notes.length, 1);
+  assert.match(e.notes[0], /alpha "separate".*premultiply/);
 });

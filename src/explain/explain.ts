@@ -86,7 +86,7 @@ export interface Explanation {
    * over the kernel as it is laid on the image (flipped for convolution).
    */
   readonly terms: readonly ExplainTerm[];
-  /** Σ x·h in float64 (a symbolic expression when a value is a symbol). */
+  /** Σ h·x in float64 (a symbolic expression when a value is a symbol). */
   readonly sum: ExplainValue;
   /** What correlate/convolve return at this position, in the output dtype (numeric only). */
   readonly output?: number;

@@ -238,7 +238,7 @@ export function explanationToText(e: Explanation, options: RenderOptions = {}): 
   if (typeof e.sum === 'string') {
     out.push(`y${idx(e.at)} = ${e.sum}`);
   } else {
-    out.push(`y${idx(e.at)} = Σ x·h = ${String(e.sum)}`);
+    out.push(`y${idx(e.at)} = Σ h·x = ${String(e.sum)}`);
     out.push(outputLine(e));
   }
   return out.join('\n') + '\n';
@@ -297,11 +297,16 @@ export function explanationToMarkdown(e: Explanation, options: RenderOptions = {
       }),
       '',
     );
+    out.push('**Products h·x**', '');
+    out.push(
+      mdTable(L.pixelRows.map(String), L.pixelCols.map(String), (i, j) => formatValue(L.at(i, j).product)),
+      '',
+    );
   } else {
     out.push(`_The ${L.kh}×${L.kw} neighbourhood is too large to draw._`, '');
   }
   out.push('**Terms**, in the order they are summed', '');
-  out.push('| pixel | tap | x | h | x·h | border |', '|---|---|---:|---:|---:|---|');
+  out.push('| pixel | tap | x | h | h·x | border |', '|---|---|---:|---:|---:|---|');
   const { shown, skipped } = selectTerms(e, maxTerms);
   shown.forEach((t, k) => {
     out.push(
@@ -316,7 +321,7 @@ export function explanationToMarkdown(e: Explanation, options: RenderOptions = {
   if (typeof e.sum === 'string') {
     out.push(`**y${idx(e.at)} = ${mdCell(e.sum)}**`);
   } else {
-    out.push(`**y${idx(e.at)} = Σ x·h = ${String(e.sum)}**`, '', outputLine(e));
+    out.push(`**y${idx(e.at)} = Σ h·x = ${String(e.sum)}**`, '', outputLine(e));
   }
   return out.join('\n') + '\n';
 }

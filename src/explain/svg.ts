@@ -108,7 +108,7 @@ export function explanationToSvg(e: Explanation): string {
         }),
       },
       {
-        title: 'products x·h',
+        title: 'products h·x',
         rows: pixelRows,
         cols: pixelCols,
         cell: (i, j) => ({
@@ -175,7 +175,7 @@ export function explanationToSvg(e: Explanation): string {
     y += 24;
   }
   const sum =
-    typeof e.sum === 'string' ? `y${idx(e.at)} = ${e.sum}` : `y${idx(e.at)} = Σ x·h = ${String(e.sum)}`;
+    typeof e.sum === 'string' ? `y${idx(e.at)} = ${e.sum}` : `y${idx(e.at)} = Σ h·x = ${String(e.sum)}`;
   for (const l of wrap(sum, Math.max(60, Math.floor((width - 32) / CHAR_W)))) {
     parts.push(`<text x="16" y="${y}" ${FONT} font-size="14" font-weight="bold">${esc(l)}</text>`);
     y += 20;

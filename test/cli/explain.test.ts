@@ -169,7 +169,7 @@ test('CLI explain text: formula, grids, provenance of border pixels and the sum;
   assert.match(r.stdout, /y\[m, n\] = Σ_i Σ_j h\[m − i \+ 1, n − j \+ 1\] · x\[i, j\]/);
   assert.match(r.stdout, /Kernel as laid over the image \(flipped in both axes: convolution\)/);
   assert.match(r.stdout, /h\[0, 0\] · x\[1, 4\]\s+=\s+1 · 7 = 7\s+x\[1, 4\] is x\[1, 2\] \(mirror border\)/);
-  assert.match(r.stdout, /y\[0, 3\] = Σ x·h = 16\n/);
+  assert.match(r.stdout, /y\[0, 3\] = Σ h·x = 16\n/);
   const md = join(work, 'e.md');
   const svg = join(work, 'e.svg');
   assert.equal(

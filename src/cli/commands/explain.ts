@@ -70,7 +70,8 @@ async function loadExplainImage(text: string): Promise<NDArray | SymbolicImage> 
   }
   if (/^[\d\s.,;+\-eE/[\]]+$/.test(t) && t !== '') {
     const k = parseInlineKernel(t, '--image');
-    return ndarray(Float64Array.from(k.data), [k.rows, k.cols]);
+    // One row is a 1-D signal, as for kernels.
+    return ndarray(Float64Array.from(k.data), k.rows === 1 ? [k.cols] : [k.rows, k.cols]);
   }
   return invalidArgument(
     '--image',
@@ -173,8 +174,7 @@ function registerExplain(program: Command): void {
     .command('explain')
     .summary('Worked example: every term of the sum behind one output value of convolve/correlate.')
     .description(
-      'Worked example: every term of the sum behind one output value of convolve or correlate,\n' +
-        'with the neighbourhood, the kernel as written and as laid over the image, and the products.',
+      'Worked example: every term of the sum behind one output value of convolve or correlate, with the neighbourhood, the kernel as written and as laid over the image, and the products.',
     )
     .requiredOption('--image <IMG>', 'image file, WxH for a symbolic image, or an inline matrix')
     .requiredOption(
