@@ -268,7 +268,7 @@ test('bitmap font: every glyph is 5 wide, at most 8 tall, and distinct; text is 
     if (ch !== ' ') assert.equal(seen.get(key), undefined, `${ch} looks like ${seen.get(key)}`);
     seen.set(key, ch);
   }
-  for (const ch of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:-+=()[]/×%σ·')
+  for (const ch of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:-−+=()[]/×%σΣ·←≤≥')
     assert.ok(FONT_CHARACTERS.includes(ch), ch);
   let lit = 0;
   rasterizeText('1', 0, 0, 3, () => lit++);
