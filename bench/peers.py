@@ -38,6 +38,28 @@ def scipy_ndimage():
         return None
 
 
+def skimage():
+    try:
+        import skimage.filters.rank
+        import skimage.morphology
+        import skimage.restoration
+        return skimage
+    except ImportError:
+        return None
+
+
+def opencv_threads(fn):
+    """The same OpenCV call with 1 thread and with OpenCV's default thread count."""
+    cv2 = opencv()
+
+    def run(threads):
+        def go():
+            cv2.setNumThreads(threads)
+            fn()
+        return go
+    return run(1), run(-1)
+
+
 def peers_for(workload, params, arrays):
     """Returns {name: callable} for one workload."""
     cv2, nd = opencv(), scipy_ndimage()
@@ -54,7 +76,53 @@ def peers_for(workload, params, arrays):
             out["opencv filter2D"] = cv(-1)
         if nd is not None:
             out["scipy ndimage.correlate"] = lambda: nd.correlate(x, k.astype(x.dtype) if x.dtype.kind == "f" else k, mode="mirror")
+    if workload in ("W6", "W7"):
+        (x,) = arrays
+        k = params["ksize"]
+        if cv2 is not None:
+            one, many = opencv_threads(lambda: cv2.medianBlur(x, k))
+            out["opencv medianBlur (1 thread)"] = one
+            out["opencv medianBlur"] = many
+        sk = skimage()
+        if sk is not None:
+            fp = sk.morphology.square(k)
+            if x.ndim == 2:
+                out["scikit-image rank.median"] = lambda: sk.filters.rank.median(x, fp)
+            else:
+                out["scikit-image rank.median (per channel)"] = lambda: [
+                    sk.filters.rank.median(np.ascontiguousarray(x[..., c]), fp) for c in range(x.shape[2])]
+    if workload == "W8":
+        (x,) = arrays
+        d, sc, ss = params["d"], params["sigma_color"], params["sigma_space"]
+        if cv2 is not None:
+            one, many = opencv_threads(lambda: cv2.bilateralFilter(x, d, sc, ss))
+            out["opencv bilateralFilter (1 thread)"] = one
+            out["opencv bilateralFilter"] = many
+        sk = skimage()
+        if sk is not None:
+            # float image in [0, 1]: sigma_color scales with it; a single run (it takes seconds)
+            xf = x.astype(np.float64) / 255
+            out["scikit-image denoise_bilateral (1 run)"] = ("once", lambda: sk.restoration.denoise_bilateral(
+                xf, win_size=d, sigma_color=sc / 255, sigma_spatial=ss, channel_axis=-1))
+    if workload == "W10":
+        (x,) = arrays
+        h, t, s = params["h"], params["template"], params["search"]
+        if cv2 is not None:
+            one, many = opencv_threads(lambda: cv2.fastNlMeansDenoising(x, None, h, t, s))
+            out["opencv fastNlMeansDenoising (1 thread)"] = one
+            out["opencv fastNlMeansDenoising"] = many
+        sk = skimage()
+        if sk is not None:
+            xf = x.astype(np.float64) / 255
+            out["scikit-image denoise_nl_means fast (1 run)"] = ("once", lambda: sk.restoration.denoise_nl_means(
+                xf, h=h / 255, patch_size=t, patch_distance=s // 2, fast_mode=True))
     return out
+
+
+def once_ms(fn):
+    t = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t) * 1000
 
 
 def main():
@@ -67,7 +135,10 @@ def main():
     if scipy_ndimage() is None:
         notes.append("SciPy not installed (apt-get install python3-scipy)")
     for name, fn in peers_for(workload, params, arrays).items():
-        result[name] = median_ms(fn, reps)
+        if isinstance(fn, tuple):
+            result[name] = once_ms(fn[1])
+        else:
+            result[name] = median_ms(fn, reps)
     if notes:
         result["_note"] = "; ".join(notes)
     print(json.dumps(result))

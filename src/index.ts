@@ -25,6 +25,13 @@ export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.j
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
+export type { MedianOptions, MedianMethod } from './nonlinear/median.js';
+export { medianFilter, MEDIAN_METHODS } from './nonlinear/median.js';
+export type { BilateralOptions, BilateralSpec } from './nonlinear/bilateral.js';
+export { bilateralFilter, bilateralSpec } from './nonlinear/bilateral.js';
+export type { NlMeansOptions, ChannelOrder } from './nonlinear/nlmeans.js';
+export { nlMeans } from './nonlinear/nlmeans.js';
+export type { ProgressCallback } from './nonlinear/window.js';
 export type {
   ExplainOp,
   ExplainOptions,

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '../src/core/npy.js';
 import type { NDArray } from '../src/core/ndarray.js';
-import type { BorderMode } from '../src/border/border.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -66,8 +65,15 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** Where position i of an extended line of length n reads from: written independently of src/border. */
-export function sourceIndex(i: number, n: number, mode: BorderMode): number {
+/**
+ * Where position i of an extended line of length n reads from (−1: the constant border),
+ * written independently of src/border for tests to check it against.
+ */
+export function sourceIndex(
+  i: number,
+  n: number,
+  mode: 'constant' | 'replicate' | 'symmetric' | 'mirror' | 'wrap',
+): number {
   if (mode === 'constant') return i >= 0 && i < n ? i : -1;
   if (mode === 'replicate') return Math.min(n - 1, Math.max(0, i));
   if (mode === 'wrap') return ((i % n) + n) % n;

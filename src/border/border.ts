@@ -12,6 +12,7 @@
  *
  * An extension wider than the image repeats the same pattern (as NumPy's `pad`).
  */
+import type { AnyTypedArray } from '../core/dtypes.js';
 import { invalidArgument } from '../core/errors.js';
 
 export type BorderMode = 'constant' | 'replicate' | 'symmetric' | 'mirror' | 'wrap';
@@ -134,7 +135,8 @@ export interface PlaneView {
  * Writes rows [r0, r1) of the padded plane — the plane extended by `pad` under `border`,
  * (height + top + bottom) × (width + left + right) — contiguously into `out` from index 0.
  * Padding a band of rows at a time keeps the working set in cache; `padPlane` pads all.
- * `out` must hold the source values and cval exactly (callers pick Float64Array otherwise).
+ * `out` must hold the source values and cval exactly (callers pick Float64Array otherwise;
+ * integer filters such as the median pad uint8/uint16 planes into arrays of their own type).
  */
 export function padRows(
   src: PlaneView,
@@ -142,7 +144,7 @@ export function padRows(
   border: Border,
   r0: number,
   r1: number,
-  out: Float32Array | Float64Array,
+  out: AnyTypedArray,
   cols: Int32Array = borderIndexMap(src.width, pad.left, pad.right, border.mode),
 ): void {
   const { height: h, width: w, data, offset, rowStride, colStride } = src;
@@ -173,12 +175,12 @@ export function padRows(
 }
 
 /** The whole padded plane in a new buffer of the given element type. */
-export function padPlane(
+export function padPlane<T extends AnyTypedArray>(
   src: PlaneView,
   pad: Padding,
   border: Border,
-  Out: Float32ArrayConstructor | Float64ArrayConstructor,
-): Float32Array | Float64Array {
+  Out: new (length: number) => T,
+): T {
   const ph = src.height + pad.top + pad.bottom;
   const out = new Out(ph * (src.width + pad.left + pad.right));
   padRows(src, pad, border, 0, ph, out);

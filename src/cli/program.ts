@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
+import { registerNonlinearCommands } from './commands/nonlinear.js';
 import { registerExplainCommands } from './commands/explain.js';
 
 export const VERSION = '0.1.0';
@@ -12,7 +13,7 @@ export const VERSION = '0.1.0';
 /** A command module adds its subcommands to the program. */
 export type CommandModule = (program: Command) => void;
 
-const MODULES: CommandModule[] = [registerLinearCommands, registerExplainCommands];
+const MODULES: CommandModule[] = [registerLinearCommands, registerNonlinearCommands, registerExplainCommands];
 
 export function createProgram(): Command {
   const program = new Command('convkit')

@@ -1,15 +1,56 @@
 /**
- * Progress on stderr for commands that take a while: a bar redrawn in place when stderr
- * is a terminal, otherwise one line per finished step (so logs show it too).
+ * Progress on stderr for long runs: only when stderr is a terminal (never in pipes, logs or
+ * tests), and only once a run has taken about a second, so short runs print nothing.
  */
-export interface Progress {
+
+/** Wait this long before the first report (ms). */
+const QUIET_MS = 1000;
+
+/**
+ * A progress callback that draws `label  45%` on stderr, or undefined when stderr is not a
+ * terminal. Call the returned `done()` when finished to clear the line.
+ */
+export function terminalProgress(
+  label: string,
+  stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr,
+  quietMs = QUIET_MS,
+): { onProgress?: (fraction: number) => void; done: () => void } {
+  if (!stream.isTTY) return { done: () => {} };
+  const start = Date.now();
+  let shown = -1;
+  let drawn = false;
+  return {
+    onProgress: (fraction: number) => {
+      if (Date.now() - start < quietMs) return;
+      const pct = Math.floor(fraction * 100);
+      if (pct === shown) return;
+      shown = pct;
+      drawn = true;
+      stream.write(`\r${label} ${String(pct).padStart(3)}%`);
+    },
+    done: () => {
+      if (drawn) stream.write(`\r${' '.repeat(label.length + 5)}\r`);
+    },
+  };
+}
+
+/** Progress through a known number of steps (compare's tiles, …). */
+export interface StepProgress {
   /** Step `done` of `total` finished; `label` says what it was. */
   step(done: number, total: number, label: string): void;
   /** Ends the bar (a newline on a terminal). */
   done(): void;
 }
 
-export function createProgress(command: string, enabled: boolean, stream = process.stderr): Progress {
+/**
+ * Step progress on stderr: a bar redrawn in place on a terminal, otherwise one line per
+ * finished step (steps are few and each takes a while, so logs show them too).
+ */
+export function stepProgress(
+  command: string,
+  enabled: boolean,
+  stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr,
+): StepProgress {
   const start = performance.now();
   let drawn = false;
   const seconds = () => ((performance.now() - start) / 1000).toFixed(1);

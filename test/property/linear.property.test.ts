@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { sourceIndex } from '../helpers.js';
 import { convolve, correlate, ndarray, type NDArray } from '../../src/index.js';
 import type { BorderMode } from '../../src/border/border.js';
 import type { LinearOptions, OutputShape } from '../../src/linear/correlate.js';
 import { flipKernel, toKernel } from '../../src/kernels/kernel.js';
 import { roundHalfEven } from '../../src/core/cast.js';
-import { sourceIndex } from '../helpers.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 const RUNS = { numRuns: 150 };

@@ -31,7 +31,7 @@ import { canvasToArray } from '../../explain/raster.js';
 import { loadKernel, parseChoice, parseFloatFlag, parseIntFlag, parseIntPair, parseSize } from '../parse.js';
 import { UsageError, registerFlag } from '../errors.js';
 import { type WarningFlags, addWarningOptions, printWarnings } from '../warnings.js';
-import { createProgress } from '../progress.js';
+import { stepProgress } from '../progress.js';
 import { linearFlagOptions } from './linear.js';
 import { BORDER_PICTOGRAMS } from '../../border/border.js';
 
@@ -415,7 +415,7 @@ function registerCompare(program: Command): void {
       sigmaSpace: parseFloatFlag('--sigma-space', flags.sigmaSpace),
     };
     const input = await readArray(inPath);
-    const progress = createProgress('compare', !(flags.quiet === true || flags.warnings === false));
+    const progress = stepProgress('compare', !(flags.quiet === true || flags.warnings === false));
     let result;
     try {
       result = compareGrid(input, flags.filter, sizes, {

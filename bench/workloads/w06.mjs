@@ -1,0 +1,29 @@
+// W6: median 5×5, uint8, 4K RGB, border replicate (OpenCV medianBlur's). Uniform random
+// pixels: the sorting networks' cost does not depend on the data.
+import { fill, handOff, nodePeer } from '../lib.mjs';
+
+export default {
+  id: 'W6',
+  title: 'median 5×5, uint8, 4K RGB',
+  setup({ convkit, quick }) {
+    const [h, w] = quick ? [540, 960] : [2160, 3840];
+    const input = convkit.ndarray(fill(new Uint8Array(h * w * 3), 6, 256), [h, w, 3]);
+    return {
+      size: `${w}×${h}×3`,
+      bytes: h * w * 3 * 2,
+      files: [handOff(convkit, 'w06-in', input)],
+      params: { ksize: 5 },
+      ours: {
+        'convkit medianFilter (network, plain TS)': () => convkit.medianFilter(input, 5),
+      },
+      async nodePeers() {
+        const sharp = (await nodePeer('sharp'))?.default;
+        if (!sharp) return { 'sharp median': 'not installed (cd bench && npm install)' };
+        const raw = { raw: { width: w, height: h, channels: 3 } };
+        return {
+          'sharp median (libvips)': () => sharp(input.data, raw).median(5).raw().toBuffer(),
+        };
+      },
+    };
+  },
+};

@@ -1,0 +1,29 @@
+// W7: median 45×45, uint8, 1080p gray, border replicate. Constant time per pixel
+// (Perreault–Hébert histograms) in convkit and OpenCV alike.
+import { fill, handOff, nodePeer } from '../lib.mjs';
+
+export default {
+  id: 'W7',
+  title: 'median 45×45, uint8, 1080p gray',
+  setup({ convkit, quick }) {
+    const [h, w] = quick ? [270, 480] : [1080, 1920];
+    const input = convkit.ndarray(fill(new Uint8Array(h * w), 7, 256), [h, w]);
+    return {
+      size: `${w}×${h}`,
+      bytes: h * w * 2,
+      files: [handOff(convkit, 'w07-in', input)],
+      params: { ksize: 45 },
+      ours: {
+        'convkit medianFilter (histogram, plain TS)': () => convkit.medianFilter(input, 45),
+      },
+      async nodePeers() {
+        const sharp = (await nodePeer('sharp'))?.default;
+        if (!sharp) return { 'sharp median': 'not installed (cd bench && npm install)' };
+        const raw = { raw: { width: w, height: h, channels: 1 } };
+        return {
+          'sharp median (libvips)': () => sharp(input.data, raw).median(45).raw().toBuffer(),
+        };
+      },
+    };
+  },
+};

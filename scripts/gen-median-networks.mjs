@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+// Generates src/nonlinear/median-networks.ts: branch-free median loops for 3×3 and 5×5
+// windows. Run `node scripts/gen-median-networks.mjs` after changing this file; the output
+// is committed (like a WASM binary, it is never edited by hand).
+//
+// How the loops work (for a k×k window, k odd, rank R = (k²−1)/2):
+//  1. Each padded column of the k rows under the window is sorted once (a k-sorter).
+//  2. Two neighbouring outputs x and x+1 share k−1 sorted columns. Those are merged into one
+//     sorted run, of which only ranks R−k … R can be the median (k more elements arrive),
+//     so the merge network is pruned to those k+1 outputs.
+//  3. Each output takes its own column B (sorted, k values) and the k+1 shared candidates A:
+//     rank k of A ∪ B = min over i of max(A[i], B[k−1−i]) (and A[k] alone), 2k operations.
+// For 5×5 the merges of column pairs are shared as well (pair x reuses the merge that pair
+// x−2 made). Comparators are expressed as a DAG of min/max nodes; constant-+∞ padding of
+// Batcher's odd-even merge is folded away and unused nodes are dropped.
+//
+// Two flavours: integers (uint8/uint16 values in int32 registers) use the branch-free
+// d = (b − a) & ((b − a) >> 31); min = a + d; max = b − d; floats use comparisons.
+import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+const INF = -1;
+
+class Net {
+  nodes = [];
+  cse = new Map();
+  input(name) {
+    this.nodes.push({ op: 'in', name });
+    return this.nodes.length - 1;
+  }
+  bin(op, a, b) {
+    if (a === b) return a;
+    const key = `${op}:${Math.min(a, b)}:${Math.max(a, b)}`;
+    if (!this.cse.has(key)) {
+      this.nodes.push({ op, a, b });
+      this.cse.set(key, this.nodes.length - 1);
+    }
+    return this.cse.get(key);
+  }
+  ce(w, i, j) {
+    const a = w[i];
+    const b = w[j];
+    if (a === INF) {
+      w[i] = b;
+      w[j] = INF;
+    } else if (b !== INF) {
+      w[i] = this.bin('min', a, b);
+      w[j] = this.bin('max', a, b);
+    }
+  }
+  inputs(prefix, n) {
+    return Array.from({ length: n }, (_, i) => this.input(`${prefix}${i}`));
+  }
+  /** Straight-line code assigning `outs` to `targets`; `flavour` is 'int' or 'float'. */
+  emit(outs, targets, flavour, prefix) {
+    const need = new Set();
+    const stack = [...outs];
+    while (stack.length) {
+      const n = stack.pop();
+      if (need.has(n)) continue;
+      need.add(n);
+      const d = this.nodes[n];
+      if (d.op !== 'in') stack.push(d.a, d.b);
+    }
+    const name = (n) => (this.nodes[n].op === 'in' ? this.nodes[n].name : `${prefix}${n}`);
+    const lines = [];
+    const diffs = new Map();
+    let ops = 0;
+    for (let n = 0; n < this.nodes.length; n++) {
+      const d = this.nodes[n];
+      if (!need.has(n) || d.op === 'in') continue;
+      const a = name(d.a);
+      const b = name(d.b);
+      ops++;
+      if (flavour === 'int') {
+        const key = `${d.a}_${d.b}`;
+        if (!diffs.has(key)) {
+          diffs.set(key, `${prefix}d${key}`);
+          lines.push(`const ${prefix}d${key} = (${b} - ${a}) & ((${b} - ${a}) >> 31);`);
+        }
+        const dv = diffs.get(key);
+        lines.push(`const ${prefix}${n} = ${d.op === 'min' ? `${a} + ${dv}` : `${b} - ${dv}`};`);
+      } else {
+        lines.push(`const ${prefix}${n} = ${a} ${d.op === 'min' ? '<' : '>'} ${b} ? ${a} : ${b};`);
+      }
+    }
+    outs.forEach((o, i) => lines.push(`${targets[i]} = ${name(o)};`));
+    return { lines, ops };
+  }
+}
+
+function oddEvenMerge(net, w, lo, n, r) {
+  const m = r * 2;
+  if (m < n) {
+    oddEvenMerge(net, w, lo, n, m);
+    oddEvenMerge(net, w, lo + r, n, m);
+    for (let i = lo + r; i + r < lo + n; i += m) net.ce(w, i, i + r);
+  } else {
+    net.ce(w, lo, lo + r);
+  }
+}
+
+/** Batcher's odd-even merge of two sorted runs (padded with +∞ to a power of two). */
+function merge(net, A, B) {
+  let p = 1;
+  while (p < Math.max(A.length, B.length)) p *= 2;
+  const w = [...A, ...Array(p - A.length).fill(INF), ...B, ...Array(p - B.length).fill(INF)];
+  oddEvenMerge(net, w, 0, 2 * p, 1);
+  return w.slice(0, A.length + B.length);
+}
+
+const SORTERS = {
+  3: [
+    [0, 1],
+    [1, 2],
+    [0, 1],
+  ],
+  // Optimal 9-comparator 5-sorter.
+  5: [
+    [0, 1],
+    [3, 4],
+    [2, 4],
+    [2, 3],
+    [0, 3],
+    [0, 2],
+    [1, 4],
+    [1, 3],
+    [1, 2],
+  ],
+};
+
+/** 0-1 principle: a comparator list sorts every input iff it sorts every 0/1 vector. */
+function checkSorter(k, pairs) {
+  for (let v = 0; v < 1 << k; v++) {
+    const a = Array.from({ length: k }, (_, i) => (v >> i) & 1);
+    for (const [i, j] of pairs) if (a[i] > a[j]) [a[i], a[j]] = [a[j], a[i]];
+    for (let i = 1; i < k; i++) if (a[i - 1] > a[i]) throw new Error(`${k}-sorter is wrong`);
+  }
+}
+
+/** The final step: rank k of A (k+1 sorted candidates) ∪ B (k sorted) as min of maxima. */
+function finalStep(k, A, B, flavour, target) {
+  const lines = [];
+  const terms = [];
+  for (let i = 0; i < k; i++) {
+    const a = A[i];
+    const b = B[k - 1 - i];
+    const t = `m${i}`;
+    lines.push(
+      flavour === 'int'
+        ? `const ${t} = ${a} - ((${a} - ${b}) & ((${a} - ${b}) >> 31));`
+        : `const ${t} = ${a} > ${b} ? ${a} : ${b};`,
+    );
+    terms.push(t);
+  }
+  terms.push(A[k]);
+  let n = 0;
+  while (terms.length > 1) {
+    const a = terms.shift();
+    const b = terms.shift();
+    const t = `r${n++}`;
+    lines.push(
+      flavour === 'int'
+        ? `const ${t} = ${a} + ((${b} - ${a}) & ((${b} - ${a}) >> 31));`
+        : `const ${t} = ${a} < ${b} ? ${a} : ${b};`,
+    );
+    terms.push(t);
+  }
+  lines.push(`${target} = ${terms[0]};`);
+  return lines;
+}
+
+function generate(k, flavour) {
+  checkSorter(k, SORTERS[k]);
+  const R = (k * k - 1) / 2;
+  const indent = (lines, n) => lines.map((l) => ' '.repeat(n) + l).join('\n');
+  // 1. column sorter
+  let net = new Net();
+  const v = net.inputs('v', k);
+  const w = [...v];
+  for (const [i, j] of SORTERS[k]) net.ce(w, i, j);
+  const sorter = net.emit(
+    w,
+    w.map((_, i) => `cs[q + ${i}]`),
+    flavour,
+    's',
+  );
+  const loads = v.map((_, i) => `v${i} = P[b${i ? ` + ${i} * pw` : ''}]`).join(', ');
+  const cand = Array.from({ length: k + 1 }, (_, i) => `c${i}`);
+  const candDecl = cand.map((c) => `const ${c}`);
+  const colLoad = (base, prefix) =>
+    Array.from({ length: k }, (_, i) => `${prefix}${i} = cs[${base}${i ? ` + ${i}` : ''}]`).join(', ');
+  let shared;
+  let ops = sorter.ops;
+  if (k === 3) {
+    net = new Net();
+    const a = net.inputs('a', k);
+    const b = net.inputs('b', k);
+    const m = merge(net, a, b).slice(R - k, R + 1);
+    const e = net.emit(m, candDecl, flavour, 't');
+    ops += e.ops / 2;
+    shared = `    const j = 3 * (x + 1);
+    const ${colLoad('j', 'a')}, ${colLoad('j + 3', 'b')};
+${indent(e.lines, 4)}`;
+  } else {
+    // pair merges: n = merge(col x+3, col x+4) is the next pair's p
+    net = new Net();
+    const a = net.inputs('a', k);
+    const b = net.inputs('b', k);
+    const pm = net.emit(
+      merge(net, a, b),
+      Array.from({ length: 2 * k }, (_, i) => `n${i}`),
+      flavour,
+      't',
+    );
+    net = new Net();
+    const p = net.inputs('p', 2 * k);
+    const n2 = net.inputs('n', 2 * k);
+    const mid = net.emit(merge(net, p, n2).slice(R - k, R + 1), candDecl, flavour, 'u');
+    ops += (pm.ops + mid.ops) / 2;
+    shared = `    ${Array.from({ length: 2 * k }, (_, i) => `p${i} = n${i};`).join(' ')}
+    {
+      const j = 5 * (x + 3);
+      const ${colLoad('j', 'a')}, ${colLoad('j + 5', 'b')};
+${indent(pm.lines, 6)}
+    }
+${indent(mid.lines, 4)}`;
+    shared = {
+      pre: `  let ${Array.from({ length: 2 * k }, (_, i) => `p${i} = 0`).join(', ')};
+  let ${Array.from({ length: 2 * k }, (_, i) => `n${i} = 0`).join(', ')};
+  {
+    const ${colLoad('5', 'a')}, ${colLoad('10', 'b')};
+${indent(pm.lines, 4)}
+  }`,
+      body: shared,
+    };
+  }
+  ops += 2 * k;
+  const fin = (col, target) => {
+    const B = Array.from({ length: k }, (_, i) => `e${i}`);
+    return `{
+      const ${colLoad(col, 'e')};
+${indent(finalStep(k, cand, B, flavour, target), 6)}
+    }`;
+  };
+  const T = flavour === 'int' ? 'IntPlane' : 'FloatPlane';
+  const S = flavour === 'int' ? 'Int32Array' : 'Float64Array';
+  const name = `median${k}x${k}Row${flavour === 'int' ? 'Int' : 'Float'}`;
+  const body = typeof shared === 'string' ? { pre: '', body: shared } : shared;
+  return {
+    ops,
+    code: `
+/**
+ * One output row of a ${k}×${k} median (rank ${R} of ${k * k}) from the padded plane \`P\` (row
+ * width \`pw\`, output row \`row\` = padded rows row … row+${k - 1}), written to
+ * \`out[o + x·stride]\` for x < width. \`cs\` is scratch of ${k}·pw elements. About ${Math.round(ops)}
+ * min/max operations per output.
+ */
+export function ${name}(
+  P: ${T},
+  pw: number,
+  row: number,
+  cs: ${S},
+  out: ${T},
+  o: number,
+  stride: number,
+  width: number,
+): void {
+  for (let x = 0, b = row * pw; x < pw; x++, b++) {
+    const ${loads};
+    const q = ${k} * x;
+${indent(sorter.lines, 4)}
+  }
+${body.pre}
+  for (let x = 0; x < width; x += 2) {
+${body.body}
+    ${fin(`${k} * x`, 'out[o + x * stride]')}
+    if (x + 1 < width) ${fin(`${k} * (x + ${k})`, 'out[o + (x + 1) * stride]')}
+  }
+}
+`,
+  };
+}
+
+const parts = [];
+const counts = [];
+for (const k of [3, 5]) {
+  for (const flavour of ['int', 'float']) {
+    const g = generate(k, flavour);
+    parts.push(g.code);
+    counts.push(`${k}×${k} ${flavour}: ~${Math.round(g.ops)} min/max per output`);
+  }
+}
+const header = `// GENERATED by scripts/gen-median-networks.mjs — do not edit; run the script instead.
+//
+// Branch-free median loops for 3×3 and 5×5 windows: sorted columns, pruned merges of the
+// columns two neighbouring outputs share, then a min-of-max selection per output.
+// ${counts.join('; ')}.
+
+/** Padded planes of integer images (values fit int32 registers). */
+export type IntPlane = Uint8Array | Uint16Array;
+/** Padded planes of float images (no NaN: callers replace it first). */
+export type FloatPlane = Float32Array | Float64Array;
+`;
+const out = new URL('../src/nonlinear/median-networks.ts', import.meta.url).pathname;
+writeFileSync(out, header + parts.join(''));
+execFileSync('npx', ['prettier', '--write', out], { stdio: 'inherit' });
+console.log(counts.join('\n'));
