@@ -36,8 +36,11 @@ export function terminalProgress(
 
 /** Progress through a known number of steps (compare's tiles, …). */
 export interface StepProgress {
-  /** Step `done` of `total` finished; `label` says what it was. */
-  step(done: number, total: number, label: string): void;
+  /**
+   * `done` of `total` steps (fractional while a step runs; `finished` when one completes);
+   * `label` says which.
+   */
+  step(done: number, total: number, label: string, finished?: boolean): void;
   /** Ends the bar (a newline on a terminal). */
   done(): void;
 }
@@ -55,16 +58,16 @@ export function stepProgress(
   let drawn = false;
   const seconds = () => ((performance.now() - start) / 1000).toFixed(1);
   return {
-    step(done, total, label) {
+    step(done, total, label, finished = true) {
       if (!enabled) return;
       if (stream.isTTY) {
         const width = 24;
         const filled = Math.round((done / total) * width);
         stream.write(
-          `\r${command} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${label} (${seconds()} s)\x1b[K`,
+          `\r${command} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(done)}/${total} ${label} (${seconds()} s)\x1b[K`,
         );
         drawn = true;
-      } else {
+      } else if (finished) {
         stream.write(`convkit ${command}: ${done}/${total} ${label} (${seconds()} s)\n`);
       }
     },

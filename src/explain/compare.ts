@@ -9,6 +9,8 @@ import { allocate } from '../core/dtypes.js';
 import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
 import { correlate } from '../linear/correlate.js';
+import { medianFilter } from '../nonlinear/median.js';
+import { bilateralFilter } from '../nonlinear/bilateral.js';
 import { type GridOptions, labelledGrid } from './borders.js';
 import { type Canvas, fitCanvas, toRgbCanvas } from './raster.js';
 
@@ -35,8 +37,11 @@ export interface CompareFilter {
   checkSize(size: number): void;
   /** The parameters used at a size, for the report. */
   parameters(size: number, params: CompareParams): Record<string, string | number>;
-  /** Filters the image at a size; the output has the input's shape and dtype. */
-  run(input: NDArray, size: number, params: CompareParams): NDArray;
+  /**
+   * Filters the image at a size; the output has the input's shape and dtype. Filters
+   * that report progress call `onProgress` with the fraction done.
+   */
+  run(input: NDArray, size: number, params: CompareParams, onProgress?: (fraction: number) => void): NDArray;
 }
 
 const FILTERS = new Map<string, CompareFilter>();
@@ -44,8 +49,6 @@ const FILTERS = new Map<string, CompareFilter>();
 /** Filters that belong in compare but are not in this build yet, with the reason. */
 const PENDING = new Map<string, string>([
   ['gaussian', 'the Gaussian filter is not available in this build yet'],
-  ['median', 'the median filter is not available in this build yet'],
-  ['bilateral', 'the bilateral filter is not available in this build yet'],
 ]);
 
 export function registerCompareFilter(f: CompareFilter): void {
@@ -111,16 +114,49 @@ export function boxMean(input: NDArray, width: number, height = width, params: C
   return ndarray(out, input.shape, { alpha: input.alpha === true });
 }
 
+const positiveSize = (n: number) => {
+  if (!Number.isInteger(n) || n < 1) invalidArgument('sizes', 'positive integers', n);
+};
+
 registerCompareFilter({
   name: 'box',
   summary: 'normalized box (mean of the N×N window), border mirror as OpenCV blur',
   defaultBorder: 'mirror',
   label: (n) => `${n}×${n} box`,
-  checkSize: (n) => {
-    if (!Number.isInteger(n) || n < 1) invalidArgument('sizes', 'positive integers', n);
-  },
+  checkSize: positiveSize,
   parameters: (n, p) => ({ ksize: `${n}x${n}`, normalize: 'yes', border: borderName(p, 'mirror') }),
   run: (img, n, p) => boxMean(img, n, n, p),
+});
+
+registerCompareFilter({
+  name: 'median',
+  summary: 'median of the N×N window, border replicate as OpenCV medianBlur',
+  defaultBorder: 'replicate',
+  label: (n) => `${n}×${n} median`,
+  checkSize: positiveSize,
+  parameters: (n, p) => ({ ksize: `${n}x${n}`, border: borderName(p, 'replicate') }),
+  run: (img, n, p, onProgress) => medianFilter(img, n, { border: p.border, cval: p.cval, onProgress }),
+});
+
+registerCompareFilter({
+  name: 'bilateral',
+  summary:
+    'bilateral filter of diameter N (OpenCV bilateralFilter: σ colour and σ space default 75), border mirror',
+  defaultBorder: 'mirror',
+  label: (n) => `bilateral d=${n}`,
+  checkSize: positiveSize,
+  parameters: (n, p) => ({
+    diameter: n,
+    'sigma-color': p.sigmaColor ?? 75,
+    'sigma-space': p.sigmaSpace ?? 75,
+    border: borderName(p, 'mirror'),
+  }),
+  run: (img, n, p, onProgress) =>
+    bilateralFilter(img, n, p.sigmaColor ?? 75, p.sigmaSpace ?? 75, {
+      border: p.border,
+      cval: p.cval,
+      onProgress,
+    }),
 });
 
 function borderName(p: CompareParams, fallback: BorderMode): string {
@@ -142,8 +178,11 @@ export interface CompareTile {
 }
 
 export interface CompareOptions extends CompareParams, GridOptions {
-  /** Called after each tile: (done, total, label). */
-  onProgress?: (done: number, total: number, label: string) => void;
+  /**
+   * Called as tiles are made: `done` tiles of `total` (fractional while a filter that
+   * reports progress runs; `finished` is true when a tile is complete).
+   */
+  onProgress?: (done: number, total: number, label: string, finished: boolean) => void;
 }
 
 /** True when a float image looks like 0..1 data (its finite maximum is at most 1). */
@@ -189,9 +228,9 @@ export function compareGrid(
   const total = sizes.length;
   sizes.forEach((n, k) => {
     const t0 = performance.now();
-    const image = filter.run(input, n, options);
-    const ms = performance.now() - t0;
     const label = filter.label(n);
+    const image = filter.run(input, n, options, (f) => options.onProgress?.(k + f, total, label, false));
+    const ms = performance.now() - t0;
     tiles.push({
       label,
       size: n,
@@ -200,7 +239,7 @@ export function compareGrid(
       canvas: display(image),
       ms,
     });
-    options.onProgress?.(k + 1, total, label);
+    options.onProgress?.(k + 1, total, label, true);
   });
   const grid = labelledGrid(
     tiles.map((t) => ({ label: t.label, canvas: t.canvas })),

@@ -18,6 +18,8 @@ import {
   paddedLetterGrid,
 } from './borders.js';
 import { boxMean, compareFilterNames, compareGrid, compareReport, getCompareFilter } from './compare.js';
+import { medianFilter } from '../nonlinear/median.js';
+import { bilateralFilter } from '../nonlinear/bilateral.js';
 import { FONT_CHARACTERS, GLYPH_HEIGHT, glyph, rasterizeText, textWidth } from './font.js';
 import { createCanvas, drawText, fitCanvas, toRgbCanvas } from './raster.js';
 import { gaussianMass, gaussianTruncationWarning, isPointSymmetric, kernelWarnings } from './warnings.js';
@@ -224,6 +226,24 @@ test('compare grid: the original and every size, each tile exactly the filter ou
   for (let y = gap; y < gap + labelH; y++)
     for (let c = 0; c < g.width; c++) if (g.data[(y * g.width + c) * 3] === 0) dark++;
   assert.ok(dark > 40);
+});
+
+test('compare: median and bilateral tiles are exactly medianFilter and bilateralFilter (OpenCV defaults)', () => {
+  const x = loadNpy(join(DIR, 'box-rgb.in.npy'));
+  const fractions: number[] = [];
+  const med = compareGrid(x, 'median', [5], { onProgress: (done) => fractions.push(done) });
+  assert.deepEqual(med.tiles[1].image.data, medianFilter(x, 5, { border: 'replicate' }).data);
+  assert.deepEqual(med.tiles[1].parameters, { ksize: '5x5', border: 'replicate' });
+  assert.equal(fractions[fractions.length - 1], 1);
+  const bil = compareGrid(x, 'bilateral', [7], { sigmaColor: 30 });
+  assert.deepEqual(bil.tiles[1].image.data, bilateralFilter(x, 7, 30, 75).data);
+  assert.equal(bil.tiles[1].label, 'bilateral d=7');
+  assert.deepEqual(bil.tiles[1].parameters, {
+    diameter: 7,
+    'sigma-color': 30,
+    'sigma-space': 75,
+    border: 'mirror',
+  });
 });
 
 test('compare: filters not in this build are a clear error; unknown ones list the choices', () => {

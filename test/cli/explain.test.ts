@@ -255,8 +255,8 @@ const ERRORS: [string, string[], RegExp][] = [
   ],
   [
     'filter not built yet',
-    ['compare', CROP, '--filter', 'median', '--sizes', '3'],
-    /Expected one of box for --filter, got "median" \(the median filter is not available in this build yet\)/,
+    ['compare', CROP, '--filter', 'gaussian', '--sizes', '3'],
+    /Expected one of box, median, bilateral for --filter, got "gaussian" \(the Gaussian filter is not available in this build yet\)/,
   ],
   ['unknown filter', ['compare', CROP, '--filter', 'blur', '--sizes', '3'], /for --filter, got "blur"/],
   [

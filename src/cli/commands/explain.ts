@@ -422,7 +422,7 @@ function registerCompare(program: Command): void {
         ...params,
         columns,
         tile,
-        onProgress: (done, total, label) => progress.step(done, total, label),
+        onProgress: (done, total, label, finished) => progress.step(done, total, label, finished),
       });
     } finally {
       progress.done();
