@@ -116,6 +116,8 @@ def peers_for(workload, params, arrays):
             xf = x.astype(np.float64) / 255
             out["scikit-image denoise_nl_means fast (1 run)"] = ("once", lambda: sk.restoration.denoise_nl_means(
                 xf, h=h / 255, patch_size=t, patch_distance=s // 2, fast_mode=True))
+    if workload in ("W12", "W12B"):
+        out.update(torch_conv2d_peers(params, arrays))
     return out
 
 
@@ -123,6 +125,35 @@ def once_ms(fn):
     t = time.perf_counter()
     fn()
     return (time.perf_counter() - t) * 1000
+
+
+_torch_threads = [None]
+
+
+def torch_conv2d_peers(params, arrays):
+    """PyTorch conv2d (oneDNN on x86) forward, or its backward (grad input + grad weight only)."""
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        return {}
+    x, w, gy = (torch.from_numpy(a) for a in arrays)
+    pad = int(params.get("padding", 0))
+    out = {}
+    for threads in (1, 2):
+        def run(threads=threads):
+            if _torch_threads[0] != threads:
+                torch.set_num_threads(threads)
+                _torch_threads[0] = threads
+            with torch.no_grad():
+                if params.get("pass") == "forward":
+                    F.conv2d(x, w, padding=pad)
+                else:
+                    torch.ops.aten.convolution_backward(
+                        gy, x, w, None, [1, 1], [pad, pad], [1, 1], False, [0, 0], 1, [True, True, False])
+        label = "conv2d" if params.get("pass") == "forward" else "conv2d backward"
+        out[f"pytorch {torch.__version__.split('+')[0]} {label} ({threads} thread{'s' if threads > 1 else ''})"] = run
+    return out
 
 
 def main():

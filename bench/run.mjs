@@ -45,6 +45,7 @@ for (const w of workloads) {
   }
   const floor = ctx.bytes ? ctx.bytes / bw : undefined;
   const ref =
+    (ctx.reference && rows.find((r) => ctx.reference.test(r.name) && r.ms !== undefined)) ??
     rows.find((r) => /^opencv/.test(r.name) && !/1 thread/.test(r.name) && r.ms !== undefined) ??
     rows.find((r) => r.ms !== undefined && !r.ours);
   console.log(`${w.id}  ${w.title}  (${ctx.size})`);

@@ -33,6 +33,14 @@ export type { NlMeansOptions, ChannelOrder } from './nonlinear/nlmeans.js';
 export { nlMeans } from './nonlinear/nlmeans.js';
 export type { ProgressCallback } from './nonlinear/window.js';
 export type {
+  Conv2dOptions,
+  ConvTranspose2dOptions,
+  Conv2dBackwardOptions,
+  Conv2dGradients,
+  Padding as ConvPadding,
+} from './nn/index.js';
+export { conv2d, conv2dBackward, convTranspose2d } from './nn/index.js';
+export type {
   ExplainOp,
   ExplainOptions,
   ExplainTerm,

@@ -54,16 +54,7 @@ export function mismatch(got: NDArray, want: NDArray, tol: Tolerance): string | 
 }
 
 /** A seeded pseudo-random generator (mulberry32) for reproducible test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../src/core/random.js';
 
 /**
  * Where position i of an extended line of length n reads from (−1: the constant border),

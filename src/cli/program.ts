@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
 import { registerNonlinearCommands } from './commands/nonlinear.js';
+import { registerNnCommands } from './commands/nn.js';
+import { registerDemoCommands } from './commands/demo.js';
 import { registerExplainCommands } from './commands/explain.js';
 
 export const VERSION = '0.1.0';
@@ -13,7 +15,13 @@ export const VERSION = '0.1.0';
 /** A command module adds its subcommands to the program. */
 export type CommandModule = (program: Command) => void;
 
-const MODULES: CommandModule[] = [registerLinearCommands, registerNonlinearCommands, registerExplainCommands];
+const MODULES: CommandModule[] = [
+  registerLinearCommands,
+  registerNonlinearCommands,
+  registerNnCommands,
+  registerDemoCommands,
+  registerExplainCommands,
+];
 
 export function createProgram(): Command {
   const program = new Command('convkit')

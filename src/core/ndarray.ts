@@ -3,7 +3,8 @@ import { InvalidArgumentError, ShapeError, invalidArgument } from './errors.js';
 
 /**
  * A dense C-order array. Images are H×W (gray) or H×W×C (channels last,
- * interleaved); a 1-D signal has shape [N].
+ * interleaved); a 1-D signal has shape [N]. Batches for CNN layers (convkit/nn) are
+ * 4-D, N×C×H×W (PyTorch's NCHW); image filters refuse them.
  */
 export interface NDArray<T extends AnyTypedArray = AnyTypedArray> {
   readonly data: T;
@@ -60,8 +61,8 @@ function dtypeOfSafe(data: unknown): DType | undefined {
 }
 
 function checkShape(shape: readonly number[]): void {
-  if (!Array.isArray(shape) || shape.length < 1 || shape.length > 3) {
-    invalidArgument('shape', '[N], [H, W] or [H, W, C]', shape);
+  if (!Array.isArray(shape) || shape.length < 1 || shape.length > 4) {
+    invalidArgument('shape', '[N], [H, W], [H, W, C] or [N, C, H, W]', shape);
   }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 1) invalidArgument('shape', 'positive integer dimensions', shape);
@@ -86,6 +87,13 @@ export interface ImageDims {
 
 export function imageDims(a: NDArray): ImageDims {
   const s = a.shape;
+  if (s.length > 3) {
+    invalidArgument(
+      'input',
+      'an H×W or H×W×C image or a 1-D signal (N×C×H×W batches are for convkit/nn conv2d)',
+      `shape [${s.join(', ')}]`,
+    );
+  }
   if (s.length === 1) return { height: 1, width: s[0], channels: 1 };
   if (s.length === 2) return { height: s[0], width: s[1], channels: 1 };
   return { height: s[0], width: s[1], channels: s[2] };

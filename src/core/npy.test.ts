@@ -364,14 +364,14 @@ test('npy error: fortran_order True', () => {
   expectFormatError(() => decodeNpy(u1(dict("'|u1'", '(3,)', '0'))), /fortran_order must be False, got 0/);
 });
 
-test('npy error: 0-d, 4-D, zero-size and non-tuple shapes', () => {
+test('npy error: 0-d, 5-D, zero-size and non-tuple shapes', () => {
   expectFormatError(
     () => decodeNpy(u1(dict("'|u1'", '()'), 1)),
-    /shape \(\) has 0 dimensions; allowed: 1 \(N\), 2 \(H, W\) or 3/,
+    /shape \(\) has 0 dimensions; allowed: 1 \(N\), 2 \(H, W\), 3 \(H, W, C\) or 4 \(N, C, H, W\)/,
   );
   expectFormatError(
-    () => decodeNpy(u1(dict("'|u1'", '(1, 1, 1, 3)'))),
-    /shape \(1, 1, 1, 3\) has 4 dimensions/,
+    () => decodeNpy(u1(dict("'|u1'", '(1, 1, 1, 1, 3)'), 3)),
+    /shape \(1, 1, 1, 1, 3\) has 5 dimensions/,
   );
   expectFormatError(() => decodeNpy(u1(dict("'|u1'", '(0, 3)'), 0)), /shape \(0, 3\) has an empty dimension/);
   expectFormatError(

@@ -7,7 +7,7 @@
  * final '\n' so that the data starts at a multiple of 64 bytes, then the raw elements.
  * Spec: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  *
- * Only what convkit's arrays can hold is accepted: C order, 1 to 3 non-empty dimensions,
+ * Only what convkit's arrays can hold is accepted: C order, 1 to 4 non-empty dimensions,
  * and the little-endian dtypes `<f8 <f4 |u1 <u2`. Everything else is a FormatError that
  * names the value found and what is allowed.
  */
@@ -129,8 +129,10 @@ function checkHeader(dict: PyValue, fail: (reason: string) => never): { dtype: D
   }
   const shape = (shapeValue as PyTuple).items as number[];
   const text = describePy(shapeValue);
-  if (shape.length < 1 || shape.length > 3) {
-    fail(`shape ${text} has ${shape.length} dimensions; allowed: 1 (N), 2 (H, W) or 3 (H, W, C)`);
+  if (shape.length < 1 || shape.length > 4) {
+    fail(
+      `shape ${text} has ${shape.length} dimensions; allowed: 1 (N), 2 (H, W), 3 (H, W, C) or 4 (N, C, H, W)`,
+    );
   }
   if (shape.some((d) => d < 1)) fail(`shape ${text} has an empty dimension; every dimension must be >= 1`);
   if (sizeOf(shape) > MAX_ELEMENTS) {
@@ -190,7 +192,7 @@ export function encodeNpy(a: NDArray): Uint8Array {
     `{'descr': '${DESCR_OF[a.dtype]}', 'fortran_order': False, 'shape': ${pyTupleRepr(a.shape)}, }` +
     ' '.repeat(GROWTH_AXIS_MAX_DIGITS - String(a.shape[0]).length);
   // The header is ASCII, so its length in characters is its length in bytes. As in numpy,
-  // a header too long for v1's 16-bit length switches to v2 (unreachable with at most 3
+  // a header too long for v1's 16-bit length switches to v2 (unreachable with at most 4
   // dimensions, but it keeps the writer honest if the limit ever grows).
   let major = 1;
   let { prefix, padded } = wrapHeader(header.length, 10);

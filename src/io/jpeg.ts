@@ -103,7 +103,7 @@ export function encodeJpeg(a: NDArray, quality = 92): Uint8Array {
     );
   }
   const [height, width, channels = 1] = a.shape;
-  if (a.shape.length < 2 || (channels !== 1 && channels !== 3)) {
+  if (a.shape.length < 2 || a.shape.length > 3 || (channels !== 1 && channels !== 3)) {
     const hint =
       channels === 2 || channels === 4
         ? 'drop the alpha channel or write PNG'

@@ -197,7 +197,7 @@ export function encodePng(a: NDArray): Uint8Array {
     );
   }
   const [height, width, channels = 1] = a.shape;
-  if (a.shape.length < 2 || channels > 4) {
+  if (a.shape.length < 2 || a.shape.length > 3 || channels > 4) {
     invalidArgument(
       'output',
       'an H×W or H×W×C image with C = 1 to 4 for PNG (write .npy for other shapes)',

@@ -1,0 +1,212 @@
+/**
+ * convkit/nn/node — conv2d, its backward pass and conv_transpose2d on several threads
+ * (Node worker_threads). The batch is split into contiguous slices of images; the main
+ * thread computes the first slice and worker threads the others, each running the same
+ * plan code (run.ts) on arrays in shared memory. Weight gradients are summed per slice in
+ * float64 and then added. A thread count changes speed, never the result beyond float
+ * rounding of that final sum — and for forward and input gradients not at all.
+ *
+ * Workers are started on first use and kept (unreferenced: they never keep the process
+ * alive). A Gemm installed with `setGemm` applies to the main thread only.
+ *
+ *   import { conv2dThreaded } from 'convkit/nn/node';
+ *   const y = await conv2dThreaded(x, w, b, { padding: 1, threads: 2 });
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { invalidArgument } from '../core/errors.js';
+import { type NDArray, ndarray } from '../core/ndarray.js';
+import {
+  type Conv2dBackwardOptions,
+  type Conv2dGradients,
+  floatType,
+  prepareConv2d,
+  prepareConv2dBackward,
+  prepareConvTranspose2d,
+} from './conv2d.js';
+import { biasGrad } from './direct.js';
+import type { Conv2dOptions, ConvGeometry, ConvTranspose2dOptions, FloatArray } from './geometry.js';
+import { addBias } from './run.js';
+import { type SharedView, type Task, runTask, viewOf } from './tasks.js';
+import type { PlanMethod } from './run.js';
+
+/** How many threads to use (default: the machine's available parallelism). */
+export interface ThreadOptions {
+  threads?: number;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, { resolve: () => void; reject: (e: Error) => void }>;
+}
+
+const pool: PoolWorker[] = [];
+let nextId = 1;
+
+function startWorker(): PoolWorker {
+  // Built code runs dist/nn/worker.js. Run from TypeScript sources (tsx, as the tests do),
+  // the worker registers tsx itself first: loader flags do not reach a worker's entry file.
+  const url = new URL('./worker.js', import.meta.url);
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(
+        `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(
+          url.href.replace(/\.js$/, '.ts'),
+        )}); });`,
+        { eval: true },
+      )
+    : new Worker(url);
+  const pw: PoolWorker = { worker, pending: new Map() };
+  worker.unref();
+  worker.on('message', (m: { id: number; error?: string }) => {
+    const p = pw.pending.get(m.id);
+    if (!p) return;
+    pw.pending.delete(m.id);
+    if (pw.pending.size === 0) worker.unref();
+    if (m.error) p.reject(new Error(`conv2d worker: ${m.error}`));
+    else p.resolve();
+  });
+  const failAll = (e: Error) => {
+    for (const p of pw.pending.values()) p.reject(e);
+    pw.pending.clear();
+    const k = pool.indexOf(pw);
+    if (k >= 0) pool.splice(k, 1);
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`conv2d worker exited with code ${code}`)));
+  return pw;
+}
+
+function send(pw: PoolWorker, task: Omit<Task, 'id'>): Promise<void> {
+  const id = nextId++;
+  return new Promise<void>((resolve, reject) => {
+    pw.pending.set(id, { resolve, reject });
+    pw.worker.ref();
+    pw.worker.postMessage({ ...task, id });
+  });
+}
+
+/** Stops the worker threads (they restart on next use). */
+export async function closeThreads(): Promise<void> {
+  const all = pool.splice(0);
+  await Promise.all(all.map((pw) => pw.worker.terminate()));
+}
+
+function threadCount(options: ThreadOptions, n: number): number {
+  const t = options.threads ?? availableParallelism();
+  if (!Number.isSafeInteger(t) || t < 1) invalidArgument('threads', 'an integer ≥ 1', options.threads);
+  return Math.max(1, Math.min(t, n));
+}
+
+function share(a: FloatArray): SharedView {
+  const dtype = a instanceof Float32Array ? 'float32' : 'float64';
+  if (a.buffer instanceof SharedArrayBuffer) {
+    return { buffer: a.buffer, byteOffset: a.byteOffset, length: a.length, dtype };
+  }
+  const buffer = new SharedArrayBuffer(a.byteLength);
+  const view: SharedView = { buffer, byteOffset: 0, length: a.length, dtype };
+  viewOf(view).set(a);
+  return view;
+}
+
+function sharedZeros(dtype: 'float32' | 'float64', length: number): SharedView {
+  const bytes = dtype === 'float32' ? 4 : 8;
+  return { buffer: new SharedArrayBuffer(length * bytes), byteOffset: 0, length, dtype };
+}
+
+/**
+ * Runs one pass over the batch in `threads` slices; `arraysFor(k)` gives slice k's arrays
+ * (the weight-gradient pass gives every slice its own output).
+ */
+async function split(
+  pass: Task['pass'],
+  method: PlanMethod,
+  g: ConvGeometry,
+  threads: number,
+  arraysFor: (k: number) => (SharedView | null)[],
+): Promise<void> {
+  while (pool.length < threads - 1) pool.push(startWorker());
+  const bounds = (k: number) => [Math.floor((k * g.n) / threads), Math.floor(((k + 1) * g.n) / threads)];
+  const jobs: Promise<void>[] = [];
+  for (let k = 1; k < threads; k++) {
+    const [n0, n1] = bounds(k);
+    jobs.push(send(pool[k - 1], { pass, method, g, arrays: arraysFor(k), n0, n1 }));
+  }
+  const [n0, n1] = bounds(0);
+  try {
+    runTask({ id: 0, pass, method, g, arrays: arraysFor(0), n0, n1 });
+  } finally {
+    await Promise.all(jobs);
+  }
+}
+
+/** conv2d (see conv2d.ts) on several threads. Same arguments, same result. */
+export async function conv2dThreaded(
+  input: NDArray,
+  weight: NDArray,
+  bias: NDArray | null = null,
+  options: Conv2dOptions & ThreadOptions = {},
+): Promise<NDArray> {
+  const { g, plan, b } = prepareConv2d(input, weight, bias, options);
+  const threads = threadCount(options, g.n);
+  const x = share(input.data as FloatArray);
+  const w = share(weight.data as FloatArray);
+  const bb = b ? share(b) : null;
+  const y = sharedZeros(floatType(input.dtype), g.n * g.o * g.oh * g.ow);
+  await split('forward', plan.method, g, threads, () => [x, w, bb, y]);
+  return ndarray(viewOf(y), [g.n, g.o, g.oh, g.ow]);
+}
+
+/** conv2dBackward (see conv2d.ts) on several threads. */
+export async function conv2dBackwardThreaded(
+  input: NDArray,
+  weight: NDArray,
+  gradOutput: NDArray,
+  options: Conv2dBackwardOptions & ThreadOptions = {},
+): Promise<Conv2dGradients> {
+  const { g, plan } = prepareConv2dBackward(input, weight, gradOutput, options);
+  const threads = threadCount(options, g.n);
+  const x = share(input.data as FloatArray);
+  const w = share(weight.data as FloatArray);
+  const gy = share(gradOutput.data as FloatArray);
+  const out: Conv2dGradients = {};
+  if (options.gradInput !== false) {
+    const gx = sharedZeros(floatType(input.dtype), input.data.length);
+    await split('inputGrad', plan.method, g, threads, () => [gy, w, gx]);
+    out.gradInput = ndarray(viewOf(gx), input.shape);
+  }
+  if (options.gradWeight !== false) {
+    const partials = Array.from({ length: threads }, () => sharedZeros('float64', weight.data.length));
+    await split('weightGrad', plan.method, g, threads, (k) => [x, gy, partials[k]]);
+    const sum = new Float64Array(weight.data.length);
+    for (const p of partials) {
+      const v = viewOf(p);
+      for (let i = 0; i < sum.length; i++) sum[i] += v[i];
+    }
+    const gw = floatType(weight.dtype) === 'float32' ? Float32Array.from(sum) : sum;
+    out.gradWeight = ndarray(gw, weight.shape);
+  }
+  if (options.gradBias !== false) {
+    const gb = floatType(weight.dtype) === 'float32' ? new Float32Array(g.o) : new Float64Array(g.o);
+    biasGrad(g, gradOutput.data as FloatArray, gb);
+    out.gradBias = ndarray(gb, [g.o]);
+  }
+  return out;
+}
+
+/** convTranspose2d (see conv2d.ts) on several threads. */
+export async function convTranspose2dThreaded(
+  input: NDArray,
+  weight: NDArray,
+  bias: NDArray | null = null,
+  options: ConvTranspose2dOptions & ThreadOptions = {},
+): Promise<NDArray> {
+  const { g, plan, b } = prepareConvTranspose2d(input, weight, bias, options);
+  const threads = threadCount(options, g.n);
+  const x = share(input.data as FloatArray);
+  const w = share(weight.data as FloatArray);
+  const y = sharedZeros(floatType(input.dtype), g.n * g.c * g.h * g.w);
+  await split('inputGrad', plan.method, g, threads, () => [x, w, y]);
+  const data = viewOf(y);
+  if (b) addBias(data, b, g.n, g.c, g.h * g.w);
+  return ndarray(data, [g.n, g.c, g.h, g.w]);
+}
