@@ -76,6 +76,24 @@ def peers_for(workload, params, arrays):
             out["opencv filter2D"] = cv(-1)
         if nd is not None:
             out["scipy ndimage.correlate"] = lambda: nd.correlate(x, k.astype(x.dtype) if x.dtype.kind == "f" else k, mode="mirror")
+    if workload in ("W3", "W4"):
+        (x,) = arrays
+        sigma = params["sigma"]
+        if cv2 is not None:
+            one, many = opencv_threads(lambda: cv2.GaussianBlur(x, (0, 0), sigma, borderType=cv2.BORDER_REFLECT_101))
+            out["opencv GaussianBlur (1 thread)"] = one
+            out["opencv GaussianBlur"] = many
+        if nd is not None:
+            out["scipy ndimage.gaussian_filter"] = lambda: nd.gaussian_filter(x, sigma, mode="mirror", truncate=4.0)
+    if workload == "W5":
+        (x,) = arrays
+        n = params["ksize"]
+        if cv2 is not None:
+            one, many = opencv_threads(lambda: cv2.blur(x, (n, n), borderType=cv2.BORDER_REFLECT_101))
+            out["opencv blur (1 thread)"] = one
+            out["opencv blur"] = many
+        if nd is not None:
+            out["scipy ndimage.uniform_filter"] = lambda: nd.uniform_filter(x, size=(n, n, 1), mode="mirror")
     if workload in ("W6", "W7"):
         (x,) = arrays
         k = params["ksize"]

@@ -25,6 +25,63 @@ export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.j
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
+export type { Gaussian2DOptions } from './kernels/gaussian.js';
+export {
+  gaussianTaps,
+  gaussianTapsTruncated,
+  gaussianKernel,
+  gaussianFactors,
+  gaussianRadius,
+  gaussianSigmaForSize,
+} from './kernels/gaussian.js';
+export type { DerivOptions } from './kernels/derivatives.js';
+export {
+  sobelTaps,
+  sobelFactors,
+  sobelKernel,
+  scharrFactors,
+  scharrKernel,
+  prewittKernel,
+  laplacianKernel,
+  logKernel,
+  dogKernel,
+} from './kernels/derivatives.js';
+export {
+  boxKernel,
+  binomialTaps,
+  binomialKernel,
+  sharpenKernel,
+  unsharpKernel,
+  embossKernel,
+  motionKernel,
+  diskKernel,
+  LECTURE_MASKS,
+} from './kernels/presets.js';
+export {
+  outerKernel,
+  transposeKernel,
+  normalizeKernel,
+  composeKernels,
+  composeAnchor,
+  kernelSum,
+} from './kernels/algebra.js';
+export type { Factors } from './kernels/separable.js';
+export { separate, displayFactors, SEPARABLE_TOLERANCE } from './kernels/separable.js';
+export type { KernelInfo, Symmetry } from './kernels/info.js';
+export { kernelInfo } from './kernels/info.js';
+export type { NamedKernel, ParamSpec } from './kernels/named.js';
+export { NAMED_KERNELS, namedKernel } from './kernels/named.js';
+export type { FilterOptions } from './filters/common.js';
+export type { GaussianBlurOptions } from './filters/gaussian.js';
+export { gaussianBlur } from './filters/gaussian.js';
+export type { BoxFilterOptions } from './filters/box.js';
+export { boxFilter } from './filters/box.js';
+export type { DerivativeOptions, SobelOptions, LaplacianOptions } from './filters/derivatives.js';
+export { sobel, scharr, laplacian } from './filters/derivatives.js';
+export type { UnsharpOptions } from './filters/sharpen.js';
+export { sharpen, unsharpMask } from './filters/sharpen.js';
+export type { Method } from './linear/plan.js';
+export { METHODS } from './linear/plan.js';
 export type { MedianOptions, MedianMethod } from './nonlinear/median.js';
 export { medianFilter, MEDIAN_METHODS } from './nonlinear/median.js';
 export type { BilateralOptions, BilateralSpec } from './nonlinear/bilateral.js';

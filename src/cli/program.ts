@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
+import { registerKernelCommands } from './commands/kernel.js';
+import { registerFilterCommands } from './commands/filters.js';
 import { registerNonlinearCommands } from './commands/nonlinear.js';
 import { registerNnCommands } from './commands/nn.js';
 import { registerDemoCommands } from './commands/demo.js';
@@ -17,6 +19,8 @@ export type CommandModule = (program: Command) => void;
 
 const MODULES: CommandModule[] = [
   registerLinearCommands,
+  registerKernelCommands,
+  registerFilterCommands,
   registerNonlinearCommands,
   registerNnCommands,
   registerDemoCommands,
@@ -36,8 +40,15 @@ export function createProgram(): Command {
 export async function run(argv: readonly string[]): Promise<number> {
   const program = createProgram();
   let failing = '';
+  // "kernel info" for a nested command, so its errors say which one failed
+  const pathOf = (cmd: Command): string =>
+    cmd.parent && cmd.parent !== program
+      ? `${pathOf(cmd.parent)} ${cmd.name()}`
+      : cmd === program
+        ? ''
+        : cmd.name();
   const prepare = (cmd: Command) => {
-    const name = cmd === program ? '' : cmd.name();
+    const name = pathOf(cmd);
     cmd.exitOverride();
     cmd.configureOutput({
       // Commander's own errors (unknown option, missing option) become our one line.
@@ -53,7 +64,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         ),
     });
     cmd.hook('preAction', (_this, action) => {
-      failing = action.name();
+      failing = pathOf(action);
     });
     cmd.commands.forEach(prepare);
   };

@@ -204,13 +204,45 @@ export function runLinear(
   spec: LinearSpec,
   loop: RowLoop = rowLoopFor(spec.kernel),
 ): NDArray {
+  return runPlanes(input, spec, (src, geo, border, Band, emit) =>
+    filterPlane(src, geo, border, Band, (band, row, m) =>
+      emit(m, (dst, d) => loop(band, geo.paddedWidth, row, dst, d, geo.outWidth)),
+    ),
+  );
+}
+
+/**
+ * Hands output row m to its destination: the plane filter calls `emit(m, write)` and
+ * `write(dst, d)` must fill dst[d .. d + outWidth) with the row's float values.
+ */
+export type RowEmitter = (m: number, write: (dst: Float32Array | Float64Array, d: number) => void) => void;
+
+/**
+ * The inner part of an execution method: computes every output row of one plane (a
+ * channel, or a premultiplied colour plane) of the padded geometry `geo`. Edges are
+ * reached only through src/border (`padRows`). `Band` is the element type that holds the
+ * source values and cval exactly.
+ */
+export type PlaneFilter = (
+  src: PlaneView,
+  geo: Geometry,
+  border: Border,
+  Band: Float32ArrayConstructor | Float64ArrayConstructor,
+  emit: RowEmitter,
+) => void;
+
+/**
+ * Runs a spec plane by plane with a method's `PlaneFilter`: output allocation, channels,
+ * alpha premultiplication and the conversion to the output dtype are shared by all methods.
+ */
+export function runPlanes(input: NDArray, spec: LinearSpec, filter: PlaneFilter): NDArray {
   const { height, width, channels } = imageDims(input);
   const geo = linearGeometry(spec, height, width);
   const out = allocate(spec.dtype, geo.outHeight * geo.outWidth * channels);
   const premultiply =
     input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4);
   if (premultiply) {
-    filterPremultiplied(input, spec, geo, out, loop);
+    filterPremultiplied(input, spec, geo, out, filter);
   } else {
     // float32 holds every uint8/uint16 value exactly, so only float64 data needs a float64 band.
     const exactIn32 = input.dtype !== 'float64' && Math.fround(spec.border.cval) === spec.border.cval;
@@ -218,18 +250,11 @@ export function runLinear(
     const direct = channels === 1 && (spec.dtype === 'float32' || spec.dtype === 'float64');
     const acc = new Float64Array(geo.outWidth);
     for (let ch = 0; ch < channels; ch++) {
-      filterPlane(planeOf(input, ch), geo, spec.border, Band, (band, row, m) => {
+      filter(planeOf(input, ch), geo, spec.border, Band, (m, write) => {
         if (direct) {
-          loop(
-            band,
-            geo.paddedWidth,
-            row,
-            out as Float32Array | Float64Array,
-            m * geo.outWidth,
-            geo.outWidth,
-          );
+          write(out as Float32Array | Float64Array, m * geo.outWidth);
         } else {
-          loop(band, geo.paddedWidth, row, acc, 0, geo.outWidth);
+          write(acc, 0);
           storeRow(
             acc,
             geo.outWidth,
@@ -248,7 +273,7 @@ export function runLinear(
   });
 }
 
-type Geometry = ReturnType<typeof linearGeometry>;
+export type Geometry = ReturnType<typeof linearGeometry>;
 
 function planeOf(input: NDArray, ch: number): PlaneView {
   const { height, width, channels } = imageDims(input);
@@ -291,7 +316,7 @@ function filterPremultiplied(
   spec: LinearSpec,
   geo: Geometry,
   out: AnyTypedArray,
-  loop: RowLoop,
+  filter: PlaneFilter,
 ) {
   const { height, width, channels } = imageDims(input);
   const alphaCh = channels - 1;
@@ -300,9 +325,7 @@ function filterPremultiplied(
   const filtered = (plane: Float64Array) => {
     const res = new Float64Array(n);
     const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
-    filterPlane(view, geo, spec.border, Float64Array, (band, row, m) =>
-      loop(band, geo.paddedWidth, row, res, m * geo.outWidth, geo.outWidth),
-    );
+    filter(view, geo, spec.border, Float64Array, (m, write) => write(res, m * geo.outWidth));
     return res;
   };
   const alphaPlane = new Float64Array(height * width);
