@@ -5,7 +5,8 @@
     constant, edge, symmetric, reflect, wrap = convkit's constant, replicate, symmetric,
     mirror, wrap), pad 3 and pad 9 (wider than the image);
   - box-*.npy: OpenCV cv2.blur (normalized box, BORDER_REFLECT_101 unless named) of a crop
-    of samples/astronaut.png (uint8 RGB) and of a random float32 image.
+    of samples/astronaut.png (uint8 RGB) and of a random float32 image;
+  - gauss-*.npy: OpenCV cv2.GaussianBlur(crop, (N, N), 0) (σ from the size), as the lecture's figures.
 
 Run with Debian's python3-numpy and python3-opencv:  /usr/bin/python3 scripts/make-explain-fixtures.py
 """
@@ -42,6 +43,11 @@ for n in (3, 5, 9, 15):
     name = f'box-rgb-{n}.npy'
     np.save(os.path.join(OUT, name), cv2.blur(crop, (n, n)))
     cases['box'].append({'input': 'box-rgb.in.npy', 'size': n, 'border': 'mirror', 'expected': name})
+
+for n in (5, 15):
+    name = f'gauss-rgb-{n}.npy'
+    np.save(os.path.join(OUT, name), cv2.GaussianBlur(crop, (n, n), 0))
+    cases.setdefault('gaussian', []).append({'input': 'box-rgb.in.npy', 'size': n, 'border': 'mirror', 'expected': name})
 
 gray = rng.random((23, 29)).astype(np.float32)
 np.save(os.path.join(OUT, 'box-f32.in.npy'), gray)

@@ -110,6 +110,6 @@ export { explain } from './explain/explain.js';
 export { explanationToJSON, explanationToMarkdown, explanationToText } from './explain/format.js';
 export { explanationToSvg } from './explain/svg.js';
 export type { KernelWarningContext } from './explain/warnings.js';
-export { kernelWarnings, gaussianTruncationWarning } from './explain/warnings.js';
+export { kernelWarnings, gaussianTruncationWarning, gaussianBlurWarnings } from './explain/warnings.js';
 export type { LetterGridOptions } from './explain/borders.js';
 export { bordersText, paddedLetterGrid, padImage } from './explain/borders.js';

@@ -1,14 +1,14 @@
 /**
  * Comparison grids, like the lecture's figures: the original and one tile per filter
- * size, labelled. Filters come from a small registry so that each named filter plugs in
- * with its own semantics; a filter that is not in this build says so clearly.
+ * size, labelled. Filters come from a small registry (`registerCompareFilter`) so that
+ * each named filter plugs in with its own semantics and defaults.
  */
 import { type BorderMode, resolveBorder } from '../border/border.js';
-import { storeRow } from '../core/cast.js';
-import { allocate } from '../core/dtypes.js';
 import { invalidArgument } from '../core/errors.js';
-import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
-import { correlate } from '../linear/correlate.js';
+import { type NDArray, checkArray, imageDims } from '../core/ndarray.js';
+import { boxFilter } from '../filters/box.js';
+import { gaussianBlur } from '../filters/gaussian.js';
+import { gaussianSigmaForSize } from '../kernels/gaussian.js';
 import { medianFilter } from '../nonlinear/median.js';
 import { bilateralFilter } from '../nonlinear/bilateral.js';
 import { type GridOptions, labelledGrid } from './borders.js';
@@ -46,72 +46,19 @@ export interface CompareFilter {
 
 const FILTERS = new Map<string, CompareFilter>();
 
-/** Filters that belong in compare but are not in this build yet, with the reason. */
-const PENDING = new Map<string, string>([
-  ['gaussian', 'the Gaussian filter is not available in this build yet'],
-]);
-
 export function registerCompareFilter(f: CompareFilter): void {
   FILTERS.set(f.name, f);
-  PENDING.delete(f.name);
 }
 
-/** Names of the filters compare can run, and of those it will run once they are built. */
-export function compareFilterNames(): { available: string[]; pending: string[] } {
-  return { available: [...FILTERS.keys()], pending: [...PENDING.keys()] };
+/** Names of the filters compare can run, in registration order. */
+export function compareFilterNames(): string[] {
+  return [...FILTERS.keys()];
 }
 
 export function getCompareFilter(name: string): CompareFilter {
   const f = FILTERS.get(name);
   if (f) return f;
-  const available = [...FILTERS.keys()].join(', ');
-  const reason = PENDING.get(name);
-  if (reason !== undefined) {
-    invalidArgument('filter', `one of ${available}`, name, `${reason}`);
-  }
-  invalidArgument('filter', `one of ${[...FILTERS.keys(), ...PENDING.keys()].join(', ')}`, name);
-}
-
-/**
- * Normalized box filter (the mean of a size×size window), computed with convkit's
- * correlate as a row pass and a column pass of ones in float64 — exact window sums for
- * integer images — and one division by size², rounded half to even for integer dtypes.
- * Default border `mirror`, as OpenCV's blur. Channels are filtered independently
- * (alpha included, as `alpha: 'separate'`).
- *
- * @example
- *   boxMean(img, 5)               // OpenCV cv2.blur(img, (5, 5))
- */
-export function boxMean(input: NDArray, width: number, height = width, params: CompareParams = {}): NDArray {
-  checkArray(input);
-  const border = resolveBorder(params.border, params.cval, 'mirror');
-  for (const [v, name] of [
-    [width, 'width'],
-    [height, 'height'],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) invalidArgument('ksize', 'positive integer sides', `${name} ${v}`);
-  }
-  const options = {
-    border: border.mode,
-    cval: border.cval,
-    dtype: 'float64' as const,
-    alpha: 'separate' as const,
-  };
-  const oneD = input.shape.length === 1;
-  const rows = correlate(input, [new Array<number>(width).fill(1)], options);
-  const sums = oneD
-    ? rows
-    : correlate(
-        rows,
-        Array.from({ length: height }, () => [1]),
-        { ...options, cval: border.cval * width },
-      );
-  const n = oneD ? width : width * height;
-  const mean = new Float64Array(sums.data.length);
-  for (let i = 0; i < mean.length; i++) mean[i] = sums.data[i] / n;
-  const out = allocate(input.dtype, mean.length);
-  storeRow(mean, mean.length, out, 0, 1, input.dtype, 'half-even');
-  return ndarray(out, input.shape, { alpha: input.alpha === true });
+  return invalidArgument('filter', `one of ${[...FILTERS.keys()].join(', ')}`, name);
 }
 
 const positiveSize = (n: number) => {
@@ -120,12 +67,29 @@ const positiveSize = (n: number) => {
 
 registerCompareFilter({
   name: 'box',
-  summary: 'normalized box (mean of the N×N window), border mirror as OpenCV blur',
+  summary: 'normalized box (mean of the N×N window), border mirror, as OpenCV blur',
   defaultBorder: 'mirror',
   label: (n) => `${n}×${n} box`,
   checkSize: positiveSize,
   parameters: (n, p) => ({ ksize: `${n}x${n}`, normalize: 'yes', border: borderName(p, 'mirror') }),
-  run: (img, n, p) => boxMean(img, n, n, p),
+  run: (img, n, p) => boxFilter(img, { ksize: n, border: p.border, cval: p.cval }),
+});
+
+registerCompareFilter({
+  name: 'gaussian',
+  summary: 'N×N Gaussian with σ derived from the size, border mirror, as OpenCV GaussianBlur(img, (N, N), 0)',
+  defaultBorder: 'mirror',
+  label: (n) => `${n}×${n} Gaussian`,
+  checkSize: (n) => {
+    if (!Number.isInteger(n) || n < 1 || n % 2 === 0)
+      invalidArgument('sizes', 'odd positive integers (Gaussian sizes)', n);
+  },
+  parameters: (n, p) => ({
+    ksize: `${n}x${n}`,
+    sigma: Number(gaussianSigmaForSize(n).toPrecision(6)),
+    border: borderName(p, 'mirror'),
+  }),
+  run: (img, n, p) => gaussianBlur(img, { sigma: 0, ksize: [n, n], border: p.border, cval: p.cval }),
 });
 
 registerCompareFilter({

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, loadNpy, mismatch } from '../../test/helpers.js';
 import { ndarray } from '../core/ndarray.js';
-import { correlate } from '../linear/correlate.js';
 import { parseInlineKernel, toKernel } from '../kernels/kernel.js';
 import type { BorderMode } from '../border/border.js';
 import {
@@ -17,18 +16,25 @@ import {
   padImage,
   paddedLetterGrid,
 } from './borders.js';
-import { boxMean, compareFilterNames, compareGrid, compareReport, getCompareFilter } from './compare.js';
+import { compareFilterNames, compareGrid, compareReport, getCompareFilter } from './compare.js';
 import { medianFilter } from '../nonlinear/median.js';
 import { bilateralFilter } from '../nonlinear/bilateral.js';
 import { FONT_CHARACTERS, GLYPH_HEIGHT, glyph, rasterizeText, textWidth } from './font.js';
 import { createCanvas, drawText, fitCanvas, toRgbCanvas } from './raster.js';
-import { gaussianMass, gaussianTruncationWarning, isPointSymmetric, kernelWarnings } from './warnings.js';
+import {
+  gaussianBlurWarnings,
+  gaussianMass,
+  gaussianTruncationWarning,
+  isPointSymmetric,
+  kernelWarnings,
+} from './warnings.js';
 
 const DIR = join(FIXTURES, 'explain');
 const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as {
   cases: {
     pad: { mode: BorderMode; cval: number; pad: number; expected: string }[];
     box: { input: string; size: number; border: BorderMode; expected: string }[];
+    gaussian: { input: string; size: number; border: BorderMode; expected: string }[];
   };
 };
 
@@ -164,32 +170,30 @@ test('border picture grid: one labelled tile per mode', () => {
   assert.ok(dark > 5 * 30, `${dark} dark pixels`);
 });
 
-test('box (compare’s box filter) equals OpenCV cv2.blur exactly on uint8 RGB and float32 (fixtures)', () => {
+test('compare’s box equals OpenCV cv2.blur exactly on uint8 RGB and float32 (fixtures)', () => {
   assert.ok(manifest.cases.box.length >= 8);
+  const box = getCompareFilter('box');
   for (const c of manifest.cases.box) {
     const x = loadNpy(join(DIR, c.input));
-    const got = boxMean(x, c.size, c.size, { border: c.border });
+    const got = box.run(x, c.size, { border: c.border });
     const tol = x.dtype === 'uint8' ? { max_abs_diff: 0 } : { abs: 1e-6, rel: 0 };
     assert.equal(mismatch(got, loadNpy(join(DIR, c.expected)), tol), null, c.expected);
   }
 });
 
-test('box equals correlate with the normalized 2-D box kernel (float64, within rounding)', () => {
-  const x = ndarray(
-    Float64Array.from({ length: 11 * 13 }, (_, i) => Math.sin(i) * 50),
-    [11, 13],
-  );
-  for (const n of [1, 2, 5, 8]) {
-    for (const border of ['mirror', 'wrap', 'constant'] as const) {
-      const k = Array.from({ length: n }, () => new Array(n).fill(1 / (n * n)));
-      const want = correlate(x, k, { border, cval: 3 });
-      assert.equal(
-        mismatch(boxMean(x, n, n, { border, cval: 3 }), want, { abs: 1e-12, rel: 1e-12 }),
-        null,
-        `${n} ${border}`,
-      );
-    }
+test('compare’s gaussian is OpenCV GaussianBlur(img, (N, N), 0) within one grey level (fixtures)', () => {
+  const gaussian = getCompareFilter('gaussian');
+  for (const c of manifest.cases.gaussian) {
+    const x = loadNpy(join(DIR, c.input));
+    const tol = { max_abs_diff: 1, min_fraction_equal: 0.95 };
+    assert.equal(
+      mismatch(gaussian.run(x, c.size, {}), loadNpy(join(DIR, c.expected)), tol),
+      null,
+      c.expected,
+    );
   }
+  assert.deepEqual(gaussian.parameters(5, {}), { ksize: '5x5', sigma: 1.1, border: 'mirror' });
+  assert.throws(() => gaussian.checkSize(4), /odd positive integers .* for sizes, got 4/);
 });
 
 test('compare grid: the original and every size, each tile exactly the filter output, labelled', () => {
@@ -246,16 +250,12 @@ test('compare: median and bilateral tiles are exactly medianFilter and bilateral
   });
 });
 
-test('compare: filters not in this build are a clear error; unknown ones list the choices', () => {
-  const { available, pending } = compareFilterNames();
-  assert.ok(available.includes('box'));
-  for (const name of pending) {
-    assert.throws(
-      () => getCompareFilter(name),
-      new RegExp(`for filter, got "${name}" \\(the \\w+ filter is not available in this build yet\\)`, 'i'),
-    );
-  }
-  assert.throws(() => getCompareFilter('sharpen'), /Expected one of box.* for filter, got "sharpen"/);
+test('compare: every filter of the issue is available; unknown ones list the choices', () => {
+  assert.deepEqual(compareFilterNames(), ['box', 'gaussian', 'median', 'bilateral']);
+  assert.throws(
+    () => getCompareFilter('sharpen'),
+    /Expected one of box, gaussian, median, bilateral for filter, got "sharpen"/,
+  );
   const x = ndarray(new Uint8Array(16), [4, 4]);
   assert.throws(() => compareGrid(x, 'box', []), /non-empty list of sizes/);
   assert.throws(() => compareGrid(x, 'box', [0]), /positive integers for sizes, got 0/);
@@ -350,4 +350,18 @@ test('warnings: a Gaussian cut so hard that its taps sum below 0.99', () => {
   assert.match(w, /σ = 10 cut to 11 taps keeps only 41\.[78]% .* (\d+) taps or more keep 99%/);
   const taps = Number(/(\d+) taps or more/.exec(w)![1]);
   assert.ok(gaussianMass(10, (taps - 1) / 2) >= 0.99 && gaussianMass(10, (taps - 3) / 2) < 0.99);
+});
+
+test('warnings: Gaussian blur options, per axis, by the OpenCV (ksize) and SciPy (truncate) rules', () => {
+  assert.deepEqual(gaussianBlurWarnings({ sigma: 2 }), []); // truncate 4: 17 taps
+  assert.deepEqual(gaussianBlurWarnings({ sigma: 0, ksize: [5, 5] }), []); // σ from the size
+  assert.deepEqual(gaussianBlurWarnings({ sigma: 5, ksize: [0, 0] }), []); // size from σ
+  assert.equal(gaussianBlurWarnings({ sigma: 10, ksize: 11 }).length, 1); // both axes alike: one line
+  const aniso = gaussianBlurWarnings({ sigma: 1, sigmaY: 6, ksize: [7, 7] });
+  assert.equal(aniso.length, 1);
+  assert.match(aniso[0], /^along y: .*σ = 6 cut to 7 taps/);
+  assert.match(
+    gaussianBlurWarnings({ sigma: 3, truncate: 1.5 })[0],
+    /σ = 3 cut to 11 taps keeps only 93\.\d%/,
+  );
 });

@@ -103,3 +103,36 @@ export function gaussianTruncationWarning(sigma: number, radius: number): string
     `before normalisation (< 99%), so it blurs more like a box; ${2 * r + 1} taps or more keep 99%`
   );
 }
+
+/**
+ * Truncation warnings for a Gaussian blur's options (`gaussianBlur`): per axis, the taps an
+ * explicit `ksize` (OpenCV rule) or `truncate` (SciPy rule, radius floor(T·σ + 0.5)) keeps.
+ * Sizes OpenCV derives (0, or σ ≤ 0) keep enough weight and are not checked.
+ */
+export function gaussianBlurWarnings(o: {
+  sigma: number;
+  sigmaY?: number;
+  ksize?: readonly [number, number] | number;
+  truncate?: number;
+}): string[] {
+  const sigmaY = o.sigmaY !== undefined && o.sigmaY > 0 ? o.sigmaY : o.sigma;
+  const ks = o.ksize === undefined ? undefined : typeof o.ksize === 'number' ? [o.ksize, o.ksize] : o.ksize;
+  const axes: [string, number, number | undefined][] = [
+    ['x', o.sigma, ks?.[0]],
+    ['y', sigmaY, ks?.[1]],
+  ];
+  const out: string[] = [];
+  for (const [axis, sigma, size] of axes) {
+    if (!(sigma > 0)) continue;
+    const radius =
+      ks === undefined
+        ? Math.floor((o.truncate ?? 4) * sigma + 0.5)
+        : size !== undefined && size > 0
+          ? (size - 1) / 2
+          : undefined;
+    if (radius === undefined || !Number.isInteger(radius)) continue;
+    const w = gaussianTruncationWarning(sigma, radius);
+    if (w && !out.some((m) => m.endsWith(w))) out.push(axis === 'x' ? w : `along y: ${w}`);
+  }
+  return out;
+}

@@ -253,11 +253,6 @@ const ERRORS: [string, string[], RegExp][] = [
     ['borders', ASTRONAUT],
     /Expected -o OUT\.png \(or \.jpg\) for the padded picture of IN, got no -o/,
   ],
-  [
-    'filter not built yet',
-    ['compare', CROP, '--filter', 'gaussian', '--sizes', '3'],
-    /Expected one of box, median, bilateral for --filter, got "gaussian" \(the Gaussian filter is not available in this build yet\)/,
-  ],
   ['unknown filter', ['compare', CROP, '--filter', 'blur', '--sizes', '3'], /for --filter, got "blur"/],
   [
     'bad sizes',
@@ -384,4 +379,16 @@ test('CLI kernel warnings: convolve/correlate warn about asymmetric and even ker
   assert.equal(convkit(['convolve', img, '--kernel', '-1 0 1', '-q', '-o', out]).stderr, '');
   assert.equal(convkit(['convolve', img, '--kernel', '-1 0 1', '--no-warnings', '-o', out]).stderr, '');
   assert.equal(convkit(['convolve', img, '--kernel', '1 2 1', '-o', out]).stderr, '');
+});
+
+test('CLI kernel warnings: convkit gaussian warns when a size cuts the Gaussian hard; -q silences', () => {
+  const out = join(work, 'g.npy');
+  const r = convkit(['gaussian', CROP, '--sigma', '10', '--ksize', '11x11', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /^convkit gaussian: warning: the Gaussian with σ = 10 cut to 11 taps keeps only 41\.8% .* 53 taps or more keep 99%/,
+  );
+  assert.equal(convkit(['gaussian', CROP, '--sigma', '10', '--ksize', '11x11', '-q', '-o', out]).stderr, '');
+  assert.equal(convkit(['gaussian', CROP, '--sigma', '2', '-o', out]).stderr, '');
 });

@@ -377,16 +377,16 @@ function parseSizes(text: string): number[] {
 }
 
 function registerCompare(program: Command): void {
-  const { available, pending } = compareFilterNames();
+  const available = compareFilterNames();
   const cmd = program
     .command('compare')
     .summary('Labelled grid of a filter at several sizes next to the original (and an HTML report).')
     .description(
       'Runs a filter at several sizes and writes a labelled grid: the original, then one tile per size.\n' +
-        `Filters: ${available.join(', ')}${pending.length ? ` (not available yet: ${pending.join(', ')})` : ''}.`,
+        `Filters: ${available.join(', ')}; each uses its best-known peer's default border.`,
     )
     .argument('<IN>', 'input image (PNG, JPEG or .npy)')
-    .requiredOption('--filter <F>', `filter: ${[...available, ...pending].join(', ')}`)
+    .requiredOption('--filter <F>', `filter: ${available.join(', ')}`)
     .requiredOption('--sizes <N,N,…>', 'window sizes, e.g. 5,15,25,35,45 (box: N×N mean)')
     .option('-o, --output <OUT>', 'grid picture (.png or .jpg)')
     .option('--html <FILE>', 'also write a self-contained HTML report with every tile and the parameters')
