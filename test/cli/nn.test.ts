@@ -216,5 +216,5 @@ test('convkit demo shapes shows progress, reports accuracy and writes the loss c
   assert.match(readFileSync(svg, 'utf8'), /^<svg /);
   const bad = convkit(['demo', 'shapes', '--loss-curve', join(work, 'loss.png')]);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /^convkit shapes: error: Expected a path ending in \.svg for --loss-curve/);
+  assert.match(bad.stderr, /^convkit demo shapes: error: Expected a path ending in \.svg for --loss-curve/);
 });
