@@ -27,62 +27,41 @@ type Term = {
   from?: number[];
 };
 
+/** The (pixel, tap) pairs of a JSON explanation, as sortable strings. */
+const pairsOf = (j: { terms: Term[] }) => j.terms.map((t) => JSON.stringify([t.pixel, t.tap])).sort();
+
+/** Every [[i, j], tap(i, j)] for i, j in lo..lo+2, as sortable strings. */
+function blogPairs(lo: number, tap: (i: number, j: number) => number[]): string[] {
+  const out: string[] = [];
+  for (let i = lo; i <= lo + 2; i++)
+    for (let j = lo; j <= lo + 2; j++) out.push(JSON.stringify([[i, j], tap(i, j)]));
+  return out.sort();
+}
+
 test('CLI explain reproduces the blog’s two worked examples (JSON)', () => {
-  const conv = convkit([
-    'explain',
-    '--image',
-    '7x7',
-    '--kernel',
-    'letters',
-    '--at',
-    '1,1',
-    '--centered',
-    '--format',
-    'json',
-  ]);
+  const conv = convkit('explain --image 7x7 --kernel letters --at 1,1 --centered --format json'.split(' '));
   assert.equal(conv.status, 0, conv.stderr);
   const c = JSON.parse(conv.stdout);
   assert.equal(c.op, 'convolve');
   assert.equal(c.indexing, 'centered');
   assert.deepEqual(c.at, [1, 1]);
-  const want: string[] = [];
-  for (let i = 0; i <= 2; i++)
-    for (let j = 0; j <= 2; j++)
-      want.push(
-        JSON.stringify([
-          [i, j],
-          [1 - i, 1 - j],
-        ]),
-      );
-  assert.deepEqual(c.terms.map((t: Term) => JSON.stringify([t.pixel, t.tap])).sort(), want.sort());
+  // convolution at [1, 1]: pixels [0..2, 0..2] meet taps [1 − i, 1 − j]
+  assert.deepEqual(
+    pairsOf(c),
+    blogPairs(0, (i, j) => [1 - i, 1 - j]),
+  );
 
   // commander must take "-1,-1" as the value of --at, not as an option
-  const corr = convkit([
-    'explain',
-    '--image',
-    '7x7',
-    '--kernel',
-    'a b c; d e f; g h i',
-    '--at',
-    '-1,-1',
-    '--centered',
-    '--op',
-    'correlate',
-    '--format',
-    'json',
-  ]);
+  const args =
+    'explain --image 7x7 --kernel LETTERS --at -1,-1 --centered --op correlate --format json'.split(' ');
+  const corr = convkit(args.map((a) => (a === 'LETTERS' ? 'a b c; d e f; g h i' : a)));
   assert.equal(corr.status, 0, corr.stderr);
   const k = JSON.parse(corr.stdout);
-  const wantCorr: string[] = [];
-  for (let i = -1; i <= 1; i++)
-    for (let j = -1; j <= 1; j++)
-      wantCorr.push(
-        JSON.stringify([
-          [-1 + i, -1 + j],
-          [i, j],
-        ]),
-      );
-  assert.deepEqual(k.terms.map((t: Term) => JSON.stringify([t.pixel, t.tap])).sort(), wantCorr.sort());
+  // correlation at [−1, −1]: pixels [−2..0, −2..0] meet taps [i + 1, j + 1] (= the kernel unflipped)
+  assert.deepEqual(
+    pairsOf(k),
+    blogPairs(-2, (i, j) => [i + 1, j + 1]),
+  );
   assert.equal(k.terms[0].h, 'a');
   assert.equal(
     k.sum,
