@@ -7,6 +7,7 @@ import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
 import { registerKernelCommands } from './commands/kernel.js';
 import { registerFilterCommands } from './commands/filters.js';
+import { registerMatchCommand } from './commands/match.js';
 import { registerNonlinearCommands } from './commands/nonlinear.js';
 import { registerNnCommands } from './commands/nn.js';
 import { registerDemoCommands } from './commands/demo.js';
@@ -24,6 +25,7 @@ const MODULES: CommandModule[] = [
   registerNonlinearCommands,
   registerNnCommands,
   registerDemoCommands,
+  registerMatchCommand,
   registerExplainCommands,
 ];
 
