@@ -108,3 +108,19 @@ export type { MatchMethod, MatchOptions, Match } from './match/match.js';
 export { MATCH_METHODS, matchTemplate, bestMatches, planMatch, lowerIsBetter } from './match/match.js';
 export type { Box, DrawOptions } from './match/draw.js';
 export { drawBoxes } from './match/draw.js';
+export type {
+  ExplainOp,
+  ExplainOptions,
+  ExplainTerm,
+  ExplainValue,
+  Explanation,
+  SymbolicImage,
+  SymbolicKernel,
+} from './explain/explain.js';
+export { explain } from './explain/explain.js';
+export { explanationToJSON, explanationToMarkdown, explanationToText } from './explain/format.js';
+export { explanationToSvg } from './explain/svg.js';
+export type { KernelWarningContext } from './explain/warnings.js';
+export { kernelWarnings, gaussianTruncationWarning, gaussianBlurWarnings } from './explain/warnings.js';
+export type { LetterGridOptions } from './explain/borders.js';
+export { bordersText, paddedLetterGrid, padImage } from './explain/borders.js';
