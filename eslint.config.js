@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/node_modules/', 'web/dist/', 'test/fixtures/', 'out/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'bench/node_modules/',
+      'web/dist/',
+      'test/fixtures/',
+      'out/',
+      'src/engine/simd.generated.ts',
+      '.tmp-*/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

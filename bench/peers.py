@@ -75,7 +75,10 @@ def peers_for(workload, params, arrays):
             out["opencv filter2D (1 thread)"] = cv(1)
             out["opencv filter2D"] = cv(-1)
         if nd is not None:
-            out["scipy ndimage.correlate"] = lambda: nd.correlate(x, k.astype(x.dtype) if x.dtype.kind == "f" else k, mode="mirror")
+            kk = k.astype(x.dtype) if x.dtype.kind == "f" else k
+            if x.ndim == 3:
+                kk = kk[:, :, None]  # channels filtered independently
+            out["scipy ndimage.correlate"] = lambda: nd.correlate(x, kk, mode="mirror")
     if workload in ("W3", "W4"):
         (x,) = arrays
         sigma = params["sigma"]

@@ -26,6 +26,8 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The SIMD loops are embedded from a generated module (git-ignored): build it if needed.
+spawnSync(process.execPath, [join(root, 'wasm', 'build.mjs')], { stdio: 'inherit' });
 const reporter = process.env.CI ? 'spec' : 'dot';
 const r = spawnSync(
   process.execPath,

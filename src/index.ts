@@ -23,6 +23,9 @@ export type { Kernel, KernelLike } from './kernels/kernel.js';
 export { toKernel, flipKernel, scaleKernel, parseInlineKernel } from './kernels/kernel.js';
 export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.js';
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
+export type { Backend, EngineOptions, EngineInfo } from './engine/backend.js';
+export { engineInfo, startWorkers, MAX_THREADS } from './engine/backend.js';
+export { simdReady } from './engine/simd.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
 export type { Gaussian2DOptions } from './kernels/gaussian.js';
@@ -105,3 +108,19 @@ export type { MatchMethod, MatchOptions, Match } from './match/match.js';
 export { MATCH_METHODS, matchTemplate, bestMatches, planMatch, lowerIsBetter } from './match/match.js';
 export type { Box, DrawOptions } from './match/draw.js';
 export { drawBoxes } from './match/draw.js';
+export type {
+  ExplainOp,
+  ExplainOptions,
+  ExplainTerm,
+  ExplainValue,
+  Explanation,
+  SymbolicImage,
+  SymbolicKernel,
+} from './explain/explain.js';
+export { explain } from './explain/explain.js';
+export { explanationToJSON, explanationToMarkdown, explanationToText } from './explain/format.js';
+export { explanationToSvg } from './explain/svg.js';
+export type { KernelWarningContext } from './explain/warnings.js';
+export { kernelWarnings, gaussianTruncationWarning, gaussianBlurWarnings } from './explain/warnings.js';
+export type { LetterGridOptions } from './explain/borders.js';
+export { bordersText, paddedLetterGrid, padImage } from './explain/borders.js';

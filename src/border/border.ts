@@ -186,3 +186,59 @@ export function padPlane<T extends AnyTypedArray>(
   padRows(src, pad, border, 0, ph, out);
   return out;
 }
+
+/** An H×W×C image with interleaved channels (C = 1 for a plane): element (r, c, ch) is `data[(r*width + c)*channels + ch]`. */
+export interface InterleavedView {
+  readonly data: ArrayLike<number>;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/**
+ * `padRows` for every channel of an interleaved image at once: padded row r holds
+ * (width + left + right) pixels of `channels` interleaved elements, so a kernel column offset
+ * j is j·channels elements and all channels are filtered in one pass (the SIMD engine's bands).
+ * `out` may be any typed array that holds the source values and cval exactly.
+ */
+export function padRowsInterleaved(
+  src: InterleavedView,
+  pad: Padding,
+  border: Border,
+  r0: number,
+  r1: number,
+  out: Uint8Array | Uint16Array | Float32Array | Float64Array,
+  cols: Int32Array = borderIndexMap(src.width, pad.left, pad.right, border.mode),
+): void {
+  const { height: h, width: w, channels: C, data } = src;
+  const rowLen = (w + pad.left + pad.right) * C;
+  const body = w * C;
+  const view = typeof (data as Float64Array).subarray === 'function' ? (data as Float64Array) : undefined;
+  for (let r = r0; r < r1; r++) {
+    const sr = borderIndex(r - pad.top, h, border.mode);
+    const o = (r - r0) * rowLen;
+    if (sr < 0) {
+      out.fill(border.cval, o, o + rowLen);
+      continue;
+    }
+    const base = sr * body;
+    for (let k = 0; k < pad.left; k++) copyPixel(data, base, cols[k], C, border.cval, out, o + k * C);
+    if (view) out.set(view.subarray(base, base + body), o + pad.left * C);
+    else for (let e = 0; e < body; e++) out[o + pad.left * C + e] = data[base + e];
+    for (let k = pad.left + w; k < pad.left + w + pad.right; k++)
+      copyPixel(data, base, cols[k], C, border.cval, out, o + k * C);
+  }
+}
+
+function copyPixel(
+  data: ArrayLike<number>,
+  rowBase: number,
+  sc: number,
+  C: number,
+  cval: number,
+  out: Uint8Array | Uint16Array | Float32Array | Float64Array,
+  o: number,
+): void {
+  if (sc < 0) for (let ch = 0; ch < C; ch++) out[o + ch] = cval;
+  else for (let ch = 0; ch < C; ch++) out[o + ch] = data[rowBase + sc * C + ch];
+}

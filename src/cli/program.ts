@@ -11,6 +11,7 @@ import { registerMatchCommand } from './commands/match.js';
 import { registerNonlinearCommands } from './commands/nonlinear.js';
 import { registerNnCommands } from './commands/nn.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerExplainCommands } from './commands/explain.js';
 
 export const VERSION = '0.1.0';
 
@@ -25,6 +26,7 @@ const MODULES: CommandModule[] = [
   registerNnCommands,
   registerDemoCommands,
   registerMatchCommand,
+  registerExplainCommands,
 ];
 
 export function createProgram(): Command {

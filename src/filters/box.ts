@@ -10,9 +10,10 @@
  * the EXACT mean (correlating with taps 1/(w·h) can land on the other side of a .5 tie).
  */
 import { invalidArgument } from '../core/errors.js';
-import { type NDArray, checkArray } from '../core/ndarray.js';
+import { type NDArray, checkArray, imageDims } from '../core/ndarray.js';
 import { boxKernel } from '../kernels/presets.js';
-import { runPlanes } from '../linear/correlate.js';
+import { linearGeometry, runPlanes } from '../linear/correlate.js';
+import { chooseBoxEngine, runEngine } from '../engine/backend.js';
 import { boxSumPlanes, runBoxInteger } from '../linear/separable.js';
 import { executeLinear, planLinear } from '../linear/plan.js';
 import { type FilterOptions, recipeSpec } from './common.js';
@@ -58,7 +59,7 @@ export function boxFilter(input: NDArray, options: BoxFilterOptions): NDArray {
   const method = options.method ?? 'auto';
   if (method !== 'auto' || hasNonFinite(input)) {
     const m = method === 'auto' ? (kh > 1 && kw > 1 ? 'separable' : 'direct') : method;
-    const plan = planLinear(input, spec, { method: m });
+    const plan = planLinear(input, spec, { ...options, method: m });
     options.onPlan?.(
       method === 'auto'
         ? `${plan.reason} (the image holds NaN or ±Infinity, which running sums would spread)`
@@ -67,9 +68,16 @@ export function boxFilter(input: NDArray, options: BoxFilterOptions): NDArray {
     return executeLinear(input, spec, plan);
   }
   const divisor = normalize ? kh * kw : 1;
+  const what = `box running sums: O(1) per pixel for the ${kw}×${kh} window (${input.shape.join('×')})`;
+  const { height, width } = imageDims(input);
+  const engine = chooseBoxEngine(input, spec, linearGeometry(spec, height, width), options, kh, kw, divisor);
+  if (engine.backend === 'wasm') {
+    options.onPlan?.(`${what}; ${engine.note}`);
+    return runEngine(input, engine, spec.dtype);
+  }
   const exact = runBoxInteger(input, spec, divisor);
   options.onPlan?.(
-    `box running sums: O(1) per pixel for the ${kw}×${kh} window (${input.shape.join('×')})${exact ? ', integer sums to the output through a table of rounded means' : ''}`,
+    `${what}${exact ? ', integer sums to the output through a table of rounded means' : ''}; ${engine.note}`,
   );
   return exact ?? runPlanes(input, spec, boxSumPlanes(kh, kw, divisor));
 }

@@ -24,13 +24,14 @@ export type RowLoop = (
   width: number,
 ) => void;
 
-interface Tap {
+export interface Tap {
   readonly i: number;
   readonly j: number;
   readonly w: number;
 }
 
-function nonZeroTaps(k: Kernel): Tap[] {
+/** The non-zero taps in row-major order: the order every exact path sums in. */
+export function nonZeroTaps(k: Kernel): Tap[] {
   const taps: Tap[] = [];
   for (let i = 0; i < k.rows; i++) {
     for (let j = 0; j < k.cols; j++) {

@@ -42,7 +42,7 @@ test('a method asked for is used and named; NaN input sends fft to direct (same 
   assert.ok(!Number.isNaN(y.data[0]) && !Number.isNaN(y.data[3 * 40 + 5]));
   assert.throws(
     () => planCorrelate(img, square(3), { method: 'wavelet' as 'fft' }),
-    /Expected one of auto, direct, fft for method, got "wavelet"/,
+    /Expected one of auto, direct, separable, fft for method, got "wavelet"/,
   );
 });
 

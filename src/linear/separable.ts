@@ -77,7 +77,7 @@ export interface SeparableLoops {
 }
 
 /** A term of a 1-D sum: w·(x[a] + s·x[b]) (b = −1: w·x[a]); symmetric taps pair up. */
-interface Term {
+export interface Term {
   readonly w: number;
   readonly a: number;
   readonly b: number;
@@ -88,7 +88,7 @@ interface Term {
  * Pairs taps j and n−1−j when they are equal (symmetric kernels: Gaussian, box, binomial)
  * or opposite (antisymmetric: derivatives), halving the multiplications; skips zeros.
  */
-function termsOf(taps: Float64Array): Term[] {
+export function termsOf(taps: Float64Array): Term[] {
   const n = taps.length;
   const terms: Term[] = [];
   for (let j = 0; j < n >> 1; j++) {
@@ -111,7 +111,7 @@ function termsOf(taps: Float64Array): Term[] {
  * to optimise and the rows it reads few enough for the cache. 12 covers a 25-tap
  * symmetric kernel (Gaussian σ ≤ 3 by the SciPy rule) in one pass.
  */
-const TERMS_PER_PASS = 12;
+export const TERMS_PER_PASS = 12;
 
 let codegenAvailable = true;
 const cache = new Map<string, (...args: never[]) => void>();

@@ -107,7 +107,10 @@ test('match --help states the six formulas and the default', () => {
 test('correlate --explain-plan names the method and the modelled times', () => {
   const big = join(work, 'big.npy');
   writeFileSync(big, encodeNpy(ndarray(new Float32Array(256 * 256), [256, 256])));
-  const k = Array.from({ length: 21 }, () => Array(21).fill('1').join(' ')).join(';');
+  // Not rank 1 (one tap differs), so the choice is between direct and fft.
+  const k = Array.from({ length: 21 }, (_, i) =>
+    Array.from({ length: 21 }, (_, j) => (i + j === 0 ? '2' : '1')).join(' '),
+  ).join(';');
   const r = convkit(['correlate', big, '--kernel', k, '--explain-plan', '-o', join(work, 'o.npy')]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(

@@ -1,0 +1,318 @@
+/**
+ * Backend and thread choice for a linear spec, and the dispatch onto the SIMD loops and the
+ * worker pool. The plain-TypeScript loops (src/linear/direct.ts) stay the reference and the
+ * fallback: a plan takes the SIMD path only where it computes the same result (see
+ * ./direct.ts for what "the same" means per dtype).
+ */
+import { invalidArgument } from '../core/errors.js';
+import { type AnyTypedArray, type DType, allocate } from '../core/dtypes.js';
+import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
+import { nonZeroTaps } from '../linear/direct.js';
+import type { LinearSpec } from '../linear/correlate.js';
+import { bandCount, bandRange, paddingSource } from './bands.js';
+import { simdBoxProgram } from './box.js';
+import { simdDirectProgram } from './direct.js';
+import { type SepTerm, simdSeparableProgram } from './separable.js';
+import { availableCores, env } from './platform.js';
+import { type EngineProgram, runProgram } from './programs.js';
+import { simdArena, simdStatus } from './simd.js';
+import { poolStatus, poolWorkers, runPooled, warmPool } from './pool.js';
+
+export type { SepTerm } from './separable.js';
+
+export type Backend = 'auto' | 'js' | 'wasm';
+export const BACKENDS: readonly Backend[] = ['auto', 'js', 'wasm'];
+
+/** The largest `threads` accepted: more workers than this only add start-up and memory cost. */
+export const MAX_THREADS = 64;
+
+export interface EngineOptions {
+  /**
+   * `auto` (default): the WebAssembly SIMD loops where they cover the spec, else plain
+   * TypeScript; `js`: always plain TypeScript (the reference); `wasm`: SIMD wherever it can
+   * run (otherwise plain TypeScript, and the plan says why). The environment variable
+   * CONVKIT_BACKEND sets the default.
+   */
+  backend?: Backend;
+  /**
+   * Threads to use (default: the available cores, or CONVKIT_THREADS). Small images run on
+   * one thread whatever this says: below the crossover a pool costs more than it saves.
+   * The result is bit-identical for any thread count.
+   */
+  threads?: number;
+}
+
+/** Validates the engine options; returns the backend and the thread limit. */
+export function engineOptions(options: EngineOptions): { backend: Backend; threads: number } {
+  const backend = options.backend ?? (env('CONVKIT_BACKEND') as Backend | undefined) ?? 'auto';
+  if (!BACKENDS.includes(backend)) invalidArgument('backend', BACKENDS.join(', '), backend);
+  let threads: unknown = options.threads;
+  if (threads === undefined && env('CONVKIT_THREADS') !== undefined) threads = Number(env('CONVKIT_THREADS'));
+  if (threads === undefined) threads = Math.min(availableCores(), MAX_THREADS);
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    invalidArgument('threads', `an integer from 1 to ${MAX_THREADS}`, threads);
+  }
+  return { backend, threads };
+}
+
+/** What the engine will do for one spec on one input shape. */
+export interface EngineChoice {
+  readonly backend: 'js' | 'wasm';
+  readonly threads: number;
+  /** Why, in a few words, for `--explain-plan`. */
+  readonly note: string;
+  readonly program?: EngineProgram;
+}
+
+/**
+ * Work (output elements × taps per element, in 3×3-tap units) per thread below which a pool
+ * costs more than it saves: posting a job and waking a worker costs ~0.1–0.3 ms on the 2-core
+ * AMD EPYC bench machine (Node 20), a 3×3 float32 band of 0.5 M elements about 1 ms. While
+ * the pool has not started, a run must be worth a worker's start-up (~50–250 ms of loading)
+ * to start it. See docs/engine.md.
+ */
+let poolMinWork = 2_000_000;
+const POOL_START_WORK = 40_000_000;
+
+/** Sets the pool crossover (tests use 0 to run the pool on small images); returns the old value. */
+export function setPoolCrossover(work: number): number {
+  const old = poolMinWork;
+  poolMinWork = work;
+  return old;
+}
+
+let warned = false;
+
+/** Geometry as src/linear/correlate.ts's linearGeometry returns it. */
+export interface EngineGeometry {
+  pad: { top: number; bottom: number; left: number; right: number };
+  paddedWidth: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/**
+ * Chooses backend and threads for one spec on one input. `compile` builds the SIMD program
+ * (or says why the SIMD loops cannot compute this spec exactly as the reference does);
+ * `tapsPerOutput` sizes the work for the thread decision.
+ */
+export function chooseEngine(
+  input: NDArray,
+  options: EngineOptions,
+  alpha: 'premultiply' | 'separate',
+  tapsPerOutput: number,
+  compile: () => EngineProgram | string,
+): EngineChoice {
+  const { backend, threads } = engineOptions(options);
+  if (backend === 'js') return { backend: 'js', threads: 1, note: 'plain TypeScript (asked for)' };
+  const { channels } = imageDims(input);
+  if (input.alpha === true && alpha === 'premultiply' && (channels === 2 || channels === 4)) {
+    return { backend: 'js', threads: 1, note: 'plain TypeScript (alpha premultiplication)' };
+  }
+  const program = compile();
+  if (typeof program === 'string') return { backend: 'js', threads: 1, note: `plain TypeScript: ${program}` };
+  const status = simdStatus();
+  if (!status.available) {
+    if (!warned && !status.reason.startsWith('compiling')) {
+      warned = true;
+      console.warn(
+        `convkit: WebAssembly SIMD unavailable (${status.reason}); using the plain TypeScript loops`,
+      );
+    }
+    return {
+      backend: 'js',
+      threads: 1,
+      note: `plain TypeScript: WebAssembly SIMD unavailable (${status.reason})`,
+    };
+  }
+  const work = program.outHeight * program.ow * Math.max(1, tapsPerOutput / 9);
+  const bands = bandCount(program);
+  let t = Math.min(threads, bands);
+  let why = '';
+  if (t > 1 && poolMinWork > 0) {
+    const byWork = Math.max(1, Math.floor(work / poolMinWork));
+    if (byWork < t) {
+      t = byWork;
+      why = `; ${t === 1 ? 'one thread' : `${t} threads`}: too small for more workers`;
+    } else if (poolWorkers() < t - 1 && work < POOL_START_WORK) {
+      t = 1;
+      why = '; one thread: too short to be worth starting workers';
+    }
+  }
+  if (t > 1) {
+    const pool = poolStatus();
+    if (!pool.available) {
+      t = 1;
+      why = `; one thread: ${pool.reason}`;
+    }
+  }
+  return {
+    backend: 'wasm',
+    threads: t,
+    note: `${describe(program)}, ${bands} bands of ${program.bandRows} rows, ${t} thread${t > 1 ? 's' : ''}${why}`,
+    program,
+  };
+}
+
+function describe(p: EngineProgram): string {
+  if (p.kind === 'direct') {
+    const loop = p.loop === '3x3' ? 'register-blocked 3×3' : `${p.taps.length}-tap`;
+    const exactness =
+      p.path === 'f32' ? 'float32 sums, tolerance-guarded' : 'bit-identical to plain TypeScript';
+    return `WebAssembly SIMD ${loop} loop (${exactness})`;
+  }
+  if (p.kind === 'separable') {
+    const exactness =
+      p.path === 'f32' ? 'float32 sums, tolerance-guarded' : 'bit-identical to plain TypeScript';
+    return `WebAssembly SIMD column + row passes, ${p.colTerms.length} + ${p.rowTerms.length} terms (${exactness})`;
+  }
+  return `WebAssembly SIMD running sums (exact integers, bit-identical to plain TypeScript)`;
+}
+
+/** Chooses backend and threads for a direct correlation. */
+export function chooseDirectEngine(
+  input: NDArray,
+  spec: LinearSpec,
+  geo: EngineGeometry,
+  options: EngineOptions,
+): EngineChoice {
+  const taps = nonZeroTaps(spec.kernel);
+  return chooseEngine(input, options, spec.alpha, taps.length, () =>
+    simdDirectProgram(
+      taps,
+      spec.kernel.rows,
+      spec.kernel.cols,
+      input.dtype,
+      spec.dtype,
+      spec.rounding,
+      spec.border,
+      geo,
+      imageDims(input).channels,
+    ),
+  );
+}
+
+/** Runs a program on the SIMD loops (one thread or the pool) and returns the output array. */
+export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType): NDArray {
+  const program = choice.program!;
+  const { height, width, channels } = imageDims(input);
+  const outShape =
+    input.shape.length === 1
+      ? [program.ow]
+      : input.shape.length === 2
+        ? [program.outHeight, program.ow]
+        : [program.outHeight, program.ow / channels, channels];
+  let out: AnyTypedArray;
+  if (choice.threads > 1) {
+    out = runPooled(input, program, choice.threads, dtype);
+  } else {
+    out = allocate(dtype, program.outHeight * program.ow);
+    const view = { data: input.data, height, width, channels };
+    runProgram(simdArena()!, program, paddingSource(view, program), bandRange(0, bandCount(program)), out);
+  }
+  return ndarray(out, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) });
+}
+
+/** What the engine can use here (for `convkit --version`-style diagnostics and the docs). */
+export interface EngineInfo {
+  /** WebAssembly SIMD loops usable (else every plan runs plain TypeScript). */
+  readonly simd: boolean;
+  readonly simdReason: string;
+  /** A worker pool usable from this thread. */
+  readonly pool: boolean;
+  readonly poolReason: string;
+  /** Workers started so far. */
+  readonly workers: number;
+  /** Default `threads`. */
+  readonly cores: number;
+}
+
+/** Reports the engine's capabilities on this host. */
+export function engineInfo(): EngineInfo {
+  const s = simdStatus();
+  const p = poolStatus();
+  return {
+    simd: s.available,
+    simdReason: s.reason,
+    pool: p.available,
+    poolReason: p.reason,
+    workers: poolWorkers(),
+    cores: Math.min(availableCores(), MAX_THREADS),
+  };
+}
+
+/**
+ * Starts the worker pool ahead of time (up to `threads − 1` workers, default: one per extra
+ * core) and, where this thread may block (Node), waits until they have loaded. Optional: runs
+ * start workers themselves when an image is large enough to be worth it; a server that wants
+ * its first large filter to be fast calls this at start-up. Returns the workers ready.
+ *
+ * @example
+ *   startWorkers();          // Node: blocks ~50–250 ms once, then every large filter uses all cores
+ */
+export function startWorkers(threads?: number): number {
+  const { threads: t } = engineOptions({ threads });
+  if (t < 2 || !poolStatus().available) return 0;
+  return warmPool(t);
+}
+
+/**
+ * Chooses backend and threads for a box filter by running sums (`divisor` = kh·kw when
+ * normalized, else 1); the spec carries border, dtype and rounding, `geo` its geometry.
+ */
+export function chooseBoxEngine(
+  input: NDArray,
+  spec: LinearSpec,
+  geo: EngineGeometry,
+  options: EngineOptions,
+  kh: number,
+  kw: number,
+  divisor: number,
+): EngineChoice {
+  // Running sums cost about 4 operations per element whatever the window.
+  return chooseEngine(input, options, spec.alpha, 4, () =>
+    simdBoxProgram(
+      kh,
+      kw,
+      divisor,
+      input.dtype,
+      spec.dtype,
+      spec.rounding,
+      spec.border,
+      geo,
+      imageDims(input).channels,
+    ),
+  );
+}
+
+/**
+ * Chooses backend and threads for the separable method: `colTerms`/`rowTerms` are the two 1-D
+ * passes' terms in the plain-TypeScript loops' order (paired, zero taps left out), `chunk` the
+ * terms those loops sum per pass.
+ */
+export function chooseSeparableEngine(
+  input: NDArray,
+  spec: LinearSpec,
+  geo: EngineGeometry,
+  options: EngineOptions,
+  colTerms: readonly SepTerm[],
+  rowTerms: readonly SepTerm[],
+  chunk: number,
+): EngineChoice {
+  const taps = (colTerms.length + rowTerms.length) * 1.5;
+  return chooseEngine(input, options, spec.alpha, taps, () =>
+    simdSeparableProgram(
+      colTerms,
+      rowTerms,
+      spec.kernel.rows,
+      spec.kernel.cols,
+      chunk,
+      input.dtype,
+      spec.dtype,
+      spec.rounding,
+      spec.border,
+      geo,
+      imageDims(input).channels,
+    ),
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * What every engine program shares: a fixed grid of output-row bands, a source that pads a
+ * band's rows (with their halo) through src/border, and a claim function that hands out
+ * band indices — a range on one thread, a shared counter across the pool.
+ */
+import type { Border, InterleavedView, Padding } from '../border/border.js';
+import { borderIndexMap, padRowsInterleaved } from '../border/border.js';
+import type { AnyTypedArray } from '../core/dtypes.js';
+import type { SimdArena } from './simd.js';
+
+/** The geometry every program carries (structured-cloneable: it travels to workers). */
+export interface BandGrid {
+  readonly kind: string;
+  /** Output rows and row length in elements (outWidth × channels). */
+  readonly outHeight: number;
+  readonly ow: number;
+  readonly channels: number;
+  /** Padded row length in elements ((width + left + right) × channels). */
+  readonly pw: number;
+  readonly kh: number;
+  readonly bandRows: number;
+  readonly pad: Padding;
+  readonly border: Border;
+  /** Element type of the padded band as read from the input. */
+  readonly bandType: 'u8' | 'f32' | 'f64';
+}
+
+/** Writes padded rows [r0, r1) into `out` (from index 0). */
+export type BandSource = (r0: number, r1: number, out: Uint8Array | Float32Array | Float64Array) => void;
+
+/** Hands out band indices: the next band to run, or −1 when none is left. */
+export type BandClaim = () => number;
+
+/** Claims bands b0, b0+1, … b1−1 in order (one thread running a range). */
+export function bandRange(b0: number, b1: number): BandClaim {
+  let b = b0;
+  return () => (b < b1 ? b++ : -1);
+}
+
+/** Number of bands in a program's grid. */
+export function bandCount(g: BandGrid): number {
+  return Math.ceil(g.outHeight / g.bandRows);
+}
+
+/** A band source padding straight from an interleaved input through src/border. */
+export function paddingSource(input: InterleavedView, g: BandGrid): BandSource {
+  const cols = borderIndexMap(input.width, g.pad.left, g.pad.right, g.border.mode);
+  return (r0, r1, out) => padRowsInterleaved(input, g.pad, g.border, r0, r1, out, cols);
+}
+
+/** Statistics of a run, for tests and `--explain-plan`. */
+export interface BandStats {
+  /** Bands recomputed in f64 (float32 tolerance guard). */
+  exactBands: number;
+  /** uint8 vectors whose rounding was not certain and were recomputed in f64. */
+  exactVectors: number;
+}
+
+/** Runs the bands `claim` hands out, writing output rows into `out`; `done` after each band. */
+export type BandRunner<P extends BandGrid> = (
+  arena: SimdArena,
+  prog: P,
+  source: BandSource,
+  claim: BandClaim,
+  out: AnyTypedArray,
+  stats: BandStats,
+  done: (band: number) => void,
+) => void;
+
+/** Per-band f32 tolerance guard shared by the float32 paths (see ./direct.ts). */
+export interface F32Guard {
+  /** γ-factor of the loop: |f32 − exact| ≤ gamma·Σ|w|·|x| per output. */
+  readonly gamma: number;
+  /** Σ|w| over the kernel (for separable: Σ|col|·Σ|row|). */
+  readonly sumAbs: number;
+  /** All weights ≥ 0: with data ≥ 0 the bound tightens to gamma·|y|. */
+  readonly nonNegative: boolean;
+}
+
+/** γ(k) for unit roundoff u: k·u / (1 − k·u). */
+export function gammaOf(k: number, u: number): number {
+  return (k * u) / (1 - k * u);
+}
+
+/**
+ * Whether f32 results of a band are within DESIGN.md's float32 tolerance (half of it, for
+ * margin: 0.5e-5 of the band's largest output), given the band input's largest |x| and
+ * smallest x and the output's largest |y|. NaN or ±Infinity anywhere: not within.
+ */
+export function f32Acceptable(g: F32Guard, maxX: number, minX: number, maxY: number): boolean {
+  if (!Number.isFinite(maxY) || !Number.isFinite(maxX)) return false;
+  const bound = g.nonNegative && minX >= 0 ? g.gamma * maxY * (1 + 2 * g.gamma) : g.gamma * g.sumAbs * maxX;
+  return bound <= 0.5e-5 * maxY;
+}

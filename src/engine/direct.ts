@@ -1,0 +1,281 @@
+/**
+ * Direct 2-D correlation on the WebAssembly SIMD loops, band by band.
+ *
+ * A spec on an input shape is compiled once into a `SimdDirectProgram`; `runDirectBands` then
+ * runs any range of its bands. Bands are a fixed grid of `bandRows` output rows from row 0, the
+ * same for every thread count, and every output value is computed the same way whichever
+ * thread runs its band — so results are bit-identical for any number of threads.
+ *
+ * What each path guarantees against the plain-TypeScript reference (src/linear/direct.ts):
+ *   float64 → float64   bit-identical: f64 products added in tap order (no fused multiply-add).
+ *   uint8 → uint8       bit-identical: f32 sums whose rounding is certified, the rest in f64.
+ *   float32 → float32   f32 sums, within DESIGN.md's tolerance by construction: a band whose
+ *                       error bound exceeds 0.5e-5 of its largest output (or that holds NaN or
+ *                       ±Infinity) is recomputed in f64, bit-identical to the reference.
+ */
+import type { Border, Padding } from '../border/border.js';
+import type { DType } from '../core/dtypes.js';
+import type { Tap } from '../linear/direct.js';
+import type { SimdArena } from './simd.js';
+import { type BandGrid, type BandRunner, type F32Guard, f32Acceptable, gammaOf } from './bands.js';
+
+/** Element types the SIMD direct loops handle, input → output. */
+type Path = 'f32' | 'f64' | 'u8' | 'u16';
+
+export interface SimdDirectProgram extends BandGrid {
+  readonly kind: 'direct';
+  readonly path: Path;
+  /** `3x3`: register-blocked loop over all nine taps; `taps`: the non-zero tap list. */
+  readonly loop: '3x3' | 'taps';
+  readonly taps: readonly Tap[];
+  /** float32 path: the tolerance guard's constants. */
+  readonly guard: F32Guard;
+  /** uint8 path: largest f32 below 0.5 − E (see storeCertified_u8). */
+  readonly half: number;
+}
+
+/**
+ * Bytes of band + output a thread keeps hot (inside a 1 MB L2 with room for the input stream),
+ * and the fewest rows per band (below that, per-band calls and halo rows cost more than the
+ * cache saves: 4K RGB has 92 KB rows).
+ */
+const BAND_BYTES = 512 * 1024;
+const MIN_BAND_ROWS = 8;
+const U = 2 ** -24;
+
+/**
+ * Compiles a spec for the SIMD loops, or returns the reason it cannot run there (the plan
+ * then keeps the plain-TypeScript path).
+ */
+export function simdDirectProgram(
+  taps: readonly Tap[],
+  kh: number,
+  kw: number,
+  inDtype: DType,
+  outDtype: DType,
+  rounding: string,
+  border: Border,
+  geo: { pad: Padding; paddedWidth: number; outHeight: number; outWidth: number },
+  channels: number,
+): SimdDirectProgram | string {
+  if (taps.length === 0) return 'an all-zero kernel (the plain path fills zeros)';
+  let path: Path;
+  if (inDtype === 'float64' && outDtype === 'float64') path = 'f64';
+  else if ((inDtype === 'float32' || inDtype === 'uint8') && outDtype === 'float32') path = 'f32';
+  else if (inDtype === 'uint16' && outDtype === 'uint16' && rounding === 'half-even') path = 'u16';
+  else if (inDtype === 'uint8' && outDtype === 'uint8') {
+    if (rounding !== 'half-even') return `rounding ${rounding} (the SIMD uint8 loop rounds half to even)`;
+    path = 'u8';
+  } else {
+    return `${inDtype} → ${outDtype} (the SIMD direct loops cover float64 → float64, float32 → float32, uint8 → uint8 and uint8 → float32)`;
+  }
+  if ((path === 'f32' || path === 'u8') && Math.fround(border.cval) !== border.cval)
+    return `cval ${border.cval} (not exact in the float32 band)`;
+  const sumAbs = taps.reduce((s, t) => s + Math.abs(t.w), 0);
+  const f32Range = taps.every((t) => Math.abs(t.w) >= 2 ** -100 && Math.abs(t.w) <= 2 ** 100);
+  if ((path === 'f32' || path === 'u8') && !f32Range)
+    return 'weights outside float32 range (|w| < 2⁻¹⁰⁰ or > 2¹⁰⁰)';
+  const loop = kh === 3 && kw === 3 && (path === 'f32' || path === 'u8') ? '3x3' : 'taps';
+  const n = loop === '3x3' ? 9 : taps.length;
+  const gamma = gammaOf;
+  // uint8 data with a kernel whose products and sums are exact in f32 (Sobel, Laplacian…):
+  // the f32 sum is the exact sum, nothing to guard.
+  const exactU8 = inDtype === 'uint8' && exactInF32(taps, Math.max(255, Math.abs(border.cval)));
+  const guard: F32Guard = {
+    gamma: exactU8 ? 0 : (gamma(n, U) * (1 + U) + U) * (1 + 1e-6),
+    sumAbs,
+    nonNegative: taps.every((t) => t.w >= 0),
+  };
+  const f32Bound = guard.gamma * sumAbs;
+  let half = 0.5;
+  if (path === 'u8') {
+    const xmax = Math.max(255, Math.abs(border.cval));
+    if (exactInF32(taps, xmax)) {
+      half = 1; // every intermediate is exact in f32: the f32 sum IS the f64 sum
+    } else {
+      const E = (f32Bound + gamma(n, 2 ** -53)) * xmax * (1 + 1e-6) + 1e-300;
+      if (E >= 0.05)
+        return `weights too large for certified float32 rounding (error bound ${E.toPrecision(2)})`;
+      half = Math.fround(0.5 - E);
+      if (half > 0.5 - E) half = Math.fround(half - half * 2 ** -23);
+    }
+  }
+  const pw = geo.paddedWidth * channels;
+  const ow = geo.outWidth * channels;
+  const elem = path === 'f64' || path === 'u16' ? 8 : 4;
+  // band (rows + kh − 1 rows of pw) + output band (rows of ow), in BAND_BYTES.
+  const perRow = (pw + ow) * elem;
+  const bandRows = Math.min(
+    geo.outHeight,
+    Math.max(MIN_BAND_ROWS, Math.floor(BAND_BYTES / perRow) - (kh - 1)),
+  );
+  const cvalFitsU8 = Number.isInteger(border.cval) && border.cval >= 0 && border.cval <= 255;
+  // uint16 data is filtered in f64 (exact, as the reference) from an f64 band.
+  const bandType = inDtype === 'uint8' ? (cvalFitsU8 ? 'u8' : 'f32') : path === 'u16' ? 'f64' : path;
+  return {
+    kind: 'direct',
+    path,
+    loop,
+    channels,
+    kh,
+    pw,
+    ow,
+    outHeight: geo.outHeight,
+    bandRows,
+    pad: geo.pad,
+    border,
+    bandType,
+    taps,
+    guard,
+    half,
+  };
+}
+
+/**
+ * True when every product w·x (0 ≤ x ≤ xmax, integer) and every partial sum is a multiple of
+ * 2⁻ᴷ below 2²⁴·2⁻ᴷ, so float32 arithmetic is exact (small-integer and dyadic kernels such
+ * as Sobel, Laplacian or binomial/16).
+ */
+function exactInF32(taps: readonly Tap[], xmax: number): boolean {
+  let K = 0;
+  for (const t of taps) {
+    let k = 0;
+    while (!Number.isInteger(t.w * 2 ** k) && k < 40) k++;
+    if (!Number.isInteger(t.w * 2 ** k)) return false;
+    K = Math.max(K, k);
+  }
+  const sum = taps.reduce((s, t) => s + Math.abs(t.w) * 2 ** K, 0);
+  return sum * xmax < 2 ** 24;
+}
+
+interface Layout {
+  taps: number;
+  taps64: number;
+  plain64: number;
+  w9: number;
+  raw: number;
+  band: number;
+  acc: number;
+  outBand: number;
+  stats: number;
+}
+
+/** Reserves this run's buffers and writes the taps into the arena. */
+function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
+  arena.reset();
+  const nt = prog.taps.length;
+  const R = prog.bandRows;
+  const bandLen = (R + prog.kh - 1) * prog.pw;
+  const L: Layout = {
+    taps: arena.reserve(nt * 20),
+    taps64: arena.reserve(nt * 20),
+    plain64: arena.reserve(nt * 12),
+    w9: arena.reserve(9 * 16),
+    raw: prog.bandType === 'u8' ? arena.reserve(bandLen) : 0,
+    band: arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4)),
+    acc: arena.reserve(R * prog.ow * (prog.bandType === 'f64' ? 8 : 4)),
+    outBand: prog.path === 'u8' || prog.path === 'u16' ? arena.reserve(R * prog.ow * 2) : 0,
+    stats: arena.reserve(16),
+  };
+  const buf = arena.buffer;
+  const f32 = new Float32Array(buf);
+  const f64 = new Float64Array(buf);
+  const i32 = new Int32Array(buf);
+  const C = prog.channels;
+  prog.taps.forEach((t, k) => {
+    const off = t.i * prog.pw + t.j * C;
+    f32.fill(t.w, (L.taps >> 2) + 4 * k, (L.taps >> 2) + 4 * k + 4);
+    i32[(L.taps >> 2) + 4 * nt + k] = off;
+    f64.fill(t.w, (L.taps64 >> 3) + 2 * k, (L.taps64 >> 3) + 2 * k + 2);
+    i32[(L.taps64 >> 2) + 4 * nt + k] = off;
+    f64[(L.plain64 >> 3) + k] = t.w;
+    i32[(L.plain64 >> 2) + 2 * nt + k] = off;
+  });
+  if (prog.loop === '3x3') {
+    f32.fill(0, L.w9 >> 2, (L.w9 >> 2) + 36);
+    for (const t of prog.taps)
+      f32.fill(t.w, (L.w9 >> 2) + 4 * (t.i * 3 + t.j), (L.w9 >> 2) + 4 * (t.i * 3 + t.j) + 4);
+  }
+  return L;
+}
+
+/**
+ * Runs the bands `claim` hands out: pads each (through `source`), filters it, and writes its
+ * output rows into `out` (the whole output, interleaved, row length `ow`). `done` is called
+ * after each band (the pool counts finished bands).
+ */
+export const runDirectBands: BandRunner<SimdDirectProgram> = (
+  arena,
+  prog,
+  source,
+  claim,
+  out,
+  stats,
+  done,
+) => {
+  const L = layout(arena, prog);
+  const x = arena.exports;
+  const buf = arena.buffer;
+  const { pw, ow, kh, bandRows: R } = prog;
+  const nt = prog.taps.length;
+  const bandView =
+    prog.bandType === 'u8'
+      ? new Uint8Array(buf, L.raw, (R + kh - 1) * pw)
+      : prog.bandType === 'f32'
+        ? new Float32Array(buf, L.band, (R + kh - 1) * pw)
+        : new Float64Array(buf, L.band, (R + kh - 1) * pw);
+  const accF32 = new Float32Array(buf, L.acc, R * ow);
+  const f32 = new Float32Array(buf);
+  const accF64 = prog.bandType === 'f64' ? new Float64Array(buf, L.acc, R * ow) : accF32;
+  const outU8 = prog.path === 'u8' ? new Uint8Array(buf, L.outBand, R * ow) : accF32;
+  const outU16 = prog.path === 'u16' ? new Uint16Array(buf, L.outBand, R * ow) : accF32;
+  for (let b = claim(); b >= 0; b = claim()) {
+    const m0 = b * R;
+    const rows = Math.min(R, prog.outHeight - m0);
+    const bandLen = (rows + kh - 1) * pw;
+    source(m0, m0 + rows + kh - 1, bandView);
+    if (prog.bandType === 'u8') x.widen_u8_f32(L.raw, L.band, bandLen);
+    if (prog.path === 'f64') {
+      x.correlateTaps_f64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
+      out.set(accF64.subarray(0, rows * ow), m0 * ow);
+    } else if (prog.path === 'u16') {
+      // uint16 sums need more than f32's certified margin: f64 in tap order, then the
+      // reference's rounding (uint16 data holds no NaN).
+      x.correlateTaps_f64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
+      x.round_f64_u16(L.acc, L.outBand, rows * ow);
+      out.set(outU16.subarray(0, rows * ow), m0 * ow);
+    } else {
+      let maxY = NaN;
+      if (prog.loop === '3x3')
+        maxY = x.correlate3x3_f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
+      else x.correlateTaps_f32(L.band, pw, L.acc, ow, rows, ow, L.taps, nt);
+      if (prog.path === 'u8') {
+        stats.exactVectors += x.storeCertified_u8(
+          L.acc,
+          ow,
+          L.band,
+          pw,
+          L.outBand,
+          ow,
+          1,
+          rows,
+          ow,
+          L.plain64,
+          nt,
+          prog.half,
+        );
+        out.set(outU8.subarray(0, rows * ow), m0 * ow);
+      } else {
+        // float32: keep the f32 sums only where their error bound is within tolerance.
+        x.rangeStats_f32(L.band, bandLen, L.stats);
+        if (prog.loop !== '3x3') maxY = x.absMaxRows_f32(L.acc, ow, rows, ow);
+        if (!f32Acceptable(prog.guard, f32[L.stats >> 2], f32[(L.stats >> 2) + 1], maxY)) {
+          x.correlateTaps_f32x64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
+          stats.exactBands++;
+        }
+        out.set(accF32.subarray(0, rows * ow), m0 * ow);
+      }
+    }
+    done(b);
+  }
+};

@@ -1,0 +1,435 @@
+/**
+ * A worker pool over shared memory: Node worker_threads, or Web Workers in a browser (inside a
+ * worker or a cross-origin-isolated page that may block), behind one small interface.
+ *
+ * A pooled run: the input is visible to every thread in a SharedArrayBuffer (the caller's own
+ * when it already is one, else a pool-owned staging copy), the output is a fresh
+ * SharedArrayBuffer, and all threads — the calling one included — claim bands of the fixed
+ * band grid from a shared counter until none is left. Each band is padded with its halo rows
+ * through src/border by whichever thread runs it. The calling thread blocks (Atomics.wait)
+ * until every band is finished, so the public API stays synchronous.
+ *
+ * Workers start lazily on the first pooled run and are kept (unref'd in Node, so they never
+ * hold a process open). A worker that has not started yet simply finds no band left; the run
+ * never waits for start-up.
+ */
+import { type AnyTypedArray, type DType, allocate } from '../core/dtypes.js';
+import type { NDArray } from '../core/ndarray.js';
+import { imageDims } from '../core/ndarray.js';
+import { borderIndex } from '../border/border.js';
+import { bandCount, paddingSource } from './bands.js';
+import { type EngineProgram, runProgram } from './programs.js';
+import { canBlockOnSharedMemory, isNode, node } from './platform.js';
+import { simdArena, simdModule } from './simd.js';
+
+/** Control words of a job (Int32Array over a small SharedArrayBuffer). */
+export const CTRL = {
+  /** Unclaimed bands [top, bottom), packed top | bottom << 16: workers take from the top, the caller from the bottom. */
+  RANGE: 0,
+  FINISHED: 1,
+  ERROR: 2,
+  ERROR_LEN: 3,
+  WORKER_BANDS: 4,
+  /** Input rows copied to the staging buffer so far (positions in the job's staging order). */
+  STAGED: 5,
+  ERROR_TEXT: 6,
+} as const;
+const ERROR_INTS = 256;
+export const CTRL_INTS = CTRL.ERROR_TEXT + ERROR_INTS;
+
+/** What a worker needs to run its share of a job (all of it structured-cloneable). */
+export interface EngineJob {
+  readonly program: EngineProgram;
+  readonly input: SharedView;
+  readonly output: SharedView;
+  readonly ctrl: SharedArrayBuffer;
+  readonly bands: number;
+  /**
+   * When the input was copied for the workers (it was not shared already): band b may run
+   * once CTRL.STAGED ≥ readyAt[b]. The caller copies rows in the order the bands need them,
+   * between its own bands, so workers start at once instead of after a full copy.
+   */
+  readonly readyAt?: Int32Array;
+}
+
+export interface SharedView {
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly length: number;
+  readonly dtype: DType;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+const CTORS = { uint8: Uint8Array, uint16: Uint16Array, float32: Float32Array, float64: Float64Array };
+
+export function viewOf(v: SharedView): AnyTypedArray {
+  return new CTORS[v.dtype](v.buffer as unknown as ArrayBuffer, v.byteOffset, v.length);
+}
+
+/** Claims the next band from the top (workers) or the bottom (the caller); −1 when none is left. */
+function claim(ctrl: Int32Array, fromTop: boolean): number {
+  for (;;) {
+    const s = Atomics.load(ctrl, CTRL.RANGE);
+    const top = s & 0xffff;
+    const bottom = s >>> 16;
+    if (top >= bottom) return -1;
+    const next = fromTop ? (top + 1) | (bottom << 16) : top | ((bottom - 1) << 16);
+    if (Atomics.compareExchange(ctrl, CTRL.RANGE, s, next) === s) return fromTop ? top : bottom - 1;
+  }
+}
+
+/** Runs the job's bands claimed from its shared counter on this thread's arena. */
+export function workOnJob(job: EngineJob, inWorker: boolean): void {
+  const ctrl = new Int32Array(job.ctrl);
+  try {
+    const arena = simdArena();
+    if (!arena) throw new Error('WebAssembly SIMD unavailable in this worker');
+    const input = viewOf(job.input);
+    const view = {
+      data: input,
+      height: job.input.height,
+      width: job.input.width,
+      channels: job.input.channels,
+    };
+    runProgram(
+      arena,
+      job.program,
+      paddingSource(view, job.program),
+      () => {
+        const b = claim(ctrl, true);
+        if (b >= 0 && job.readyAt) {
+          for (
+            let st = Atomics.load(ctrl, CTRL.STAGED);
+            st < job.readyAt[b];
+            st = Atomics.load(ctrl, CTRL.STAGED)
+          )
+            Atomics.wait(ctrl, CTRL.STAGED, st, 100);
+        }
+        return b;
+      },
+      viewOf(job.output),
+      undefined,
+      (b) => {
+        if (inWorker) Atomics.add(ctrl, CTRL.WORKER_BANDS, 1);
+        Atomics.store(ctrl, CTRL_INTS + b, 1);
+        Atomics.add(ctrl, CTRL.FINISHED, 1);
+        Atomics.notify(ctrl, CTRL.FINISHED);
+      },
+    );
+  } catch (e) {
+    const text = new TextEncoder().encode(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    const n = Math.min(text.length, ERROR_INTS * 4);
+    new Uint8Array(job.ctrl, CTRL.ERROR_TEXT * 4, n).set(text.subarray(0, n));
+    Atomics.store(ctrl, CTRL.ERROR_LEN, n);
+    Atomics.store(ctrl, CTRL.ERROR, 1);
+    Atomics.notify(ctrl, CTRL.FINISHED);
+  }
+}
+
+interface PoolWorker {
+  post(job: EngineJob): void;
+}
+
+const workers: PoolWorker[] = [];
+/** Workers that have started (each adds 1 when its script has loaded). */
+const ready = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+let startFailure: string | undefined;
+
+/** Workers started so far (loaded or loading). */
+export function poolWorkers(): number {
+  return workers.length;
+}
+
+/** Whether this thread can run a pool, and why not. */
+export function poolStatus(): { available: boolean; reason: string } {
+  if (startFailure) return { available: false, reason: startFailure };
+  if (!canBlockOnSharedMemory()) {
+    return {
+      available: false,
+      reason:
+        'no shared memory or blocking wait here (a browser main thread, or a page that is not cross-origin isolated)',
+    };
+  }
+  if (isNode && !node.workers)
+    return { available: false, reason: 'node:worker_threads is unavailable (Node ≥ 20.16 needed)' };
+  if (!isNode && typeof Worker !== 'function') return { available: false, reason: 'no Web Workers here' };
+  return { available: true, reason: '' };
+}
+
+function workerUrl(): URL {
+  // Under a TypeScript loader (tests) this module is worker.ts's sibling .ts; built, .js.
+  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+}
+
+function spawn(): PoolWorker {
+  if (isNode) {
+    const url = workerUrl();
+    const workerData = { ready: ready!.buffer, module: simdModule() };
+    // Running from TypeScript sources (tests): a worker does not inherit the parent's
+    // `--import tsx` hooks, so it registers tsx itself before loading worker.ts.
+    const w = url.pathname.endsWith('.ts')
+      ? new node.workers!.Worker(
+          `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`,
+          { eval: true, workerData },
+        )
+      : new node.workers!.Worker(url, { workerData });
+    w.unref();
+    w.on('error', (e) => {
+      startFailure = `a worker failed: ${e.message}`;
+    });
+    return { post: (job) => w.postMessage(job) };
+  }
+  const w = new Worker(workerUrl(), { type: 'module' });
+  w.postMessage({ ready: ready!.buffer, module: simdModule() });
+  w.onerror = (e) => {
+    startFailure = `a worker failed: ${e.message}`;
+  };
+  return { post: (job) => w.postMessage(job) };
+}
+
+function isShared(data: AnyTypedArray): boolean {
+  return typeof SharedArrayBuffer === 'function' && (data.buffer as unknown) instanceof SharedArrayBuffer;
+}
+
+function sharedView(input: NDArray, buffer: SharedArrayBuffer, byteOffset: number): SharedView {
+  const { height, width, channels } = imageDims(input);
+  return { buffer, byteOffset, length: input.data.length, dtype: input.dtype, height, width, channels };
+}
+
+/**
+ * The order in which input rows are copied for workers taking bands from the top: band by
+ * band, each band's source rows (through its border) not copied before. Returns the rows and,
+ * per band, how many of them must be copied before it can run.
+ */
+function stagingOrder(program: EngineProgram, height: number, bands: number) {
+  const seen = new Uint8Array(height);
+  const rows: number[] = [];
+  const readyAt = new Int32Array(bands);
+  const { pad, border, kh, bandRows: R, outHeight } = program;
+  for (let b = 0; b < bands; b++) {
+    const r1 = Math.min(outHeight, (b + 1) * R) + kh - 1;
+    for (let r = b * R; r < r1; r++) {
+      const sr = borderIndex(r - pad.top, height, border.mode);
+      if (sr >= 0 && !seen[sr]) {
+        seen[sr] = 1;
+        rows.push(sr);
+      }
+    }
+    readyAt[b] = rows.length;
+  }
+  return { rows, readyAt };
+}
+
+/** No band finished for this long while workers hold bands: the pool is considered broken. */
+const STALL_MS = 60_000;
+
+/** Bands a worker may be about to need beyond the next one: copying stays this far ahead. */
+const STAGE_AHEAD = 2;
+
+/**
+ * Starts workers up to `threads − 1` and blocks until they have loaded (or `timeoutMs` passed);
+ * returns how many are ready. Runs never need this — bands go to whoever is free — but tests
+ * and benchmarks use it to measure a warm pool.
+ */
+export function warmPool(threads: number, timeoutMs = 10000): number {
+  while (workers.length < threads - 1) workers.push(spawn());
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const n = Atomics.load(ready!, 0);
+    if (n >= threads - 1 || Date.now() >= until) return n;
+    Atomics.wait(ready!, 0, n, Math.max(1, until - Date.now()));
+  }
+}
+
+/**
+ * `warmPool` that yields to the event loop while waiting: needed where workers load through
+ * the caller's event loop (e.g. a TypeScript loader such as tsx in tests).
+ */
+export async function warmPoolAsync(threads: number, timeoutMs = 20000): Promise<number> {
+  while (workers.length < threads - 1) workers.push(spawn());
+  const until = Date.now() + timeoutMs;
+  while (Atomics.load(ready!, 0) < threads - 1 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Atomics.load(ready!, 0);
+}
+
+let callerClaims = true;
+/** Test hook: whether the calling thread runs bands too (false makes workers run them all). */
+export function setCallerClaims(on: boolean): void {
+  callerClaims = on;
+}
+
+/** Bands of the last pooled run, and how many of them workers ran (for tests and explain). */
+export const lastPoolRun = { bands: 0, workerBands: 0 };
+
+/**
+ * Pool-owned shared buffers, reused from run to run: a fresh 33 MB SharedArrayBuffer costs
+ * ~35 ms of page faults and unmapping per run on the bench machine, a warm one nothing. They
+ * are dropped after a few idle seconds.
+ */
+const scratch: { staging?: SharedArrayBuffer; output?: SharedArrayBuffer } = {};
+let releaseTimer: ReturnType<typeof setTimeout> | undefined;
+
+function sharedBuffer(key: 'staging' | 'output', bytes: number): SharedArrayBuffer {
+  const have = scratch[key];
+  if (have && have.byteLength >= bytes) return have;
+  return (scratch[key] = new SharedArrayBuffer(Math.ceil(Math.max(bytes, 1) / 65536) * 65536));
+}
+
+function scheduleRelease(): void {
+  if (releaseTimer) clearTimeout(releaseTimer);
+  releaseTimer = setTimeout(() => {
+    scratch.staging = undefined;
+    scratch.output = undefined;
+  }, 5000);
+  (releaseTimer as { unref?: () => void }).unref?.();
+}
+
+/**
+ * Runs an engine program on `threads` threads (this one and threads − 1 workers).
+ *
+ * Workers take bands from the top and write them to a shared output buffer; this thread copies
+ * the input rows they need ahead of them (unless the input is shared already), takes bands from
+ * the bottom straight from the caller's input into the result, and copies the workers' bands
+ * into the result as they finish. The result is an ordinary (non-shared) typed array.
+ */
+export function runPooled(
+  input: NDArray,
+  program: EngineProgram,
+  threads: number,
+  outDtype: DType,
+): AnyTypedArray {
+  while (workers.length < threads - 1) workers.push(spawn());
+  const bands = bandCount(program);
+  const n = program.outHeight * program.ow;
+  const rowsOut = program.bandRows * program.ow;
+  const result = allocate(outDtype, n);
+  const output: SharedView = {
+    buffer: sharedBuffer('output', n * result.BYTES_PER_ELEMENT),
+    byteOffset: 0,
+    length: n,
+    dtype: outDtype,
+    height: program.outHeight,
+    width: program.ow / program.channels,
+    channels: program.channels,
+  };
+  const { height, width, channels } = imageDims(input);
+  const data = input.data;
+  const ctrlBuffer = new SharedArrayBuffer((CTRL_INTS + bands) * 4);
+  const ctrl = new Int32Array(ctrlBuffer);
+  Atomics.store(ctrl, CTRL.RANGE, bands << 16);
+  let job: EngineJob;
+  let stage: (() => void) | undefined;
+  if (isShared(data)) {
+    const buffer = data.buffer as unknown as SharedArrayBuffer;
+    job = { program, input: sharedView(input, buffer, data.byteOffset), output, ctrl: ctrlBuffer, bands };
+  } else {
+    const order = stagingOrder(program, height, bands);
+    const staging = sharedBuffer('staging', data.byteLength);
+    job = {
+      program,
+      input: sharedView(input, staging, 0),
+      output,
+      ctrl: ctrlBuffer,
+      bands,
+      readyAt: order.readyAt,
+    };
+    const target = viewOf(job.input);
+    const rowLen = width * channels;
+    let staged = 0;
+    // Copies rows until the workers have what their next bands need.
+    stage = () => {
+      const s = Atomics.load(ctrl, CTRL.RANGE);
+      const top = s & 0xffff;
+      const last = Math.min(bands - 1, Math.max(top, Math.min(top + STAGE_AHEAD, (s >>> 16) - 1)));
+      const want = order.readyAt[last];
+      if (staged >= want) return;
+      for (; staged < want; staged++) {
+        const r = order.rows[staged] * rowLen;
+        target.set((data as Float64Array).subarray(r, r + rowLen), r);
+      }
+      Atomics.store(ctrl, CTRL.STAGED, staged);
+      Atomics.notify(ctrl, CTRL.STAGED);
+    };
+  }
+  for (let k = 0; k < threads - 1; k++) workers[k].post(job);
+  const shared = viewOf(output);
+  // Worker bands finish roughly top-down: copy each finished one into the result once.
+  const copied = new Uint8Array(bands);
+  let cursor = 0;
+  const collect = () => {
+    for (let b = cursor; b < bands; b++) {
+      if (copied[b]) {
+        if (b === cursor) cursor++;
+        continue;
+      }
+      if (Atomics.load(ctrl, CTRL_INTS + b) !== 1) {
+        if (b > cursor + 2 * threads) break;
+        continue;
+      }
+      const o = b * rowsOut;
+      result.set(shared.subarray(o, Math.min(n, o + rowsOut)) as Float64Array, o);
+      copied[b] = 1;
+      if (b === cursor) cursor++;
+    }
+  };
+  // This thread: feed and drain the workers between its own bands from the bottom, which it
+  // pads straight from the caller's input and writes straight into the result.
+  runProgram(
+    simdArena()!,
+    program,
+    paddingSource({ data, height, width, channels }, program),
+    () => {
+      stage?.();
+      collect();
+      return callerClaims ? claim(ctrl, false) : -1;
+    },
+    result,
+    undefined,
+    (b) => {
+      copied[b] = 1;
+      Atomics.add(ctrl, CTRL.FINISHED, 1);
+    },
+  );
+  let progressAt = Date.now();
+  let seen = -1;
+  for (;;) {
+    if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
+      const len = Atomics.load(ctrl, CTRL.ERROR_LEN);
+      const text = new TextDecoder().decode(new Uint8Array(ctrlBuffer, CTRL.ERROR_TEXT * 4, len).slice());
+      throw new Error(`convkit worker: ${text}`);
+    }
+    stage?.();
+    collect();
+    const finished = Atomics.load(ctrl, CTRL.FINISHED);
+    if (finished >= bands) break;
+    if (finished !== seen) [seen, progressAt] = [finished, Date.now()];
+    else if (Date.now() - progressAt > STALL_MS) {
+      // A worker stopped (killed, or its thread died): run its unfinished bands here — a band
+      // computes the same values whoever runs it — and stop using the pool.
+      startFailure = `a worker stopped responding for ${STALL_MS / 1000} s`;
+      const left: number[] = [];
+      for (let b = 0; b < bands; b++) if (!copied[b] && Atomics.load(ctrl, CTRL_INTS + b) !== 1) left.push(b);
+      runProgram(
+        simdArena()!,
+        program,
+        paddingSource({ data, height, width, channels }, program),
+        () => left.pop() ?? -1,
+        result,
+        undefined,
+        (b) => (copied[b] = 1),
+      );
+      break;
+    }
+    Atomics.wait(ctrl, CTRL.FINISHED, finished, stage ? 1 : 1000);
+  }
+  cursor = 0;
+  collect();
+  lastPoolRun.bands = bands;
+  lastPoolRun.workerBands = Atomics.load(ctrl, CTRL.WORKER_BANDS);
+  scheduleRelease();
+  return result;
+}

@@ -1,0 +1,24 @@
+/** Every engine program kind and the loop that runs its bands (used by this thread and workers). */
+import type { AnyTypedArray } from '../core/dtypes.js';
+import type { BandClaim, BandSource, BandStats } from './bands.js';
+import { type SimdBoxProgram, runBoxBands } from './box.js';
+import { type SimdDirectProgram, runDirectBands } from './direct.js';
+import { type SimdSeparableProgram, runSeparableBands } from './separable.js';
+import type { SimdArena } from './simd.js';
+
+export type EngineProgram = SimdDirectProgram | SimdSeparableProgram | SimdBoxProgram;
+
+export function runProgram(
+  arena: SimdArena,
+  prog: EngineProgram,
+  source: BandSource,
+  claim: BandClaim,
+  out: AnyTypedArray,
+  stats: BandStats = { exactBands: 0, exactVectors: 0 },
+  done: (band: number) => void = () => {},
+): BandStats {
+  if (prog.kind === 'direct') runDirectBands(arena, prog, source, claim, out, stats, done);
+  else if (prog.kind === 'separable') runSeparableBands(arena, prog, source, claim, out, stats, done);
+  else runBoxBands(arena, prog, source, claim, out, stats, done);
+  return stats;
+}

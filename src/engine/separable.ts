@@ -1,0 +1,233 @@
+/**
+ * The separable method on the WebAssembly SIMD loops: a column pass over each band's padded
+ * rows (in strips of columns that stay in cache however tall the kernel), then a row pass.
+ *
+ * Against the plain-TypeScript separable loops (src/linear/separable.ts):
+ *   float64 → float64, uint8 → uint8   bit-identical: the same paired terms, summed in the
+ *                                     same order and chunks, in float64.
+ *   float32 → float32                 f32 sums with two accumulators, within DESIGN.md's
+ *                                     tolerance by construction (bands that could miss it,
+ *                                     or hold NaN/±Infinity, are recomputed the exact way).
+ */
+import type { Border, Padding } from '../border/border.js';
+import type { DType } from '../core/dtypes.js';
+import { type BandGrid, type BandRunner, type F32Guard, f32Acceptable, gammaOf } from './bands.js';
+import type { SimdArena } from './simd.js';
+
+/** A term of a 1-D sum: w·(x[a] ± x[b]) (kind 1: +, 2: −) or w·x[a] (kind 0). */
+export interface SepTerm {
+  readonly w: number;
+  readonly a: number;
+  readonly b: number;
+  readonly kind: 0 | 1 | 2;
+}
+
+export interface SimdSeparableProgram extends BandGrid {
+  readonly kind: 'separable';
+  /** `f32`: fast f32 loops + guard; `exact`: the reference's float64 order. */
+  readonly path: 'f32' | 'exact';
+  readonly out: 'f32' | 'f64' | 'u8' | 'u16';
+  readonly colTerms: readonly SepTerm[];
+  readonly rowTerms: readonly SepTerm[];
+  /** Terms per chunk in the reference's sums (TERMS_PER_PASS of src/linear/separable.ts). */
+  readonly chunk: number;
+  readonly guard: F32Guard;
+  /** Columns per strip of the column pass. */
+  readonly strip: number;
+}
+
+const U = 2 ** -24;
+const BAND_BYTES = 512 * 1024;
+
+/**
+ * Compiles two 1-D term lists (column pass, row pass; taps already paired and zero taps left
+ * out, in the reference's order) for the SIMD loops, or returns why it cannot run there.
+ */
+export function simdSeparableProgram(
+  colTerms: readonly SepTerm[],
+  rowTerms: readonly SepTerm[],
+  kh: number,
+  kw: number,
+  chunk: number,
+  inDtype: DType,
+  outDtype: DType,
+  rounding: string,
+  border: Border,
+  geo: { pad: Padding; paddedWidth: number; outHeight: number; outWidth: number },
+  channels: number,
+): SimdSeparableProgram | string {
+  if (colTerms.length === 0 || rowTerms.length === 0) return 'an all-zero kernel';
+  let path: 'f32' | 'exact';
+  let out: 'f32' | 'f64' | 'u8' | 'u16';
+  if (inDtype === 'float32' && outDtype === 'float32') [path, out] = ['f32', 'f32'];
+  else if (inDtype === 'float64' && outDtype === 'float64') [path, out] = ['exact', 'f64'];
+  else if (inDtype === 'uint8' && outDtype === 'uint8' && rounding === 'half-even')
+    [path, out] = ['exact', 'u8'];
+  else if (inDtype === 'uint16' && outDtype === 'uint16' && rounding === 'half-even')
+    [path, out] = ['exact', 'u16'];
+  else return `${inDtype} → ${outDtype}${rounding !== 'half-even' ? ` with ${rounding} rounding` : ''}`;
+  if (inDtype !== 'float64' && Math.fround(border.cval) !== border.cval)
+    return `cval ${border.cval} (not exact in the float32 band)`;
+  const ws = [...colTerms, ...rowTerms].map((t) => Math.abs(t.w));
+  if (path === 'f32' && ws.some((w) => w < 2 ** -100 || w > 2 ** 100))
+    return 'weights outside float32 range (|w| < 2⁻¹⁰⁰ or > 2¹⁰⁰)';
+  const sumAbs = (ts: readonly SepTerm[]) =>
+    ts.reduce((s, t) => s + Math.abs(t.w) * (t.kind === 0 ? 1 : 2), 0);
+  // Longest rounding chain per pass: product, pair sum, ⌈nt/2⌉ additions, the final add.
+  const chain = (ts: readonly SepTerm[]) => Math.ceil(ts.length / 2) + 3;
+  const gc = gammaOf(chain(colTerms), U) + U;
+  const gr = gammaOf(chain(rowTerms), U) + U;
+  const guard: F32Guard = {
+    gamma: (gc + gr + gc * gr) * (1 + 1e-6),
+    sumAbs: sumAbs(colTerms) * sumAbs(rowTerms),
+    nonNegative: [...colTerms, ...rowTerms].every((t) => t.w >= 0 && t.kind !== 2),
+  };
+  const pw = geo.paddedWidth * channels;
+  const ow = geo.outWidth * channels;
+  const elem = path === 'f32' ? 4 : 8;
+  // Band rows: the padded band is read in strips, so only the intermediate (pw) and output
+  // rows need to stay hot; the band itself may be taller than the cache.
+  const bandRows = Math.max(2, Math.min(geo.outHeight, Math.floor(BAND_BYTES / ((pw + ow) * elem))));
+  const strip = Math.max(64, Math.floor((256 * 1024) / ((bandRows + kh - 1) * elem)) & ~15);
+  return {
+    kind: 'separable',
+    path,
+    out,
+    colTerms,
+    rowTerms,
+    chunk,
+    guard,
+    strip,
+    channels,
+    kh,
+    pw,
+    ow,
+    outHeight: geo.outHeight,
+    bandRows,
+    pad: geo.pad,
+    border,
+    // uint8 rows travel as bytes (widened in the engine) when cval is a byte too
+    bandType:
+      inDtype === 'uint8' && Number.isInteger(border.cval) && border.cval >= 0 && border.cval <= 255
+        ? 'u8'
+        : inDtype === 'float64'
+          ? 'f64'
+          : 'f32',
+  };
+}
+
+/** Room for a term list: weights (splatted f32: 16 bytes; f64: 8), then a, b, kind (i32 each). */
+function reserveTerms(arena: SimdArena, nt: number, splat: boolean): number {
+  return arena.reserve(nt * ((splat ? 16 : 8) + 12));
+}
+
+function fillTerms(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], stride: number, splat: boolean) {
+  const nt = terms.length;
+  const f32 = new Float32Array(buf);
+  const f64 = new Float64Array(buf);
+  const i32 = new Int32Array(buf);
+  const ints = (ptr + nt * (splat ? 16 : 8)) >> 2;
+  terms.forEach((t, k) => {
+    if (splat) f32.fill(t.w, (ptr >> 2) + 4 * k, (ptr >> 2) + 4 * k + 4);
+    else f64[(ptr >> 3) + k] = t.w;
+    i32[ints + k] = t.a * stride;
+    i32[ints + nt + k] = t.kind === 0 ? t.a * stride : t.b * stride;
+    i32[ints + 2 * nt + k] = t.kind;
+  });
+}
+
+export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
+  arena,
+  prog,
+  source,
+  claim,
+  out,
+  stats,
+  done,
+) => {
+  const { pw, ow, kh, bandRows: R, channels: C } = prog;
+  arena.reset();
+  const nc = prog.colTerms.length;
+  const nr = prog.rowTerms.length;
+  const col32 = reserveTerms(arena, nc, true);
+  const row32 = reserveTerms(arena, nr, true);
+  const col64 = reserveTerms(arena, nc, false);
+  const row64 = reserveTerms(arena, nr, false);
+  const bandLen = (R + kh - 1) * pw;
+  const raw = prog.bandType === 'u8' ? arena.reserve(bandLen) : 0;
+  const band = arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4));
+  const t = arena.reserve(R * pw * 8);
+  const acc = arena.reserve(R * ow * 8);
+  const outBand = arena.reserve(R * ow * 4);
+  const statsPtr = arena.reserve(16);
+  const buf = arena.buffer;
+  fillTerms(buf, col32, prog.colTerms, pw, true);
+  fillTerms(buf, row32, prog.rowTerms, C, true);
+  fillTerms(buf, col64, prog.colTerms, pw, false);
+  fillTerms(buf, row64, prog.rowTerms, C, false);
+  const x = arena.exports;
+  const f32 = new Float32Array(buf);
+  const bandView =
+    prog.bandType === 'u8'
+      ? new Uint8Array(buf, raw, bandLen)
+      : prog.bandType === 'f32'
+        ? new Float32Array(buf, band, bandLen)
+        : new Float64Array(buf, band, bandLen);
+  const accF64 = new Float64Array(buf, acc, R * ow);
+  const outF32 = new Float32Array(buf, outBand, R * ow);
+  const outU8 = new Uint8Array(buf, outBand, R * ow);
+  const outU16 = new Uint16Array(buf, outBand, R * ow);
+  const srcF32 = prog.bandType === 'f64' ? 0 : 1;
+  const exact = (rows: number) => {
+    for (let s0 = 0; s0 < pw; s0 += prog.strip) {
+      const sw = Math.min(prog.strip, pw - s0);
+      x.correlateTerms_x64(
+        band + s0 * (srcF32 ? 4 : 8),
+        srcF32,
+        pw,
+        t + s0 * 8,
+        pw,
+        rows,
+        sw,
+        col64,
+        nc,
+        prog.chunk,
+      );
+    }
+    x.correlateTerms_x64(t, 0, pw, acc, ow, rows, ow, row64, nr, prog.chunk);
+  };
+  for (let b = claim(); b >= 0; b = claim()) {
+    const m0 = b * R;
+    const rows = Math.min(R, prog.outHeight - m0);
+    const len = (rows + kh - 1) * pw;
+    source(m0, m0 + rows + kh - 1, bandView);
+    if (prog.bandType === 'u8') x.widen_u8_f32(raw, band, len);
+    if (prog.path === 'f32') {
+      for (let s0 = 0; s0 < pw; s0 += prog.strip) {
+        const sw = Math.min(prog.strip, pw - s0);
+        x.correlateTerms_f32(band + s0 * 4, pw, t + s0 * 4, pw, rows, sw, col32, nc);
+      }
+      x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr);
+      x.rangeStats_f32(band, len, statsPtr);
+      const maxY = x.absMax_f32(outBand, rows * ow);
+      if (!f32Acceptable(prog.guard, f32[statsPtr >> 2], f32[(statsPtr >> 2) + 1], maxY)) {
+        exact(rows);
+        x.demote_f64_f32(acc, outBand, rows * ow);
+        stats.exactBands++;
+      }
+      out.set(outF32.subarray(0, rows * ow), m0 * ow);
+    } else {
+      exact(rows);
+      if (prog.out === 'f64') {
+        out.set(accF64.subarray(0, rows * ow), m0 * ow);
+      } else if (prog.out === 'u8') {
+        x.round_f64_u8(acc, outBand, rows * ow);
+        out.set(outU8.subarray(0, rows * ow), m0 * ow);
+      } else {
+        x.round_f64_u16(acc, outBand, rows * ow);
+        out.set(outU16.subarray(0, rows * ow), m0 * ow);
+      }
+    }
+    done(b);
+  }
+};

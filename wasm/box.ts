@@ -1,0 +1,132 @@
+// Box filter by running sums, O(1) per pixel whatever the window (AssemblyScript → WebAssembly
+// SIMD), for uint8 images: every sum is an exact integer, so the result is the exact mean
+// rounded half to even — bit-identical to the plain-TypeScript running sums.
+//
+// Per output row: the column sums over the window's kh padded rows are slid by one row (add
+// the entering row, subtract the leaving one), then each output is the difference of two
+// prefix sums of the column sums along the row, kw pixels apart.
+
+/** colSum[c] += row[c] (sign > 0) or −= row[c], for `count` u8 → i32 elements. */
+export function boxAddRow_u8(colSum: usize, row: usize, count: i32, sign: i32): void {
+  let k = 0;
+  for (; k + 16 <= count; k += 16) {
+    const x = v128.load(row + <usize>k);
+    const lo = i16x8.extend_low_i8x16_u(x);
+    const hi = i16x8.extend_high_i8x16_u(x);
+    const d = colSum + ((<usize>k) << 2);
+    const a0 = i32x4.extend_low_i16x8_u(lo);
+    const a1 = i32x4.extend_high_i16x8_u(lo);
+    const a2 = i32x4.extend_low_i16x8_u(hi);
+    const a3 = i32x4.extend_high_i16x8_u(hi);
+    if (sign > 0) {
+      v128.store(d, i32x4.add(v128.load(d, 0), a0), 0);
+      v128.store(d, i32x4.add(v128.load(d, 16), a1), 16);
+      v128.store(d, i32x4.add(v128.load(d, 32), a2), 32);
+      v128.store(d, i32x4.add(v128.load(d, 48), a3), 48);
+    } else {
+      v128.store(d, i32x4.sub(v128.load(d, 0), a0), 0);
+      v128.store(d, i32x4.sub(v128.load(d, 16), a1), 16);
+      v128.store(d, i32x4.sub(v128.load(d, 32), a2), 32);
+      v128.store(d, i32x4.sub(v128.load(d, 48), a3), 48);
+    }
+  }
+  for (; k < count; k++) {
+    const p = colSum + ((<usize>k) << 2);
+    const v = <i32>load<u8>(row + <usize>k);
+    store<i32>(p, sign > 0 ? load<i32>(p) + v : load<i32>(p) - v);
+  }
+}
+
+/** colSum[c] += enter[c] − leave[c] for `count` u8 → i32 elements (one step of the slide). */
+export function boxSlideRow_u8(colSum: usize, enter: usize, leave: usize, count: i32): void {
+  let k = 0;
+  for (; k + 16 <= count; k += 16) {
+    const x = v128.load(enter + <usize>k);
+    const y = v128.load(leave + <usize>k);
+    // enter − leave in i16 (−255..255), then widened and added.
+    const lo = i16x8.sub(i16x8.extend_low_i8x16_u(x), i16x8.extend_low_i8x16_u(y));
+    const hi = i16x8.sub(i16x8.extend_high_i8x16_u(x), i16x8.extend_high_i8x16_u(y));
+    const d = colSum + ((<usize>k) << 2);
+    v128.store(d, i32x4.add(v128.load(d, 0), i32x4.extend_low_i16x8_s(lo)), 0);
+    v128.store(d, i32x4.add(v128.load(d, 16), i32x4.extend_high_i16x8_s(lo)), 16);
+    v128.store(d, i32x4.add(v128.load(d, 32), i32x4.extend_low_i16x8_s(hi)), 32);
+    v128.store(d, i32x4.add(v128.load(d, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+  }
+  for (; k < count; k++) {
+    const p = colSum + ((<usize>k) << 2);
+    store<i32>(p, load<i32>(p) + <i32>load<u8>(enter + <usize>k) - <i32>load<u8>(leave + <usize>k));
+  }
+}
+
+/**
+ * One output row from the column sums (`count` = padded width × C elements): the window sum
+ * S = P[e + kw·C] − P[e] of the prefix sums P along each channel, then the mean rounded half
+ * to even and saturated to 0..255.
+ *
+ * `mode` 0: S·recip in f32 — exact rounding when the divisor N is odd (no mean is a tie) and
+ * 2⁻²³·max(S/N)·2N < 1 (the product's error stays below the 1/(2N) gap to the nearest tie);
+ * `mode` 1: S / N in f32 (correctly rounded; ties are representable) when 2⁻²⁴·max(S/N)·2N < 1;
+ * `mode` 2: S / N in f64 (always exact). The host picks the cheapest exact mode.
+ * `prefix` is scratch of count + C i32.
+ */
+export function boxOutputRow_u8(
+  colSum: usize,
+  prefix: usize,
+  count: i32,
+  C: i32,
+  kw: i32,
+  dst: usize,
+  ow: i32,
+  N: i32,
+  recip: f32,
+  mode: i32,
+): void {
+  // P[0..C) = 0; P[e + C] = P[e] + colSum[e]: C independent running sums.
+  for (let c = 0; c < C; c++) store<i32>(prefix + ((<usize>c) << 2), 0);
+  for (let e = 0; e < count; e++) {
+    const p = prefix + ((<usize>e) << 2);
+    store<i32>(p + ((<usize>C) << 2), load<i32>(p) + load<i32>(colSum + ((<usize>e) << 2)));
+  }
+  const span = (<usize>(kw * C)) << 2;
+  const vr = f32x4.splat(recip);
+  const vn = f32x4.splat(<f32>N);
+  let n = 0;
+  if (mode < 2) {
+    for (; n + 16 <= ow; n += 16) {
+      const p = prefix + ((<usize>n) << 2);
+      let s0 = f32x4.convert_i32x4_s(i32x4.sub(v128.load(p + span, 0), v128.load(p, 0)));
+      let s1 = f32x4.convert_i32x4_s(i32x4.sub(v128.load(p + span, 16), v128.load(p, 16)));
+      let s2 = f32x4.convert_i32x4_s(i32x4.sub(v128.load(p + span, 32), v128.load(p, 32)));
+      let s3 = f32x4.convert_i32x4_s(i32x4.sub(v128.load(p + span, 48), v128.load(p, 48)));
+      if (mode == 0) {
+        s0 = f32x4.mul(s0, vr);
+        s1 = f32x4.mul(s1, vr);
+        s2 = f32x4.mul(s2, vr);
+        s3 = f32x4.mul(s3, vr);
+      } else {
+        s0 = f32x4.div(s0, vn);
+        s1 = f32x4.div(s1, vn);
+        s2 = f32x4.div(s2, vn);
+        s3 = f32x4.div(s3, vn);
+      }
+      const lo = i16x8.narrow_i32x4_s(
+        i32x4.trunc_sat_f32x4_s(f32x4.nearest(s0)),
+        i32x4.trunc_sat_f32x4_s(f32x4.nearest(s1)),
+      );
+      const hi = i16x8.narrow_i32x4_s(
+        i32x4.trunc_sat_f32x4_s(f32x4.nearest(s2)),
+        i32x4.trunc_sat_f32x4_s(f32x4.nearest(s3)),
+      );
+      v128.store(dst + <usize>n, i8x16.narrow_i16x8_u(lo, hi));
+    }
+  }
+  for (; n < ow; n++) {
+    const p = prefix + ((<usize>n) << 2);
+    const s = load<i32>(p + span) - load<i32>(p);
+    let r: f64;
+    if (mode == 0) r = <f64>nearest<f32>(<f32>s * recip);
+    else if (mode == 1) r = <f64>nearest<f32>(<f32>s / <f32>N);
+    else r = nearest<f64>(<f64>s / <f64>N);
+    store<u8>(dst + <usize>n, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
+  }
+}

@@ -1,0 +1,215 @@
+// Conversions between band element types and outputs (AssemblyScript → WebAssembly SIMD).
+
+/** dst[k] = src[k] for `count` uint8 → f32 elements (exact; the signed convert is one x86 instruction, the unsigned about eight). */
+export function widen_u8_f32(src: usize, dst: usize, count: i32): void {
+  let k = 0;
+  for (; k + 16 <= count; k += 16) {
+    const x = v128.load(src + <usize>k);
+    const lo = i16x8.extend_low_i8x16_u(x);
+    const hi = i16x8.extend_high_i8x16_u(x);
+    const d = dst + ((<usize>k) << 2);
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)), 0);
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)), 16);
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), 32);
+    v128.store(d, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), 48);
+  }
+  for (; k < count; k++) store<f32>(dst + ((<usize>k) << 2), <f32>load<u8>(src + <usize>k));
+}
+
+/**
+ * Rounds f32 filter results to uint8 (half to even, saturated) where that rounding is
+ * certain to equal the rounding of the float64 result the plain-TypeScript path computes.
+ *
+ * The host bounds |f32 result − f64 result| by E (from the tap count, Σ|w| and the largest
+ * input value) and passes `half` = the largest f32 not above 0.5 − E. For an f32 result a with
+ * d = |a − nearest(a)| (computed exactly), every value within E of a rounds to nearest(a) when
+ * d < half. The (rare) vectors with a lane at or past `half` are recomputed in float64, tap by
+ * tap in the reference order (`taps64`: nt f64 weights, then nt i32 element offsets into the
+ * f32 band), and rounded exactly as the reference rounds. Returns the number of recomputed
+ * vectors (for tests and the plan's statistics).
+ */
+export function storeCertified_u8(
+  acc: usize,
+  accStride: i32,
+  band: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  dstStep: i32,
+  rows: i32,
+  width: i32,
+  taps64: usize,
+  nt: i32,
+  half: f32,
+): i32 {
+  const vh = f32x4.splat(half);
+  // An f32 above 256 (below −1) is within E < 0.05 of values that saturate all the same, so
+  // clamping there changes neither the rounding nor its certification.
+  const hiClamp = f32x4.splat(256);
+  const loClamp = f32x4.splat(-1);
+  const magic = f32x4.splat(12582912); // 1.5·2²³: x + magic rounds x to an integer, half to even
+  let redone = 0;
+  for (let m = 0; m < rows; m++) {
+    const arow = acc + ((<usize>(m * accStride)) << 2);
+    const brow = band + ((<usize>(m * pw)) << 2);
+    const drow = dst + <usize>(m * dstStride);
+    let n = 0;
+    if (dstStep == 1) {
+      for (; n + 16 <= width; n += 16) {
+        const a = arow + ((<usize>n) << 2);
+        // Clamped to [−1, 256] (saturation decides beyond; certification still holds, see
+        // hiClamp), then rounded half to even by adding 1.5·2²³: the sum's low bits are the integer.
+        const x0 = f32x4.pmax(f32x4.pmin(v128.load(a, 0), hiClamp), loClamp);
+        const x1 = f32x4.pmax(f32x4.pmin(v128.load(a, 16), hiClamp), loClamp);
+        const x2 = f32x4.pmax(f32x4.pmin(v128.load(a, 32), hiClamp), loClamp);
+        const x3 = f32x4.pmax(f32x4.pmin(v128.load(a, 48), hiClamp), loClamp);
+        const t0 = f32x4.add(x0, magic);
+        const t1 = f32x4.add(x1, magic);
+        const t2 = f32x4.add(x2, magic);
+        const t3 = f32x4.add(x3, magic);
+        const far = v128.or(
+          v128.or(
+            f32x4.ge(f32x4.abs(f32x4.sub(x0, f32x4.sub(t0, magic))), vh),
+            f32x4.ge(f32x4.abs(f32x4.sub(x1, f32x4.sub(t1, magic))), vh),
+          ),
+          v128.or(
+            f32x4.ge(f32x4.abs(f32x4.sub(x2, f32x4.sub(t2, magic))), vh),
+            f32x4.ge(f32x4.abs(f32x4.sub(x3, f32x4.sub(t3, magic))), vh),
+          ),
+        );
+        const lo = i16x8.narrow_i32x4_s(i32x4.sub(t0, magic), i32x4.sub(t1, magic));
+        const hi = i16x8.narrow_i32x4_s(i32x4.sub(t2, magic), i32x4.sub(t3, magic));
+        v128.store(drow + <usize>n, i8x16.narrow_i16x8_u(lo, hi));
+        if (v128.any_true(far)) {
+          for (let k = 0; k < 16; k++) {
+            const x = load<f32>(a + ((<usize>k) << 2));
+            if (abs<f32>(x - nearest<f32>(x)) >= half) {
+              store<u8>(drow + <usize>(n + k), exactU8(brow + ((<usize>(n + k)) << 2), taps64, nt));
+            }
+          }
+          redone++;
+        }
+      }
+    }
+    for (; n < width; n++) {
+      const x = load<f32>(arow + ((<usize>n) << 2));
+      const r = nearest<f32>(x);
+      let v: u8;
+      if (abs<f32>(x - r) >= half) {
+        v = exactU8(brow + ((<usize>n) << 2), taps64, nt);
+        redone++;
+      } else {
+        v = <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
+      }
+      store<u8>(drow + <usize>(n * dstStep), v);
+    }
+  }
+  return redone;
+}
+
+/** The reference's value for one output: Σ w_t·x_t in tap order in f64, rounded half to even, saturated. */
+function exactU8(p: usize, taps64: usize, nt: i32): u8 {
+  const offs = taps64 + ((<usize>nt) << 3);
+  let s: f64 = load<f64>(taps64) * <f64>load<f32>(p + ((<usize>load<i32>(offs)) << 2));
+  for (let t = 1; t < nt; t++) {
+    s =
+      s +
+      load<f64>(taps64 + ((<usize>t) << 3)) *
+        <f64>load<f32>(p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2));
+  }
+  const r = nearest<f64>(s); // IEEE roundTiesToEven: the reference's half-even
+  return <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
+}
+
+/** Largest |x| over `count` f32 values; NaN when any value is NaN (the host then takes the exact path). */
+export function absMax_f32(src: usize, count: i32): f32 {
+  let m = f32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= count; k += 4) m = f32x4.max(m, f32x4.abs(v128.load(src + ((<usize>k) << 2))));
+  let r = max<f32>(
+    max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
+    max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
+  );
+  for (; k < count; k++) r = max<f32>(r, abs<f32>(load<f32>(src + ((<usize>k) << 2))));
+  return r;
+}
+
+/**
+ * out[0] = largest |x|, out[1] = smallest x, over `count` f32 values; out[0] is NaN when any
+ * value is NaN (the host then takes the exact path). pmax/pmin (one instruction each on x86,
+ * where the NaN-propagating max/min take eight) plus a separate NaN test.
+ */
+export function rangeStats_f32(src: usize, count: i32, out: usize): void {
+  let m = f32x4.splat(0);
+  let lo = f32x4.splat(Infinity);
+  let nan = i32x4.splat(0);
+  let k = 0;
+  for (; k + 4 <= count; k += 4) {
+    const x = v128.load(src + ((<usize>k) << 2));
+    m = f32x4.pmax(m, f32x4.abs(x));
+    lo = f32x4.pmin(lo, x);
+    nan = v128.or(nan, f32x4.ne(x, x));
+  }
+  let r = max<f32>(
+    max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
+    max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
+  );
+  let l = min<f32>(
+    min<f32>(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
+    min<f32>(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
+  );
+  for (; k < count; k++) {
+    const x = load<f32>(src + ((<usize>k) << 2));
+    r = max<f32>(r, abs<f32>(x));
+    l = min<f32>(l, x);
+  }
+  store<f32>(out, v128.any_true(nan) ? NaN : r);
+  store<f32>(out, l, 4);
+}
+
+/** Largest |x| over rows × width f32 values with a row stride. */
+export function absMaxRows_f32(src: usize, stride: i32, rows: i32, width: i32): f32 {
+  let r: f32 = 0;
+  for (let m = 0; m < rows; m++) {
+    r = max<f32>(r, absMax_f32(src + ((<usize>(m * stride)) << 2), width));
+  }
+  return r;
+}
+
+/** dst[k] = f32(src[k]) for `count` f64 → f32 (round to nearest even, as a Float32Array store). */
+export function demote_f64_f32(src: usize, dst: usize, count: i32): void {
+  let k = 0;
+  for (; k + 4 <= count; k += 4) {
+    const a = f32x4.demote_f64x2_zero(v128.load(src + ((<usize>k) << 3), 0));
+    const b = f32x4.demote_f64x2_zero(v128.load(src + ((<usize>k) << 3), 16));
+    v128.store(dst + ((<usize>k) << 2), i64x2.shuffle(a, b, 0, 2));
+  }
+  for (; k < count; k++) store<f32>(dst + ((<usize>k) << 2), <f32>load<f64>(src + ((<usize>k) << 3)));
+}
+
+/**
+ * dst[k] = the f64 value rounded half to even and saturated to 0..255 (the reference's
+ * storeRow). Returns 1 if any value is NaN (the host then raises the reference's error).
+ */
+export function round_f64_u8(src: usize, dst: usize, count: i32): i32 {
+  let nan = 0;
+  for (let k = 0; k < count; k++) {
+    const v = load<f64>(src + ((<usize>k) << 3));
+    if (v != v) nan = 1;
+    const r = nearest<f64>(v);
+    store<u8>(dst + <usize>k, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
+  }
+  return nan;
+}
+
+/** dst[k] = the f64 value rounded half to even and saturated to 0..65535 (the reference's storeRow). Returns 1 if any is NaN. */
+export function round_f64_u16(src: usize, dst: usize, count: i32): i32 {
+  let nan = 0;
+  for (let k = 0; k < count; k++) {
+    const v = load<f64>(src + ((<usize>k) << 3));
+    if (v != v) nan = 1;
+    const r = nearest<f64>(v);
+    store<u16>(dst + ((<usize>k) << 1), <u16>(r < 0 ? 0 : r > 65535 ? 65535 : r));
+  }
+  return nan;
+}

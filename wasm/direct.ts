@@ -1,0 +1,350 @@
+// Direct 2-D correlation over padded bands (AssemblyScript → WebAssembly SIMD).
+//
+// A band is `rows + kh − 1` padded rows of `pw` elements (the padded width times the channel
+// count: channels stay interleaved, so a horizontal tap j is an offset of j·C elements and one
+// vector holds neighbouring pixels' channels). The host pads bands through src/border; these
+// loops never test bounds.
+//
+// Tap lists (`taps`, `nt`): nt splatted weights (one v128 each) followed by nt i32 element
+// offsets `i·pw + j·C`, in row-major kernel order, zero taps left out — the order the
+// plain-TypeScript reference sums in.
+//
+//   out[m, n] = Σ_t w_t · P[m·pw + n + off_t]
+
+/** f32 accumulation, tap order; 8 vectors (32 outputs) per pass over the taps. */
+export function correlateTaps_f32(
+  src: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  taps: usize,
+  nt: i32,
+): void {
+  const offs = taps + ((<usize>nt) << 4);
+  const w0 = v128.load(taps);
+  const o0 = (<usize>load<i32>(offs)) << 2;
+  for (let m = 0; m < rows; m++) {
+    const prow = src + ((<usize>(m * pw)) << 2);
+    const drow = dst + ((<usize>(m * dstStride)) << 2);
+    let n = 0;
+    for (; n + 32 <= width; n += 32) {
+      const p = prow + ((<usize>n) << 2);
+      let q = p + o0;
+      let a0 = f32x4.mul(w0, v128.load(q, 0));
+      let a1 = f32x4.mul(w0, v128.load(q, 16));
+      let a2 = f32x4.mul(w0, v128.load(q, 32));
+      let a3 = f32x4.mul(w0, v128.load(q, 48));
+      let a4 = f32x4.mul(w0, v128.load(q, 64));
+      let a5 = f32x4.mul(w0, v128.load(q, 80));
+      let a6 = f32x4.mul(w0, v128.load(q, 96));
+      let a7 = f32x4.mul(w0, v128.load(q, 112));
+      for (let t = 1; t < nt; t++) {
+        q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2);
+        const w = v128.load(taps + ((<usize>t) << 4));
+        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(q, 0)));
+        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(q, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(w, v128.load(q, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(w, v128.load(q, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(w, v128.load(q, 64)));
+        a5 = f32x4.add(a5, f32x4.mul(w, v128.load(q, 80)));
+        a6 = f32x4.add(a6, f32x4.mul(w, v128.load(q, 96)));
+        a7 = f32x4.add(a7, f32x4.mul(w, v128.load(q, 112)));
+      }
+      const d = drow + ((<usize>n) << 2);
+      v128.store(d, a0, 0);
+      v128.store(d, a1, 16);
+      v128.store(d, a2, 32);
+      v128.store(d, a3, 48);
+      v128.store(d, a4, 64);
+      v128.store(d, a5, 80);
+      v128.store(d, a6, 96);
+      v128.store(d, a7, 112);
+    }
+    for (; n + 4 <= width; n += 4) {
+      const p = prow + ((<usize>n) << 2);
+      let a = f32x4.mul(w0, v128.load(p + o0));
+      for (let t = 1; t < nt; t++) {
+        const q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2);
+        a = f32x4.add(a, f32x4.mul(v128.load(taps + ((<usize>t) << 4)), v128.load(q)));
+      }
+      v128.store(drow + ((<usize>n) << 2), a);
+    }
+    for (; n < width; n++) {
+      const p = prow + ((<usize>n) << 2);
+      // The same f32 operations as one SIMD lane, so a pixel's value does not depend on
+      // whether it falls in the vector part or the tail.
+      let a: f32 = load<f32>(taps) * load<f32>(p + o0);
+      for (let t = 1; t < nt; t++) {
+        const q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2);
+        a = a + load<f32>(taps + ((<usize>t) << 4)) * load<f32>(q);
+      }
+      store<f32>(drow + ((<usize>n) << 2), a);
+    }
+  }
+}
+
+function dot3x3(
+  p: usize,
+  rs: usize,
+  cs: usize,
+  w00: v128,
+  w01: v128,
+  w02: v128,
+  w10: v128,
+  w11: v128,
+  w12: v128,
+  w20: v128,
+  w21: v128,
+  w22: v128,
+): v128 {
+  let a = f32x4.mul(w00, v128.load(p));
+  a = f32x4.add(a, f32x4.mul(w01, v128.load(p + cs)));
+  a = f32x4.add(a, f32x4.mul(w02, v128.load(p + cs + cs)));
+  const p1 = p + rs;
+  a = f32x4.add(a, f32x4.mul(w10, v128.load(p1)));
+  a = f32x4.add(a, f32x4.mul(w11, v128.load(p1 + cs)));
+  a = f32x4.add(a, f32x4.mul(w12, v128.load(p1 + cs + cs)));
+  const p2 = p1 + rs;
+  a = f32x4.add(a, f32x4.mul(w20, v128.load(p2)));
+  a = f32x4.add(a, f32x4.mul(w21, v128.load(p2 + cs)));
+  a = f32x4.add(a, f32x4.mul(w22, v128.load(p2 + cs + cs)));
+  return a;
+}
+
+/**
+ * 3×3 kernels, f32 accumulation in row-major order over all nine taps (zero taps included:
+ * a NaN or infinity under a zero weight would leak in, but then the largest |output| returned
+ * here is NaN or infinite and the host recomputes the band with the exact tap list). Weights
+ * stay in registers and two output rows share each loaded source row. `w9`: nine splatted
+ * weights; `C`: channels. Returns the largest |output| (NaN if any output is NaN).
+ */
+export function correlate3x3_f32(
+  src: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  w9: usize,
+  C: i32,
+): f32 {
+  const w00 = v128.load(w9, 0);
+  const w01 = v128.load(w9, 16);
+  const w02 = v128.load(w9, 32);
+  const w10 = v128.load(w9, 48);
+  const w11 = v128.load(w9, 64);
+  const w12 = v128.load(w9, 80);
+  const w20 = v128.load(w9, 96);
+  const w21 = v128.load(w9, 112);
+  const w22 = v128.load(w9, 128);
+  const rs = (<usize>pw) << 2;
+  const cs = (<usize>C) << 2;
+  let big = f32x4.splat(0);
+  let nan = i32x4.splat(0);
+  let m = 0;
+  for (; m + 2 <= rows; m += 2) {
+    const prow = src + ((<usize>(m * pw)) << 2);
+    const d0 = dst + ((<usize>(m * dstStride)) << 2);
+    const d1 = d0 + ((<usize>dstStride) << 2);
+    let n = 0;
+    for (; n + 4 <= width; n += 4) {
+      const p = prow + ((<usize>n) << 2);
+      let x0 = v128.load(p);
+      let x1 = v128.load(p + cs);
+      let x2 = v128.load(p + cs + cs);
+      let a = f32x4.mul(w00, x0);
+      a = f32x4.add(a, f32x4.mul(w01, x1));
+      a = f32x4.add(a, f32x4.mul(w02, x2));
+      const p1 = p + rs;
+      x0 = v128.load(p1);
+      x1 = v128.load(p1 + cs);
+      x2 = v128.load(p1 + cs + cs);
+      a = f32x4.add(a, f32x4.mul(w10, x0));
+      a = f32x4.add(a, f32x4.mul(w11, x1));
+      a = f32x4.add(a, f32x4.mul(w12, x2));
+      let b = f32x4.mul(w00, x0);
+      b = f32x4.add(b, f32x4.mul(w01, x1));
+      b = f32x4.add(b, f32x4.mul(w02, x2));
+      const p2 = p1 + rs;
+      x0 = v128.load(p2);
+      x1 = v128.load(p2 + cs);
+      x2 = v128.load(p2 + cs + cs);
+      a = f32x4.add(a, f32x4.mul(w20, x0));
+      a = f32x4.add(a, f32x4.mul(w21, x1));
+      a = f32x4.add(a, f32x4.mul(w22, x2));
+      b = f32x4.add(b, f32x4.mul(w10, x0));
+      b = f32x4.add(b, f32x4.mul(w11, x1));
+      b = f32x4.add(b, f32x4.mul(w12, x2));
+      const p3 = p2 + rs;
+      b = f32x4.add(b, f32x4.mul(w20, v128.load(p3)));
+      b = f32x4.add(b, f32x4.mul(w21, v128.load(p3 + cs)));
+      b = f32x4.add(b, f32x4.mul(w22, v128.load(p3 + cs + cs)));
+      big = f32x4.pmax(big, f32x4.pmax(f32x4.abs(a), f32x4.abs(b)));
+      nan = v128.or(nan, v128.or(f32x4.ne(a, a), f32x4.ne(b, b)));
+      v128.store(d0 + ((<usize>n) << 2), a);
+      v128.store(d1 + ((<usize>n) << 2), b);
+    }
+    for (; n < width; n++) {
+      const p = prow + ((<usize>n) << 2);
+      const a = dot3x3_scalar(p, rs, cs, w9);
+      const b = dot3x3_scalar(p + rs, rs, cs, w9);
+      big = f32x4.max(big, f32x4.splat(max<f32>(abs<f32>(a), abs<f32>(b))));
+      store<f32>(d0 + ((<usize>n) << 2), a);
+      store<f32>(d1 + ((<usize>n) << 2), b);
+    }
+  }
+  for (; m < rows; m++) {
+    const prow = src + ((<usize>(m * pw)) << 2);
+    const d0 = dst + ((<usize>(m * dstStride)) << 2);
+    let n = 0;
+    for (; n + 4 <= width; n += 4) {
+      const a = dot3x3(prow + ((<usize>n) << 2), rs, cs, w00, w01, w02, w10, w11, w12, w20, w21, w22);
+      big = f32x4.pmax(big, f32x4.abs(a));
+      nan = v128.or(nan, f32x4.ne(a, a));
+      v128.store(d0 + ((<usize>n) << 2), a);
+    }
+    for (; n < width; n++) {
+      const a = dot3x3_scalar(prow + ((<usize>n) << 2), rs, cs, w9);
+      big = f32x4.max(big, f32x4.splat(abs<f32>(a)));
+      store<f32>(d0 + ((<usize>n) << 2), a);
+    }
+  }
+  if (v128.any_true(nan)) return NaN;
+  return max<f32>(
+    max<f32>(f32x4.extract_lane(big, 0), f32x4.extract_lane(big, 1)),
+    max<f32>(f32x4.extract_lane(big, 2), f32x4.extract_lane(big, 3)),
+  );
+}
+
+function dot3x3_scalar(p: usize, rs: usize, cs: usize, w9: usize): f32 {
+  let a: f32 = load<f32>(w9) * load<f32>(p);
+  a = a + load<f32>(w9, 16) * load<f32>(p + cs);
+  a = a + load<f32>(w9, 32) * load<f32>(p + cs + cs);
+  const p1 = p + rs;
+  a = a + load<f32>(w9, 48) * load<f32>(p1);
+  a = a + load<f32>(w9, 64) * load<f32>(p1 + cs);
+  a = a + load<f32>(w9, 80) * load<f32>(p1 + cs + cs);
+  const p2 = p1 + rs;
+  a = a + load<f32>(w9, 96) * load<f32>(p2);
+  a = a + load<f32>(w9, 112) * load<f32>(p2 + cs);
+  a = a + load<f32>(w9, 128) * load<f32>(p2 + cs + cs);
+  return a;
+}
+
+/**
+ * f64 accumulation in tap order from an f64 band: bit-identical to the plain-TypeScript
+ * reference (the same products added in the same order, IEEE double, no fused multiply-add).
+ * 4 vectors (8 outputs) per pass over the taps.
+ */
+export function correlateTaps_f64(
+  src: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  taps: usize,
+  nt: i32,
+): void {
+  const offs = taps + ((<usize>nt) << 4);
+  const w0 = v128.load(taps);
+  const o0 = (<usize>load<i32>(offs)) << 3;
+  for (let m = 0; m < rows; m++) {
+    const prow = src + ((<usize>(m * pw)) << 3);
+    const drow = dst + ((<usize>(m * dstStride)) << 3);
+    let n = 0;
+    for (; n + 8 <= width; n += 8) {
+      const p = prow + ((<usize>n) << 3);
+      let q = p + o0;
+      let a0 = f64x2.mul(w0, v128.load(q, 0));
+      let a1 = f64x2.mul(w0, v128.load(q, 16));
+      let a2 = f64x2.mul(w0, v128.load(q, 32));
+      let a3 = f64x2.mul(w0, v128.load(q, 48));
+      for (let t = 1; t < nt; t++) {
+        q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 3);
+        const w = v128.load(taps + ((<usize>t) << 4));
+        a0 = f64x2.add(a0, f64x2.mul(w, v128.load(q, 0)));
+        a1 = f64x2.add(a1, f64x2.mul(w, v128.load(q, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(w, v128.load(q, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(w, v128.load(q, 48)));
+      }
+      const d = drow + ((<usize>n) << 3);
+      v128.store(d, a0, 0);
+      v128.store(d, a1, 16);
+      v128.store(d, a2, 32);
+      v128.store(d, a3, 48);
+    }
+    for (; n < width; n++) {
+      const p = prow + ((<usize>n) << 3);
+      let a: f64 = load<f64>(taps) * load<f64>(p + o0);
+      for (let t = 1; t < nt; t++) {
+        const q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 3);
+        a = a + load<f64>(taps + ((<usize>t) << 4)) * load<f64>(q);
+      }
+      store<f64>(drow + ((<usize>n) << 3), a);
+    }
+  }
+}
+
+/**
+ * f64 accumulation in tap order from an f32 band, stored as f32: bit-identical to the
+ * plain-TypeScript path for float32 data (which sums in double and rounds once). Taps as
+ * for correlateTaps_f64 (splatted f64 weights, then offsets).
+ */
+export function correlateTaps_f32x64(
+  src: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  taps: usize,
+  nt: i32,
+): void {
+  const offs = taps + ((<usize>nt) << 4);
+  const w0 = v128.load(taps);
+  const o0 = (<usize>load<i32>(offs)) << 2;
+  for (let m = 0; m < rows; m++) {
+    const prow = src + ((<usize>(m * pw)) << 2);
+    const drow = dst + ((<usize>(m * dstStride)) << 2);
+    let n = 0;
+    for (; n + 8 <= width; n += 8) {
+      const p = prow + ((<usize>n) << 2);
+      let q = p + o0;
+      let x = v128.load(q, 0);
+      let a0 = f64x2.mul(w0, f64x2.promote_low_f32x4(x));
+      let a1 = f64x2.mul(w0, f64x2.promote_low_f32x4(i64x2.shuffle(x, x, 1, 0)));
+      x = v128.load(q, 16);
+      let a2 = f64x2.mul(w0, f64x2.promote_low_f32x4(x));
+      let a3 = f64x2.mul(w0, f64x2.promote_low_f32x4(i64x2.shuffle(x, x, 1, 0)));
+      for (let t = 1; t < nt; t++) {
+        q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2);
+        const w = v128.load(taps + ((<usize>t) << 4));
+        x = v128.load(q, 0);
+        a0 = f64x2.add(a0, f64x2.mul(w, f64x2.promote_low_f32x4(x)));
+        a1 = f64x2.add(a1, f64x2.mul(w, f64x2.promote_low_f32x4(i64x2.shuffle(x, x, 1, 0))));
+        x = v128.load(q, 16);
+        a2 = f64x2.add(a2, f64x2.mul(w, f64x2.promote_low_f32x4(x)));
+        a3 = f64x2.add(a3, f64x2.mul(w, f64x2.promote_low_f32x4(i64x2.shuffle(x, x, 1, 0))));
+      }
+      const lo = f32x4.demote_f64x2_zero(a0);
+      const hi = f32x4.demote_f64x2_zero(a1);
+      const lo2 = f32x4.demote_f64x2_zero(a2);
+      const hi2 = f32x4.demote_f64x2_zero(a3);
+      const d = drow + ((<usize>n) << 2);
+      v128.store(d, i64x2.shuffle(lo, hi, 0, 2), 0);
+      v128.store(d, i64x2.shuffle(lo2, hi2, 0, 2), 16);
+    }
+    for (; n < width; n++) {
+      const p = prow + ((<usize>n) << 2);
+      let a: f64 = load<f64>(taps) * <f64>load<f32>(p + o0);
+      for (let t = 1; t < nt; t++) {
+        const q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2);
+        a = a + load<f64>(taps + ((<usize>t) << 4)) * <f64>load<f32>(q);
+      }
+      store<f32>(drow + ((<usize>n) << 2), <f32>a);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+// 1-D correlation passes for the separable method (AssemblyScript → WebAssembly SIMD).
+//
+// One loop serves both passes: a term list whose offsets are element offsets into the source
+// row — i·pw for the column pass over padded rows, j·C for the row pass along a row of
+// interleaved channels:
+//
+//   dst[m, n] = Σ_k w_k · (src[m·ss + n + a_k] ± src[m·ss + n + b_k])      (or w_k · src[… + a_k])
+//
+// Symmetric and antisymmetric taps are paired (w·(x_a + x_b), w·(x_a − x_b)), as the
+// plain-TypeScript separable loops pair them, halving the multiplications.
+//
+// Term list (`terms`, `nt`): nt weights, then nt i32 `a` offsets, nt i32 `b` offsets, nt i32
+// kinds (0: w·x_a, 1: w·(x_a + x_b), 2: w·(x_a − x_b)). The f32 loop takes splatted f32
+// weights (16 bytes each), the exact loop plain f64 weights (8 bytes each).
+
+function term4(q: usize, kind: i32, qb: usize, off: usize): v128 {
+  const x = v128.load(q + off);
+  if (kind == 0) return x;
+  const y = v128.load(qb + off);
+  return kind == 1 ? f32x4.add(x, y) : f32x4.sub(x, y);
+}
+
+/**
+ * f32 accumulation with two interleaved accumulators (even and odd terms, added at the end):
+ * half the dependency chain, and an error bound of γ(⌈nt/2⌉ + 3) instead of γ(nt + 2).
+ * 4 vectors (16 outputs) per pass over the terms.
+ */
+export function correlateTerms_f32(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  terms: usize,
+  nt: i32,
+): void {
+  const A = terms + ((<usize>nt) << 4);
+  const B = A + ((<usize>nt) << 2);
+  const K = B + ((<usize>nt) << 2);
+  for (let m = 0; m < rows; m++) {
+    const srow = src + ((<usize>(m * srcStride)) << 2);
+    const drow = dst + ((<usize>(m * dstStride)) << 2);
+    let n = 0;
+    for (; n + 16 <= width; n += 16) {
+      const p = srow + ((<usize>n) << 2);
+      let e0 = f32x4.splat(0);
+      let e1 = e0;
+      let e2 = e0;
+      let e3 = e0;
+      let o0 = e0;
+      let o1 = e0;
+      let o2 = e0;
+      let o3 = e0;
+      let k = 0;
+      for (; k + 2 <= nt; k += 2) {
+        let w = v128.load(terms + ((<usize>k) << 4));
+        let kind = load<i32>(K + ((<usize>k) << 2));
+        let q = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2);
+        let qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2);
+        e0 = f32x4.add(e0, f32x4.mul(w, term4(q, kind, qb, 0)));
+        e1 = f32x4.add(e1, f32x4.mul(w, term4(q, kind, qb, 16)));
+        e2 = f32x4.add(e2, f32x4.mul(w, term4(q, kind, qb, 32)));
+        e3 = f32x4.add(e3, f32x4.mul(w, term4(q, kind, qb, 48)));
+        w = v128.load(terms + ((<usize>(k + 1)) << 4));
+        kind = load<i32>(K + ((<usize>(k + 1)) << 2));
+        q = p + ((<usize>load<i32>(A + ((<usize>(k + 1)) << 2))) << 2);
+        qb = p + ((<usize>load<i32>(B + ((<usize>(k + 1)) << 2))) << 2);
+        o0 = f32x4.add(o0, f32x4.mul(w, term4(q, kind, qb, 0)));
+        o1 = f32x4.add(o1, f32x4.mul(w, term4(q, kind, qb, 16)));
+        o2 = f32x4.add(o2, f32x4.mul(w, term4(q, kind, qb, 32)));
+        o3 = f32x4.add(o3, f32x4.mul(w, term4(q, kind, qb, 48)));
+      }
+      if (k < nt) {
+        const w = v128.load(terms + ((<usize>k) << 4));
+        const kind = load<i32>(K + ((<usize>k) << 2));
+        const q = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2);
+        const qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2);
+        e0 = f32x4.add(e0, f32x4.mul(w, term4(q, kind, qb, 0)));
+        e1 = f32x4.add(e1, f32x4.mul(w, term4(q, kind, qb, 16)));
+        e2 = f32x4.add(e2, f32x4.mul(w, term4(q, kind, qb, 32)));
+        e3 = f32x4.add(e3, f32x4.mul(w, term4(q, kind, qb, 48)));
+      }
+      const d = drow + ((<usize>n) << 2);
+      v128.store(d, f32x4.add(e0, o0), 0);
+      v128.store(d, f32x4.add(e1, o1), 16);
+      v128.store(d, f32x4.add(e2, o2), 32);
+      v128.store(d, f32x4.add(e3, o3), 48);
+    }
+    for (; n < width; n++) {
+      // The same f32 operations, in the same order, as one SIMD lane.
+      const p = srow + ((<usize>n) << 2);
+      let e: f32 = 0;
+      let o: f32 = 0;
+      for (let k = 0; k < nt; k++) {
+        const w = load<f32>(terms + ((<usize>k) << 4));
+        const kind = load<i32>(K + ((<usize>k) << 2));
+        let x = load<f32>(p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2));
+        if (kind != 0) {
+          const y = load<f32>(p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2));
+          x = kind == 1 ? x + y : x - y;
+        }
+        if (k & 1) o = o + w * x;
+        else e = e + w * x;
+      }
+      store<f32>(drow + ((<usize>n) << 2), e + o);
+    }
+  }
+}
+
+/**
+ * Exact float64 pass in the plain-TypeScript separable loops' order: terms summed left to
+ * right in chunks of `chunk` (the first chunk's sum is stored, each later chunk's sum added),
+ * each term w·(x_a ± x_b) with the pair added first. `srcF32`: the source holds f32 (a band
+ * of float32 or integer data) rather than f64. dst is f64.
+ */
+export function correlateTerms_x64(
+  src: usize,
+  srcF32: i32,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  terms: usize,
+  nt: i32,
+  chunk: i32,
+): void {
+  const A = terms + ((<usize>nt) << 3);
+  const B = A + ((<usize>nt) << 2);
+  const K = B + ((<usize>nt) << 2);
+  const sh: usize = srcF32 ? 2 : 3;
+  for (let m = 0; m < rows; m++) {
+    const srow = src + ((<usize>(m * srcStride)) << sh);
+    const drow = dst + ((<usize>(m * dstStride)) << 3);
+    let n = 0;
+    for (; n + 2 <= width; n += 2) {
+      const p = srow + ((<usize>n) << sh);
+      let acc = f64x2.splat(0);
+      for (let c0 = 0; c0 < nt; c0 += chunk) {
+        const c1 = min(nt, c0 + chunk);
+        let s = f64x2.splat(0);
+        for (let k = c0; k < c1; k++) {
+          const w = f64x2.splat(load<f64>(terms + ((<usize>k) << 3)));
+          const kind = load<i32>(K + ((<usize>k) << 2));
+          const qa = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << sh);
+          let x = srcF32 ? f64x2.promote_low_f32x4(v128.load64_zero(qa)) : v128.load(qa);
+          if (kind != 0) {
+            const qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << sh);
+            const y = srcF32 ? f64x2.promote_low_f32x4(v128.load64_zero(qb)) : v128.load(qb);
+            x = kind == 1 ? f64x2.add(x, y) : f64x2.sub(x, y);
+          }
+          const t = f64x2.mul(w, x);
+          s = k == c0 ? t : f64x2.add(s, t);
+        }
+        acc = c0 == 0 ? s : f64x2.add(acc, s);
+      }
+      v128.store(drow + ((<usize>n) << 3), acc);
+    }
+    for (; n < width; n++) {
+      const p = srow + ((<usize>n) << sh);
+      let acc: f64 = 0;
+      for (let c0 = 0; c0 < nt; c0 += chunk) {
+        const c1 = min(nt, c0 + chunk);
+        let s: f64 = 0;
+        for (let k = c0; k < c1; k++) {
+          const w = load<f64>(terms + ((<usize>k) << 3));
+          const kind = load<i32>(K + ((<usize>k) << 2));
+          const qa = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << sh);
+          let x: f64 = srcF32 ? <f64>load<f32>(qa) : load<f64>(qa);
+          if (kind != 0) {
+            const qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << sh);
+            const y: f64 = srcF32 ? <f64>load<f32>(qb) : load<f64>(qb);
+            x = kind == 1 ? x + y : x - y;
+          }
+          const t = w * x;
+          s = k == c0 ? t : s + t;
+        }
+        acc = c0 == 0 ? s : acc + s;
+      }
+      store<f64>(drow + ((<usize>n) << 3), acc);
+    }
+  }
+}
