@@ -118,7 +118,7 @@ export type {
   SymbolicKernel,
 } from './explain/explain.js';
 export { explain } from './explain/explain.js';
-export { explanationToJSON, explanationToMarkdown, explanationToText } from './explain/format.js';
+export { explanationToJSON, explanationToMarkdown, explanationToText, formulaOf } from './explain/format.js';
 export { explanationToSvg } from './explain/svg.js';
 export type { KernelWarningContext } from './explain/warnings.js';
 export { kernelWarnings, gaussianTruncationWarning, gaussianBlurWarnings } from './explain/warnings.js';

@@ -1,9 +1,7 @@
 /** Renders a worked example: the neighbourhood, the kernel as laid, the products and the sum. */
 import { roundHalfEven } from '../../src/index.js';
-import type { BilateralExample, Example, MedianExample, WorkedExample } from './explain-local.js';
+import type { BilateralExample, Example, LinearExample, MedianExample } from './explain-local.js';
 import { fmt } from './format.js';
-
-export type IndexStyle = 'centred' | 'zero';
 
 const CHANNEL_NAMES: Record<number, string[]> = {
   1: ['gray'],
@@ -72,109 +70,119 @@ function grid(
 }
 
 /** Renders any filter's worked example into `target`. */
-export function renderExample(target: HTMLElement, ex: Example, style: IndexStyle): void {
+export function renderExample(target: HTMLElement, ex: Example): void {
   const parts =
-    ex.kind === 'median'
-      ? medianParts(ex)
-      : ex.kind === 'bilateral'
-        ? bilateralParts(ex)
-        : linearParts(ex, style);
+    ex.kind === 'median' ? medianParts(ex) : ex.kind === 'bilateral' ? bilateralParts(ex) : linearParts(ex);
   target.replaceChildren(...parts);
   Object.assign(target.dataset, { row: String(ex.row), col: String(ex.col), channel: String(ex.channel) });
 }
 
-function linearParts(ex: WorkedExample, style: IndexStyle): (Node | string)[] {
-  const { rows, cols, anchor, origin, taps } = ex;
-  const conv = ex.operation === 'convolve';
-  const at = (i: number, j: number) => taps[i * cols + j];
-  // Centred indices count from the anchor of the kernel as laid; zero-based from its corner.
-  const ki = (i: number) => fmt(style === 'centred' ? i - anchor[0] : i);
-  const kj = (j: number) => fmt(style === 'centred' ? j - anchor[1] : j);
-  const ch = channelNames(ex.channels)[ex.channel];
-  const shift = (v: number) => (v === 0 ? '' : v > 0 ? ` + ${v}` : ` − ${-v}`);
-  const [dr, dc] =
-    style === 'centred' ? [anchor[0] - origin[0], anchor[1] - origin[1]] : [-origin[0], -origin[1]];
-  const ii = style === 'centred' ? 'u' : 'i';
-  const jj = style === 'centred' ? 'v' : 'j';
-  const formula =
-    `y[${ex.row}, ${ex.col}] = Σ${ii} Σ${jj} h′[${ii}, ${jj}] · X[${ex.row} + ${ii}${shift(dr)}, ${ex.col} + ${jj}${shift(dc)}]` +
-    (conv ? `,   h′ = h rotated by 180° (convolution)` : `,   h′ = h (correlation: no flip)`);
-  const textbook =
-    conv && style === 'centred' && ex.shape === 'same'
-      ? `In the textbook form: y[m, n] = Σu Σv h[u, v] · X[m − u, n − v], with u, v counted from the kernel’s own anchor.`
-      : '';
-
+function linearParts(ex: LinearExample): (Node | string)[] {
+  const e = ex.explanation;
+  const [kh, kw] = e.params.kernel;
+  const conv = e.op === 'convolve';
+  const at = (i: number, j: number) => e.terms[i * kw + j];
+  const idx = (p: readonly number[]) => `[${p.join(', ')}]`;
+  const num = (v: number | string) => (typeof v === 'number' ? fmt(v) : v);
+  // The terms run row-major over the kernel as laid on the image: row i of the grids is
+  // image row terms[i·kw].pixel[0].
   const hood = grid(
-    'Neighbourhood X (image rows × columns; shaded = supplied by the border)',
-    rows,
-    cols,
-    (i) => fmt(at(i, 0).row),
-    (j) => fmt(at(0, j).col),
+    'Neighbourhood x (image rows × columns; shaded = outside the image, from the border)',
+    kh,
+    kw,
+    (i) => fmt(at(i, 0).pixel[0]),
+    (j) => fmt(at(0, j).pixel[1]),
     (i, j) => {
       const t = at(i, j);
-      return t.source
+      return t.border
         ? {
-            text: fmt(t.value),
-            cls: t.row === t.source[0] && t.col === t.source[1] ? '' : 'border',
-            title: `from image (${t.source[0]}, ${t.source[1]})`,
+            text: num(t.x),
+            cls: 'border',
+            title: t.from
+              ? `x${idx(t.pixel)} is x${idx(t.from)} (${t.border} border)`
+              : `${t.border} border value`,
           }
-        : { text: fmt(t.value), cls: 'border', title: 'constant border value' };
+        : { text: num(t.x), title: `x${idx(t.pixel)}` };
     },
   );
+  const anchorAt = (i: number, j: number) => {
+    const t = at(i, j).tap;
+    const a = e.indexing === 'centered' ? [0, 0] : e.params.anchor;
+    return t[0] === a[0] && t[1] === a[1];
+  };
   const kern = grid(
-    conv ? 'Kernel as laid h′ (rotated 180°)' : 'Kernel as laid h′ (= h)',
-    rows,
-    cols,
-    ki,
-    kj,
-    (i, j) => ({ text: fmt(at(i, j).weight), cls: i === anchor[0] && j === anchor[1] ? 'anchor' : '' }),
+    conv ? 'Kernel as laid (h rotated 180°: convolution)' : 'Kernel as laid (h as written: correlation)',
+    kh,
+    kw,
+    (i) => fmt(at(i, 0).pixel[0]),
+    (j) => fmt(at(0, j).pixel[1]),
+    (i, j) => ({
+      text: num(at(i, j).h),
+      cls: anchorAt(i, j) ? 'anchor' : '',
+      title: `h${idx(at(i, j).tap)} as written`,
+    }),
   );
-  const prods = grid('Products h′ · X', rows, cols, ki, kj, (i, j) => ({ text: fmt(at(i, j).product) }));
-
-  const nonzero = taps.filter((t) => t.weight !== 0);
+  const prods = grid(
+    'Products h·x',
+    kh,
+    kw,
+    (i) => fmt(at(i, 0).pixel[0]),
+    (j) => fmt(at(0, j).pixel[1]),
+    (i, j) => ({
+      text: num(at(i, j).product),
+    }),
+  );
+  const nonzero = e.terms.filter((t) => t.h !== 0);
   const terms =
     nonzero.length <= 25
       ? nonzero
-          .map((t) => `${fmt(t.weight)}·${fmt(t.value)}`)
+          .map((t) => `${num(t.h)}·${num(t.x)}`)
           .join(' + ')
           .replace(/\+ −/g, '− ')
       : `${nonzero.length} non-zero products`;
-  const c = check(ex.premultiplied ? ex.premultiplied.colour : ex.sum, ex.stored, ex.dtype);
-  const sumLine = el(
-    'p',
-    { class: 'sum', 'data-sum': String(ex.sum) },
-    `Σ = ${terms || '0'} = `,
-    el('strong', {}, fmt(ex.sum, 10)),
-  );
+  const sum = typeof e.sum === 'number' ? e.sum : NaN;
+  const c = check(sum, ex.stored, e.params.dtype);
+  const indexing =
+    e.indexing === 'centered'
+      ? `centred indices: the centre of the image, of the kernel and of the output is [0, 0]`
+      : `zero-based indices`;
   const parts: (Node | string)[] = [
+    what(
+      ex,
+      conv ? 'convolution' : 'correlation',
+      `y${idx(e.at)} in ${indexing}; border ${e.params.border}${e.params.border === 'constant' ? ` (k = ${fmt(e.params.cval)})` : ''}, shape ${e.params.shape}`,
+    ),
+    el('p', { class: 'formula' }, ex.formula),
+    el('div', { class: 'grids' }, hood, kern, prods),
     el(
       'p',
-      { class: 'what' },
-      `Output pixel (row ${ex.row}, column ${ex.col}), ${ch} — ${conv ? 'convolution' : 'correlation'}, border ${ex.border}` +
-        `${ex.border === 'constant' ? ` (k = ${fmt(ex.cval)})` : ''}, shape ${ex.shape}, anchor of h′ at (${anchor[0]}, ${anchor[1]}).`,
+      { class: 'sum', 'data-sum': String(sum) },
+      `Σ h·x = ${terms || '0'} = `,
+      el('strong', {}, fmt(sum, 10)),
     ),
-    el('p', { class: 'formula' }, formula),
   ];
-  if (textbook) parts.push(el('p', { class: 'note' }, textbook));
-  parts.push(el('div', { class: 'grids' }, hood, kern, prods), sumLine);
-  if (ex.premultiplied) {
-    const p = ex.premultiplied;
-    parts.push(
-      el(
-        'p',
-        { class: 'note' },
-        `This image has transparency, so colour is filtered premultiplied: X above is colour · alpha / ${p.alphaMax}. ` +
-          `Σ h′ · alpha = ${fmt(p.alphaSum)}, so the colour is Σ · ${p.alphaMax} / ${fmt(p.alphaSum)} = ${fmt(p.colour)}.`,
-      ),
-    );
-  }
+  for (const note of e.notes) parts.push(el('p', { class: 'note' }, note));
+  const libraryOutput = e.output ?? NaN;
   parts.push(
     el(
       'p',
-      { class: c.ok ? 'stored ok' : 'stored bad', 'data-stored': String(ex.stored) },
+      {
+        class: (ex.premultiplied ? true : c.ok) ? 'stored ok' : 'stored bad',
+        'data-stored': String(ex.stored),
+      },
       `Result pixel (${c.rule}): `,
       el('strong', {}, fmt(ex.stored, 10)),
-      c.ok ? ' ✓ the library’s result agrees' : ` ⚠ expected ${fmt(c.expected, 10)} from the sum`,
+      ex.premultiplied
+        ? ` — filtered premultiplied (colour weighted by alpha), so it differs from the channel on its own (${fmt(libraryOutput, 10)}).`
+        : c.ok && libraryOutput === ex.stored
+          ? ' ✓ the library’s result agrees'
+          : ` ⚠ expected ${fmt(c.expected, 10)} from the sum`,
+    ),
+    el(
+      'details',
+      {},
+      el('summary', {}, 'As text (what convkit explain prints)'),
+      el('pre', { class: 'explain-text' }, ex.text),
     ),
   );
   return parts;

@@ -12,12 +12,12 @@ import {
   bilateralSpec,
   flipKernel,
   kernelInfo,
+  paddedLetterGrid,
   parseInlineKernel,
 } from '../../src/index.js';
 import astronautUrl from '../../samples/astronaut.png?url';
 import cameraUrl from '../../samples/camera.png?url';
-import { letterGrid } from './border-picture.js';
-import { type IndexStyle, channelNames, renderExample } from './explain-view.js';
+import { channelNames, renderExample } from './explain-view.js';
 import { fmt, fmtMs } from './format.js';
 import { KernelEditor, MAX_SIZE } from './kernel-editor.js';
 import { PRESETS, cellsFor } from './presets.js';
@@ -276,7 +276,7 @@ function receive(r: Reply): void {
       if (r.id === runInFlight) status.textContent = `Computing… ${Math.round(r.fraction * 100)}%`;
       return;
     case 'explained':
-      renderExample(explainBox, r.example, indicesSelect.value as IndexStyle);
+      renderExample(explainBox, r.example);
       return;
     case 'compare-cell':
       fillCompareCell(r.index, r.label, r.ms, r.bitmap);
@@ -781,20 +781,27 @@ function setBorder(mode: BorderMode): void {
   showBorder();
 }
 
+/** The lecture's letter grid: a 5×5 image a…y padded by two under the chosen border. */
 function showBorder(): void {
-  const grid = letterGrid(border);
+  const cval = parseField(cvalInput.value, 'Constant k');
+  const grid = paddedLetterGrid(border, { cval: typeof cval === 'number' ? cval : 0 });
+  const pad = 2;
+  const size = grid.length - 2 * pad;
   borderPicture.style.setProperty('--cols', String(grid[0].length));
   borderPicture.replaceChildren(
-    ...grid.flat().map((c) =>
-      Object.assign(document.createElement('span'), {
-        textContent: c.letter,
-        className: c.inside ? 'in' : 'out',
+    ...grid.flatMap((row, r) =>
+      row.map((letter, c) => {
+        const inside = r >= pad && r < pad + size && c >= pad && c < pad + size;
+        return Object.assign(document.createElement('span'), {
+          textContent: letter,
+          className: inside ? 'in' : 'out',
+        });
       }),
     ),
   );
   borderPicture.setAttribute(
     'aria-label',
-    `A 4×4 image a to p extended by two cells under ${border}: ${BORDER_PICTOGRAMS[border]}`,
+    `A ${size}×${size} image a to y extended by two cells under ${border}: ${BORDER_PICTOGRAMS[border]}`,
   );
   borderNote.textContent = `${border}: ${BORDER_PICTOGRAMS[border].replace(/\s{2,}/g, ' · ')}`;
   cvalRow.hidden = border !== 'constant';
@@ -802,6 +809,7 @@ function showBorder(): void {
 
 cvalInput.addEventListener('input', () => {
   clearMessage();
+  showBorder();
   requestRun();
 });
 
@@ -890,6 +898,7 @@ function explain(): void {
     row: selected.row,
     col: selected.col,
     channel: Number(pxChannel.value || 0),
+    centered: indicesSelect.value === 'centred',
   });
 }
 

@@ -67,6 +67,8 @@ export type Request =
       readonly row: number;
       readonly col: number;
       readonly channel: number;
+      /** Centred indices (the image's, the kernel's and the output's centre is [0, 0]). */
+      readonly centered: boolean;
     }
   | {
       readonly type: 'compare';

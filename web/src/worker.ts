@@ -8,6 +8,9 @@ import {
   boxFilter,
   convolve,
   correlate,
+  explain,
+  explanationToText,
+  formulaOf,
   gaussianBlur,
   gaussianSigmaForSize,
   imageDims,
@@ -19,7 +22,7 @@ import {
 import { decodeImage } from './decode.js';
 import { toRGBA } from './display.js';
 import { fmt } from './format.js';
-import { bilateralExample, medianExample, workedExample } from './explain-local.js';
+import { type LinearExample, bilateralExample, medianExample } from './explain-local.js';
 import type { DisplayMapping, FilterParams, LinearParams, PlanInfo, Reply, Request } from './protocol.js';
 
 let image: NDArray | null = null;
@@ -142,7 +145,7 @@ async function handle(req: Request): Promise<void> {
           ? medianExample(...at, p, req.row, req.col, channel)
           : p.kind === 'bilateral'
             ? bilateralExample(...at, p, req.row, req.col, channel)
-            : workedExample(...at, p, req.row, req.col, channel);
+            : linearExample(image, last.output, p, req.row, req.col, channel, req.centered);
       post({ type: 'explained', id: req.id, example });
       return;
     }
@@ -174,6 +177,36 @@ async function handle(req: Request): Promise<void> {
       return;
     }
   }
+}
+
+/** The library's worked example of output pixel (row, col), zero-based, in either indexing. */
+function linearExample(
+  input: NDArray,
+  output: NDArray,
+  p: LinearParams,
+  row: number,
+  col: number,
+  channel: number,
+  centered: boolean,
+): LinearExample {
+  const { height, width, channels } = imageDims(output);
+  const kernel = { data: Float64Array.from(p.taps), rows: p.rows, cols: p.cols };
+  const opts = options(p, input);
+  // Centred indices count from the output's centre, [size//2] in each axis.
+  const at: [number, number] = centered ? [row - (height >> 1), col - (width >> 1)] : [row, col];
+  const e = explain(input, kernel, { ...opts, at, op: p.operation, channel, centered });
+  return {
+    kind: 'linear',
+    row,
+    col,
+    channel,
+    channels,
+    explanation: e,
+    stored: output.data[(row * width + col) * channels + channel],
+    premultiplied: input.alpha === true && channel < channels - 1,
+    text: explanationToText(e),
+    formula: formulaOf(e),
+  };
 }
 
 // Requests run one at a time, in order: a run that arrives while an image is being decoded
