@@ -378,26 +378,41 @@ function generateSimd(k) {
   const indent = (lines, n) => lines.map((l) => ' '.repeat(n) + l).join('\n');
   const loads = [];
   for (let j = 0; j < k; j++)
-    for (let i = 0; i < k; i++) loads.push(`const c${j}_${i} = v128.load(q${i}, ${j});`);
+    for (let i = 0; i < k; i++) loads.push(`const c${j}_${i} = v128.load(q${i}${j ? ` + o${j}` : ''});`);
   const perOutput = (sorter.ops + k * main.ops) / 16 / k;
   return {
     ops: main.ops,
     code: `
 /**
- * A ${k}×${k} median (rank ${(k * k - 1) / 2} of ${k * k}) of a uint8 plane, 16 outputs per step.
- * \`P\`: the padded plane (row width \`pw\`, height + ${k - 1} rows, readable for \`csw\` bytes past
- * its end); \`cs\`: scratch of ${k}·csw + 16 bytes, \`csw\` ≥ pw + 15 a multiple of 16; \`out\`: height ×
- * width bytes, writable for 16 past the end. Per row, the columns of the ${k} rows under the window
- * are sorted (${sorter.ops} min/max per 16 columns), then each output takes ${main.ops} min/max per
- * 16 outputs on its ${k} sorted columns: about ${perOutput.toFixed(1)} vector operations per output.
+ * A ${k}×${k} median (rank ${(k * k - 1) / 2} of ${k * k}) of a uint8 image with \`C\` interleaved channels
+ * (each filtered on its own), 16 output bytes per step. \`P\`: the padded image (rows of
+ * \`rowLen\` = (width + ${k - 1})·C bytes, height + ${k - 1} rows, readable for \`csw\` bytes past its end);
+ * \`cs\`: scratch of ${k}·csw + 16 bytes, \`csw\` ≥ rowLen + 15 a multiple of 16; \`out\`: height rows of
+ * \`outLen\` = width·C bytes, writable for 16 past the end. Window column j of output byte b is
+ * padded byte b + j·C. Per row, the columns of the ${k} rows under the window are sorted
+ * (${sorter.ops} min/max per 16 bytes), then each output takes ${main.ops} min/max per 16 outputs on
+ * its ${k} sorted columns: about ${perOutput.toFixed(1)} vector operations per output.
  */
-export function median${k}x${k}Plane_u8(P: usize, pw: i32, height: i32, width: i32, cs: usize, csw: i32, out: usize): void {
+export function median${k}x${k}_u8(
+  P: usize,
+  rowLen: i32,
+  height: i32,
+  outLen: i32,
+  C: i32,
+  cs: usize,
+  csw: i32,
+  out: usize,
+): void {
+${indent(
+  Array.from({ length: k - 1 }, (_, j) => `const o${j + 1} = <usize>(${j + 1} * C);`),
+  2,
+)}
   for (let r = 0; r < height; r++) {
-    const base = P + <usize>(r * pw);
+    const base = P + <usize>(r * rowLen);
     for (let x = 0; x < csw; x += 16) {
       const p = base + <usize>x;
 ${indent(
-  v.map((_, i) => `const v${i} = v128.load(p${i ? ` + <usize>(${i} * pw)` : ''});`),
+  v.map((_, i) => `const v${i} = v128.load(p${i ? ` + <usize>(${i} * rowLen)` : ''});`),
   6,
 )}
 ${indent(sorter.lines, 6)}
@@ -406,8 +421,8 @@ ${indent(
   6,
 )}
     }
-    const o = out + <usize>(r * width);
-    for (let x = 0; x < width; x += 16) {
+    const o = out + <usize>(r * outLen);
+    for (let x = 0; x < outLen; x += 16) {
 ${indent(
   Array.from({ length: k }, (_, i) => `const q${i} = cs + <usize>(${i ? `${i} * csw + ` : ''}x);`),
   6,

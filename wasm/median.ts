@@ -5,29 +5,34 @@
 // consecutive outputs at once with u8x16 min/max. Bit-identical to the scalar networks.
 
 /**
- * A 3×3 median (rank 4 of 9) of a uint8 plane, 16 outputs per step.
- * `P`: the padded plane (row width `pw`, height + 2 rows, readable for `csw` bytes past
- * its end); `cs`: scratch of 3·csw + 16 bytes, `csw` ≥ pw + 15 a multiple of 16; `out`: height ×
- * width bytes, writable for 16 past the end. Per row, the columns of the 3 rows under the window
- * are sorted (6 min/max per 16 columns), then each output takes 16 min/max per
- * 16 outputs on its 3 sorted columns: about 1.1 vector operations per output.
+ * A 3×3 median (rank 4 of 9) of a uint8 image with `C` interleaved channels
+ * (each filtered on its own), 16 output bytes per step. `P`: the padded image (rows of
+ * `rowLen` = (width + 2)·C bytes, height + 2 rows, readable for `csw` bytes past its end);
+ * `cs`: scratch of 3·csw + 16 bytes, `csw` ≥ rowLen + 15 a multiple of 16; `out`: height rows of
+ * `outLen` = width·C bytes, writable for 16 past the end. Window column j of output byte b is
+ * padded byte b + j·C. Per row, the columns of the 3 rows under the window are sorted
+ * (6 min/max per 16 bytes), then each output takes 16 min/max per 16 outputs on
+ * its 3 sorted columns: about 1.1 vector operations per output.
  */
-export function median3x3Plane_u8(
+export function median3x3_u8(
   P: usize,
-  pw: i32,
+  rowLen: i32,
   height: i32,
-  width: i32,
+  outLen: i32,
+  C: i32,
   cs: usize,
   csw: i32,
   out: usize,
 ): void {
+  const o1 = <usize>(1 * C);
+  const o2 = <usize>(2 * C);
   for (let r = 0; r < height; r++) {
-    const base = P + <usize>(r * pw);
+    const base = P + <usize>(r * rowLen);
     for (let x = 0; x < csw; x += 16) {
       const p = base + <usize>x;
       const v0 = v128.load(p);
-      const v1 = v128.load(p + <usize>(1 * pw));
-      const v2 = v128.load(p + <usize>(2 * pw));
+      const v1 = v128.load(p + <usize>(1 * rowLen));
+      const v2 = v128.load(p + <usize>(2 * rowLen));
       const s3 = i8x16.min_u(v0, v1);
       const s4 = i8x16.max_u(v0, v1);
       const s5 = i8x16.min_u(s4, v2);
@@ -41,20 +46,20 @@ export function median3x3Plane_u8(
       v128.store(cs + <usize>(1 * csw + x), s1);
       v128.store(cs + <usize>(2 * csw + x), s2);
     }
-    const o = out + <usize>(r * width);
-    for (let x = 0; x < width; x += 16) {
+    const o = out + <usize>(r * outLen);
+    for (let x = 0; x < outLen; x += 16) {
       const q0 = cs + <usize>x;
       const q1 = cs + <usize>(1 * csw + x);
       const q2 = cs + <usize>(2 * csw + x);
-      const c0_0 = v128.load(q0, 0);
-      const c0_1 = v128.load(q1, 0);
-      const c0_2 = v128.load(q2, 0);
-      const c1_0 = v128.load(q0, 1);
-      const c1_1 = v128.load(q1, 1);
-      const c1_2 = v128.load(q2, 1);
-      const c2_0 = v128.load(q0, 2);
-      const c2_1 = v128.load(q1, 2);
-      const c2_2 = v128.load(q2, 2);
+      const c0_0 = v128.load(q0);
+      const c0_1 = v128.load(q1);
+      const c0_2 = v128.load(q2);
+      const c1_0 = v128.load(q0 + o1);
+      const c1_1 = v128.load(q1 + o1);
+      const c1_2 = v128.load(q2 + o1);
+      const c2_0 = v128.load(q0 + o2);
+      const c2_1 = v128.load(q1 + o2);
+      const c2_2 = v128.load(q2 + o2);
       const t10 = i8x16.max_u(c1_0, c2_0);
       const t11 = i8x16.min_u(c1_2, c2_2);
       const t13 = i8x16.min_u(t11, t10);
@@ -78,31 +83,38 @@ export function median3x3Plane_u8(
 }
 
 /**
- * A 5×5 median (rank 12 of 25) of a uint8 plane, 16 outputs per step.
- * `P`: the padded plane (row width `pw`, height + 4 rows, readable for `csw` bytes past
- * its end); `cs`: scratch of 5·csw + 16 bytes, `csw` ≥ pw + 15 a multiple of 16; `out`: height ×
- * width bytes, writable for 16 past the end. Per row, the columns of the 5 rows under the window
- * are sorted (18 min/max per 16 columns), then each output takes 98 min/max per
- * 16 outputs on its 5 sorted columns: about 6.3 vector operations per output.
+ * A 5×5 median (rank 12 of 25) of a uint8 image with `C` interleaved channels
+ * (each filtered on its own), 16 output bytes per step. `P`: the padded image (rows of
+ * `rowLen` = (width + 4)·C bytes, height + 4 rows, readable for `csw` bytes past its end);
+ * `cs`: scratch of 5·csw + 16 bytes, `csw` ≥ rowLen + 15 a multiple of 16; `out`: height rows of
+ * `outLen` = width·C bytes, writable for 16 past the end. Window column j of output byte b is
+ * padded byte b + j·C. Per row, the columns of the 5 rows under the window are sorted
+ * (18 min/max per 16 bytes), then each output takes 98 min/max per 16 outputs on
+ * its 5 sorted columns: about 6.3 vector operations per output.
  */
-export function median5x5Plane_u8(
+export function median5x5_u8(
   P: usize,
-  pw: i32,
+  rowLen: i32,
   height: i32,
-  width: i32,
+  outLen: i32,
+  C: i32,
   cs: usize,
   csw: i32,
   out: usize,
 ): void {
+  const o1 = <usize>(1 * C);
+  const o2 = <usize>(2 * C);
+  const o3 = <usize>(3 * C);
+  const o4 = <usize>(4 * C);
   for (let r = 0; r < height; r++) {
-    const base = P + <usize>(r * pw);
+    const base = P + <usize>(r * rowLen);
     for (let x = 0; x < csw; x += 16) {
       const p = base + <usize>x;
       const v0 = v128.load(p);
-      const v1 = v128.load(p + <usize>(1 * pw));
-      const v2 = v128.load(p + <usize>(2 * pw));
-      const v3 = v128.load(p + <usize>(3 * pw));
-      const v4 = v128.load(p + <usize>(4 * pw));
+      const v1 = v128.load(p + <usize>(1 * rowLen));
+      const v2 = v128.load(p + <usize>(2 * rowLen));
+      const v3 = v128.load(p + <usize>(3 * rowLen));
+      const v4 = v128.load(p + <usize>(4 * rowLen));
       const s5 = i8x16.min_u(v0, v1);
       const s6 = i8x16.max_u(v0, v1);
       const s7 = i8x16.min_u(v3, v4);
@@ -132,38 +144,38 @@ export function median5x5Plane_u8(
       v128.store(cs + <usize>(3 * csw + x), s3);
       v128.store(cs + <usize>(4 * csw + x), s4);
     }
-    const o = out + <usize>(r * width);
-    for (let x = 0; x < width; x += 16) {
+    const o = out + <usize>(r * outLen);
+    for (let x = 0; x < outLen; x += 16) {
       const q0 = cs + <usize>x;
       const q1 = cs + <usize>(1 * csw + x);
       const q2 = cs + <usize>(2 * csw + x);
       const q3 = cs + <usize>(3 * csw + x);
       const q4 = cs + <usize>(4 * csw + x);
-      const c0_0 = v128.load(q0, 0);
-      const c0_1 = v128.load(q1, 0);
-      const c0_2 = v128.load(q2, 0);
-      const c0_3 = v128.load(q3, 0);
-      const c0_4 = v128.load(q4, 0);
-      const c1_0 = v128.load(q0, 1);
-      const c1_1 = v128.load(q1, 1);
-      const c1_2 = v128.load(q2, 1);
-      const c1_3 = v128.load(q3, 1);
-      const c1_4 = v128.load(q4, 1);
-      const c2_0 = v128.load(q0, 2);
-      const c2_1 = v128.load(q1, 2);
-      const c2_2 = v128.load(q2, 2);
-      const c2_3 = v128.load(q3, 2);
-      const c2_4 = v128.load(q4, 2);
-      const c3_0 = v128.load(q0, 3);
-      const c3_1 = v128.load(q1, 3);
-      const c3_2 = v128.load(q2, 3);
-      const c3_3 = v128.load(q3, 3);
-      const c3_4 = v128.load(q4, 3);
-      const c4_0 = v128.load(q0, 4);
-      const c4_1 = v128.load(q1, 4);
-      const c4_2 = v128.load(q2, 4);
-      const c4_3 = v128.load(q3, 4);
-      const c4_4 = v128.load(q4, 4);
+      const c0_0 = v128.load(q0);
+      const c0_1 = v128.load(q1);
+      const c0_2 = v128.load(q2);
+      const c0_3 = v128.load(q3);
+      const c0_4 = v128.load(q4);
+      const c1_0 = v128.load(q0 + o1);
+      const c1_1 = v128.load(q1 + o1);
+      const c1_2 = v128.load(q2 + o1);
+      const c1_3 = v128.load(q3 + o1);
+      const c1_4 = v128.load(q4 + o1);
+      const c2_0 = v128.load(q0 + o2);
+      const c2_1 = v128.load(q1 + o2);
+      const c2_2 = v128.load(q2 + o2);
+      const c2_3 = v128.load(q3 + o2);
+      const c2_4 = v128.load(q4 + o2);
+      const c3_0 = v128.load(q0 + o3);
+      const c3_1 = v128.load(q1 + o3);
+      const c3_2 = v128.load(q2 + o3);
+      const c3_3 = v128.load(q3 + o3);
+      const c3_4 = v128.load(q4 + o3);
+      const c4_0 = v128.load(q0 + o4);
+      const c4_1 = v128.load(q1 + o4);
+      const c4_2 = v128.load(q2 + o4);
+      const c4_3 = v128.load(q3 + o4);
+      const c4_4 = v128.load(q4 + o4);
       const t25 = i8x16.min_u(c1_0, c2_0);
       const t26 = i8x16.max_u(c1_0, c2_0);
       const t27 = i8x16.min_u(c1_4, c2_4);

@@ -29,7 +29,7 @@ import {
 } from './median-networks.js';
 import { HISTOGRAM_MAX_WINDOW, medianPlaneHistogram8 } from './median-histogram.js';
 import { medianRowSelect } from './median-select.js';
-import { medianPlaneSimd8, medianSimdAvailable } from './median-simd.js';
+import { medianSimd8, medianSimdAvailable } from './median-simd.js';
 import {
   type ProgressCallback,
   Progress,
@@ -138,6 +138,21 @@ function runMedian(
   const rank = (kw * kh) >> 1;
   const progress = new Progress(onProgress, height * channels);
   const float = input.dtype === 'float32' || input.dtype === 'float64';
+  if (method === 'simd') {
+    // all channels at once, padded band by band straight into WebAssembly memory
+    medianSimd8(
+      input.data as Uint8Array,
+      height,
+      width,
+      channels,
+      kw as 3 | 5,
+      pad,
+      border,
+      out as Uint8Array,
+      () => progress.step(channels),
+    );
+    return ndarray(out, input.shape, { alpha: input.alpha });
+  }
   for (let ch = 0; ch < channels; ch++) {
     const P: AnyTypedArray = paddedPlane<AnyTypedArray>(input, ch, pad, border, PLANE_ARRAY[input.dtype]);
     const nanMask = float ? hideNaN(P as FloatPlane) : undefined;
@@ -155,9 +170,6 @@ function runMedian(
         height,
         () => progress.step(),
       );
-    } else if (method === 'simd') {
-      medianPlaneSimd8(P as Uint8Array, pw, kw as 3 | 5, out as Uint8Array, ch, channels, width, height);
-      for (let r = 0; r < height; r++) progress.step();
     } else if (method === 'network') {
       const cs = float ? new Float64Array(kw * pw) : new Int32Array(kw * pw);
       const row = float
