@@ -133,26 +133,17 @@ function runMedian(
   onProgress: ProgressCallback | undefined,
 ): NDArray {
   const { height, width, channels } = imageDims(input);
+  const progress = new Progress(onProgress, height * channels);
+  if (method === 'simd') {
+    // all channels at once, band by band (threads as the engine chooses)
+    const data = medianSimd8(input, kw as 3 | 5, pad, border);
+    progress.step(height * channels);
+    return ndarray(data, input.shape, { alpha: input.alpha });
+  }
   const out = allocate(input.dtype, height * width * channels);
   const pw = width + kw - 1;
   const rank = (kw * kh) >> 1;
-  const progress = new Progress(onProgress, height * channels);
   const float = input.dtype === 'float32' || input.dtype === 'float64';
-  if (method === 'simd') {
-    // all channels at once, padded band by band straight into WebAssembly memory
-    medianSimd8(
-      input.data as Uint8Array,
-      height,
-      width,
-      channels,
-      kw as 3 | 5,
-      pad,
-      border,
-      out as Uint8Array,
-      () => progress.step(channels),
-    );
-    return ndarray(out, input.shape, { alpha: input.alpha });
-  }
   for (let ch = 0; ch < channels; ch++) {
     const P: AnyTypedArray = paddedPlane<AnyTypedArray>(input, ch, pad, border, PLANE_ARRAY[input.dtype]);
     const nanMask = float ? hideNaN(P as FloatPlane) : undefined;

@@ -1,12 +1,14 @@
 // The WebAssembly SIMD median (16 outputs per vector step) against the reference selection:
 // bit-identical on random uint8 images of every shape the vector loops treat specially —
 // 1×1, widths below, at and past multiples of 16, 1 and 3 channels, every border.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { medianFilter, ndarray } from '../../src/index.js';
 import type { BorderMode } from '../../src/border/border.js';
 import { simdStatus } from '../../src/engine/simd.js';
+import { setPoolCrossover } from '../../src/engine/backend.js';
+import { lastPoolRun, setCallerClaims, warmPoolAsync } from '../../src/engine/pool.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 
@@ -66,4 +68,35 @@ test('median simd equals select on 1×1 images and on a 4K-wide row band', () =>
       medianFilter(x, k, { method: 'simd' }).data,
       medianFilter(x, k, { method: 'select' }).data,
     );
+});
+
+test('median simd on the worker pool equals the plain-TS network (bands run by workers)', async () => {
+  const old = setPoolCrossover(0);
+  after(() => {
+    setPoolCrossover(old);
+    setCallerClaims(true);
+  });
+  assert.equal(await warmPoolAsync(3), 2);
+  // rows of ~3 kB: several bands of the engine's band grid
+  let s = 99;
+  const [h, w] = [700, 1001];
+  const data = Uint8Array.from(
+    { length: h * w * 3 },
+    () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24,
+  );
+  const x = ndarray(data, [h, w, 3]);
+  for (const callerClaims of [true, false]) {
+    setCallerClaims(callerClaims); // false: the workers run every band
+    for (const k of [3, 5])
+      for (const border of ['reflect', 'constant'] as const) {
+        const got = medianFilter(x, k, { method: 'simd', border, cval: 3 });
+        assert.ok(lastPoolRun.bands > 1, `pooled run with ${lastPoolRun.bands} bands`);
+        if (!callerClaims) assert.equal(lastPoolRun.workerBands, lastPoolRun.bands);
+        assert.deepEqual(
+          got.data,
+          medianFilter(x, k, { method: 'network', border, cval: 3 }).data,
+          `${k} ${border}`,
+        );
+      }
+  }
 });
