@@ -14,7 +14,7 @@ export default {
       files: [handOff(convkit, 'w06-in', input)],
       params: { ksize: 5 },
       ours: {
-        'convkit medianFilter (auto = simd, WebAssembly SIMD, 1 thread)': () =>
+        'convkit medianFilter (auto = simd: WebAssembly SIMD, engine threads)': () =>
           convkit.medianFilter(input, 5),
         'convkit medianFilter (network, plain TS)': () =>
           convkit.medianFilter(input, 5, { method: 'network' }),
