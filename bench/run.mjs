@@ -49,10 +49,10 @@ for (const w of workloads) {
       rows.push(name === '_note' ? { name: 'python peers', note: v } : { name, ms: v });
   }
   const floor = ctx.bytes ? ctx.bytes / bw : undefined;
-  const ref1 = rows.find((r) => /^opencv.*1 thread/.test(r.name) && r.ms !== undefined);
+  const ref1 = rows.find((r) => /^opencv .*1 thread/.test(r.name) && r.ms !== undefined);
   const ref =
     (ctx.reference && rows.find((r) => ctx.reference.test(r.name) && r.ms !== undefined)) ??
-    rows.find((r) => /^opencv/.test(r.name) && !/1 thread/.test(r.name) && r.ms !== undefined) ??
+    rows.find((r) => /^opencv /.test(r.name) && !/1 thread/.test(r.name) && r.ms !== undefined) ??
     rows.find((r) => r.ms !== undefined && !r.ours);
   console.log(`${w.id}  ${w.title}  (${ctx.size})`);
   if (floor) console.log(`    ${'memory floor'.padEnd(44)} ${floor.toFixed(2).padStart(9)} ms`);

@@ -11,18 +11,14 @@
 //
 // Term list (`terms`, `nt`): nt weights, then nt i32 `a` offsets, nt i32 `b` offsets, nt i32
 // kinds (0: w·x_a, 1: w·(x_a + x_b), 2: w·(x_a − x_b)). The f32 loop takes splatted f32
-// weights (16 bytes each), the exact loop plain f64 weights (8 bytes each).
-
-function term4(q: usize, kind: i32, qb: usize, off: usize): v128 {
-  const x = v128.load(q + off);
-  if (kind == 0) return x;
-  const y = v128.load(qb + off);
-  return kind == 1 ? f32x4.add(x, y) : f32x4.sub(x, y);
-}
+// weights (16 bytes each) with the terms ordered by kind (it reads no kinds), the exact loop
+// plain f64 weights (8 bytes each) in the reference's order.
 
 /**
  * f32 accumulation with two interleaved accumulators (even and odd terms, added at the end):
  * half the dependency chain, and an error bound of γ(⌈nt/2⌉ + 3) instead of γ(nt + 2).
+ * The host orders the terms by kind — `np` pairs w·(x_a + x_b), then `nm` pairs
+ * w·(x_a − x_b), then singles w·x_a — so the inner loops carry no per-term branch.
  * 4 vectors (16 outputs) per pass over the terms.
  */
 export function correlateTerms_f32(
@@ -34,10 +30,11 @@ export function correlateTerms_f32(
   width: i32,
   terms: usize,
   nt: i32,
+  np: i32,
+  nm: i32,
 ): void {
   const A = terms + ((<usize>nt) << 4);
   const B = A + ((<usize>nt) << 2);
-  const K = B + ((<usize>nt) << 2);
   for (let m = 0; m < rows; m++) {
     const srow = src + ((<usize>(m * srcStride)) << 2);
     const drow = dst + ((<usize>(m * dstStride)) << 2);
@@ -52,34 +49,38 @@ export function correlateTerms_f32(
       let o1 = e0;
       let o2 = e0;
       let o3 = e0;
-      let k = 0;
-      for (; k + 2 <= nt; k += 2) {
-        let w = v128.load(terms + ((<usize>k) << 4));
-        let kind = load<i32>(K + ((<usize>k) << 2));
-        let q = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2);
-        let qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2);
-        e0 = f32x4.add(e0, f32x4.mul(w, term4(q, kind, qb, 0)));
-        e1 = f32x4.add(e1, f32x4.mul(w, term4(q, kind, qb, 16)));
-        e2 = f32x4.add(e2, f32x4.mul(w, term4(q, kind, qb, 32)));
-        e3 = f32x4.add(e3, f32x4.mul(w, term4(q, kind, qb, 48)));
-        w = v128.load(terms + ((<usize>(k + 1)) << 4));
-        kind = load<i32>(K + ((<usize>(k + 1)) << 2));
-        q = p + ((<usize>load<i32>(A + ((<usize>(k + 1)) << 2))) << 2);
-        qb = p + ((<usize>load<i32>(B + ((<usize>(k + 1)) << 2))) << 2);
-        o0 = f32x4.add(o0, f32x4.mul(w, term4(q, kind, qb, 0)));
-        o1 = f32x4.add(o1, f32x4.mul(w, term4(q, kind, qb, 16)));
-        o2 = f32x4.add(o2, f32x4.mul(w, term4(q, kind, qb, 32)));
-        o3 = f32x4.add(o3, f32x4.mul(w, term4(q, kind, qb, 48)));
-      }
-      if (k < nt) {
+      for (let k = 0; k < nt; k++) {
         const w = v128.load(terms + ((<usize>k) << 4));
-        const kind = load<i32>(K + ((<usize>k) << 2));
         const q = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2);
-        const qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2);
-        e0 = f32x4.add(e0, f32x4.mul(w, term4(q, kind, qb, 0)));
-        e1 = f32x4.add(e1, f32x4.mul(w, term4(q, kind, qb, 16)));
-        e2 = f32x4.add(e2, f32x4.mul(w, term4(q, kind, qb, 32)));
-        e3 = f32x4.add(e3, f32x4.mul(w, term4(q, kind, qb, 48)));
+        let x0 = v128.load(q, 0);
+        let x1 = v128.load(q, 16);
+        let x2 = v128.load(q, 32);
+        let x3 = v128.load(q, 48);
+        if (k < np + nm) {
+          const qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2);
+          if (k < np) {
+            x0 = f32x4.add(x0, v128.load(qb, 0));
+            x1 = f32x4.add(x1, v128.load(qb, 16));
+            x2 = f32x4.add(x2, v128.load(qb, 32));
+            x3 = f32x4.add(x3, v128.load(qb, 48));
+          } else {
+            x0 = f32x4.sub(x0, v128.load(qb, 0));
+            x1 = f32x4.sub(x1, v128.load(qb, 16));
+            x2 = f32x4.sub(x2, v128.load(qb, 32));
+            x3 = f32x4.sub(x3, v128.load(qb, 48));
+          }
+        }
+        if (k & 1) {
+          o0 = f32x4.add(o0, f32x4.mul(w, x0));
+          o1 = f32x4.add(o1, f32x4.mul(w, x1));
+          o2 = f32x4.add(o2, f32x4.mul(w, x2));
+          o3 = f32x4.add(o3, f32x4.mul(w, x3));
+        } else {
+          e0 = f32x4.add(e0, f32x4.mul(w, x0));
+          e1 = f32x4.add(e1, f32x4.mul(w, x1));
+          e2 = f32x4.add(e2, f32x4.mul(w, x2));
+          e3 = f32x4.add(e3, f32x4.mul(w, x3));
+        }
       }
       const d = drow + ((<usize>n) << 2);
       v128.store(d, f32x4.add(e0, o0), 0);
@@ -94,11 +95,10 @@ export function correlateTerms_f32(
       let o: f32 = 0;
       for (let k = 0; k < nt; k++) {
         const w = load<f32>(terms + ((<usize>k) << 4));
-        const kind = load<i32>(K + ((<usize>k) << 2));
         let x = load<f32>(p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2));
-        if (kind != 0) {
+        if (k < np + nm) {
           const y = load<f32>(p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2));
-          x = kind == 1 ? x + y : x - y;
+          x = k < np ? x + y : x - y;
         }
         if (k & 1) o = o + w * x;
         else e = e + w * x;

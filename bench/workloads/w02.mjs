@@ -44,7 +44,7 @@ export default {
               .raw()
               .toBuffer();
         } else peers['sharp convolve'] = 'not installed (npm --prefix bench install)';
-        const cv = await openCvJs();
+        const { cv } = (await openCvJs()) ?? {};
         if (cv) {
           const src = new cv.Mat(h, w, cv.CV_8UC3);
           src.data.set(data);
@@ -76,14 +76,16 @@ export default {
   },
 };
 
-/** opencv.js (@techstark/opencv-js) once its WebAssembly runtime has initialised, or undefined. */
+/**
+ * opencv.js (@techstark/opencv-js) once its WebAssembly runtime has initialised, as `{ cv }`, or
+ * undefined. The Emscripten module is a thenable that resolves to itself, so it must never be
+ * awaited or returned from an async function directly (that recurses forever): it travels
+ * wrapped.
+ */
 export async function openCvJs() {
   const mod = await nodePeer('@techstark/opencv-js');
   if (!mod) return undefined;
   const cv = mod.default ?? mod;
-  if (cv.Mat) return cv;
-  // The Emscripten module is a thenable that resolves to itself: unwrap it by hand (awaiting it
-  // directly would recurse).
-  const ready = await new Promise((resolve) => cv.then((m) => resolve({ m })));
-  return ready.m;
+  if (cv.Mat) return { cv };
+  return await new Promise((resolve) => cv.then((m) => resolve({ cv: m })));
 }

@@ -30,7 +30,7 @@ export const gaussianWorkload = (id, sigma) => ({
         'convkit separable, plain TS (reference)': run({ backend: 'js' }),
       },
       async nodePeers() {
-        const cv = await openCvJs();
+        const { cv } = (await openCvJs()) ?? {};
         if (!cv) return { 'opencv.js GaussianBlur': 'not installed (npm --prefix bench install)' };
         const src = new cv.Mat(h, w, cv.CV_32F);
         src.data32F.set(input.data);

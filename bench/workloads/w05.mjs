@@ -28,7 +28,7 @@ export default {
         'convkit running sums, plain TS (reference)': run({ backend: 'js' }),
       },
       async nodePeers() {
-        const cv = await openCvJs();
+        const { cv } = (await openCvJs()) ?? {};
         if (!cv) return { 'opencv.js blur': 'not installed (npm --prefix bench install)' };
         const src = new cv.Mat(h, w, cv.CV_8UC3);
         src.data.set(input.data);

@@ -161,8 +161,17 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   const outBand = arena.reserve(R * ow * 4);
   const statsPtr = arena.reserve(16);
   const buf = arena.buffer;
-  fillTerms(buf, col32, prog.colTerms, pw, true);
-  fillTerms(buf, row32, prog.rowTerms, C, true);
+  // The f32 loop takes the terms grouped by kind (its sum order is free: within tolerance).
+  const byKind = (ts: readonly SepTerm[]) => [1, 2, 0].flatMap((k) => ts.filter((t) => t.kind === k));
+  const count = (ts: readonly SepTerm[], k: number) => ts.filter((t) => t.kind === k).length;
+  fillTerms(buf, col32, byKind(prog.colTerms), pw, true);
+  fillTerms(buf, row32, byKind(prog.rowTerms), C, true);
+  const [cp, cm, rp, rm] = [
+    count(prog.colTerms, 1),
+    count(prog.colTerms, 2),
+    count(prog.rowTerms, 1),
+    count(prog.rowTerms, 2),
+  ];
   fillTerms(buf, col64, prog.colTerms, pw, false);
   fillTerms(buf, row64, prog.rowTerms, C, false);
   const x = arena.exports;
@@ -205,9 +214,9 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
     if (prog.path === 'f32') {
       for (let s0 = 0; s0 < pw; s0 += prog.strip) {
         const sw = Math.min(prog.strip, pw - s0);
-        x.correlateTerms_f32(band + s0 * 4, pw, t + s0 * 4, pw, rows, sw, col32, nc);
+        x.correlateTerms_f32(band + s0 * 4, pw, t + s0 * 4, pw, rows, sw, col32, nc, cp, cm);
       }
-      x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr);
+      x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr, rp, rm);
       x.rangeStats_f32(band, len, statsPtr);
       const maxY = x.absMax_f32(outBand, rows * ow);
       if (!f32Acceptable(prog.guard, f32[statsPtr >> 2], f32[(statsPtr >> 2) + 1], maxY)) {
