@@ -81,11 +81,37 @@ export function boxOutputRow_u8(
   recip: f32,
   mode: i32,
 ): void {
-  // P[0..C) = 0; P[e + C] = P[e] + colSum[e]: C independent running sums.
+  // P[0..C) = 0; P[e + C] = P[e] + colSum[e]: C independent running sums, kept in registers
+  // (through memory, each step would wait for a store to forward: ~5 cycles).
   for (let c = 0; c < C; c++) store<i32>(prefix + ((<usize>c) << 2), 0);
-  for (let e = 0; e < count; e++) {
-    const p = prefix + ((<usize>e) << 2);
-    store<i32>(p + ((<usize>C) << 2), load<i32>(p) + load<i32>(colSum + ((<usize>e) << 2)));
+  const cs = colSum;
+  const ps = prefix + ((<usize>C) << 2);
+  if (C == 3) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let e = 0;
+    for (; e + 3 <= count; e += 3) {
+      const q = (<usize>e) << 2;
+      s0 += load<i32>(cs + q);
+      s1 += load<i32>(cs + q, 4);
+      s2 += load<i32>(cs + q, 8);
+      store<i32>(ps + q, s0);
+      store<i32>(ps + q, s1, 4);
+      store<i32>(ps + q, s2, 8);
+    }
+  } else if (C == 1) {
+    let s0 = 0;
+    for (let e = 0; e < count; e++) {
+      const q = (<usize>e) << 2;
+      s0 += load<i32>(cs + q);
+      store<i32>(ps + q, s0);
+    }
+  } else {
+    for (let e = 0; e < count; e++) {
+      const q = (<usize>e) << 2;
+      store<i32>(ps + q, load<i32>(prefix + q) + load<i32>(cs + q));
+    }
   }
   const span = (<usize>(kw * C)) << 2;
   const vr = f32x4.splat(recip);

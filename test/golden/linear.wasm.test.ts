@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { correlate, convolve } from '../../src/index.js';
 import { linearSpec, type LinearOptions } from '../../src/linear/correlate.js';
 import { planLinear } from '../../src/linear/plan.js';
-import { parseInlineKernel } from '../../src/kernels/kernel.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
-import { loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { linearCase, loadNpy, loadSuite, mismatch } from '../helpers.js';
 
 setPoolCrossover(0); // the pool runs even on these small images
 
@@ -19,20 +18,8 @@ for (const threads of [1, 3]) {
     let onWasm = 0;
     for (const c of cases) {
       test(`wasm×${threads} ${suite}/${c.id} ${c.op} ${c.border} shape=${c.shape} ${c.dtype}`, () => {
-        const input = loadNpy(join(dir, c.input as string));
-        const kIndex = c.cli.indexOf('--kernel') + 1;
-        const kernel =
-          c.cli[kIndex] === 'KERNEL'
-            ? loadNpy(join(dir, c.kernel as string))
-            : parseInlineKernel(c.cli[kIndex]);
-        const options: LinearOptions = {
-          border: c.border as string,
-          cval: c.cval as number,
-          shape: c.shape as LinearOptions['shape'],
-          anchor: (c.anchor as [number, number] | null) ?? undefined,
-          backend: 'wasm',
-          threads,
-        };
+        const { input, kernel, options: base } = linearCase(c, dir);
+        const options: LinearOptions = { ...base, backend: 'wasm', threads };
         const plan = planLinear(input, linearSpec(input, kernel, options, c.op === 'convolve'), options);
         if (plan.backend === 'wasm') onWasm++;
         const got = (c.op === 'correlate' ? correlate : convolve)(input, kernel, options);
