@@ -139,6 +139,29 @@ def peers_for(workload, params, arrays):
                 xf, h=h / 255, patch_size=t, patch_distance=s // 2, fast_mode=True))
     if workload in ("W12", "W12B"):
         out.update(torch_conv2d_peers(params, arrays))
+    if workload in ("W9", "W13"):
+        x, k = arrays
+        k32 = k.astype(np.float32)
+        if cv2 is not None:
+            # filter2D switches to its DFT path for kernels this large.
+            one, many = opencv_threads(lambda: cv2.filter2D(x, -1, k32, borderType=cv2.BORDER_CONSTANT))
+            out["opencv filter2D (1 thread)"] = one
+            out["opencv filter2D"] = many
+        sig = scipy_signal()
+        if sig is not None:
+            out["scipy fftconvolve"] = lambda: sig.fftconvolve(x, k32, mode="same")
+            out["scipy oaconvolve"] = lambda: sig.oaconvolve(x, k32, mode="same")
+    if workload == "W11":
+        x, t = arrays
+        if cv2 is not None:
+            one, many = opencv_threads(lambda: cv2.matchTemplate(x, t, cv2.TM_CCOEFF_NORMED))
+            out["opencv matchTemplate (1 thread)"] = one
+            out["opencv matchTemplate"] = many
+        try:
+            from skimage.feature import match_template
+            out["skimage match_template"] = lambda: match_template(x, t)
+        except ImportError:
+            pass
     return out
 
 
@@ -175,6 +198,14 @@ def torch_conv2d_peers(params, arrays):
         label = "conv2d" if params.get("pass") == "forward" else "conv2d backward"
         out[f"pytorch {torch.__version__.split('+')[0]} {label} ({threads} thread{'s' if threads > 1 else ''})"] = run
     return out
+
+
+def scipy_signal():
+    try:
+        import scipy.signal as sig
+        return sig
+    except ImportError:
+        return None
 
 
 def main():

@@ -72,7 +72,9 @@ class Net {
       const a = name(d.a);
       const b = name(d.b);
       ops++;
-      if (flavour === 'int') {
+      if (flavour === 'simd') {
+        lines.push(`const ${prefix}${n} = i8x16.${d.op}_u(${a}, ${b});`);
+      } else if (flavour === 'int') {
         const key = `${d.a}_${d.b}`;
         if (!diffs.has(key)) {
           diffs.set(key, `${prefix}d${key}`);
@@ -304,5 +306,152 @@ export type FloatPlane = Float32Array | Float64Array;
 `;
 const out = new URL('../src/nonlinear/median-networks.ts', import.meta.url).pathname;
 writeFileSync(out, header + parts.join(''));
-execFileSync('npx', ['prettier', '--write', out], { stdio: 'inherit' });
+
+/**
+ * The same networks over 16 uint8 pixels at once (WebAssembly SIMD, u8x16 min/max). Lanes
+ * are 16 consecutive outputs of a row, so the scalar trick of sharing merges between the two
+ * outputs of a pair does not apply; instead each output merges its k−1 right-hand sorted
+ * columns (the pair's shared part, built by the same pruned Batcher merges) and takes its
+ * left column in the min-of-max final step. Returns the one DAG computing the median.
+ */
+function simdNetwork(k) {
+  const R = (k * k - 1) / 2;
+  const net = new Net();
+  const col = Array.from({ length: k }, (_, j) => net.inputs(`c${j}_`, k));
+  let A;
+  if (k === 3) A = merge(net, col[1], col[2]).slice(R - k, R + 1);
+  else A = merge(net, merge(net, col[1], col[2]), merge(net, col[3], col[4])).slice(R - k, R + 1);
+  const B = col[0];
+  const terms = [];
+  for (let i = 0; i < k; i++) terms.push(net.bin('max', A[i], B[k - 1 - i]));
+  terms.push(A[k]);
+  while (terms.length > 1) terms.push(net.bin('min', terms.shift(), terms.shift()));
+  return { net, col, result: terms[0] };
+}
+
+/** Evaluates a DAG node on named input values (used to test the networks here). */
+function evaluate(net, node, values, memo = new Map()) {
+  if (memo.has(node)) return memo.get(node);
+  const d = net.nodes[node];
+  const v =
+    d.op === 'in'
+      ? values[d.name]
+      : Math[d.op](evaluate(net, d.a, values, memo), evaluate(net, d.b, values, memo));
+  memo.set(node, v);
+  return v;
+}
+
+/** Random windows (with many ties): the networks must return the true median. */
+function checkSimdNetwork(k, sorterNet, sorted, { net, col, result }) {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 7;
+  for (let t = 0; t < 20000; t++) {
+    const win = Array.from({ length: k }, () => Array.from({ length: k }, rand));
+    const values = {};
+    for (let j = 0; j < k; j++) {
+      const raw = {};
+      win[j].forEach((v, i) => (raw[`v${i}`] = v));
+      const memo = new Map();
+      sorted.forEach((n, i) => (values[`c${j}_${i}`] = evaluate(sorterNet, n, raw, memo)));
+    }
+    const all = win.flat().sort((a, b) => a - b);
+    if (evaluate(net, result, values) !== all[(k * k - 1) / 2])
+      throw new Error(`${k}×${k} SIMD network is wrong`);
+  }
+  void col;
+}
+
+function generateSimd(k) {
+  const sorterNet = new Net();
+  const v = sorterNet.inputs('v', k);
+  const w = [...v];
+  for (const [i, j] of SORTERS[k]) sorterNet.ce(w, i, j);
+  const sorter = sorterNet.emit(
+    w,
+    w.map((_, i) => `const s${i}`),
+    'simd',
+    's',
+  );
+  const med = simdNetwork(k);
+  checkSimdNetwork(k, sorterNet, w, med);
+  const main = med.net.emit([med.result], ['const m'], 'simd', 't');
+  const indent = (lines, n) => lines.map((l) => ' '.repeat(n) + l).join('\n');
+  const loads = [];
+  for (let j = 0; j < k; j++)
+    for (let i = 0; i < k; i++) loads.push(`const c${j}_${i} = v128.load(q${i}${j ? ` + o${j}` : ''});`);
+  const perOutput = (sorter.ops + k * main.ops) / 16 / k;
+  return {
+    ops: main.ops,
+    code: `
+/**
+ * A ${k}×${k} median (rank ${(k * k - 1) / 2} of ${k * k}) of a uint8 image with \`C\` interleaved channels
+ * (each filtered on its own), 16 output bytes per step. \`P\`: the padded image (rows of
+ * \`rowLen\` = (width + ${k - 1})·C bytes, height + ${k - 1} rows, readable for \`csw\` bytes past its end);
+ * \`cs\`: scratch of ${k}·csw + 16 bytes, \`csw\` ≥ rowLen + 15 a multiple of 16; \`out\`: height rows of
+ * \`outLen\` = width·C bytes, writable for 16 past the end. Window column j of output byte b is
+ * padded byte b + j·C. Per row, the columns of the ${k} rows under the window are sorted
+ * (${sorter.ops} min/max per 16 bytes), then each output takes ${main.ops} min/max per 16 outputs on
+ * its ${k} sorted columns: about ${perOutput.toFixed(1)} vector operations per output.
+ */
+export function median${k}x${k}_u8(
+  P: usize,
+  rowLen: i32,
+  height: i32,
+  outLen: i32,
+  C: i32,
+  cs: usize,
+  csw: i32,
+  out: usize,
+): void {
+${indent(
+  Array.from({ length: k - 1 }, (_, j) => `const o${j + 1} = <usize>(${j + 1} * C);`),
+  2,
+)}
+  for (let r = 0; r < height; r++) {
+    const base = P + <usize>(r * rowLen);
+    for (let x = 0; x < csw; x += 16) {
+      const p = base + <usize>x;
+${indent(
+  v.map((_, i) => `const v${i} = v128.load(p${i ? ` + <usize>(${i} * rowLen)` : ''});`),
+  6,
+)}
+${indent(sorter.lines, 6)}
+${indent(
+  w.map((_, i) => `v128.store(cs + <usize>(${i ? `${i} * csw + ` : ''}x), s${i});`),
+  6,
+)}
+    }
+    const o = out + <usize>(r * outLen);
+    for (let x = 0; x < outLen; x += 16) {
+${indent(
+  Array.from({ length: k }, (_, i) => `const q${i} = cs + <usize>(${i ? `${i} * csw + ` : ''}x);`),
+  6,
+)}
+${indent(loads, 6)}
+${indent(main.lines, 6)}
+      v128.store(o + <usize>x, m);
+    }
+  }
+}
+`,
+  };
+}
+
+const wasmOut = new URL('../wasm/median.ts', import.meta.url).pathname;
+const simdParts = [3, 5].map(generateSimd);
+writeFileSync(
+  wasmOut,
+  `// GENERATED by scripts/gen-median-networks.mjs — do not edit; run the script instead.
+//
+// Median 3×3 and 5×5 of uint8 planes with WebAssembly SIMD: the sorting networks of
+// src/nonlinear/median-networks.ts (same column sorters, same pruned merges) applied to 16
+// consecutive outputs at once with u8x16 min/max. Bit-identical to the scalar networks.
+` + simdParts.map((g) => g.code).join(''),
+);
+counts.push(
+  ...simdParts.map(
+    (g, i) => `${[3, 5][i]}×${[3, 5][i]} simd: ${g.ops} u8x16 min/max per 16 outputs + column sort`,
+  ),
+);
+execFileSync('npx', ['prettier', '--write', out, wasmOut], { stdio: 'inherit' });
 console.log(counts.join('\n'));

@@ -83,8 +83,6 @@ export type { DerivativeOptions, SobelOptions, LaplacianOptions } from './filter
 export { sobel, scharr, laplacian } from './filters/derivatives.js';
 export type { UnsharpOptions } from './filters/sharpen.js';
 export { sharpen, unsharpMask } from './filters/sharpen.js';
-export type { Method } from './linear/plan.js';
-export { METHODS } from './linear/plan.js';
 export type { MedianOptions, MedianMethod } from './nonlinear/median.js';
 export { medianFilter, MEDIAN_METHODS } from './nonlinear/median.js';
 export type { BilateralOptions, BilateralSpec } from './nonlinear/bilateral.js';
@@ -100,3 +98,29 @@ export type {
   Padding as ConvPadding,
 } from './nn/index.js';
 export { conv2d, conv2dBackward, convTranspose2d } from './nn/index.js';
+export type { Method, LinearPlan } from './linear/plan.js';
+export { METHODS, planCorrelate, planConvolve } from './linear/plan.js';
+export { fftErrorBound } from './linear/fft.js';
+export type { FFTPlan2D, FloatBuffer } from './fft/fft2.js';
+export { planFFT, planFFT2 } from './fft/fft2.js';
+export { nextFastSize, isFastSize } from './fft/sizes.js';
+export type { MatchMethod, MatchOptions, Match } from './match/match.js';
+export { MATCH_METHODS, matchTemplate, bestMatches, planMatch, lowerIsBetter } from './match/match.js';
+export type { Box, DrawOptions } from './match/draw.js';
+export { drawBoxes } from './match/draw.js';
+export type {
+  ExplainOp,
+  ExplainOptions,
+  ExplainTerm,
+  ExplainValue,
+  Explanation,
+  SymbolicImage,
+  SymbolicKernel,
+} from './explain/explain.js';
+export { explain } from './explain/explain.js';
+export { explanationToJSON, explanationToMarkdown, explanationToText, formulaOf } from './explain/format.js';
+export { explanationToSvg } from './explain/svg.js';
+export type { KernelWarningContext } from './explain/warnings.js';
+export { kernelWarnings, gaussianTruncationWarning, gaussianBlurWarnings } from './explain/warnings.js';
+export type { LetterGridOptions } from './explain/borders.js';
+export { bordersText, paddedLetterGrid, padImage } from './explain/borders.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '../src/core/npy.js';
 import type { NDArray } from '../src/core/ndarray.js';
-import { type KernelLike, parseInlineKernel } from '../src/kernels/kernel.js';
+import { type Kernel, parseInlineKernel } from '../src/kernels/kernel.js';
 import type { LinearOptions } from '../src/linear/correlate.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
@@ -23,36 +23,6 @@ export interface GoldenCase {
   tolerance: Tolerance;
   dtype?: string;
   [key: string]: unknown;
-}
-
-/** A golden case's command line with IN, KERNEL and OUT replaced by paths. */
-export function caseArgs(c: GoldenCase, dir: string, out: string): string[] {
-  return c.cli.map((a) =>
-    a === 'IN'
-      ? join(dir, c.input as string)
-      : a === 'KERNEL'
-        ? join(dir, c.kernel as string)
-        : a === 'OUT'
-          ? out
-          : a,
-  );
-}
-
-/** A `linear`/`seed` golden case as library arguments: input, kernel (file or inline) and options. */
-export function linearCase(
-  c: GoldenCase,
-  dir: string,
-): { input: NDArray; kernel: KernelLike; options: LinearOptions } {
-  const kIndex = c.cli.indexOf('--kernel') + 1;
-  const kernel =
-    c.cli[kIndex] === 'KERNEL' ? loadNpy(join(dir, c.kernel as string)) : parseInlineKernel(c.cli[kIndex]);
-  const options: LinearOptions = {
-    border: c.border as string,
-    cval: c.cval as number,
-    shape: c.shape as LinearOptions['shape'],
-    anchor: (c.anchor as [number, number] | null) ?? undefined,
-  };
-  return { input: loadNpy(join(dir, c.input as string)), kernel, options };
 }
 
 export function loadSuite(name: string): { dir: string; cases: GoldenCase[] } {
@@ -107,4 +77,39 @@ export function sourceIndex(
     else i = i < 0 ? -i : 2 * n - 2 - i;
   }
   return i;
+}
+
+/** Golden-manifest placeholders for input files and the case field naming each file. */
+const INPUT_FIELDS: Record<string, string> = {
+  IN: 'input',
+  KERNEL: 'kernel',
+  TEMPLATE: 'template',
+  WEIGHT: 'weight',
+  BIAS: 'bias',
+  GRAD_OUT: 'grad_output',
+};
+
+/** A golden case's command line with input placeholders replaced by fixture paths and OUT by `out`. */
+export function cliArgs(c: GoldenCase, dir: string, out: string): string[] {
+  return c.cli.map((a) =>
+    a === 'OUT' ? out : a in INPUT_FIELDS ? join(dir, c[INPUT_FIELDS[a]] as string) : a,
+  );
+}
+
+/** Input, kernel and library options of a `linear`/`seed` golden case. */
+export function linearCase(
+  c: GoldenCase,
+  dir: string,
+): { input: NDArray; kernel: NDArray | Kernel; options: LinearOptions } {
+  const k = c.cli[c.cli.indexOf('--kernel') + 1];
+  return {
+    input: loadNpy(join(dir, c.input as string)),
+    kernel: k === 'KERNEL' ? loadNpy(join(dir, c.kernel as string)) : parseInlineKernel(k),
+    options: {
+      border: c.border as string,
+      cval: c.cval as number,
+      shape: c.shape as LinearOptions['shape'],
+      anchor: (c.anchor as [number, number] | null) ?? undefined,
+    },
+  };
 }

@@ -4,3 +4,4 @@ export * from './direct';
 export * from './separable';
 export * from './box';
 export * from './convert';
+export * from './median';

@@ -14,7 +14,10 @@ export default {
       files: [handOff(convkit, 'w06-in', input)],
       params: { ksize: 5 },
       ours: {
-        'convkit medianFilter (network, plain TS)': () => convkit.medianFilter(input, 5),
+        'convkit medianFilter (auto = simd: WebAssembly SIMD, engine threads)': () =>
+          convkit.medianFilter(input, 5),
+        'convkit medianFilter (network, plain TS)': () =>
+          convkit.medianFilter(input, 5, { method: 'network' }),
       },
       async nodePeers() {
         const sharp = (await nodePeer('sharp'))?.default;

@@ -7,9 +7,11 @@ import { errorLine, exitCodeFor } from './errors.js';
 import { registerLinearCommands } from './commands/linear.js';
 import { registerKernelCommands } from './commands/kernel.js';
 import { registerFilterCommands } from './commands/filters.js';
+import { registerMatchCommand } from './commands/match.js';
 import { registerNonlinearCommands } from './commands/nonlinear.js';
 import { registerNnCommands } from './commands/nn.js';
 import { registerDemoCommands } from './commands/demo.js';
+import { registerExplainCommands } from './commands/explain.js';
 
 export const VERSION = '0.1.0';
 
@@ -23,6 +25,8 @@ const MODULES: CommandModule[] = [
   registerNonlinearCommands,
   registerNnCommands,
   registerDemoCommands,
+  registerMatchCommand,
+  registerExplainCommands,
 ];
 
 export function createProgram(): Command {

@@ -33,3 +33,47 @@ export function terminalProgress(
     },
   };
 }
+
+/** Progress through a known number of steps (compare's tiles, …). */
+export interface StepProgress {
+  /**
+   * `done` of `total` steps (fractional while a step runs; `finished` when one completes);
+   * `label` says which.
+   */
+  step(done: number, total: number, label: string, finished?: boolean): void;
+  /** Ends the bar (a newline on a terminal). */
+  done(): void;
+}
+
+/**
+ * Step progress on stderr: a bar redrawn in place on a terminal, otherwise one line per
+ * finished step (steps are few and each takes a while, so logs show them too).
+ */
+export function stepProgress(
+  command: string,
+  enabled: boolean,
+  stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr,
+): StepProgress {
+  const start = performance.now();
+  let drawn = false;
+  const seconds = () => ((performance.now() - start) / 1000).toFixed(1);
+  return {
+    step(done, total, label, finished = true) {
+      if (!enabled) return;
+      if (stream.isTTY) {
+        const width = 24;
+        const filled = Math.round((done / total) * width);
+        stream.write(
+          `\r${command} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(done)}/${total} ${label} (${seconds()} s)\x1b[K`,
+        );
+        drawn = true;
+      } else if (finished) {
+        stream.write(`convkit ${command}: ${done}/${total} ${label} (${seconds()} s)\n`);
+      }
+    },
+    done() {
+      if (drawn) stream.write('\n');
+      drawn = false;
+    },
+  };
+}

@@ -166,6 +166,8 @@ function describe(p: EngineProgram): string {
       p.path === 'f32' ? 'float32 sums, tolerance-guarded' : 'bit-identical to plain TypeScript';
     return `WebAssembly SIMD column + row passes, ${p.colTerms.length} + ${p.rowTerms.length} terms (${exactness})`;
   }
+  if (p.kind === 'median')
+    return `WebAssembly SIMD ${p.k}×${p.k} median networks (bit-identical to plain TypeScript)`;
   return `WebAssembly SIMD running sums (exact integers, bit-identical to plain TypeScript)`;
 }
 

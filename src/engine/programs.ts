@@ -3,10 +3,11 @@ import type { AnyTypedArray } from '../core/dtypes.js';
 import type { BandClaim, BandSource, BandStats } from './bands.js';
 import { type SimdBoxProgram, runBoxBands } from './box.js';
 import { type SimdDirectProgram, runDirectBands } from './direct.js';
+import { type SimdMedianProgram, runMedianBands } from './median.js';
 import { type SimdSeparableProgram, runSeparableBands } from './separable.js';
 import type { SimdArena } from './simd.js';
 
-export type EngineProgram = SimdDirectProgram | SimdSeparableProgram | SimdBoxProgram;
+export type EngineProgram = SimdDirectProgram | SimdSeparableProgram | SimdBoxProgram | SimdMedianProgram;
 
 export function runProgram(
   arena: SimdArena,
@@ -19,6 +20,7 @@ export function runProgram(
 ): BandStats {
   if (prog.kind === 'direct') runDirectBands(arena, prog, source, claim, out, stats, done);
   else if (prog.kind === 'separable') runSeparableBands(arena, prog, source, claim, out, stats, done);
+  else if (prog.kind === 'median') runMedianBands(arena, prog, source, claim, out, stats, done);
   else runBoxBands(arena, prog, source, claim, out, stats, done);
   return stats;
 }

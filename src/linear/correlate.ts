@@ -192,7 +192,7 @@ export function linearGeometry(spec: LinearSpec, height: number, width: number) 
 }
 
 /** Output shape for an input shape: 1-D stays 1-D, channels stay last. */
-function outputShape(input: NDArray, outHeight: number, outWidth: number): number[] {
+export function outputShape(input: NDArray, outHeight: number, outWidth: number): number[] {
   if (input.shape.length === 1) return [outWidth];
   if (input.shape.length === 2) return [outHeight, outWidth];
   return [outHeight, outWidth, input.shape[2]];
@@ -242,7 +242,12 @@ export function runPlanes(input: NDArray, spec: LinearSpec, filter: PlaneFilter)
   const premultiply =
     input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4);
   if (premultiply) {
-    filterPremultiplied(input, spec, geo, out, filter);
+    filterPremultiplied(input, spec, geo, out, (plane, border) => {
+      const res = new Float64Array(geo.outHeight * geo.outWidth);
+      const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
+      filter(view, geo, border, Float64Array, (m, write) => write(res, m * geo.outWidth));
+      return res;
+    });
   } else {
     // float32 holds every uint8/uint16 value exactly, so only float64 data needs a float64 band.
     const exactIn32 = input.dtype !== 'float64' && Math.fround(spec.border.cval) === spec.border.cval;
@@ -275,7 +280,8 @@ export function runPlanes(input: NDArray, spec: LinearSpec, filter: PlaneFilter)
 
 export type Geometry = ReturnType<typeof linearGeometry>;
 
-function planeOf(input: NDArray, ch: number): PlaneView {
+/** Channel `ch` of an image as a plane view (no copy). */
+export function planeOf(input: NDArray, ch: number): PlaneView {
   const { height, width, channels } = imageDims(input);
   return { data: input.data, offset: ch, rowStride: width * channels, colStride: channels, height, width };
 }
@@ -307,40 +313,39 @@ function filterPlane(
 }
 
 /**
- * Alpha-aware filtering: colour channels are multiplied by alpha/max before filtering
- * and divided by the filtered alpha after, so a transparent pixel's colour has no
- * weight. Where the filtered alpha is ≤ 0 the colour is 0.
+ * Alpha-aware filtering: colour channels are multiplied by alpha before filtering and
+ * divided by the filtered alpha after, so a transparent pixel's colour has no weight.
+ * Where the filtered alpha is ≤ 0 the colour is 0. For integer images the products
+ * colour·alpha are integers, so with a dyadic kernel (1/16·[1 2 1] …) both filtered sums
+ * are exact and the one division rounds correctly, ties included, whatever the method.
+ * `filtered` filters one H×W float64 plane (by any method), with the given border, into
+ * an outHeight×outWidth float64 plane.
  */
-function filterPremultiplied(
+export function filterPremultiplied(
   input: NDArray,
   spec: LinearSpec,
   geo: Geometry,
   out: AnyTypedArray,
-  filter: PlaneFilter,
+  filtered: (plane: Float64Array, border: Border) => Float64Array,
 ) {
   const { height, width, channels } = imageDims(input);
   const alphaCh = channels - 1;
   const amax = isIntegerDType(input.dtype) ? integerMax(input.dtype) : 1;
   const n = geo.outHeight * geo.outWidth;
-  const filtered = (plane: Float64Array) => {
-    const res = new Float64Array(n);
-    const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
-    filter(view, geo, spec.border, Float64Array, (m, write) => write(res, m * geo.outWidth));
-    return res;
-  };
   const alphaPlane = new Float64Array(height * width);
   for (let p = 0; p < alphaPlane.length; p++) alphaPlane[p] = input.data[p * channels + alphaCh];
-  const alphaOut = filtered(alphaPlane);
+  const alphaOut = filtered(alphaPlane, spec.border);
+  // A constant border is colour k with alpha k: premultiplied, k·k/max in the alpha/max scale.
+  const colourBorder = { mode: spec.border.mode, cval: spec.border.cval * amax };
   const result = new Float64Array(n);
   for (let ch = 0; ch < channels; ch++) {
     if (ch === alphaCh) {
       result.set(alphaOut);
     } else {
       const plane = new Float64Array(height * width);
-      for (let p = 0; p < plane.length; p++)
-        plane[p] = (input.data[p * channels + ch] * alphaPlane[p]) / amax;
-      const colour = filtered(plane);
-      for (let p = 0; p < n; p++) result[p] = alphaOut[p] > 0 ? (colour[p] * amax) / alphaOut[p] : 0;
+      for (let p = 0; p < plane.length; p++) plane[p] = input.data[p * channels + ch] * alphaPlane[p];
+      const colour = filtered(plane, colourBorder);
+      for (let p = 0; p < n; p++) result[p] = alphaOut[p] > 0 ? colour[p] / alphaOut[p] : 0;
     }
     storeRow(result, n, out, ch, channels, spec.dtype, spec.rounding);
   }

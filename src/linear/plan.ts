@@ -1,12 +1,27 @@
 /**
  * Execution plans. A spec (taps, border, anchor, dtype) says WHAT to compute; a plan says
  * HOW (method, backend, threads). A plan changes speed, never the result: every method is
- * tested against the direct plain-TypeScript path.
+ * tested against the direct plain-TypeScript path (FFT within the bound in ./fft.ts).
+ *
+ * `auto` asks every applicable method for a modelled time and takes the smallest. Each
+ * method has an estimator (here) and an executor; a new method (e.g. `separable`) adds
+ * one entry to each table. The constants come from measurements on the reference
+ * machine (2-core AMD EPYC VM, Node 20.20; `node bench/fit-plan.mjs` refits them) —
+ * docs/fft.md lists the measured crossovers.
  */
 import { InvalidArgumentError, invalidArgument } from '../core/errors.js';
 import { type NDArray, imageDims } from '../core/ndarray.js';
+import type { KernelLike } from '../kernels/kernel.js';
 import { separate } from '../kernels/separable.js';
-import { type LinearSpec, linearGeometry, runLinear, runPlanes } from './correlate.js';
+import {
+  type LinearOptions,
+  type LinearSpec,
+  linearGeometry,
+  linearSpec,
+  runLinear,
+  runPlanes,
+} from './correlate.js';
+import { MAX_TILE_POINTS, allFinite, chooseTiling, runLinearFft } from './fft.js';
 import { TERMS_PER_PASS, separablePlanes, termsOf } from './separable.js';
 import {
   type EngineChoice,
@@ -17,8 +32,8 @@ import {
   runEngine,
 } from '../engine/backend.js';
 
-export type Method = 'auto' | 'direct' | 'separable';
-export const METHODS: readonly Method[] = ['auto', 'direct', 'separable'];
+export type Method = 'auto' | 'direct' | 'separable' | 'fft';
+export const METHODS: readonly Method[] = ['auto', 'direct', 'separable', 'fft'];
 
 export interface PlanOptions extends EngineOptions {
   /** `auto` (default) picks by a cost model; every method gives the same result. */
@@ -33,9 +48,90 @@ export interface LinearPlan {
   readonly threads: number;
   /** One line saying what was chosen and why (`--explain-plan`). */
   readonly reason: string;
+  /** FFT tile size (method `fft`). */
+  readonly tiling?: { readonly n1: number; readonly n2: number };
   /** The engine's compiled program for this spec and shape (internal). */
   readonly engine?: EngineChoice;
 }
+
+/**
+ * Direct-method constants (fitted with `node bench/fit-plan.mjs`, 2-core AMD EPYC VM,
+ * Node 20.20): ns per non-zero tap per output for the generated loops (≤ 64 taps,
+ * weights as constants; 0.6–0.9 measured for 5×5–7×7) and for the tap-pass loop (1.35–1.5
+ * measured for 9×9–11×11), plus ns per output for padding, conversion and the store.
+ */
+export const DIRECT_COST = { generatedTap: 0.6, passTap: 1.3, perOutput: 4 };
+
+/**
+ * Separable-method constants: ns per tap per output of a 1-D pass, and ns per output for
+ * the two passes' padding, intermediate row and store. Measured on the same machine: a
+ * Gaussian σ=2 (17 + 17 taps) on 3840×2160 float32 takes ~120 ms of CPU, ≈ 14 ns per
+ * output; at 3×3 one direct pass is cheaper than two.
+ */
+export const SEPARABLE_COST = { tap: 0.2, perOutput: 8 };
+
+/** A method's modelled time for a spec on an input, or a reason it does not apply. */
+interface Estimate {
+  readonly ms: number;
+  readonly detail: string;
+  readonly tiling?: { readonly n1: number; readonly n2: number };
+}
+type Estimator = (input: NDArray, spec: LinearSpec) => Estimate | string;
+
+interface Shape {
+  readonly outputs: number;
+  readonly channels: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+}
+
+function shapeOf(input: NDArray, spec: LinearSpec): Shape {
+  const { height, width, channels } = imageDims(input);
+  const geo = linearGeometry(spec, height, width);
+  return {
+    outputs: geo.outHeight * geo.outWidth * channels,
+    channels,
+    outHeight: geo.outHeight,
+    outWidth: geo.outWidth,
+  };
+}
+
+function nonZeroTaps(spec: LinearSpec): number {
+  let n = 0;
+  for (const w of spec.kernel.data) if (w !== 0) n++;
+  return n;
+}
+
+const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
+  direct: (input, spec) => {
+    const { outputs } = shapeOf(input, spec);
+    const taps = nonZeroTaps(spec);
+    const perTap = taps <= 64 ? DIRECT_COST.generatedTap : DIRECT_COST.passTap;
+    const ms = outputs * (taps * perTap + DIRECT_COST.perOutput) * 1e-6;
+    return { ms, detail: `${taps} taps per output` };
+  },
+  separable: (input, spec) => {
+    const { rows: kh, cols: kw } = spec.kernel;
+    if (kh === 1 || kw === 1) return 'a 1-D kernel is already one pass';
+    if (!separate(spec.kernel)) return 'the kernel is not rank 1';
+    const { outputs } = shapeOf(input, spec);
+    const ms = outputs * ((kh + kw) * SEPARABLE_COST.tap + SEPARABLE_COST.perOutput) * 1e-6;
+    return { ms, detail: `rank 1: ${kh} + ${kw} taps in two 1-D passes` };
+  },
+  fft: (input, spec) => {
+    if (!allFinite(input.data)) {
+      return 'the input holds NaN or ±Infinity, which a transform would spread to every output';
+    }
+    const { outHeight, outWidth, channels } = shapeOf(input, spec);
+    const t = chooseTiling(outHeight, outWidth, spec.kernel.rows, spec.kernel.cols, channels);
+    if (!t) return `the kernel is too large for FFT tiles (over ${MAX_TILE_POINTS} points)`;
+    return {
+      ms: t.ms,
+      detail: `${t.n1}×${t.n2} tiles (${t.tiles} tile${t.tiles === 1 ? '' : 's'}, two per complex transform)`,
+      tiling: { n1: t.n1, n2: t.n2 },
+    };
+  },
+};
 
 type Executor = (input: NDArray, spec: LinearSpec, plan: LinearPlan) => NDArray;
 
@@ -50,69 +146,114 @@ const EXECUTORS: Record<LinearPlan['method'], Executor> = {
     if (!factors) throw notRankOne(spec);
     return runPlanes(input, spec, separablePlanes(factors));
   },
+  fft: (input, spec, plan) => runLinearFft(input, spec, { tiling: plan.tiling }),
 };
 
 function notRankOne(spec: LinearSpec): InvalidArgumentError {
   return new InvalidArgumentError(
     'method',
-    'direct or auto for a kernel that is not rank 1 (separable needs h = col ⊗ row within 1e-12·max|h|)',
+    'direct, fft or auto for a kernel that is not rank 1 (separable needs h = col ⊗ row within 1e-12·max|h|)',
     'separable',
     `the ${spec.kernel.rows}×${spec.kernel.cols} kernel is not separable`,
   );
 }
 
+const ms = (t: number) => (t < 10 ? t.toFixed(1) : t.toFixed(0));
+
 /** Chooses how to run a spec on an input of this shape. */
 export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOptions = {}): LinearPlan {
   const method = options.method ?? 'auto';
   if (!METHODS.includes(method)) invalidArgument('method', `one of ${METHODS.join(', ')}`, method);
-  const { height, width, channels } = imageDims(input);
-  const geo = linearGeometry(spec, height, width);
-  const { rows: kh, cols: kw } = spec.kernel;
-  const taps = kh * kw;
-  const size = `${geo.outHeight}×${geo.outWidth}×${channels}, ${kh}×${kw} kernel`;
-  const plan = (m: LinearPlan['method'], reason: string): LinearPlan => {
-    const engine =
-      m === 'direct'
-        ? chooseDirectEngine(input, spec, geo, options)
-        : separableEngine(input, spec, geo, options);
+  const { outHeight, outWidth, channels } = shapeOf(input, spec);
+  const size = `${outHeight}×${outWidth}×${channels} output, ${spec.kernel.rows}×${spec.kernel.cols} kernel`;
+  const engines = new Map<LinearPlan['method'], EngineChoice>();
+  const engineFor = (m: LinearPlan['method']): EngineChoice => {
+    let e = engines.get(m);
+    if (!e) {
+      e =
+        m === 'direct'
+          ? chooseDirectEngine(input, spec, linearGeometry(spec, ...heightWidth(input)), options)
+          : m === 'separable'
+            ? separableEngine(input, spec, options)
+            : { backend: 'js', threads: 1, note: 'plain TypeScript' };
+      engines.set(m, e);
+    }
+    return e;
+  };
+  const withEngine = (m: LinearPlan['method'], reason: string, tiling?: LinearPlan['tiling']): LinearPlan => {
+    const engine = engineFor(m);
     return {
       method: m,
       backend: engine.backend,
       threads: engine.threads,
       reason: `${reason}; ${engine.note}`,
+      tiling,
       engine,
     };
   };
-  if (method === 'direct') return plan('direct', `direct (asked for): ${size}`);
-  const rankOne = kh > 1 && kw > 1 ? separate(spec.kernel) !== undefined : false;
-  if (method === 'separable') {
-    if (!separate(spec.kernel)) throw notRankOne(spec);
-    return plan('separable', `separable (asked for): ${size}, ${kh} + ${kw} taps per output`);
+  /** The JS-fitted model scaled by the engine's measured speed-up and its threads. */
+  const modelled = (m: LinearPlan['method'], e: Estimate): number => {
+    const engine = engineFor(m);
+    const simd = engine.backend === 'wasm' ? (WASM_SPEEDUP[m] ?? 1) : 1;
+    return e.ms / simd / Math.max(1, engine.threads * THREAD_EFFICIENCY);
+  };
+
+  if (method === 'separable' && spec.kernel.rows > 1 && spec.kernel.cols > 1 && !separate(spec.kernel)) {
+    throw notRankOne(spec);
   }
-  // Simple rule until the cost model lands: two 1-D passes cost about kh + kw operations per
-  // output against kh·kw direct; beyond 3×3 that wins even with the second pass's overhead.
-  if (rankOne && taps > 9)
-    return plan(
-      'separable',
-      `separable: the ${kh}×${kw} kernel is rank 1, so two 1-D passes take ${kh + kw} taps per output instead of ${taps} (${size})`,
+  if (method !== 'auto') {
+    const e = ESTIMATORS[method](input, spec);
+    if (typeof e === 'string') {
+      // Same meaning, other method: a method choice changes speed, never the result.
+      return withEngine('direct', `direct instead of ${method}: ${e} (${size})`);
+    }
+    return withEngine(
+      method,
+      `${method} (asked for): ${size}; ${e.detail}, modelled ${ms(modelled(method, e))} ms`,
+      e.tiling,
     );
-  const why = rankOne
-    ? `rank 1 but only ${taps} taps: one direct pass is cheaper than two`
-    : kh === 1 || kw === 1
-      ? `a 1-D kernel is already one pass`
-      : `not rank 1 (not separable)`;
-  return plan('direct', `direct: ${why} (${size}, ${taps} taps per output)`);
+  }
+
+  const estimates: { method: LinearPlan['method']; e: Estimate }[] = [];
+  const skipped: string[] = [];
+  for (const m of Object.keys(ESTIMATORS) as LinearPlan['method'][]) {
+    const e = ESTIMATORS[m](input, spec);
+    if (typeof e === 'string') skipped.push(`${m} not used: ${e}`);
+    else estimates.push({ method: m, e: { ...e, ms: modelled(m, e) } });
+  }
+  estimates.sort((a, b) => a.e.ms - b.e.ms);
+  const best = estimates[0];
+  const others = estimates
+    .slice(1)
+    .map((o) => `${o.method} ${ms(o.e.ms)} ms (${o.e.detail})`)
+    .join(', ');
+  const reason =
+    `${best.method}: ${size}; modelled ${ms(best.e.ms)} ms (${best.e.detail})` +
+    (others ? ` vs ${others}` : '') +
+    (skipped.length ? `; ${skipped.join('; ')}` : '');
+  return withEngine(best.method, reason, best.e.tiling);
 }
 
+function heightWidth(input: NDArray): [number, number] {
+  const { height, width } = imageDims(input);
+  return [height, width];
+}
+
+/**
+ * How much faster the SIMD engine runs a method than the plain-TypeScript loops the model
+ * constants were fitted on (one thread), and how well a second thread pays. Measured on
+ * 3840×2160 float32 (2-core AMD EPYC VM, Node 20.20, load ≈ 10): direct 3×3 js 81 ms vs
+ * SIMD 28 ms; separable 17+17 taps js 205 ms vs SIMD 149 ms (1 thread), 125 ms (2).
+ */
+export const WASM_SPEEDUP: Partial<Record<LinearPlan['method'], number>> = { direct: 3, separable: 2 };
+export const THREAD_EFFICIENCY = 0.8;
+
 /** The separable method's engine choice: the reference's paired terms, passed to the SIMD passes. */
-function separableEngine(
-  input: NDArray,
-  spec: LinearSpec,
-  geo: ReturnType<typeof linearGeometry>,
-  options: PlanOptions,
-): EngineChoice {
+function separableEngine(input: NDArray, spec: LinearSpec, options: PlanOptions): EngineChoice {
   const factors = separate(spec.kernel);
   if (!factors) return { backend: 'js', threads: 1, note: 'plain TypeScript' };
+  const { height, width } = imageDims(input);
+  const geo = linearGeometry(spec, height, width);
   const terms = (taps: Float64Array): SepTerm[] =>
     termsOf(taps).map((t) => ({ w: t.w, a: t.a, b: t.b, kind: t.b < 0 ? 0 : t.sign > 0 ? 1 : 2 }));
   return chooseSeparableEngine(
@@ -128,4 +269,21 @@ function separableEngine(
 
 export function executeLinear(input: NDArray, spec: LinearSpec, plan: LinearPlan): NDArray {
   return EXECUTORS[plan.method](input, spec, plan);
+}
+
+/**
+ * The plan `correlate(input, kernel, options)` would run, with its reason: which method
+ * (direct or fft), the modelled times, and the FFT tile size.
+ *
+ * @example
+ *   planCorrelate(img, kernel31x31).reason;
+ *   // "fft: 1080×1920×1 output, 31×31 kernel; modelled 90 ms (256×256 tiles …) vs direct 1500 ms (961 taps per output)"
+ */
+export function planCorrelate(input: NDArray, kernel: KernelLike, options: LinearOptions = {}): LinearPlan {
+  return planLinear(input, linearSpec(input, kernel, options, false), options);
+}
+
+/** The plan `convolve(input, kernel, options)` would run (see planCorrelate). */
+export function planConvolve(input: NDArray, kernel: KernelLike, options: LinearOptions = {}): LinearPlan {
+  return planLinear(input, linearSpec(input, kernel, options, true), options);
 }

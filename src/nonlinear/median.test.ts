@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ndarray } from '../core/ndarray.js';
 import { chooseMedianMethod, medianFilter } from './median.js';
+import { disableSimd, simdStatus } from '../engine/simd.js';
 import { selectRank } from './median-select.js';
 
 test('median doc example: 1-D signal, window 3, replicate', () => {
@@ -69,7 +70,9 @@ test('median reports progress up to 1', () => {
 });
 
 test('median method choice: networks for 3×3/5×5, histogram for larger uint8, select otherwise', () => {
-  assert.equal(chooseMedianMethod('uint8', 3, 3), 'network');
+  assert.equal(chooseMedianMethod('uint8', 3, 3), simdStatus().available ? 'simd' : 'network');
+  assert.equal(chooseMedianMethod('uint8', 5, 5), simdStatus().available ? 'simd' : 'network');
+  assert.equal(chooseMedianMethod('uint16', 3, 3), 'network');
   assert.equal(chooseMedianMethod('float32', 5, 5), 'network');
   assert.equal(chooseMedianMethod('uint8', 45, 45), 'histogram');
   assert.equal(chooseMedianMethod('uint8', 3, 1), 'select');
@@ -99,6 +102,10 @@ test('median input errors name the option, the value and what is allowed', () =>
   assert.throws(
     () => medianFilter(x, 7, { method: 'network' }),
     /Expected auto, histogram, select for a 7×7 uint8 window .* for method, got "network"/,
+  );
+  assert.throws(
+    () => medianFilter(ndarray(new Uint16Array(16), [4, 4]), 3, { method: 'simd' }),
+    /Expected auto, network, select for a 3×3 uint16 window .* for method, got "simd"/,
   );
   assert.throws(
     () => medianFilter(ndarray(new Float32Array(16), [4, 4]), 9, { method: 'histogram' }),
@@ -136,5 +143,21 @@ test('median histogram equals selection on wide images (stale, moved and rebuilt
         [...medianFilter(x, [kw, kh], { method: 'select', border }).data],
         `${h}x${w} window ${kw}x${kh} ${border}`,
       );
+  }
+});
+
+test('median without WebAssembly SIMD: auto falls back to the network, simd is refused', () => {
+  const x = ndarray(
+    Uint8Array.from({ length: 35 }, (_, i) => (i * 97) % 256),
+    [5, 7],
+  );
+  const want = [...medianFilter(x, 3, { method: 'select' }).data];
+  disableSimd('test: SIMD switched off');
+  try {
+    assert.equal(chooseMedianMethod('uint8', 3, 3), 'network');
+    assert.deepEqual([...medianFilter(x, 3).data], want);
+    assert.throws(() => medianFilter(x, 3, { method: 'simd' }), /for method, got "simd"/);
+  } finally {
+    disableSimd(undefined);
   }
 });

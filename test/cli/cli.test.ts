@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
-import { ROOT, caseArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, cliArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 
@@ -35,8 +35,7 @@ test('golden suites linear + seed through the CLI', () => {
     const { dir, cases } = loadSuite(suite);
     for (const c of cases) {
       const out = join(work, `${suite}-${c.id}.npy`);
-      const args = caseArgs(c, dir, out);
-      const r = convkit(args);
+      const r = convkit(cliArgs(c, dir, out));
       const why =
         r.status !== 0
           ? r.stderr.trim()

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, caseArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, cliArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-engine-cli-'));
@@ -25,7 +25,7 @@ test('golden linear cases with --backend wasm (every third case) and --threads 2
   let run = 0;
   for (const c of cases.filter((_, i) => i % 3 === 0)) {
     const out = join(work, `${c.id}.npy`);
-    const args = caseArgs(c, dir, out);
+    const args = cliArgs(c, dir, out);
     const r = convkit([...args, '--backend', 'wasm', '--threads', '2']);
     const why =
       r.status !== 0
@@ -42,7 +42,7 @@ test('CONVKIT_BACKEND=wasm forces the SIMD plan, and --explain-plan says so', ()
   const { dir, cases } = loadSuite('linear');
   const c = cases.find((k) => k.dtype === 'uint8' && k.cli.includes('KERNEL'))!;
   const out = join(work, 'env.npy');
-  const args = caseArgs(c, dir, out);
+  const args = cliArgs(c, dir, out);
   const r = convkit([...args, '--explain-plan'], { CONVKIT_BACKEND: 'wasm' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /^plan: direct.*WebAssembly SIMD .*bit-identical to plain TypeScript/m);

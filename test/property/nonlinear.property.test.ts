@@ -15,6 +15,7 @@ import {
 } from '../../src/index.js';
 import type { BorderMode } from '../../src/border/border.js';
 import type { MedianMethod } from '../../src/nonlinear/median.js';
+import { simdStatus } from '../../src/engine/simd.js';
 import { colourToLab, labToColour } from '../../src/nonlinear/lab.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
@@ -96,6 +97,7 @@ const arbImage = (maxSide = 9, channels = [1, 3]) =>
 function methodsFor(dtype: DType, kw: number, kh: number): MedianMethod[] {
   const m: MedianMethod[] = ['auto', 'select'];
   if (kw === kh && (kw === 3 || kw === 5)) m.push('network');
+  if (kw === kh && (kw === 3 || kw === 5) && dtype === 'uint8' && simdStatus().available) m.push('simd');
   if (dtype === 'uint8') m.push('histogram');
   return m;
 }

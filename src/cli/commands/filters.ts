@@ -15,6 +15,8 @@ import { sharpen, unsharpMask } from '../../filters/sharpen.js';
 import { registerFlag } from '../errors.js';
 import { parseChoice, parseFloatFlag, parseIntFlag, parseSize } from '../parse.js';
 import { parseQuality } from './linear.js';
+import { gaussianBlurWarnings } from '../../explain/warnings.js';
+import { type WarningFlags, printWarnings } from '../warnings.js';
 
 for (const [option, flag] of [
   ['ksize', '--ksize'],
@@ -163,19 +165,28 @@ Output dtype: the input's; integers are rounded exactly from the float64 result.
       .requiredOption('--sigma <S>', 'σ along x in pixels (> 0; ≤ 0 allowed with --ksize)')
       .option('--sigma-y <S>', 'σ along y (default: --sigma)')
       .option('--ksize <WxH>', 'OpenCV rule: odd width x height (default: SciPy truncate rule)')
-      .option('--truncate <T>', 'SciPy rule: radius floor(T·σ + 0.5)', '4.0'),
+      .option('--truncate <T>', 'SciPy rule: radius floor(T·σ + 0.5)', '4.0')
+      .option('-q, --quiet', 'do not warn about a hard-truncated Gaussian on stderr')
+      .option('--no-warnings', 'same as --quiet'),
     'symmetric (SciPy), mirror with --ksize (OpenCV)',
     "the input's",
     'premultiply',
   ).action(
     action(
-      (f: CommonFlags & { sigma: string; sigmaY?: string; ksize?: string; truncate: string }) => ({
+      (
+        f: CommonFlags & WarningFlags & { sigma: string; sigmaY?: string; ksize?: string; truncate: string },
+      ) => ({
         sigma: parseFloatFlag('--sigma', f.sigma),
         sigmaY: f.sigmaY === undefined ? undefined : parseFloatFlag('--sigma-y', f.sigmaY),
         ksize: f.ksize === undefined ? undefined : parseGaussianSize(f.ksize),
         truncate: parseFloatFlag('--truncate', f.truncate),
+        warnings: { quiet: f.quiet, warnings: f.warnings },
       }),
-      (x, o) => gaussianBlur(x, o),
+      (x, o) => {
+        const y = gaussianBlur(x, o);
+        printWarnings('gaussian', gaussianBlurWarnings(o), o.warnings);
+        return y;
+      },
     ),
   );
 

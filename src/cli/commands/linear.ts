@@ -16,6 +16,8 @@ import { readArray, writeArray } from '../../io/node.js';
 import { METHODS, type Method, planLinear } from '../../linear/plan.js';
 import { linearSpec } from '../../linear/correlate.js';
 import { loadKernel, parseChoice, parseFloatFlag, parseIntPair } from '../parse.js';
+import { kernelWarnings } from '../../explain/warnings.js';
+import { type WarningFlags, addWarningOptions, printWarnings } from '../warnings.js';
 import { type EngineFlags, addEngineOptions, engineFlags } from '../engine.js';
 
 const FORMULAS = `
@@ -33,7 +35,7 @@ Shapes: same = H×W (default), full = (H+kh−1)×(W+kw−1), valid = (H−kh+1)
 Files: .npy (<f8 <f4 |u1 <u2), PNG (8/16-bit gray, gray+alpha, RGB, RGBA), JPEG; chosen by extension.
 Integer outputs round half to even (or --rounding) and saturate to the type's range.`;
 
-interface LinearFlags extends EngineFlags {
+interface LinearFlags extends WarningFlags, EngineFlags {
   kernel: string;
   scale?: string;
   border?: string;
@@ -53,6 +55,13 @@ interface LinearFlags extends EngineFlags {
 export async function linearOptions(flags: LinearFlags): Promise<{ kernel: Kernel; options: LinearOptions }> {
   let kernel = await loadKernel('--kernel', flags.kernel);
   if (flags.scale !== undefined) kernel = scaleKernel(kernel, parseFloatFlag('--scale', flags.scale));
+  return { kernel, options: { ...linearFlagOptions(flags), ...engineFlags(flags) } };
+}
+
+/** The options part of the linear flags (everything but the kernel). */
+export function linearFlagOptions(
+  flags: Omit<LinearFlags, 'kernel' | 'output' | 'method' | 'alpha'> & { method?: string; alpha?: string },
+): LinearOptions {
   const options: LinearOptions = {
     border: flags.border,
     cval: flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval),
@@ -67,16 +76,15 @@ export async function linearOptions(flags: LinearFlags): Promise<{ kernel: Kerne
           ),
     dtype: flags.dtype === undefined ? undefined : parseChoice<DType>('--dtype', flags.dtype, DTYPES),
     rounding: parseChoice<Rounding>('--rounding', flags.rounding, ROUNDINGS),
-    alpha: parseChoice('--alpha', flags.alpha, ['premultiply', 'separate'] as const),
+    alpha: parseChoice('--alpha', flags.alpha ?? 'premultiply', ['premultiply', 'separate'] as const),
   };
-  options.method = parseChoice<Method>('--method', flags.method, METHODS);
-  Object.assign(options, engineFlags(flags));
-  return { kernel, options };
+  options.method = parseChoice<Method>('--method', flags.method ?? 'auto', METHODS);
+  return options;
 }
 
 function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summary: string): void {
-  const command = program
-    .command(name)
+  const cmd = program.command(name);
+  addWarningOptions(cmd)
     .summary(summary)
     .description(`${summary}\n\nIN and OUT are .npy, PNG or JPEG files (by extension).`)
     .argument('<IN>', 'input image or signal')
@@ -104,7 +112,7 @@ function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summ
     )
     .option('--quality <Q>', 'JPEG output quality 1..100', '92')
     .requiredOption('-o, --output <OUT>', 'output file (.npy, .png, .jpg)');
-  addEngineOptions(command)
+  addEngineOptions(cmd)
     .addHelpText('after', FORMULAS)
     .action(async (inPath: string, flags: LinearFlags) => {
       const { kernel, options } = await linearOptions(flags);
@@ -114,6 +122,8 @@ function addLinearCommand(program: Command, name: 'correlate' | 'convolve', summ
         process.stderr.write(`plan: ${planLinear(input, spec, options).reason}\n`);
       }
       const out = name === 'correlate' ? correlate(input, kernel, options) : convolve(input, kernel, options);
+      const anchor = options.anchor as [number, number] | undefined;
+      printWarnings(name, kernelWarnings(kernel, { op: name, shape: options.shape, anchor }), flags);
       await writeArray(flags.output, out, { quality: parseQuality(flags.quality) });
     });
 }

@@ -1,0 +1,79 @@
+/**
+ * Window sums from integral images (summed-area tables) in float64. Row k of the table
+ * holds, for every c, Σ of x over rows < k and columns < c, so any h×w window's sum is
+ * four lookups: T[r+h][c+w] − T[r+h][c] − T[r][c+w] + T[r][c]. The table is built row by
+ * row and only its last h+1 rows are kept (a ring), so a 1080p plane needs 2 MiB, not 32.
+ */
+
+/** Which window statistic to add up. */
+export type WindowStat = 'sumSq' | 'centredSumSq';
+
+/** Totals over the plane that bound every table entry, for rounding-error bounds. */
+export interface WindowTotals {
+  /** Σ|x − shift|: a bound on every entry of the Σx table. */
+  readonly absTotal: number;
+  /** Σ(x − shift)²: the largest entry of the Σx² table. */
+  readonly sqTotal: number;
+}
+
+/**
+ * Adds, for every position (r, c) of an h×w window in the H×W plane (element (r, c) at
+ * data[r·W + c]), the window's Σx² (`sumSq`) or Σ(x − mean of the window)²
+ * (`centredSumSq`) to acc[r·(W−w+1) + c]. The tables hold x − `shift` (the plane's mean:
+ * subtracting it first keeps Σx² − (Σx)²/n from cancelling catastrophically); Σx² is
+ * recovered as Σ(x−μ)² + 2μ·Σ(x−μ) + n·μ².
+ */
+export function addWindowStats(
+  data: ArrayLike<number>,
+  height: number,
+  width: number,
+  h: number,
+  w: number,
+  shift: number,
+  stat: WindowStat,
+  acc: Float64Array,
+): WindowTotals {
+  const w1 = width + 1;
+  const ring = h + 1;
+  const sum = new Float64Array(ring * w1);
+  const sq = new Float64Array(ring * w1);
+  const ow = width - w + 1;
+  const n = h * w;
+  const nm2 = n * shift * shift;
+  let absTotal = 0;
+  for (let k = 1; k <= height; k++) {
+    // Table row k from row k − 1 and data row k − 1.
+    const above = ((k - 1) % ring) * w1;
+    const here = (k % ring) * w1;
+    const src = (k - 1) * width;
+    let rs = 0;
+    let rq = 0;
+    for (let c = 0; c < width; c++) {
+      const v = data[src + c] - shift;
+      rs += v;
+      rq += v * v;
+      absTotal += Math.abs(v);
+      sum[here + c + 1] = sum[above + c + 1] + rs;
+      sq[here + c + 1] = sq[above + c + 1] + rq;
+    }
+    if (k < h) continue;
+    const r = k - h; // output row: table rows r and k = r + h
+    const a = (r % ring) * w1;
+    const b = here;
+    const o = r * ow;
+    if (stat === 'sumSq') {
+      for (let c = 0; c < ow; c++) {
+        const s = sum[b + c + w] - sum[b + c] - sum[a + c + w] + sum[a + c];
+        const q = sq[b + c + w] - sq[b + c] - sq[a + c + w] + sq[a + c];
+        acc[o + c] += q + 2 * shift * s + nm2;
+      }
+    } else {
+      for (let c = 0; c < ow; c++) {
+        const s = sum[b + c + w] - sum[b + c] - sum[a + c + w] + sum[a + c];
+        const q = sq[b + c + w] - sq[b + c] - sq[a + c + w] + sq[a + c];
+        acc[o + c] += q - (s * s) / n;
+      }
+    }
+  }
+  return { absTotal, sqTotal: sq[(height % ring) * w1 + width] };
+}
