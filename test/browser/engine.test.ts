@@ -1,0 +1,124 @@
+// The speed engine in chromium: the built modules (dist/, plain ES modules) loaded by a
+// cross-origin-isolated page. On the page's main thread the SIMD loops run but no pool (it may
+// not block); inside a module worker the pool runs too, and both agree with plain TypeScript
+// exactly (uint8) or within the float32 tolerance.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { BrowserContext } from 'playwright-core';
+import { launch, root, skipReason } from './harness.js';
+
+const DIST = join(root, 'dist');
+
+const PAGE = `<!doctype html><script type="module">
+import { correlate } from '/dist/linear/correlate.js';
+import { ndarray } from '/dist/core/ndarray.js';
+import { engineInfo } from '/dist/engine/backend.js';
+import { simdReady } from '/dist/engine/simd.js';
+await simdReady();
+const out = { isolated: crossOriginIsolated, main: engineInfo() };
+const img = ndarray(Float32Array.from({ length: 120 * 170 }, (_, i) => ((i * 7919) % 1000) / 7), [120, 170]);
+const k = [[1, 2, 0], [-1, 0.5, 3], [0, -2, 1]];
+const js = correlate(img, k, { backend: 'js' });
+const w = correlate(img, k, { backend: 'wasm' });
+let scale = 0, diff = 0;
+js.data.forEach((v, i) => { scale = Math.max(scale, Math.abs(v)); diff = Math.max(diff, Math.abs(v - w.data[i])); });
+out.mainWithin = diff <= 1e-5 * scale;
+const worker = new Worker('/worker.js', { type: 'module' });
+out.worker = await new Promise((r) => (worker.onmessage = (e) => r(e.data)));
+window.RESULT = out;
+</script>`;
+
+const WORKER = `
+import { correlate } from '/dist/linear/correlate.js';
+import { ndarray } from '/dist/core/ndarray.js';
+import { engineInfo, setPoolCrossover } from '/dist/engine/backend.js';
+import { lastPoolRun, setCallerClaims } from '/dist/engine/pool.js';
+setPoolCrossover(0);
+const img = ndarray(Uint8Array.from({ length: 500 * 130 * 3 }, (_, i) => (i * 7919) % 256), [500, 130, 3]);
+const k = [[0.1, 0.2, 0.05], [-0.1, 0.6, 0.2], [0.05, -0.05, -0.05]];
+const js = correlate(img, k, { backend: 'js' });
+const one = correlate(img, k, { backend: 'wasm', threads: 1 });
+correlate(img, k, { backend: 'wasm', threads: 2 }); // starts the pool's worker
+const until = Date.now() + 20000;
+while (engineInfo().workers < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+await new Promise((r) => setTimeout(r, 300)); // let it load
+setCallerClaims(false); // every band on the pool's worker
+const two = correlate(img, k, { backend: 'wasm', threads: 2 });
+postMessage({
+  info: engineInfo(),
+  sameOne: one.data.every((v, i) => v === js.data[i]),
+  sameTwo: two.data.every((v, i) => v === js.data[i]),
+  workerBands: lastPoolRun.workerBands,
+  bands: lastPoolRun.bands,
+});
+`;
+
+describe('engine in chromium', { skip: skipReason }, () => {
+  let server: Server;
+  let url = '';
+  let context: BrowserContext;
+  let close: () => Promise<void>;
+  before(async () => {
+    assert.ok(existsSync(join(DIST, 'engine', 'worker.js')), 'npm run build first');
+    server = createServer((req, res) => {
+      // cross-origin isolation: SharedArrayBuffer and Atomics.wait in workers
+      const h = {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      };
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/') return void res.writeHead(200, { ...h, 'content-type': 'text/html' }).end(PAGE);
+      if (path === '/worker.js')
+        return void res.writeHead(200, { ...h, 'content-type': 'text/javascript' }).end(WORKER);
+      const file = join(DIST, path.replace(/^\/dist\//, ''));
+      if (path.startsWith('/dist/') && file.startsWith(DIST) && existsSync(file))
+        return void res.writeHead(200, { ...h, 'content-type': 'text/javascript' }).end(readFileSync(file));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    ({ context, close } = await launch());
+  });
+  after(async () => {
+    await close?.();
+    await new Promise<void>((ok) => server?.close(() => ok()));
+  });
+
+  test('SIMD on the main thread, SIMD and the worker pool in a worker, results as plain TypeScript', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { RESULT?: unknown }).RESULT, null, {
+      timeout: 60000,
+    });
+    const r = (await page.evaluate(() => (window as unknown as { RESULT: unknown }).RESULT)) as {
+      isolated: boolean;
+      main: { simd: boolean; pool: boolean; poolReason: string };
+      mainWithin: boolean;
+      worker: {
+        info: { simd: boolean; pool: boolean };
+        sameOne: boolean;
+        sameTwo: boolean;
+        workerBands: number;
+        bands: number;
+      };
+    };
+    assert.deepEqual(errors, []);
+    assert.equal(r.isolated, true);
+    assert.equal(r.main.simd, true);
+    assert.equal(r.main.pool, false);
+    assert.match(r.main.poolReason, /browser main thread/);
+    assert.equal(r.mainWithin, true);
+    assert.equal(r.worker.info.simd, true);
+    assert.equal(r.worker.info.pool, true);
+    assert.equal(r.worker.sameOne, true);
+    assert.equal(r.worker.sameTwo, true);
+    assert.ok(r.worker.bands > 1);
+    assert.equal(r.worker.workerBands, r.worker.bands, 'the pool worker ran every band');
+  });
+});
