@@ -72,6 +72,8 @@ export interface EngineChoice {
  * to start it. See docs/engine.md.
  */
 let poolMinWork = 2_000_000;
+const POOL_MIN_TAPS_PER_BYTE = 4;
+const BYTES: Record<string, number> = { uint8: 1, uint16: 2, float32: 4, float64: 8 };
 const POOL_START_WORK = 40_000_000;
 
 /** Sets the pool crossover (tests use 0 to run the pool on small images); returns the old value. */
@@ -129,7 +131,16 @@ export function chooseEngine(
   const bands = bandCount(program);
   let t = Math.min(threads, bands);
   let why = '';
-  if (t > 1 && poolMinWork > 0) {
+  // Taps per byte of input: the calling thread copies the workers' input rows and results, so
+  // a pool pays only when each byte brings enough arithmetic. Measured on the 2-core bench
+  // machine, quiet, 4K: W1 (3×3 float32, 2.25 taps/byte) 15.0 ms on one thread, 15.7 on two;
+  // W2 (3×3 uint8, 9) 57.6 → 33.5; W3 (Gaussian σ=2 float32, ~7) 45 → 31; W4 (σ=10, ~31)
+  // 151 → 93; W5 (box uint8, 4) 27 → 24.
+  const perByte = tapsPerOutput / BYTES[input.dtype];
+  if (t > 1 && poolMinWork > 0 && perByte < POOL_MIN_TAPS_PER_BYTE) {
+    t = 1;
+    why = `; one thread: ${perByte.toFixed(1)} taps per input byte is too little work to hand to workers`;
+  } else if (t > 1 && poolMinWork > 0) {
     const byWork = Math.max(1, Math.floor(work / poolMinWork));
     if (byWork < t) {
       t = byWork;
