@@ -5,7 +5,7 @@
  * ./direct.ts for what "the same" means per dtype).
  */
 import { invalidArgument } from '../core/errors.js';
-import { type AnyTypedArray, type DType, allocate } from '../core/dtypes.js';
+import type { AnyTypedArray, DType } from '../core/dtypes.js';
 import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
 import { nonZeroTaps } from '../linear/direct.js';
 import type { LinearSpec } from '../linear/correlate.js';
@@ -13,7 +13,7 @@ import { bandCount, bandRange, paddingSource } from './bands.js';
 import { simdBoxProgram } from './box.js';
 import { simdDirectProgram } from './direct.js';
 import { type SepTerm, simdSeparableProgram } from './separable.js';
-import { availableCores, env } from './platform.js';
+import { allocateUnfilled, availableCores, env } from './platform.js';
 import { type EngineProgram, runProgram } from './programs.js';
 import { simdArena, simdStatus } from './simd.js';
 import { poolStatus, poolWorkers, runPooled, warmPool } from './pool.js';
@@ -219,7 +219,7 @@ export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType): N
   if (choice.threads > 1) {
     out = runPooled(input, program, choice.threads, dtype);
   } else {
-    out = allocate(dtype, program.outHeight * program.ow);
+    out = allocateUnfilled(dtype, program.outHeight * program.ow);
     const view = { data: input.data, height, width, channels };
     runProgram(simdArena()!, program, paddingSource(view, program), bandRange(0, bandCount(program)), out);
   }

@@ -4,6 +4,8 @@
  * synchronous and invisible to browser bundlers — no top-level await, so the library stays
  * loadable with `require(esm)`. On older Node the engine runs on one thread.
  */
+import { type DType, type TypedArrayFor, allocate } from '../core/dtypes.js';
+
 type NodeOs = typeof import('node:os');
 type NodeWorkers = typeof import('node:worker_threads');
 
@@ -55,4 +57,23 @@ export function canBlockOnSharedMemory(): boolean {
   if (isNode) return true;
   const g = globalThis as { document?: unknown; crossOriginIsolated?: boolean };
   return g.document === undefined && g.crossOriginIsolated !== false;
+}
+
+type BufferCtor = { allocUnsafeSlow(size: number): Uint8Array<ArrayBuffer> };
+const NodeBuffer = (globalThis as { Buffer?: BufferCtor }).Buffer;
+const CTORS = { uint8: Uint8Array, uint16: Uint16Array, float32: Float32Array, float64: Float64Array };
+
+/**
+ * A new array whose every element the caller is about to write (the engine's outputs): in
+ * Node, from `Buffer.allocUnsafeSlow` — its own ArrayBuffer, not zero-filled — which saves
+ * the allocator's memset of the whole result (~1.5 ms of CPU for a 33 MB 4K float32 output on
+ * the 2-core AMD EPYC bench machine, a tenth of a SIMD 3×3 filter). Elsewhere, or below 1 MB,
+ * an ordinary zeroed array.
+ */
+export function allocateUnfilled<D extends DType>(dtype: D, length: number): TypedArrayFor<D> {
+  const C = CTORS[dtype];
+  const bytes = length * C.BYTES_PER_ELEMENT;
+  if (!NodeBuffer || bytes < 1 << 20) return allocate(dtype, length);
+  const b = NodeBuffer.allocUnsafeSlow(bytes);
+  return new C(b.buffer, b.byteOffset, length) as TypedArrayFor<D>;
 }

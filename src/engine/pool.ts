@@ -13,13 +13,13 @@
  * hold a process open). A worker that has not started yet simply finds no band left; the run
  * never waits for start-up.
  */
-import { type AnyTypedArray, type DType, allocate } from '../core/dtypes.js';
+import type { AnyTypedArray, DType } from '../core/dtypes.js';
 import type { NDArray } from '../core/ndarray.js';
 import { imageDims } from '../core/ndarray.js';
 import { borderIndex } from '../border/border.js';
 import { bandCount, paddingSource } from './bands.js';
 import { type EngineProgram, runProgram } from './programs.js';
-import { canBlockOnSharedMemory, isNode, node } from './platform.js';
+import { allocateUnfilled, canBlockOnSharedMemory, isNode, node } from './platform.js';
 import { simdArena, simdModule } from './simd.js';
 
 /** Control words of a job (Int32Array over a small SharedArrayBuffer). */
@@ -310,7 +310,7 @@ export function runPooled(
   const bands = bandCount(program);
   const n = program.outHeight * program.ow;
   const rowsOut = program.bandRows * program.ow;
-  const result = allocate(outDtype, n);
+  const result = allocateUnfilled(outDtype, n);
   const output: SharedView = {
     buffer: sharedBuffer('output', n * result.BYTES_PER_ELEMENT),
     byteOffset: 0,

@@ -1,0 +1,83 @@
+// The engine's session-2 speed paths against the plain-TypeScript reference on images large
+// enough to take them: outputs of 1 MB and more come from uninitialised memory (every element
+// must be written), uint8 3×3 kernels with exact ties recompute them in float64 (bit-identical),
+// and the pool gives the single-thread result exactly.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { correlate, gaussianBlur, boxFilter, ndarray, type NDArray } from '../../src/index.js';
+import type { BorderMode } from '../../src/border/border.js';
+import { setPoolCrossover } from '../../src/engine/backend.js';
+import { warmPoolAsync } from '../../src/engine/pool.js';
+import { simdStatus } from '../../src/engine/simd.js';
+
+const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
+let oldCrossover = 0;
+before(async () => {
+  assert.ok(simdStatus().available, simdStatus().reason);
+  oldCrossover = setPoolCrossover(0);
+  await warmPoolAsync(2);
+});
+after(() => setPoolCrossover(oldCrossover));
+
+function rand(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function withinTolerance(got: NDArray, want: NDArray): void {
+  assert.deepEqual(got.shape, want.shape);
+  let scale = 0;
+  for (let i = 0; i < want.data.length; i++) scale = Math.max(scale, Math.abs(want.data[i]));
+  for (let i = 0; i < want.data.length; i++) {
+    if (!(Math.abs(got.data[i] - want.data[i]) <= 1e-5 * scale))
+      assert.fail(`index ${i}: ${got.data[i]} vs ${want.data[i]} (scale ${scale})`);
+  }
+}
+
+test('1 MB+ outputs (uninitialised allocation): float32 3×3, uint8 RGB 3×3 with decimal weights, Gaussian, box — every element as the reference', () => {
+  fc.assert(
+    fc.property(fc.integer(), fc.constantFrom(...MODES), (seed, border) => {
+      const r = rand(seed);
+      const [h, w] = [520 + (seed & 7), 701]; // ≥ 1 MB outputs for float32 gray and uint8 RGB
+      const gray = ndarray(
+        new Float32Array(h * w).map(() => r() * 2 - 0.5),
+        [h, w],
+      );
+      const rgb = ndarray(
+        new Uint8Array(h * w * 3).map(() => Math.floor(r() * 256)),
+        [h, w, 3],
+      );
+      const k1 = [
+        [1, 2, 0],
+        [-1, 0.5, 3],
+        [0, -2, 1],
+      ];
+      const k2 = [
+        [0.1, 0.2, 0.05],
+        [-0.1, 0.6, 0.2],
+        [0.05, -0.05, -0.05],
+      ];
+      for (const threads of [1, 2]) {
+        const o = { border, backend: 'wasm' as const, threads };
+        withinTolerance(correlate(gray, k1, o), correlate(gray, k1, { border, backend: 'js' }));
+        assert.deepEqual(correlate(rgb, k2, o).data, correlate(rgb, k2, { border, backend: 'js' }).data);
+        withinTolerance(
+          gaussianBlur(gray, { sigma: 2, ksize: [0, 0], border, backend: 'wasm', threads }),
+          gaussianBlur(gray, { sigma: 2, ksize: [0, 0], border, backend: 'js' }),
+        );
+        assert.deepEqual(
+          boxFilter(rgb, { ksize: [9, 7], border, backend: 'wasm', threads }).data,
+          boxFilter(rgb, { ksize: [9, 7], border, backend: 'js' }).data,
+        );
+      }
+    }),
+    { numRuns: 3 },
+  );
+});
