@@ -90,6 +90,8 @@ export function simdDirectProgram(
   let half = 0.5;
   if (path === 'u8') {
     const xmax = Math.max(255, Math.abs(border.cval));
+    // storeCertified_u8 rounds by adding 1.5·2²³, exact while |sum| < 2²².
+    if (sumAbs * xmax >= 2 ** 21) return `weights too large for the float32 uint8 loop (Σ|w|·${xmax} ≥ 2²¹)`;
     if (exactInF32(taps, xmax)) {
       half = 1; // every intermediate is exact in f32: the f32 sum IS the f64 sum
     } else {
@@ -158,6 +160,7 @@ interface Layout {
   acc: number;
   outBand: number;
   stats: number;
+  list: number;
 }
 
 /** Reserves this run's buffers and writes the taps into the arena. */
@@ -176,6 +179,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
     acc: arena.reserve(R * prog.ow * (prog.bandType === 'f64' ? 8 : 4)),
     outBand: prog.path === 'u8' || prog.path === 'u16' ? arena.reserve(R * prog.ow * 2) : 0,
     stats: arena.reserve(16),
+    list: prog.path === 'u8' ? arena.reserve((prog.ow + 16) * 2) : 0,
   };
   const buf = arena.buffer;
   const f32 = new Float32Array(buf);
@@ -263,6 +267,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
           L.plain64,
           nt,
           prog.half,
+          L.list,
         );
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
       } else {

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { correlate, gaussianBlur, boxFilter, ndarray, type NDArray } from '../../src/index.js';
+import { correlate, gaussianBlur, boxFilter, ndarray, planCorrelate, type NDArray } from '../../src/index.js';
 import type { BorderMode } from '../../src/border/border.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { warmPoolAsync } from '../../src/engine/pool.js';
@@ -79,5 +79,50 @@ test('1 MB+ outputs (uninitialised allocation): float32 3×3, uint8 RGB 3×3 wit
       }
     }),
     { numRuns: 3 },
+  );
+});
+
+test('uint8 certified rounding: decimal weights with ties below 0 and above 255, sparse and 5×5 kernels, rows past 16 lanes', () => {
+  fc.assert(
+    fc.property(
+      fc.integer(),
+      fc.integer({ min: 1, max: 3 }),
+      fc.constantFrom(3, 5),
+      fc.constantFrom(...MODES),
+      (seed, C, k, border) => {
+        const r = rand(seed);
+        const [h, w] = [7 + (seed & 15), 33 + ((seed >>> 4) & 63)];
+        const img = ndarray(
+          new Uint8Array(h * w * C).map(() => (r() < 0.3 ? 255 : Math.floor(r() * 256))),
+          C === 1 ? [h, w] : [h, w, C],
+        );
+        // Multiples of 0.05 and 0.1 (many exact .5 ties), some zero taps, sums reaching −250..700.
+        const kernel = Array.from({ length: k }, () =>
+          Array.from({ length: k }, () => (r() < 0.2 ? 0 : Math.round((r() - 0.35) * 30) / 20)),
+        );
+        const ref = correlate(img, kernel, { border, backend: 'js' });
+        for (const threads of [1, 2]) {
+          const got = correlate(img, kernel, { border, backend: 'wasm', threads });
+          assert.deepEqual(got.data, ref.data);
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('uint8 kernels whose sums could reach 2²¹ stay on plain TypeScript (the rounding trick needs |sum| < 2²²)', () => {
+  const img = ndarray(new Uint8Array(20 * 20).fill(255), [20, 20]);
+  const kernel = [
+    [3000, 0, 3000],
+    [0, 3000, 0],
+    [0, 0, 0.5],
+  ];
+  const plan = planCorrelate(img, kernel, { backend: 'wasm', threads: 1 });
+  assert.equal(plan.backend, 'js');
+  assert.match(plan.reason, /weights too large for the float32 uint8 loop/);
+  assert.deepEqual(
+    correlate(img, kernel, { backend: 'wasm' }).data,
+    correlate(img, kernel, { backend: 'js' }).data,
   );
 });
