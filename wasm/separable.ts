@@ -49,38 +49,59 @@ export function correlateTerms_f32(
       let o1 = e0;
       let o2 = e0;
       let o3 = e0;
-      for (let k = 0; k < nt; k++) {
+      // Term k goes to the accumulator of its parity: each step adds into `e` and then swaps
+      // the two names (register moves, free after renaming), so the loops carry no branch
+      // per term; three loops, one per kind.
+      let k = 0;
+      for (; k < np; k++) {
         const w = v128.load(terms + ((<usize>k) << 4));
         const q = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2);
-        let x0 = v128.load(q, 0);
-        let x1 = v128.load(q, 16);
-        let x2 = v128.load(q, 32);
-        let x3 = v128.load(q, 48);
-        if (k < np + nm) {
-          const qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2);
-          if (k < np) {
-            x0 = f32x4.add(x0, v128.load(qb, 0));
-            x1 = f32x4.add(x1, v128.load(qb, 16));
-            x2 = f32x4.add(x2, v128.load(qb, 32));
-            x3 = f32x4.add(x3, v128.load(qb, 48));
-          } else {
-            x0 = f32x4.sub(x0, v128.load(qb, 0));
-            x1 = f32x4.sub(x1, v128.load(qb, 16));
-            x2 = f32x4.sub(x2, v128.load(qb, 32));
-            x3 = f32x4.sub(x3, v128.load(qb, 48));
-          }
-        }
-        if (k & 1) {
-          o0 = f32x4.add(o0, f32x4.mul(w, x0));
-          o1 = f32x4.add(o1, f32x4.mul(w, x1));
-          o2 = f32x4.add(o2, f32x4.mul(w, x2));
-          o3 = f32x4.add(o3, f32x4.mul(w, x3));
-        } else {
-          e0 = f32x4.add(e0, f32x4.mul(w, x0));
-          e1 = f32x4.add(e1, f32x4.mul(w, x1));
-          e2 = f32x4.add(e2, f32x4.mul(w, x2));
-          e3 = f32x4.add(e3, f32x4.mul(w, x3));
-        }
+        const qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2);
+        const t0 = f32x4.add(e0, f32x4.mul(w, f32x4.add(v128.load(q, 0), v128.load(qb, 0))));
+        const t1 = f32x4.add(e1, f32x4.mul(w, f32x4.add(v128.load(q, 16), v128.load(qb, 16))));
+        const t2 = f32x4.add(e2, f32x4.mul(w, f32x4.add(v128.load(q, 32), v128.load(qb, 32))));
+        const t3 = f32x4.add(e3, f32x4.mul(w, f32x4.add(v128.load(q, 48), v128.load(qb, 48))));
+        e0 = o0;
+        e1 = o1;
+        e2 = o2;
+        e3 = o3;
+        o0 = t0;
+        o1 = t1;
+        o2 = t2;
+        o3 = t3;
+      }
+      for (; k < np + nm; k++) {
+        const w = v128.load(terms + ((<usize>k) << 4));
+        const q = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2);
+        const qb = p + ((<usize>load<i32>(B + ((<usize>k) << 2))) << 2);
+        const t0 = f32x4.add(e0, f32x4.mul(w, f32x4.sub(v128.load(q, 0), v128.load(qb, 0))));
+        const t1 = f32x4.add(e1, f32x4.mul(w, f32x4.sub(v128.load(q, 16), v128.load(qb, 16))));
+        const t2 = f32x4.add(e2, f32x4.mul(w, f32x4.sub(v128.load(q, 32), v128.load(qb, 32))));
+        const t3 = f32x4.add(e3, f32x4.mul(w, f32x4.sub(v128.load(q, 48), v128.load(qb, 48))));
+        e0 = o0;
+        e1 = o1;
+        e2 = o2;
+        e3 = o3;
+        o0 = t0;
+        o1 = t1;
+        o2 = t2;
+        o3 = t3;
+      }
+      for (; k < nt; k++) {
+        const w = v128.load(terms + ((<usize>k) << 4));
+        const q = p + ((<usize>load<i32>(A + ((<usize>k) << 2))) << 2);
+        const t0 = f32x4.add(e0, f32x4.mul(w, v128.load(q, 0)));
+        const t1 = f32x4.add(e1, f32x4.mul(w, v128.load(q, 16)));
+        const t2 = f32x4.add(e2, f32x4.mul(w, v128.load(q, 32)));
+        const t3 = f32x4.add(e3, f32x4.mul(w, v128.load(q, 48)));
+        e0 = o0;
+        e1 = o1;
+        e2 = o2;
+        e3 = o3;
+        o0 = t0;
+        o1 = t1;
+        o2 = t2;
+        o3 = t3;
       }
       const d = drow + ((<usize>n) << 2);
       v128.store(d, f32x4.add(e0, o0), 0);
