@@ -250,7 +250,9 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       out.set(outU16.subarray(0, rows * ow), m0 * ow);
     } else {
       let maxY = NaN;
-      if (prog.loop === '3x3')
+      if (prog.loop === '3x3' && prog.path === 'u8')
+        x.correlate3x3_u8f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
+      else if (prog.loop === '3x3')
         maxY = x.correlate3x3_f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
       else x.correlateTaps_f32(L.band, pw, L.acc, ow, rows, ow, L.taps, nt);
       if (prog.path === 'u8') {
