@@ -150,7 +150,6 @@ export function correlate3x3_u8f32(
   loop3x3(src, pw, dst, dstStride, rows, width, w9, C, false);
 }
 
-@inline
 function loop3x3(
   src: usize,
   pw: i32,
