@@ -50,14 +50,17 @@ export function storeCertified_u8(
   nt: i32,
   half: f32,
   list: usize,
+  bandU8: i32,
 ): i32 {
   const vh = f32x4.splat(half);
   const magic = f32x4.splat(12582912); // 1.5·2²³: x + magic rounds x to an integer, half to even
   const lanes = laneTable();
+  // The band the exact recompute reads: f32 (sh 2) or, for the integer loop, the raw u8 band (sh 0).
+  const sh: usize = bandU8 ? 0 : 2;
   let redone = 0;
   for (let m = 0; m < rows; m++) {
     const arow = acc + ((<usize>(m * accStride)) << 2);
-    const brow = band + ((<usize>(m * pw)) << 2);
+    const brow = band + ((<usize>(m * pw)) << sh);
     const drow = dst + <usize>(m * dstStride);
     let n = 0;
     // u16 positions: rows up to 65535 elements take the list (4K RGB has 11520).
@@ -124,35 +127,54 @@ export function storeCertified_u8(
         const w7 = load<f64>(taps64, 56);
         const w8 = load<f64>(taps64, 64);
         const o = taps64 + 72;
-        const o0 = (<usize>load<i32>(o, 0)) << 2;
-        const o1 = (<usize>load<i32>(o, 4)) << 2;
-        const o2 = (<usize>load<i32>(o, 8)) << 2;
-        const o3 = (<usize>load<i32>(o, 12)) << 2;
-        const o4 = (<usize>load<i32>(o, 16)) << 2;
-        const o5 = (<usize>load<i32>(o, 20)) << 2;
-        const o6 = (<usize>load<i32>(o, 24)) << 2;
-        const o7 = (<usize>load<i32>(o, 28)) << 2;
-        const o8 = (<usize>load<i32>(o, 32)) << 2;
-        for (let i = 0; i < count; i++) {
-          const k = <usize>load<u16>(list + ((<usize>i) << 1));
-          const p = brow + (k << 2);
-          // The reference's order: Σ w_t·x_t from t = 0, in f64, no fused multiply-add.
-          let s: f64 = w0 * <f64>load<f32>(p + o0);
-          s = s + w1 * <f64>load<f32>(p + o1);
-          s = s + w2 * <f64>load<f32>(p + o2);
-          s = s + w3 * <f64>load<f32>(p + o3);
-          s = s + w4 * <f64>load<f32>(p + o4);
-          s = s + w5 * <f64>load<f32>(p + o5);
-          s = s + w6 * <f64>load<f32>(p + o6);
-          s = s + w7 * <f64>load<f32>(p + o7);
-          s = s + w8 * <f64>load<f32>(p + o8);
-          const r = nearest<f64>(s);
-          store<u8>(drow + k, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
+        const o0 = (<usize>load<i32>(o, 0)) << sh;
+        const o1 = (<usize>load<i32>(o, 4)) << sh;
+        const o2 = (<usize>load<i32>(o, 8)) << sh;
+        const o3 = (<usize>load<i32>(o, 12)) << sh;
+        const o4 = (<usize>load<i32>(o, 16)) << sh;
+        const o5 = (<usize>load<i32>(o, 20)) << sh;
+        const o6 = (<usize>load<i32>(o, 24)) << sh;
+        const o7 = (<usize>load<i32>(o, 28)) << sh;
+        const o8 = (<usize>load<i32>(o, 32)) << sh;
+        if (bandU8) {
+          for (let i = 0; i < count; i++) {
+            const k = <usize>load<u16>(list + ((<usize>i) << 1));
+            const p = brow + (k << sh);
+            // The reference's order: Σ w_t·x_t from t = 0, in f64, no fused multiply-add.
+            let s: f64 = w0 * <f64>load<u8>(p + o0);
+            s = s + w1 * <f64>load<u8>(p + o1);
+            s = s + w2 * <f64>load<u8>(p + o2);
+            s = s + w3 * <f64>load<u8>(p + o3);
+            s = s + w4 * <f64>load<u8>(p + o4);
+            s = s + w5 * <f64>load<u8>(p + o5);
+            s = s + w6 * <f64>load<u8>(p + o6);
+            s = s + w7 * <f64>load<u8>(p + o7);
+            s = s + w8 * <f64>load<u8>(p + o8);
+            const r = nearest<f64>(s);
+            store<u8>(drow + k, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
+          }
+        } else {
+          for (let i = 0; i < count; i++) {
+            const k = <usize>load<u16>(list + ((<usize>i) << 1));
+            const p = brow + (k << sh);
+            // The reference's order: Σ w_t·x_t from t = 0, in f64, no fused multiply-add.
+            let s: f64 = w0 * <f64>load<f32>(p + o0);
+            s = s + w1 * <f64>load<f32>(p + o1);
+            s = s + w2 * <f64>load<f32>(p + o2);
+            s = s + w3 * <f64>load<f32>(p + o3);
+            s = s + w4 * <f64>load<f32>(p + o4);
+            s = s + w5 * <f64>load<f32>(p + o5);
+            s = s + w6 * <f64>load<f32>(p + o6);
+            s = s + w7 * <f64>load<f32>(p + o7);
+            s = s + w8 * <f64>load<f32>(p + o8);
+            const r = nearest<f64>(s);
+            store<u8>(drow + k, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
+          }
         }
       } else {
         for (let i = 0; i < count; i++) {
           const k = <usize>load<u16>(list + ((<usize>i) << 1));
-          store<u8>(drow + k, exactU8(brow + (k << 2), taps64, nt));
+          store<u8>(drow + k, exactU8(brow + (k << sh), taps64, nt, sh));
         }
       }
     }
@@ -161,7 +183,7 @@ export function storeCertified_u8(
       const r = nearest<f32>(x);
       let v: u8;
       if (abs<f32>(x - r) >= half) {
-        v = exactU8(brow + ((<usize>n) << 2), taps64, nt);
+        v = exactU8(brow + ((<usize>n) << sh), taps64, nt, sh);
         redone++;
       } else {
         v = <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
@@ -192,15 +214,20 @@ function laneTable(): usize {
   return LANES;
 }
 
+/** One band element as f64: u8 (sh 0) or f32 (sh 2). */
+function bandValue(p: usize, sh: usize): f64 {
+  return sh == 0 ? <f64>load<u8>(p) : <f64>load<f32>(p);
+}
+
 /** The reference's value for one output: Σ w_t·x_t in tap order in f64, rounded half to even, saturated. */
-function exactU8(p: usize, taps64: usize, nt: i32): u8 {
+function exactU8(p: usize, taps64: usize, nt: i32, sh: usize): u8 {
   const offs = taps64 + ((<usize>nt) << 3);
-  let s: f64 = load<f64>(taps64) * <f64>load<f32>(p + ((<usize>load<i32>(offs)) << 2));
+  let s: f64 = load<f64>(taps64) * bandValue(p + ((<usize>load<i32>(offs)) << sh), sh);
   for (let t = 1; t < nt; t++) {
     s =
       s +
       load<f64>(taps64 + ((<usize>t) << 3)) *
-        <f64>load<f32>(p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2));
+        bandValue(p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << sh), sh);
   }
   const r = nearest<f64>(s); // IEEE roundTiesToEven: the reference's half-even
   return <u8>(r < 0 ? 0 : r > 255 ? 255 : r);

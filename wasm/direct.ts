@@ -383,3 +383,103 @@ export function correlateTaps_f32x64(
     }
   }
 }
+
+/**
+ * uint8 data, 3×3 kernels whose weights are integers k over a common divisor D (decimal
+ * weights such as 0.05 = 1/20, binomials over 16): T = Σ k·x in i16 lanes — eight outputs per
+ * vector where f32 holds four, and exact (the host admits Σ|k|·255 < 2¹⁵; partial sums may
+ * wrap, the final sum does not) — written as f32 T·(1/D) for the certified rounding
+ * (storeCertified_u8 with its `half` set from D by the host, see simdDirectProgram).
+ * `raw`: the u8 band; `k9`: nine splatted i16 weights (16 bytes each); two output rows share
+ * each loaded source row.
+ */
+export function correlate3x3_u8i16(
+  raw: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  k9: usize,
+  C: i32,
+  recip: f32,
+): void {
+  const k00 = v128.load(k9, 0);
+  const k01 = v128.load(k9, 16);
+  const k02 = v128.load(k9, 32);
+  const k10 = v128.load(k9, 48);
+  const k11 = v128.load(k9, 64);
+  const k12 = v128.load(k9, 80);
+  const k20 = v128.load(k9, 96);
+  const k21 = v128.load(k9, 112);
+  const k22 = v128.load(k9, 128);
+  const vr = f32x4.splat(recip);
+  const rs = <usize>pw;
+  const cs = <usize>C;
+  let m = 0;
+  for (; m < rows; m += 2) {
+    const two = m + 1 < rows;
+    const prow = raw + <usize>(m * pw);
+    const d0 = dst + ((<usize>(m * dstStride)) << 2);
+    const d1 = two ? d0 + ((<usize>dstStride) << 2) : d0;
+    let n = 0;
+    for (; n + 8 <= width; n += 8) {
+      const p = prow + <usize>n;
+      let x0 = i16x8.extend_low_i8x16_u(v128.load64_zero(p));
+      let x1 = i16x8.extend_low_i8x16_u(v128.load64_zero(p + cs));
+      let x2 = i16x8.extend_low_i8x16_u(v128.load64_zero(p + cs + cs));
+      let a = i16x8.mul(k00, x0);
+      a = i16x8.add(a, i16x8.mul(k01, x1));
+      a = i16x8.add(a, i16x8.mul(k02, x2));
+      const p1 = p + rs;
+      x0 = i16x8.extend_low_i8x16_u(v128.load64_zero(p1));
+      x1 = i16x8.extend_low_i8x16_u(v128.load64_zero(p1 + cs));
+      x2 = i16x8.extend_low_i8x16_u(v128.load64_zero(p1 + cs + cs));
+      a = i16x8.add(a, i16x8.mul(k10, x0));
+      a = i16x8.add(a, i16x8.mul(k11, x1));
+      a = i16x8.add(a, i16x8.mul(k12, x2));
+      let b = i16x8.mul(k00, x0);
+      b = i16x8.add(b, i16x8.mul(k01, x1));
+      b = i16x8.add(b, i16x8.mul(k02, x2));
+      const p2 = p1 + rs;
+      x0 = i16x8.extend_low_i8x16_u(v128.load64_zero(p2));
+      x1 = i16x8.extend_low_i8x16_u(v128.load64_zero(p2 + cs));
+      x2 = i16x8.extend_low_i8x16_u(v128.load64_zero(p2 + cs + cs));
+      a = i16x8.add(a, i16x8.mul(k20, x0));
+      a = i16x8.add(a, i16x8.mul(k21, x1));
+      a = i16x8.add(a, i16x8.mul(k22, x2));
+      const q0 = d0 + ((<usize>n) << 2);
+      v128.store(q0, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(a)), vr), 0);
+      v128.store(q0, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(a)), vr), 16);
+      if (two) {
+        b = i16x8.add(b, i16x8.mul(k10, x0));
+        b = i16x8.add(b, i16x8.mul(k11, x1));
+        b = i16x8.add(b, i16x8.mul(k12, x2));
+        const p3 = p2 + rs;
+        b = i16x8.add(b, i16x8.mul(k20, i16x8.extend_low_i8x16_u(v128.load64_zero(p3))));
+        b = i16x8.add(b, i16x8.mul(k21, i16x8.extend_low_i8x16_u(v128.load64_zero(p3 + cs))));
+        b = i16x8.add(b, i16x8.mul(k22, i16x8.extend_low_i8x16_u(v128.load64_zero(p3 + cs + cs))));
+        const q1 = d1 + ((<usize>n) << 2);
+        v128.store(q1, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(b)), vr), 0);
+        v128.store(q1, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(b)), vr), 16);
+      }
+    }
+    for (; n < width; n++) {
+      // The same value as a vector lane: the exact integer sum, then f32(T)·recip.
+      store<f32>(d0 + ((<usize>n) << 2), <f32>dot3x3_i32(prow + <usize>n, rs, cs, k9) * recip);
+      if (two) store<f32>(d1 + ((<usize>n) << 2), <f32>dot3x3_i32(prow + rs + <usize>n, rs, cs, k9) * recip);
+    }
+  }
+}
+
+function dot3x3_i32(p: usize, rs: usize, cs: usize, k9: usize): i32 {
+  let t: i32 = 0;
+  for (let i = 0; i < 3; i++) {
+    const q = p + <usize>i * rs;
+    t +=
+      <i32>load<i16>(k9 + <usize>(i * 48)) * <i32>load<u8>(q) +
+      <i32>load<i16>(k9 + <usize>(i * 48 + 16)) * <i32>load<u8>(q + cs) +
+      <i32>load<i16>(k9 + <usize>(i * 48 + 32)) * <i32>load<u8>(q + cs + cs);
+  }
+  return t;
+}

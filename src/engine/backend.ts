@@ -167,7 +167,12 @@ export function chooseEngine(
 
 function describe(p: EngineProgram): string {
   if (p.kind === 'direct') {
-    const loop = p.loop === '3x3' ? 'register-blocked 3×3' : `${p.taps.length}-tap`;
+    const loop =
+      p.loop !== '3x3'
+        ? `${p.taps.length}-tap`
+        : p.divisor > 0
+          ? `register-blocked 3×3 integer (weights k/${p.divisor}, exact ties in float64)`
+          : 'register-blocked 3×3';
     const exactness =
       p.path === 'f32' ? 'float32 sums, tolerance-guarded' : 'bit-identical to plain TypeScript';
     return `WebAssembly SIMD ${loop} loop (${exactness})`;

@@ -32,6 +32,11 @@ export interface SimdDirectProgram extends BandGrid {
   readonly guard: F32Guard;
   /** uint8 path: largest f32 below 0.5 − E (see storeCertified_u8). */
   readonly half: number;
+  /**
+   * uint8 3×3 with weights k/D (k integers, Σ|k|·255 < 2¹⁵): D, for the i16 loop
+   * (correlate3x3_u8i16); 0 otherwise.
+   */
+  readonly divisor: number;
 }
 
 /**
@@ -88,7 +93,14 @@ export function simdDirectProgram(
   };
   const f32Bound = guard.gamma * sumAbs;
   let half = 0.5;
-  if (path === 'u8') {
+  const cvalFitsU8 = Number.isInteger(border.cval) && border.cval >= 0 && border.cval <= 255;
+  const divisor = path === 'u8' && loop === '3x3' && cvalFitsU8 ? decimalDivisor(taps) : 0;
+  if (divisor > 0) {
+    // T = Σ k·x is exact; a non-tie T/D lies at least 1/(2D) from a half-integer, and both
+    // f32(T)·f32(1/D) (off by < 2⁻²²·|T|/D < 1/(8D)) and the reference's f64 sum (off by
+    // < 1e-5/D) stay on its side: only exact ties reach 0.5 − 1/(4D) and are recomputed.
+    half = Math.fround(0.5 - 1 / (4 * divisor));
+  } else if (path === 'u8') {
     const xmax = Math.max(255, Math.abs(border.cval));
     // storeCertified_u8 rounds by adding 1.5·2²³, exact while |sum| < 2²².
     if (sumAbs * xmax >= 2 ** 21) return `weights too large for the float32 uint8 loop (Σ|w|·${xmax} ≥ 2²¹)`;
@@ -111,7 +123,6 @@ export function simdDirectProgram(
     geo.outHeight,
     Math.max(MIN_BAND_ROWS, Math.floor(BAND_BYTES / perRow) - (kh - 1)),
   );
-  const cvalFitsU8 = Number.isInteger(border.cval) && border.cval >= 0 && border.cval <= 255;
   // uint16 data is filtered in f64 (exact, as the reference) from an f64 band.
   const bandType = inDtype === 'uint8' ? (cvalFitsU8 ? 'u8' : 'f32') : path === 'u16' ? 'f64' : path;
   return {
@@ -130,7 +141,29 @@ export function simdDirectProgram(
     taps,
     guard,
     half,
+    divisor,
   };
+}
+
+/**
+ * The smallest D ≤ 1000 making every weight an integer k = w·D (within 1e-9), with
+ * Σ|k|·255 < 2¹⁵ so i16 sums are exact; 0 when there is none.
+ */
+function decimalDivisor(taps: readonly Tap[]): number {
+  for (let D = 1; D <= 1000; D++) {
+    let sum = 0;
+    let ok = true;
+    for (const t of taps) {
+      const k = Math.round(t.w * D);
+      if (Math.abs(t.w * D - k) > 1e-9) {
+        ok = false;
+        break;
+      }
+      sum += Math.abs(k);
+    }
+    if (ok) return sum * 255 < 2 ** 15 ? D : 0;
+  }
+  return 0;
 }
 
 /**
@@ -155,6 +188,7 @@ interface Layout {
   taps64: number;
   plain64: number;
   w9: number;
+  k9: number;
   raw: number;
   band: number;
   acc: number;
@@ -174,6 +208,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
     taps64: arena.reserve(nt * 20),
     plain64: arena.reserve(nt * 12),
     w9: arena.reserve(9 * 16),
+    k9: arena.reserve(9 * 16),
     raw: prog.bandType === 'u8' ? arena.reserve(bandLen) : 0,
     band: arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4)),
     acc: arena.reserve(R * prog.ow * (prog.bandType === 'f64' ? 8 : 4)),
@@ -195,6 +230,11 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
     f64[(L.plain64 >> 3) + k] = t.w;
     i32[(L.plain64 >> 2) + 2 * nt + k] = off;
   });
+  if (prog.divisor > 0) {
+    const i16 = new Int16Array(buf, L.k9, 72).fill(0);
+    for (const t of prog.taps)
+      i16.fill(Math.round(t.w * prog.divisor), 8 * (t.i * 3 + t.j), 8 * (t.i * 3 + t.j) + 8);
+  }
   if (prog.loop === '3x3') {
     f32.fill(0, L.w9 >> 2, (L.w9 >> 2) + 36);
     for (const t of prog.taps)
@@ -238,7 +278,8 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
     const rows = Math.min(R, prog.outHeight - m0);
     const bandLen = (rows + kh - 1) * pw;
     source(m0, m0 + rows + kh - 1, bandView);
-    if (prog.bandType === 'u8') x.widen_u8_f32(L.raw, L.band, bandLen);
+    // The integer loop and its exact recompute read the u8 band itself.
+    if (prog.bandType === 'u8' && prog.divisor === 0) x.widen_u8_f32(L.raw, L.band, bandLen);
     if (prog.path === 'f64') {
       x.correlateTaps_f64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
       out.set(accF64.subarray(0, rows * ow), m0 * ow);
@@ -250,7 +291,19 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       out.set(outU16.subarray(0, rows * ow), m0 * ow);
     } else {
       let maxY = NaN;
-      if (prog.loop === '3x3' && prog.path === 'u8')
+      if (prog.divisor > 0)
+        x.correlate3x3_u8i16(
+          L.raw,
+          pw,
+          L.acc,
+          ow,
+          rows,
+          ow,
+          L.k9,
+          prog.channels,
+          Math.fround(1 / prog.divisor),
+        );
+      else if (prog.loop === '3x3' && prog.path === 'u8')
         x.correlate3x3_u8f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
       else if (prog.loop === '3x3')
         maxY = x.correlate3x3_f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
@@ -259,7 +312,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         stats.exactVectors += x.storeCertified_u8(
           L.acc,
           ow,
-          L.band,
+          prog.divisor > 0 ? L.raw : L.band,
           pw,
           L.outBand,
           ow,
@@ -270,6 +323,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
           nt,
           prog.half,
           L.list,
+          prog.divisor > 0 ? 1 : 0,
         );
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
       } else {
