@@ -195,6 +195,7 @@ interface Layout {
   outBand: number;
   stats: number;
   list: number;
+  prods: number;
 }
 
 /** Reserves this run's buffers and writes the taps into the arena. */
@@ -215,6 +216,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
     outBand: prog.path === 'u8' || prog.path === 'u16' ? arena.reserve(R * prog.ow * 2) : 0,
     stats: arena.reserve(16),
     list: prog.path === 'u8' ? arena.reserve((prog.ow + 16) * 2) : 0,
+    prods: prog.divisor > 0 ? arena.reserve(9 * 256 * 8) : 0,
   };
   const buf = arena.buffer;
   const f32 = new Float32Array(buf);
@@ -231,6 +233,11 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
     i32[(L.plain64 >> 2) + 2 * nt + k] = off;
   });
   if (prog.divisor > 0) {
+    // The exact recompute of ties looks up each tap's products w·x, x = 0…255 (the same IEEE
+    // products the reference computes), in tap order.
+    prog.taps.forEach((t, k) => {
+      for (let v = 0; v < 256; v++) f64[(L.prods >> 3) + 256 * k + v] = t.w * v;
+    });
     const i16 = new Int16Array(buf, L.k9, 72).fill(0);
     for (const t of prog.taps)
       i16.fill(Math.round(t.w * prog.divisor), 8 * (t.i * 3 + t.j), 8 * (t.i * 3 + t.j) + 8);
@@ -324,6 +331,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
           prog.half,
           L.list,
           prog.divisor > 0 ? 1 : 0,
+          L.prods,
         );
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
       } else {
