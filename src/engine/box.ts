@@ -55,8 +55,10 @@ export function simdBoxProgram(
     pw,
     ow: geo.outWidth * channels,
     outHeight: geo.outHeight,
-    // Each band first sums kh rows: bands of ≥ 4·kh rows keep that under a quarter of the work.
-    bandRows: Math.min(geo.outHeight, Math.max(64, 4 * kh)),
+    // Each band first sums kh rows: bands of ≥ 4·kh rows keep that under a quarter of the
+    // work, and a sixth of the image (still enough bands for 2 or 3 threads) makes it less
+    // (W5, 4K RGB 45×45: 6 bands instead of 12, −0.7 ms of 18 ms CPU).
+    bandRows: Math.min(geo.outHeight, Math.max(64, 4 * kh, Math.ceil(geo.outHeight / 6))),
     pad: geo.pad,
     border,
     bandType: 'u8',
