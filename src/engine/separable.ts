@@ -37,7 +37,13 @@ export interface SimdSeparableProgram extends BandGrid {
 }
 
 const U = 2 ** -24;
-const BAND_BYTES = 512 * 1024;
+/**
+ * Intermediate + output bytes per band. Each band copies and range-checks kh − 1 halo rows
+ * besides its own: at 512 KB (17 rows of 4K float32) W3's 17-tap column read 33 rows per 17
+ * and W4's 61 taps 77; at 2 MB (68 rows) W3 took 33–35 → 31–33 ms and W4 135 → 118–122 ms of
+ * CPU on the 2-core AMD EPYC bench machine (one thread); 4–8 MB gained nothing more.
+ */
+const BAND_BYTES = 2 * 1024 * 1024;
 
 /**
  * Compiles two 1-D term lists (column pass, row pass; taps already paired and zero taps left
