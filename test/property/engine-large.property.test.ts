@@ -10,6 +10,7 @@ import type { BorderMode } from '../../src/border/border.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { warmPoolAsync } from '../../src/engine/pool.js';
 import { simdStatus } from '../../src/engine/simd.js';
+import { mulberry32 } from '../../src/core/random.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 let oldCrossover = 0;
@@ -20,16 +21,7 @@ before(async () => {
 });
 after(() => setPoolCrossover(oldCrossover));
 
-function rand(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rand = mulberry32;
 
 function withinTolerance(got: NDArray, want: NDArray): void {
   assert.deepEqual(got.shape, want.shape);
