@@ -16,7 +16,7 @@ import { roundHalfEven } from '../core/cast.js';
 import { type AnyTypedArray, allocate, isIntegerDType, integerMax } from '../core/dtypes.js';
 import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
-import { type BorderMode, type Padding, resolveBorder } from '../border/border.js';
+import { type Border, type BorderMode, type Padding, resolveBorder } from '../border/border.js';
 import {
   type IntPlanes,
   bilateralRowFloat,
@@ -34,8 +34,13 @@ import {
   paddedPlane,
   MAX_WINDOW_AREA,
 } from './window.js';
+import { type EngineOptions, chooseEngine, runEngine } from '../engine/backend.js';
+import { bandCount, paddingSource } from '../engine/bands.js';
+import { runProgram } from '../engine/programs.js';
+import { simdArena } from '../engine/simd.js';
+import { simdBilateralProgram } from './bilateral-simd.js';
 
-export interface BilateralOptions {
+export interface BilateralOptions extends EngineOptions {
   /** Border (any alias); default `mirror` (`c b | a b c d | c b`), OpenCV's default. */
   border?: BorderMode | string;
   /** The value outside the image for `constant` (default 0). */
@@ -99,6 +104,10 @@ export function bilateralFilter(
     diameter > 0 ? diameter : sigmaSpace,
   );
   const spec = bilateralSpec(diameter, sigmaSpace);
+  if (input.dtype === 'uint8') {
+    const simd = bilateralSimd(input, spec, sigmaColor, border, options, onProgress);
+    if (simd) return simd;
+  }
   const pw = width + 2 * r;
   const planes: AnyTypedArray[] = [];
   for (let c = 0; c < channels; c++)
@@ -122,6 +131,59 @@ export function bilateralFilter(
     }
   } else {
     bilateralFloat(planes as (Float32Array | Float64Array)[], spec, pw, sigmaColor, input, out, progress);
+  }
+  return ndarray(out, input.shape, { alpha: input.alpha });
+}
+
+/**
+ * uint8 with 1 or 3 channels on the WebAssembly SIMD loops (bit-identical; bands on the pool
+ * when the engine chooses threads), or undefined where the engine keeps plain TypeScript.
+ */
+function bilateralSimd(
+  input: NDArray,
+  spec: BilateralSpec,
+  sigmaColor: number,
+  border: Border,
+  options: EngineOptions,
+  onProgress: ProgressCallback | undefined,
+): NDArray | undefined {
+  const { height, width, channels } = imageDims(input);
+  const colour = colourTable(255 * channels + 1, sigmaColor);
+  // per output element ~4 multiply-adds' worth of vector work per disc offset
+  const choice = chooseEngine(input, options, 'separate', spec.offsets.length * 4, () =>
+    simdBilateralProgram(
+      input.dtype,
+      height,
+      width,
+      channels,
+      spec.offsets,
+      spec.spaceWeights,
+      colour,
+      spec.radius,
+      border,
+    ),
+  );
+  if (choice.backend !== 'wasm') return undefined;
+  const program = choice.program!;
+  let out: Uint8Array;
+  if (choice.threads > 1) {
+    out = runEngine(input, choice, 'uint8').data as Uint8Array;
+    onProgress?.(1);
+  } else {
+    out = new Uint8Array(height * width * channels);
+    const bands = bandCount(program);
+    const progress = new Progress(onProgress, bands);
+    let b = 0;
+    const source = paddingSource({ data: input.data, height, width, channels }, program);
+    runProgram(
+      simdArena()!,
+      program,
+      source,
+      () => (b < bands ? b++ : -1),
+      out,
+      undefined,
+      () => progress.step(),
+    );
   }
   return ndarray(out, input.shape, { alpha: input.alpha });
 }

@@ -29,10 +29,15 @@ import {
   checkProgress,
   paddedPlane,
 } from './window.js';
+import { type EngineOptions, chooseEngine, runEngine } from '../engine/backend.js';
+import { bandCount, paddingSource } from '../engine/bands.js';
+import { runProgram } from '../engine/programs.js';
+import { simdArena } from '../engine/simd.js';
+import { simdNlmProgram } from './nlmeans-simd.js';
 
 export type ChannelOrder = 'bgr' | 'rgb';
 
-export interface NlMeansOptions {
+export interface NlMeansOptions extends EngineOptions {
   /** Filter strength for a, b of colour images (uint8, L*a*b*); default `h`. */
   hColor?: number;
   /** Template (patch) size T, odd; default 7. */
@@ -112,8 +117,8 @@ export function nlMeans(input: NDArray, h: number, options: NlMeansOptions = {})
     const A = new Uint8Array(n);
     const Bp = new Uint8Array(n);
     colourToLab(input.data as Uint8Array, channels, order === 'bgr', L, A, Bp);
-    const l = denoise([L], 'uint8', h, g, S, progress);
-    const ab = denoise([A, Bp], 'uint8', options.hColor ?? h, g, S, progress);
+    const l = denoise([L], 'uint8', h, g, S, progress, options);
+    const ab = denoise([A, Bp], 'uint8', options.hColor ?? h, g, S, progress, options);
     labToColour(
       l[0] as Uint8Array,
       ab[0] as Uint8Array,
@@ -128,7 +133,7 @@ export function nlMeans(input: NDArray, h: number, options: NlMeansOptions = {})
     // an alpha channel is kept; the other channels are compared together (OpenCV's VecNb)
     const used = input.alpha === true ? channels - 1 : channels;
     const sources = Array.from({ length: used }, (_, c) => channelPlane(input, c));
-    const res = denoise(sources, input.dtype, h, g, S, progress);
+    const res = denoise(sources, input.dtype, h, g, S, progress, options);
     for (let c = 0; c < used; c++) for (let p = 0; p < n; p++) out[p * channels + c] = res[c][p];
     for (let c = used; c < channels; c++)
       for (let p = 0; p < n; p++) out[p * channels + c] = input.data[p * channels + c];
@@ -197,8 +202,13 @@ function denoise(
   g: NlmGeometry,
   S: number,
   progress: Progress,
+  options: EngineOptions,
 ): IntArray[] {
   const cn = raw.length;
+  if (dtype === 'uint8' && cn === 1) {
+    const simd = denoiseSimd(raw[0] as Uint8Array, h, g, S, progress, options);
+    if (simd) return [simd];
+  }
   const { height: H, width: W, border: B, th } = g;
   const T = 2 * th + 1;
   const sh = S >> 1;
@@ -258,6 +268,51 @@ function denoise(
     for (let c = 0; c < cn; c++) res[c][p] = Math.floor((est[p * cn + c] + half) / ws);
   }
   return res;
+}
+
+/**
+ * One uint8 plane on the WebAssembly SIMD loops (bit-identical: exact integer sums; bands on
+ * the pool when the engine chooses threads), or undefined where the engine keeps plain
+ * TypeScript.
+ */
+function denoiseSimd(
+  plane: Uint8Array,
+  h: number,
+  g: NlmGeometry,
+  S: number,
+  progress: Progress,
+  options: EngineOptions,
+): Uint8Array | undefined {
+  const { height: H, width: W, th } = g;
+  const input: NDArray = { data: plane, shape: [H, W], dtype: 'uint8' };
+  const w8 = nlmWeightTable(h, 1, 2 * th + 1, S, 255);
+  // per output ~S² half-offsets, each a few vector operations per pixel
+  const choice = chooseEngine(input, options, 'separate', S * S * 2, () =>
+    simdNlmProgram(H, W, th, S >> 1, w8.table, w8.shift, MIRROR),
+  );
+  if (choice.backend !== 'wasm') return undefined;
+  const program = choice.program!;
+  const bands = bandCount(program);
+  // progress counts BAND_ROWS-row steps; the SIMD bands are of the same height
+  const units = Math.ceil(H / BAND_ROWS) / bands;
+  if (choice.threads > 1) {
+    const out = runEngine(input, choice, 'uint8').data as Uint8Array;
+    progress.step(Math.ceil(H / BAND_ROWS));
+    return out;
+  }
+  const out = new Uint8Array(H * W);
+  let b = 0;
+  const source = paddingSource({ data: plane, height: H, width: W, channels: 1 }, program);
+  runProgram(
+    simdArena()!,
+    program,
+    source,
+    () => (b < bands ? b++ : -1),
+    out,
+    undefined,
+    () => progress.step(units),
+  );
+  return out;
 }
 
 /** Entries of the uint16 weight table: distances up to the 0.001 cutoff in this many steps. */

@@ -1,0 +1,134 @@
+/**
+ * Non-local means of one-channel uint8 planes (gray images, and the L* plane of colour ones)
+ * on the WebAssembly SIMD engine (wasm/nlmeans.ts), in bands on this thread or the worker
+ * pool — bit-identical to the plain-TypeScript loops (nlmeans-loops.ts): the same integer
+ * weights and exact integer sums, so the order does not matter.
+ *
+ * A band owns output rows [y0, y1) and its accumulators. For each offset δ = (dy, dx) of the
+ * half-plane it runs the pairs (q, q + δ) with q in rows [y0 − dy, y1): q gets w·x[q + δ] when
+ * q is in the band, q + δ gets w·x[q] when q + δ is — every pair of the image is thus counted
+ * once for each of its two pixels, as in the reference, without writing outside the band
+ * (a band repeats the distances of dy rows above it: ~4% more work for 64-row bands).
+ * The band's padded rows [y0, y1 + 2B) (B = search + template radius, mirror border) hold
+ * every template the band needs.
+ */
+import type { Border, Padding } from '../border/border.js';
+import type { BandGrid, BandRunner } from '../engine/bands.js';
+
+export interface SimdNlmProgram extends BandGrid {
+  readonly kind: 'nlmeans';
+  readonly width: number;
+  /** Template radius and search radius. */
+  readonly th: number;
+  readonly sh: number;
+  /** Weight table up to its first 0 (every later entry is 0 too), and its last index. */
+  readonly table: Int32Array;
+  readonly shift: number;
+}
+
+/** Output rows per band: the accumulators (8 bytes per pixel) stay in L2 across the offsets. */
+const BAND_ROWS = 64;
+
+/** Builds the program for an H×W uint8 plane with OpenCV's table (see nlmWeightTable). */
+export function simdNlmProgram(
+  height: number,
+  width: number,
+  th: number,
+  sh: number,
+  table: Int32Array,
+  shift: number,
+  border: Border,
+): SimdNlmProgram {
+  const B = th + sh;
+  let last = table.indexOf(0);
+  if (last < 0) last = table.length - 1;
+  const pad: Padding = { top: B, bottom: B, left: B, right: B };
+  return {
+    kind: 'nlmeans',
+    width,
+    th,
+    sh,
+    table: table.slice(0, last + 1),
+    shift,
+    channels: 1,
+    kh: 2 * B + 1,
+    pw: width + 2 * B,
+    ow: width,
+    outHeight: height,
+    bandRows: Math.min(height, BAND_ROWS),
+    pad,
+    border,
+    bandType: 'u8',
+  };
+}
+
+export const runNlmBands: BandRunner<SimdNlmProgram> = (arena, prog, source, claim, out, _stats, done) => {
+  const { pw, kh, bandRows: R, width: W, th, sh, shift } = prog;
+  const B = th + sh;
+  const T = 2 * th + 1;
+  const x = arena.exports;
+  const ew = (W + 3) & ~3;
+  // wrow covers q in [qx0, qx1) (W + |dx| columns) plus vector slack; colSum T − 1 more
+  const wLen = W + 2 * sh + 16;
+  const cLen = wLen + T + 16;
+  arena.reset();
+  const bandPtr = arena.reserve((R + kh - 1) * pw + 256);
+  const est = arena.reserve(R * ew * 4);
+  const wsum = arena.reserve(R * ew * 4);
+  const wrow = arena.reserve(wLen * 4);
+  const colSum = arena.reserve(cLen * 4);
+  const tablePtr = arena.reserve(prog.table.length * 4);
+  const oPtr = arena.reserve(R * W + 16);
+  const buf = arena.buffer; // taken after the last reserve (growing detaches views)
+  new Int32Array(buf, tablePtr, prog.table.length).set(prog.table);
+  const band = new Uint8Array(buf, bandPtr, (R + kh - 1) * pw);
+  const cols = new Int32Array(buf, colSum, cLen);
+  const last = prog.table.length - 1;
+  const w0 = prog.table[0];
+  for (let b = claim(); b >= 0; b = claim()) {
+    const y0 = b * R;
+    const rows = Math.min(R, prog.outHeight - y0);
+    const y1 = y0 + rows;
+    source(y0, y1 + kh - 1, band);
+    /** Pointer to image row y, column 0, in the padded band. */
+    const row = (y: number) => bandPtr + (y - y0 + B) * pw + B;
+    const acc = (y: number) => (y - y0) * ew * 4;
+    for (let y = y0; y < y1; y++) x.nlmStart_u8(est + acc(y), wsum + acc(y), w0, row(y), W);
+    for (let dy = 0; dy <= sh; dy++) {
+      for (let dx = dy === 0 ? 1 : -sh; dx <= sh; dx++) {
+        const off = dy * pw + dx;
+        const qx0 = Math.min(0, -dx);
+        const count = W + Math.abs(dx) + 8;
+        const c0 = qx0 - th;
+        const ccount = count + T + 4;
+        cols.fill(0, 0, (ccount + 7) & ~7);
+        const qs = y0 - dy;
+        for (let t = -th; t <= th; t++) {
+          const a = row(qs + t) + c0;
+          x.nlmColAdd_u8(colSum, a, a + off, ccount);
+        }
+        for (let qy = qs; qy < y1; qy++) {
+          if (qy > qs) {
+            const e = row(qy + th) + c0;
+            const l = row(qy - th - 1) + c0;
+            x.nlmColSlide_u8(colSum, e, e + off, l, l + off, ccount);
+          }
+          x.nlmWeights_u8(colSum, T, count, shift, tablePtr, last, wrow);
+          if (qy >= y0)
+            x.nlmAccumulate_u8(est + acc(qy), wsum + acc(qy), wrow - qx0 * 4, row(qy + dy) + dx, W);
+          if (qy + dy < y1)
+            x.nlmAccumulate_u8(
+              est + acc(qy + dy),
+              wsum + acc(qy + dy),
+              wrow + (-dx - qx0) * 4,
+              row(qy) - dx,
+              W,
+            );
+        }
+      }
+    }
+    for (let y = y0; y < y1; y++) x.nlmFinish_u8(est + acc(y), wsum + acc(y), oPtr + (y - y0) * W, W);
+    out.set(new Uint8Array(buf, oPtr, rows * W), y0 * W);
+    done(b);
+  }
+};

@@ -1,0 +1,153 @@
+// Bilateral filter of uint8 images (AssemblyScript → WebAssembly SIMD), four pixels per step,
+// bit-identical to the plain-TypeScript loops of src/nonlinear/bilateral-loops.ts:
+//
+//   d = Σ_c |x_c[q] − x_c[p]|                 (i32x4, per lane)
+//   w = fl32(space[k] · colour[d])            (a table lookup per lane, then f32x4.mul)
+//   s_c = fl32(fl64(x_c[q]·w + s_c))           (f64x2: the product of a byte and an f32 is exact
+//                                                in f64, the sum is rounded to f64 and then to
+//                                                f32 — the reference's Math.fround(v·w + s))
+//   Σw = fl32(Σw + w)                         (f32x4.add)
+//
+// and the same division (one channel) or reciprocal product (three channels) rounded half to
+// even. Offsets k run in the reference's order (OpenCV's: rows, then columns of the disc).
+//
+// Layout: `band` holds padded rows of `pw` bytes (channels interleaved), readable 32 bytes past
+// the last; output row y, pixel x is centred at band + (y + r)·pw + (x + r)·C. `out` holds
+// `rows` rows of width·C bytes and is writable 16 bytes past its end (the last group of a row
+// may compute up to three pixels past the row; they land on the next row, which is written
+// afterwards, or in that slack).
+
+function colourOf(tab: usize, d: v128): v128 {
+  let r = f32x4.splat(load<f32>(tab + ((<usize>i32x4.extract_lane(d, 0)) << 2)));
+  r = f32x4.replace_lane(r, 1, load<f32>(tab + ((<usize>i32x4.extract_lane(d, 1)) << 2)));
+  r = f32x4.replace_lane(r, 2, load<f32>(tab + ((<usize>i32x4.extract_lane(d, 2)) << 2)));
+  return f32x4.replace_lane(r, 3, load<f32>(tab + ((<usize>i32x4.extract_lane(d, 3)) << 2)));
+}
+
+/** fl32(fl64(v·w + s)) on two lanes; v, w, s are f64x2 holding f32-representable values. */
+function fma2(v: v128, w: v128, s: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(v, w), s)));
+}
+
+function hi2(x: v128): v128 {
+  return i64x2.shuffle(x, x, 1, 1);
+}
+
+/** Rounds half to even and saturates four f32 lanes to i32. */
+function toInt(x: v128): v128 {
+  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(x));
+}
+
+/**
+ * Three interleaved channels. `ofs`: n i32 byte offsets (di·pw + dj·3); `space`: n f32;
+ * `colour`: 766 f32 (exp(−d²/(2σc²)) per L1 distance d).
+ */
+export function bilateralRows3_u8(
+  band: usize,
+  pw: i32,
+  r: i32,
+  rows: i32,
+  width: i32,
+  ofs: usize,
+  space: usize,
+  n: i32,
+  colour: usize,
+  out: usize,
+): void {
+  const m0 = i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
+  const m1 = i8x16(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1);
+  const m2 = i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1);
+  const interleave = i8x16(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15);
+  const one = f32x4.splat(1);
+  const ow = <usize>(width * 3);
+  for (let y = 0; y < rows; y++) {
+    const row = band + <usize>((y + r) * pw + r * 3);
+    const orow = out + <usize>y * ow;
+    for (let x = 0; x < width; x += 4) {
+      const p = row + <usize>(x * 3);
+      const c = v128.load(p);
+      const a0 = i8x16.swizzle(c, m0);
+      const b0 = i8x16.swizzle(c, m1);
+      const c0 = i8x16.swizzle(c, m2);
+      let sa0 = f64x2.splat(0);
+      let sa1 = f64x2.splat(0);
+      let sb0 = f64x2.splat(0);
+      let sb1 = f64x2.splat(0);
+      let sc0 = f64x2.splat(0);
+      let sc1 = f64x2.splat(0);
+      let ws = f32x4.splat(0);
+      for (let k = 0; k < n; k++) {
+        const kk = (<usize>k) << 2;
+        const v = v128.load(p + <usize>load<i32>(ofs + kk));
+        const a = i8x16.swizzle(v, m0);
+        const b = i8x16.swizzle(v, m1);
+        const cc = i8x16.swizzle(v, m2);
+        const d = i32x4.add(
+          i32x4.add(i32x4.abs(i32x4.sub(a, a0)), i32x4.abs(i32x4.sub(b, b0))),
+          i32x4.abs(i32x4.sub(cc, c0)),
+        );
+        const w = f32x4.mul(colourOf(colour, d), f32x4.splat(load<f32>(space + kk)));
+        ws = f32x4.add(ws, w);
+        const w0 = f64x2.promote_low_f32x4(w);
+        const w1 = f64x2.promote_low_f32x4(hi2(w));
+        sa0 = fma2(f64x2.convert_low_i32x4_u(a), w0, sa0);
+        sa1 = fma2(f64x2.convert_low_i32x4_u(hi2(a)), w1, sa1);
+        sb0 = fma2(f64x2.convert_low_i32x4_u(b), w0, sb0);
+        sb1 = fma2(f64x2.convert_low_i32x4_u(hi2(b)), w1, sb1);
+        sc0 = fma2(f64x2.convert_low_i32x4_u(cc), w0, sc0);
+        sc1 = fma2(f64x2.convert_low_i32x4_u(hi2(cc)), w1, sc1);
+      }
+      const inv = f32x4.div(one, ws);
+      // f32 sums (exact: they hold f32 values) back in four lanes
+      const sa = i64x2.shuffle(f32x4.demote_f64x2_zero(sa0), f32x4.demote_f64x2_zero(sa1), 0, 2);
+      const sb = i64x2.shuffle(f32x4.demote_f64x2_zero(sb0), f32x4.demote_f64x2_zero(sb1), 0, 2);
+      const sc = i64x2.shuffle(f32x4.demote_f64x2_zero(sc0), f32x4.demote_f64x2_zero(sc1), 0, 2);
+      const ra = toInt(f32x4.mul(sa, inv));
+      const rb = toInt(f32x4.mul(sb, inv));
+      const rc = toInt(f32x4.mul(sc, inv));
+      const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(ra, rb), i16x8.narrow_i32x4_u(rc, rc));
+      v128.store(orow + <usize>(x * 3), i8x16.swizzle(bytes, interleave));
+    }
+  }
+}
+
+/** One channel: as bilateralRows3_u8 with `ofs` = di·pw + dj and a 256-entry colour table. */
+export function bilateralRows1_u8(
+  band: usize,
+  pw: i32,
+  r: i32,
+  rows: i32,
+  width: i32,
+  ofs: usize,
+  space: usize,
+  n: i32,
+  colour: usize,
+  out: usize,
+): void {
+  for (let y = 0; y < rows; y++) {
+    const row = band + <usize>((y + r) * pw + r);
+    const orow = out + <usize>(y * width);
+    for (let x = 0; x < width; x += 4) {
+      const p = row + <usize>x;
+      const u0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p)));
+      let s0 = f64x2.splat(0);
+      let s1 = f64x2.splat(0);
+      let ws = f32x4.splat(0);
+      for (let k = 0; k < n; k++) {
+        const kk = (<usize>k) << 2;
+        const u = i32x4.extend_low_i16x8_u(
+          i16x8.extend_low_i8x16_u(v128.load32_zero(p + <usize>load<i32>(ofs + kk))),
+        );
+        const d = i32x4.abs(i32x4.sub(u, u0));
+        const w = f32x4.mul(colourOf(colour, d), f32x4.splat(load<f32>(space + kk)));
+        ws = f32x4.add(ws, w);
+        s0 = fma2(f64x2.convert_low_i32x4_u(u), f64x2.promote_low_f32x4(w), s0);
+        s1 = fma2(f64x2.convert_low_i32x4_u(hi2(u)), f64x2.promote_low_f32x4(hi2(w)), s1);
+      }
+      const s = i64x2.shuffle(f32x4.demote_f64x2_zero(s0), f32x4.demote_f64x2_zero(s1), 0, 2);
+      const q = toInt(f32x4.div(s, ws));
+      const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), i16x8.narrow_i32x4_u(q, q));
+      v128.store32_lane(orow + <usize>x, bytes, 0);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// Non-local means of uint8 gray images (AssemblyScript → WebAssembly SIMD), one search offset
+// δ at a time as in src/nonlinear/nlmeans-loops.ts: column sums of squared differences slid
+// row by row, their 7-wide (T-wide) sums along the row, the integer weight looked up, integer
+// accumulators. All arithmetic is exact i32, so the result is bit-identical to the
+// plain-TypeScript loops whatever the order.
+//
+// Vectors run past the ends of rows (buffers have slack); the extra lanes are never used.
+
+/** colSum[c] += (a[c] − b[c])² for c < count (rounded up to 8). */
+export function nlmColAdd_u8(colSum: usize, a: usize, b: usize, count: i32): void {
+  for (let k = 0; k < count; k += 8) {
+    const x = i16x8.sub(v128.load8x8_u(a + <usize>k), v128.load8x8_u(b + <usize>k));
+    const d = colSum + ((<usize>k) << 2);
+    v128.store(d, i32x4.add(v128.load(d), i32x4.extmul_low_i16x8_s(x, x)));
+    v128.store(d, i32x4.add(v128.load(d, 16), i32x4.extmul_high_i16x8_s(x, x)), 16);
+  }
+}
+
+/** colSum[c] += (ea[c] − eb[c])² − (la[c] − lb[c])² for c < count (rounded up to 8). */
+export function nlmColSlide_u8(colSum: usize, ea: usize, eb: usize, la: usize, lb: usize, count: i32): void {
+  for (let k = 0; k < count; k += 8) {
+    const kk = <usize>k;
+    const x = i16x8.sub(v128.load8x8_u(ea + kk), v128.load8x8_u(eb + kk));
+    const y = i16x8.sub(v128.load8x8_u(la + kk), v128.load8x8_u(lb + kk));
+    const d = colSum + (kk << 2);
+    const lo = i32x4.sub(i32x4.extmul_low_i16x8_s(x, x), i32x4.extmul_low_i16x8_s(y, y));
+    const hi = i32x4.sub(i32x4.extmul_high_i16x8_s(x, x), i32x4.extmul_high_i16x8_s(y, y));
+    v128.store(d, i32x4.add(v128.load(d), lo));
+    v128.store(d, i32x4.add(v128.load(d, 16), hi), 16);
+  }
+}
+
+function weightOf(table: usize, i: v128): v128 {
+  let r = i32x4.splat(load<i32>(table + ((<usize>i32x4.extract_lane(i, 0)) << 2)));
+  r = i32x4.replace_lane(r, 1, load<i32>(table + ((<usize>i32x4.extract_lane(i, 1)) << 2)));
+  r = i32x4.replace_lane(r, 2, load<i32>(table + ((<usize>i32x4.extract_lane(i, 2)) << 2)));
+  return i32x4.replace_lane(r, 3, load<i32>(table + ((<usize>i32x4.extract_lane(i, 3)) << 2)));
+}
+
+/**
+ * w[i] = table[min(Σ_{j<T} colSum[i + j] ≫ shift, last)] for i < count (rounded up to 4):
+ * the template distance of each pixel and its weight. Entries past `last` are all 0.
+ */
+export function nlmWeights_u8(
+  colSum: usize,
+  T: i32,
+  count: i32,
+  shift: i32,
+  table: usize,
+  last: i32,
+  w: usize,
+): void {
+  const cap = i32x4.splat(last);
+  if (T == 7) {
+    for (let i = 0; i < count; i += 4) {
+      const c = colSum + ((<usize>i) << 2);
+      const s = i32x4.add(
+        i32x4.add(i32x4.add(v128.load(c), v128.load(c, 4)), i32x4.add(v128.load(c, 8), v128.load(c, 12))),
+        i32x4.add(i32x4.add(v128.load(c, 16), v128.load(c, 20)), v128.load(c, 24)),
+      );
+      const idx = i32x4.min_u(i32x4.shr_u(s, shift), cap);
+      v128.store(w + ((<usize>i) << 2), weightOf(table, idx));
+    }
+  } else {
+    for (let i = 0; i < count; i += 4) {
+      const c = colSum + ((<usize>i) << 2);
+      let s = v128.load(c);
+      for (let j = 1; j < T; j++) s = i32x4.add(s, v128.load(c + ((<usize>j) << 2)));
+      const idx = i32x4.min_u(i32x4.shr_u(s, shift), cap);
+      v128.store(w + ((<usize>i) << 2), weightOf(table, idx));
+    }
+  }
+}
+
+/** est[i] += w[i]·src[i], wsum[i] += w[i] for i < count (rounded up to 4). */
+export function nlmAccumulate_u8(est: usize, wsum: usize, w: usize, src: usize, count: i32): void {
+  for (let i = 0; i < count; i += 4) {
+    const o = (<usize>i) << 2;
+    const wv = v128.load(w + o);
+    const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(src + <usize>i)));
+    v128.store(est + o, i32x4.add(v128.load(est + o), i32x4.mul(wv, v)));
+    v128.store(wsum + o, i32x4.add(v128.load(wsum + o), wv));
+  }
+}
+
+/** est[i] = w0·src[i], wsum[i] = w0 for i < count (rounded up to 4): the offset (0, 0). */
+export function nlmStart_u8(est: usize, wsum: usize, w0: i32, src: usize, count: i32): void {
+  const wv = i32x4.splat(w0);
+  for (let i = 0; i < count; i += 4) {
+    const o = (<usize>i) << 2;
+    const v = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(src + <usize>i)));
+    v128.store(est + o, i32x4.mul(wv, v));
+    v128.store(wsum + o, wv);
+  }
+}
+
+/** out[i] = ⌊(est[i] + ⌊wsum[i]/2⌋) / wsum[i]⌋ for i < count (unsigned: est + wsum/2 < 2³²). */
+export function nlmFinish_u8(est: usize, wsum: usize, out: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const o = (<usize>i) << 2;
+    const ws = load<u32>(wsum + o);
+    store<u8>(out + <usize>i, <u8>((load<u32>(est + o) + (ws >> 1)) / ws));
+  }
+}
