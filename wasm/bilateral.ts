@@ -90,12 +90,12 @@ export function bilateralRows3_u8(
         ws = f32x4.add(ws, w);
         const w0 = f64x2.promote_low_f32x4(w);
         const w1 = f64x2.promote_low_f32x4(hi2(w));
-        sa0 = fma2(f64x2.convert_low_i32x4_u(a), w0, sa0);
-        sa1 = fma2(f64x2.convert_low_i32x4_u(hi2(a)), w1, sa1);
-        sb0 = fma2(f64x2.convert_low_i32x4_u(b), w0, sb0);
-        sb1 = fma2(f64x2.convert_low_i32x4_u(hi2(b)), w1, sb1);
-        sc0 = fma2(f64x2.convert_low_i32x4_u(cc), w0, sc0);
-        sc1 = fma2(f64x2.convert_low_i32x4_u(hi2(cc)), w1, sc1);
+        sa0 = fma2(f64x2.convert_low_i32x4_s(a), w0, sa0);
+        sa1 = fma2(f64x2.convert_low_i32x4_s(hi2(a)), w1, sa1);
+        sb0 = fma2(f64x2.convert_low_i32x4_s(b), w0, sb0);
+        sb1 = fma2(f64x2.convert_low_i32x4_s(hi2(b)), w1, sb1);
+        sc0 = fma2(f64x2.convert_low_i32x4_s(cc), w0, sc0);
+        sc1 = fma2(f64x2.convert_low_i32x4_s(hi2(cc)), w1, sc1);
       }
       const inv = f32x4.div(one, ws);
       // f32 sums (exact: they hold f32 values) back in four lanes
@@ -141,8 +141,8 @@ export function bilateralRows1_u8(
         const d = i32x4.abs(i32x4.sub(u, u0));
         const w = f32x4.mul(colourOf(colour, d), f32x4.splat(load<f32>(space + kk)));
         ws = f32x4.add(ws, w);
-        s0 = fma2(f64x2.convert_low_i32x4_u(u), f64x2.promote_low_f32x4(w), s0);
-        s1 = fma2(f64x2.convert_low_i32x4_u(hi2(u)), f64x2.promote_low_f32x4(hi2(w)), s1);
+        s0 = fma2(f64x2.convert_low_i32x4_s(u), f64x2.promote_low_f32x4(w), s0);
+        s1 = fma2(f64x2.convert_low_i32x4_s(hi2(u)), f64x2.promote_low_f32x4(hi2(w)), s1);
       }
       const s = i64x2.shuffle(f32x4.demote_f64x2_zero(s0), f32x4.demote_f64x2_zero(s1), 0, 2);
       const q = toInt(f32x4.div(s, ws));
