@@ -136,6 +136,12 @@ export function bilateralFilter(
 }
 
 /**
+ * The last single-thread SIMD run of 3 channels (for tests): groups of four pixels, and how
+ * many of them the certified f32 loop recomputed exactly.
+ */
+export const lastBilateralRun = { groups: 0, redone: 0 };
+
+/**
  * uint8 with 1 or 3 channels on the WebAssembly SIMD loops (bit-identical; bands on the pool
  * when the engine chooses threads), or undefined where the engine keeps plain TypeScript.
  */
@@ -175,15 +181,18 @@ function bilateralSimd(
     const progress = new Progress(onProgress, bands);
     let b = 0;
     const source = paddingSource({ data: input.data, height, width, channels }, program);
+    const stats = { exactBands: 0, exactVectors: 0 };
     runProgram(
       simdArena()!,
       program,
       source,
       () => (b < bands ? b++ : -1),
       out,
-      undefined,
+      stats,
       () => progress.step(),
     );
+    lastBilateralRun.groups = channels === 3 ? height * Math.ceil(width / 8) * 2 : 0;
+    lastBilateralRun.redone = stats.exactVectors;
   }
   return ndarray(out, input.shape, { alpha: input.alpha });
 }
