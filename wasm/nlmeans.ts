@@ -102,3 +102,64 @@ export function nlmFinish_u8(est: usize, wsum: usize, out: usize, count: i32): v
     store<u8>(out + <usize>i, <u8>((load<u32>(est + o) + (ws >> 1)) / ws));
   }
 }
+
+// Two interleaved channels (the a*, b* planes of colour images, compared together): the same
+// steps with each pixel's two squared differences summed by one dot product, and two
+// accumulators per pixel (est interleaved like the image).
+
+/** colSum[c] += Σ_ch (a[2c + ch] − b[2c + ch])² for pixels c < count (rounded up to 4). */
+export function nlmColAdd2_u8(colSum: usize, a: usize, b: usize, count: i32): void {
+  for (let k = 0; k < count; k += 4) {
+    const x = i16x8.sub(v128.load8x8_u(a + ((<usize>k) << 1)), v128.load8x8_u(b + ((<usize>k) << 1)));
+    const d = colSum + ((<usize>k) << 2);
+    v128.store(d, i32x4.add(v128.load(d), i32x4.dot_i16x8_s(x, x)));
+  }
+}
+
+/** The slide of nlmColAdd2_u8: + entering row (ea, eb), − leaving row (la, lb). */
+export function nlmColSlide2_u8(colSum: usize, ea: usize, eb: usize, la: usize, lb: usize, count: i32): void {
+  for (let k = 0; k < count; k += 4) {
+    const kk = (<usize>k) << 1;
+    const x = i16x8.sub(v128.load8x8_u(ea + kk), v128.load8x8_u(eb + kk));
+    const y = i16x8.sub(v128.load8x8_u(la + kk), v128.load8x8_u(lb + kk));
+    const d = colSum + ((<usize>k) << 2);
+    v128.store(d, i32x4.add(v128.load(d), i32x4.sub(i32x4.dot_i16x8_s(x, x), i32x4.dot_i16x8_s(y, y))));
+  }
+}
+
+/** est[2i + ch] += w[i]·src[2i + ch], wsum[i] += w[i] for pixels i < count (rounded up to 4). */
+export function nlmAccumulate2_u8(est: usize, wsum: usize, w: usize, src: usize, count: i32): void {
+  for (let i = 0; i < count; i += 4) {
+    const o = (<usize>i) << 2;
+    const wv = v128.load(w + o);
+    const v = v128.load8x8_u(src + ((<usize>i) << 1));
+    const e = est + (o << 1);
+    const wl = i32x4.shuffle(wv, wv, 0, 0, 1, 1);
+    const wh = i32x4.shuffle(wv, wv, 2, 2, 3, 3);
+    v128.store(e, i32x4.add(v128.load(e), i32x4.mul(wl, i32x4.extend_low_i16x8_u(v))));
+    v128.store(e, i32x4.add(v128.load(e, 16), i32x4.mul(wh, i32x4.extend_high_i16x8_u(v))), 16);
+    v128.store(wsum + o, i32x4.add(v128.load(wsum + o), wv));
+  }
+}
+
+/** The offset (0, 0) for two channels: est = w0·src, wsum = w0. */
+export function nlmStart2_u8(est: usize, wsum: usize, w0: i32, src: usize, count: i32): void {
+  const wv = i32x4.splat(w0);
+  for (let i = 0; i < count; i += 4) {
+    const o = (<usize>i) << 2;
+    const v = v128.load8x8_u(src + ((<usize>i) << 1));
+    v128.store(est + (o << 1), i32x4.mul(wv, i32x4.extend_low_i16x8_u(v)));
+    v128.store(est + (o << 1), i32x4.mul(wv, i32x4.extend_high_i16x8_u(v)), 16);
+    v128.store(wsum + o, wv);
+  }
+}
+
+/** out[2i + ch] = ⌊(est[2i + ch] + ⌊wsum[i]/2⌋) / wsum[i]⌋ for pixels i < count. */
+export function nlmFinish2_u8(est: usize, wsum: usize, out: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const ws = load<u32>(wsum + ((<usize>i) << 2));
+    const e = est + ((<usize>i) << 3);
+    store<u8>(out + ((<usize>i) << 1), <u8>((load<u32>(e) + (ws >> 1)) / ws));
+    store<u8>(out + ((<usize>i) << 1) + 1, <u8>((load<u32>(e, 4) + (ws >> 1)) / ws));
+  }
+}

@@ -1,5 +1,6 @@
 /**
- * Non-local means of one-channel uint8 planes (gray images, and the L* plane of colour ones)
+ * Non-local means of uint8 images of one channel (gray, and the L* plane of colour images) or
+ * two channels compared together (the a*, b* planes)
  * on the WebAssembly SIMD engine (wasm/nlmeans.ts), in bands on this thread or the worker
  * pool — bit-identical to the plain-TypeScript loops (nlmeans-loops.ts): the same integer
  * weights and exact integer sums, so the order does not matter.
@@ -38,6 +39,7 @@ export function simdNlmProgram(
   table: Int32Array,
   shift: number,
   border: Border,
+  channels: 1 | 2,
 ): SimdNlmProgram {
   const B = th + sh;
   let last = table.indexOf(0);
@@ -50,10 +52,10 @@ export function simdNlmProgram(
     sh,
     table: table.slice(0, last + 1),
     shift,
-    channels: 1,
+    channels,
     kh: 2 * B + 1,
-    pw: width + 2 * B,
-    ow: width,
+    pw: (width + 2 * B) * channels,
+    ow: width * channels,
     outHeight: height,
     bandRows: Math.min(height, BAND_ROWS),
     pad,
@@ -63,7 +65,7 @@ export function simdNlmProgram(
 }
 
 export const runNlmBands: BandRunner<SimdNlmProgram> = (arena, prog, source, claim, out, _stats, done) => {
-  const { pw, kh, bandRows: R, width: W, th, sh, shift } = prog;
+  const { pw, kh, bandRows: R, width: W, th, sh, shift, channels: C } = prog;
   const B = th + sh;
   const T = 2 * th + 1;
   const x = arena.exports;
@@ -73,62 +75,61 @@ export const runNlmBands: BandRunner<SimdNlmProgram> = (arena, prog, source, cla
   const cLen = wLen + T + 16;
   arena.reset();
   const bandPtr = arena.reserve((R + kh - 1) * pw + 256);
-  const est = arena.reserve(R * ew * 4);
+  const est = arena.reserve(R * ew * 4 * C);
   const wsum = arena.reserve(R * ew * 4);
   const wrow = arena.reserve(wLen * 4);
   const colSum = arena.reserve(cLen * 4);
   const tablePtr = arena.reserve(prog.table.length * 4);
-  const oPtr = arena.reserve(R * W + 16);
+  const oPtr = arena.reserve(R * W * C + 16);
   const buf = arena.buffer; // taken after the last reserve (growing detaches views)
   new Int32Array(buf, tablePtr, prog.table.length).set(prog.table);
   const band = new Uint8Array(buf, bandPtr, (R + kh - 1) * pw);
   const cols = new Int32Array(buf, colSum, cLen);
   const last = prog.table.length - 1;
   const w0 = prog.table[0];
+  const [start, colAdd, colSlide, accumulate, finish] =
+    C === 1
+      ? [x.nlmStart_u8, x.nlmColAdd_u8, x.nlmColSlide_u8, x.nlmAccumulate_u8, x.nlmFinish_u8]
+      : [x.nlmStart2_u8, x.nlmColAdd2_u8, x.nlmColSlide2_u8, x.nlmAccumulate2_u8, x.nlmFinish2_u8];
   for (let b = claim(); b >= 0; b = claim()) {
     const y0 = b * R;
     const rows = Math.min(R, prog.outHeight - y0);
     const y1 = y0 + rows;
     source(y0, y1 + kh - 1, band);
-    /** Pointer to image row y, column 0, in the padded band. */
-    const row = (y: number) => bandPtr + (y - y0 + B) * pw + B;
+    /** Pointer to image row y, column 0, in the padded band (channels interleaved). */
+    const row = (y: number) => bandPtr + (y - y0 + B) * pw + B * C;
+    /** Byte offsets of row y's weight sums (est: C per pixel). */
     const acc = (y: number) => (y - y0) * ew * 4;
-    for (let y = y0; y < y1; y++) x.nlmStart_u8(est + acc(y), wsum + acc(y), w0, row(y), W);
+    const estAt = (y: number) => est + acc(y) * C;
+    for (let y = y0; y < y1; y++) start(estAt(y), wsum + acc(y), w0, row(y), W);
     for (let dy = 0; dy <= sh; dy++) {
       for (let dx = dy === 0 ? 1 : -sh; dx <= sh; dx++) {
-        const off = dy * pw + dx;
+        const off = dy * pw + dx * C;
         const qx0 = Math.min(0, -dx);
         const count = W + Math.abs(dx) + 8;
-        const c0 = qx0 - th;
+        const c0 = (qx0 - th) * C;
         const ccount = count + T + 4;
         cols.fill(0, 0, (ccount + 7) & ~7);
         const qs = y0 - dy;
         for (let t = -th; t <= th; t++) {
           const a = row(qs + t) + c0;
-          x.nlmColAdd_u8(colSum, a, a + off, ccount);
+          colAdd(colSum, a, a + off, ccount);
         }
         for (let qy = qs; qy < y1; qy++) {
           if (qy > qs) {
             const e = row(qy + th) + c0;
             const l = row(qy - th - 1) + c0;
-            x.nlmColSlide_u8(colSum, e, e + off, l, l + off, ccount);
+            colSlide(colSum, e, e + off, l, l + off, ccount);
           }
           x.nlmWeights_u8(colSum, T, count, shift, tablePtr, last, wrow);
-          if (qy >= y0)
-            x.nlmAccumulate_u8(est + acc(qy), wsum + acc(qy), wrow - qx0 * 4, row(qy + dy) + dx, W);
+          if (qy >= y0) accumulate(estAt(qy), wsum + acc(qy), wrow - qx0 * 4, row(qy + dy) + dx * C, W);
           if (qy + dy < y1)
-            x.nlmAccumulate_u8(
-              est + acc(qy + dy),
-              wsum + acc(qy + dy),
-              wrow + (-dx - qx0) * 4,
-              row(qy) - dx,
-              W,
-            );
+            accumulate(estAt(qy + dy), wsum + acc(qy + dy), wrow + (-dx - qx0) * 4, row(qy) - dx * C, W);
         }
       }
     }
-    for (let y = y0; y < y1; y++) x.nlmFinish_u8(est + acc(y), wsum + acc(y), oPtr + (y - y0) * W, W);
-    out.set(new Uint8Array(buf, oPtr, rows * W), y0 * W);
+    for (let y = y0; y < y1; y++) finish(estAt(y), wsum + acc(y), oPtr + (y - y0) * W * C, W);
+    out.set(new Uint8Array(buf, oPtr, rows * W * C), y0 * W * C);
     done(b);
   }
 };

@@ -205,9 +205,9 @@ function denoise(
   options: EngineOptions,
 ): IntArray[] {
   const cn = raw.length;
-  if (dtype === 'uint8' && cn === 1) {
-    const simd = denoiseSimd(raw[0] as Uint8Array, h, g, S, progress, options);
-    if (simd) return [simd];
+  if (dtype === 'uint8' && (cn === 1 || cn === 2)) {
+    const simd = denoiseSimd(raw as Uint8Array[], h, g, S, progress, options);
+    if (simd) return simd;
   }
   const { height: H, width: W, border: B, th } = g;
   const T = 2 * th + 1;
@@ -276,43 +276,61 @@ function denoise(
  * TypeScript.
  */
 function denoiseSimd(
-  plane: Uint8Array,
+  planes: Uint8Array[],
   h: number,
   g: NlmGeometry,
   S: number,
   progress: Progress,
   options: EngineOptions,
-): Uint8Array | undefined {
+): Uint8Array[] | undefined {
   const { height: H, width: W, th } = g;
-  const input: NDArray = { data: plane, shape: [H, W], dtype: 'uint8' };
-  const w8 = nlmWeightTable(h, 1, 2 * th + 1, S, 255);
+  const cn = planes.length as 1 | 2;
+  const n = H * W;
+  // two channels interleaved, as the band source pads them
+  let data = planes[0];
+  if (cn === 2) {
+    data = new Uint8Array(2 * n);
+    for (let p = 0; p < n; p++) {
+      data[2 * p] = planes[0][p];
+      data[2 * p + 1] = planes[1][p];
+    }
+  }
+  const input: NDArray = { data, shape: cn === 1 ? [H, W] : [H, W, 2], dtype: 'uint8' };
+  const w8 = nlmWeightTable(h, cn, 2 * th + 1, S, 255);
   // per output ~S² half-offsets, each a few vector operations per pixel
   const choice = chooseEngine(input, options, 'separate', S * S * 2, () =>
-    simdNlmProgram(H, W, th, S >> 1, w8.table, w8.shift, MIRROR),
+    simdNlmProgram(H, W, th, S >> 1, w8.table, w8.shift, MIRROR, cn),
   );
   if (choice.backend !== 'wasm') return undefined;
   const program = choice.program!;
   const bands = bandCount(program);
-  // progress counts BAND_ROWS-row steps; the SIMD bands are of the same height
+  // progress counts BAND_ROWS-row steps: spread them over the SIMD bands
   const units = Math.ceil(H / BAND_ROWS) / bands;
+  let out: Uint8Array;
   if (choice.threads > 1) {
-    const out = runEngine(input, choice, 'uint8').data as Uint8Array;
+    out = runEngine(input, choice, 'uint8').data as Uint8Array;
     progress.step(Math.ceil(H / BAND_ROWS));
-    return out;
+  } else {
+    out = new Uint8Array(n * cn);
+    let b = 0;
+    const source = paddingSource({ data, height: H, width: W, channels: cn }, program);
+    runProgram(
+      simdArena()!,
+      program,
+      source,
+      () => (b < bands ? b++ : -1),
+      out,
+      undefined,
+      () => progress.step(units),
+    );
   }
-  const out = new Uint8Array(H * W);
-  let b = 0;
-  const source = paddingSource({ data: plane, height: H, width: W, channels: 1 }, program);
-  runProgram(
-    simdArena()!,
-    program,
-    source,
-    () => (b < bands ? b++ : -1),
-    out,
-    undefined,
-    () => progress.step(units),
-  );
-  return out;
+  if (cn === 1) return [out];
+  const res = [new Uint8Array(n), new Uint8Array(n)];
+  for (let p = 0; p < n; p++) {
+    res[0][p] = out[2 * p];
+    res[1][p] = out[2 * p + 1];
+  }
+  return res;
 }
 
 /** Entries of the uint16 weight table: distances up to the 0.001 cutoff in this many steps. */

@@ -85,7 +85,7 @@ test('bilateral simd, 3 channels: certified f32 sums where safe, exact recomputa
   }
 });
 
-test('nlmeans simd equals plain TypeScript on random uint8 planes (templates, search windows, tiny images)', () => {
+test('nlmeans simd equals plain TypeScript on random uint8 images of 1 and 2 channels (templates, search windows, tiny images)', () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 40 }),
@@ -95,15 +95,17 @@ test('nlmeans simd equals plain TypeScript on random uint8 planes (templates, se
       fc.double({ min: 1, max: 40, noNaN: true }),
       fc.integer(),
       fc.constantFrom(0, 10, 40, 255),
-      (h, w, T, extra, hh, seed, noise) => {
+      fc.constantFrom(1, 2),
+      (h, w, T, extra, hh, seed, noise, c) => {
         const S = T + 2 * extra;
-        const data = noisyRamp(h, w, 1, seed, noise);
-        const x = ndarray(data, [h, w]);
+        // two channels: compared together (the a*, b* path of colour images)
+        const data = noisyRamp(h, w, c, seed, noise);
+        const x = ndarray(data, c === 1 ? [h, w] : [h, w, c]);
         const copy = Uint8Array.from(data);
         const opts = { templateSize: T, searchSize: S };
         const got = nlMeans(x, hh, { ...opts, backend: 'wasm', threads: 1 });
         const want = nlMeans(x, hh, { ...opts, backend: 'js' });
-        assert.deepEqual(got.data, want.data, `${h}×${w} T=${T} S=${S} h=${hh}`);
+        assert.deepEqual(got.data, want.data, `${h}×${w}×${c} T=${T} S=${S} h=${hh}`);
         assert.deepEqual(data, copy);
       },
     ),
@@ -142,12 +144,15 @@ test('bilateral and nlmeans simd on the worker pool equal plain TypeScript (band
   const g = ndarray(noisyRamp(200, 47, 1, 4, 40), [200, 47]);
   const wantBil = bilateralFilter(bil, 5, 40, 3, { backend: 'js' }).data;
   const wantNlm = nlMeans(g, 12, { backend: 'js' }).data;
+  const rgb = ndarray(noisyRamp(200, 29, 3, 6, 40), [200, 29, 3]);
+  const wantRgb = nlMeans(rgb, 9, { hColor: 6, backend: 'js' }).data;
   for (const callerToo of [true, false]) {
     setCallerClaims(callerToo);
     assert.deepEqual(bilateralFilter(bil, 5, 40, 3, { backend: 'wasm', threads: 3 }).data, wantBil);
     assert.ok(lastPoolRun.bands >= 3 && lastPoolRun.workerBands >= 1, JSON.stringify(lastPoolRun));
     assert.deepEqual(nlMeans(g, 12, { backend: 'wasm', threads: 3 }).data, wantNlm);
     assert.ok(lastPoolRun.bands >= 3 && lastPoolRun.workerBands >= 1, JSON.stringify(lastPoolRun));
+    assert.deepEqual(nlMeans(rgb, 9, { hColor: 6, backend: 'wasm', threads: 3 }).data, wantRgb);
     if (!callerToo) assert.equal(lastPoolRun.workerBands, lastPoolRun.bands);
   }
 });
