@@ -34,10 +34,9 @@ import {
   paddedPlane,
   MAX_WINDOW_AREA,
 } from './window.js';
-import { type EngineOptions, chooseEngine, runEngine } from '../engine/backend.js';
-import { bandCount, paddingSource } from '../engine/bands.js';
-import { runProgram } from '../engine/programs.js';
-import { simdArena } from '../engine/simd.js';
+import { type EngineOptions, chooseEngine } from '../engine/backend.js';
+import { bandCount } from '../engine/bands.js';
+import { runBands } from './engine-run.js';
 import { simdBilateralProgram } from './bilateral-simd.js';
 
 export interface BilateralOptions extends EngineOptions {
@@ -170,27 +169,10 @@ function bilateralSimd(
     ),
   );
   if (choice.backend !== 'wasm') return undefined;
-  const program = choice.program!;
-  let out: Uint8Array;
-  if (choice.threads > 1) {
-    out = runEngine(input, choice, 'uint8').data as Uint8Array;
-    onProgress?.(1);
-  } else {
-    out = new Uint8Array(height * width * channels);
-    const bands = bandCount(program);
-    const progress = new Progress(onProgress, bands);
-    let b = 0;
-    const source = paddingSource({ data: input.data, height, width, channels }, program);
-    const stats = { exactBands: 0, exactVectors: 0 };
-    runProgram(
-      simdArena()!,
-      program,
-      source,
-      () => (b < bands ? b++ : -1),
-      out,
-      stats,
-      () => progress.step(),
-    );
+  const progress = new Progress(onProgress, bandCount(choice.program!));
+  const stats = { exactBands: 0, exactVectors: 0 };
+  const out = runBands(input, choice, () => progress.step(), stats);
+  if (choice.threads === 1) {
     lastBilateralRun.groups = channels === 3 ? height * Math.ceil(width / 8) * 2 : 0;
     lastBilateralRun.redone = stats.exactVectors;
   }

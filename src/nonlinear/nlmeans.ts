@@ -29,10 +29,9 @@ import {
   checkProgress,
   paddedPlane,
 } from './window.js';
-import { type EngineOptions, chooseEngine, runEngine } from '../engine/backend.js';
-import { bandCount, paddingSource } from '../engine/bands.js';
-import { runProgram } from '../engine/programs.js';
-import { simdArena } from '../engine/simd.js';
+import { type EngineOptions, chooseEngine } from '../engine/backend.js';
+import { bandCount } from '../engine/bands.js';
+import { runBands } from './engine-run.js';
 import { simdNlmProgram } from './nlmeans-simd.js';
 
 export type ChannelOrder = 'bgr' | 'rgb';
@@ -302,28 +301,9 @@ function denoiseSimd(
     simdNlmProgram(H, W, th, S >> 1, w8.table, w8.shift, MIRROR, cn),
   );
   if (choice.backend !== 'wasm') return undefined;
-  const program = choice.program!;
-  const bands = bandCount(program);
   // progress counts BAND_ROWS-row steps: spread them over the SIMD bands
-  const units = Math.ceil(H / BAND_ROWS) / bands;
-  let out: Uint8Array;
-  if (choice.threads > 1) {
-    out = runEngine(input, choice, 'uint8').data as Uint8Array;
-    progress.step(Math.ceil(H / BAND_ROWS));
-  } else {
-    out = new Uint8Array(n * cn);
-    let b = 0;
-    const source = paddingSource({ data, height: H, width: W, channels: cn }, program);
-    runProgram(
-      simdArena()!,
-      program,
-      source,
-      () => (b < bands ? b++ : -1),
-      out,
-      undefined,
-      () => progress.step(units),
-    );
-  }
+  const units = Math.ceil(H / BAND_ROWS) / bandCount(choice.program!);
+  const out = runBands(input, choice, () => progress.step(units));
   if (cn === 1) return [out];
   const res = [new Uint8Array(n), new Uint8Array(n)];
   for (let p = 0; p < n; p++) {
