@@ -225,10 +225,41 @@ export function bilateralPlanes_u8(
 }
 
 /**
- * One channel, exactly as the reference (four pixels per step): `ofs` = di·pw + dj, a
- * 256-entry colour table; the layout of the file's header.
+ * Four pixels of one channel, exactly as the reference (exact3's layout, with `ofs` = di·pw + dj and a 256-entry colour table). Writes 4 bytes at `dst`.
  */
-export function bilateralRows1_u8(
+function exact1(p: usize, ofs: usize, space: usize, n: i32, colour: usize, dst: usize): void {
+  const u0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p)));
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let ws = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const kk = (<usize>k) << 2;
+    const u = i32x4.extend_low_i16x8_u(
+      i16x8.extend_low_i8x16_u(v128.load32_zero(p + <usize>load<i32>(ofs + kk))),
+    );
+    const d = i32x4.abs(i32x4.sub(u, u0));
+    const w = f32x4.mul(colourOf(colour, d), f32x4.splat(load<f32>(space + kk)));
+    ws = f32x4.add(ws, w);
+    s0 = fma2(f64x2.convert_low_i32x4_s(u), f64x2.promote_low_f32x4(w), s0);
+    s1 = fma2(f64x2.convert_low_i32x4_s(hi2(u)), f64x2.promote_low_f32x4(hi2(w)), s1);
+  }
+  const s = i64x2.shuffle(f32x4.demote_f64x2_zero(s0), f32x4.demote_f64x2_zero(s1), 0, 2);
+  store1(dst, toInt(f32x4.div(s, ws)));
+}
+
+/** Four i32 lanes (0…255) as 4 bytes. */
+function store1(dst: usize, q: v128): void {
+  const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), i16x8.narrow_i32x4_u(q, q));
+  v128.store32_lane(dst, bytes, 0);
+}
+
+/**
+ * One channel, eight pixels per step, with certified float32 sums as bilateralRows3c_u8
+ * (values converted from the bytes; the reference divides, s / Σw): a group of four pixels
+ * with a lane within `margin`·q (+2⁻²⁰) of a half-integer is recomputed exactly (exact1).
+ * `ofs` = di·pw + dj; a 256-entry colour table. Returns how many groups were recomputed.
+ */
+export function bilateralRows1c_u8(
   band: usize,
   pw: i32,
   r: i32,
@@ -239,31 +270,48 @@ export function bilateralRows1_u8(
   n: i32,
   colour: usize,
   out: usize,
-): void {
+  margin: f32,
+): i32 {
+  const mv = f32x4.splat(margin);
+  let redone = 0;
   for (let y = 0; y < rows; y++) {
     const row = band + <usize>((y + r) * pw + r);
     const orow = out + <usize>(y * width);
-    for (let x = 0; x < width; x += 4) {
+    for (let x = 0; x < width; x += 8) {
       const p = row + <usize>x;
-      const u0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p)));
-      let s0 = f64x2.splat(0);
-      let s1 = f64x2.splat(0);
+      const c = v128.load8x8_u(p);
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
       let ws = f32x4.splat(0);
+      let wt = f32x4.splat(0);
       for (let k = 0; k < n; k++) {
         const kk = (<usize>k) << 2;
-        const u = i32x4.extend_low_i16x8_u(
-          i16x8.extend_low_i8x16_u(v128.load32_zero(p + <usize>load<i32>(ofs + kk))),
-        );
-        const d = i32x4.abs(i32x4.sub(u, u0));
-        const w = f32x4.mul(colourOf(colour, d), f32x4.splat(load<f32>(space + kk)));
+        const sp = f32x4.splat(load<f32>(space + kk));
+        const v = v128.load8x8_u(p + <usize>load<i32>(ofs + kk));
+        const d = i16x8.abs(i16x8.sub(v, c));
+        const w = f32x4.mul(colourOf(colour, i32x4.extend_low_i16x8_u(d)), sp);
+        const z = f32x4.mul(colourOf(colour, i32x4.extend_high_i16x8_u(d)), sp);
         ws = f32x4.add(ws, w);
-        s0 = fma2(f64x2.convert_low_i32x4_s(u), f64x2.promote_low_f32x4(w), s0);
-        s1 = fma2(f64x2.convert_low_i32x4_s(hi2(u)), f64x2.promote_low_f32x4(hi2(w)), s1);
+        wt = f32x4.add(wt, z);
+        s0 = f32x4.add(s0, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(v)), w));
+        s1 = f32x4.add(s1, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(v)), z));
       }
-      const s = i64x2.shuffle(f32x4.demote_f64x2_zero(s0), f32x4.demote_f64x2_zero(s1), 0, 2);
-      const q = toInt(f32x4.div(s, ws));
-      const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), i16x8.narrow_i32x4_u(q, q));
-      v128.store32_lane(orow + <usize>x, bytes, 0);
+      const dst = orow + <usize>x;
+      const q0 = f32x4.div(s0, ws);
+      if (v128.any_true(uncertain(q0, mv))) {
+        exact1(p, ofs, space, n, colour, dst);
+        redone++;
+      } else {
+        store1(dst, toInt(q0));
+      }
+      const q1 = f32x4.div(s1, wt);
+      if (v128.any_true(uncertain(q1, mv))) {
+        exact1(p + 4, ofs, space, n, colour, dst + 4);
+        redone++;
+      } else {
+        store1(dst + 4, toInt(q1));
+      }
     }
   }
+  return redone;
 }

@@ -136,7 +136,19 @@ export const runBilateralBands: BandRunner<SimdBilateralProgram> = (
         CERT_MARGIN(n),
       );
     } else {
-      x.bilateralRows1_u8(bandPtr, pw, r, rows, width, ofsPtr, spacePtr, n, colourPtr, oPtr);
+      stats.exactVectors += x.bilateralRows1c_u8(
+        bandPtr,
+        pw,
+        r,
+        rows,
+        width,
+        ofsPtr,
+        spacePtr,
+        n,
+        colourPtr,
+        oPtr,
+        CERT_MARGIN(n),
+      );
     }
     out.set(new Uint8Array(buf, oPtr, rows * ow), m0 * ow);
     done(b);

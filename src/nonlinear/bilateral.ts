@@ -135,7 +135,7 @@ export function bilateralFilter(
 }
 
 /**
- * The last single-thread SIMD run of 3 channels (for tests): groups of four pixels, and how
+ * The last single-thread SIMD run (for tests): groups of four pixels, and how
  * many of them the certified f32 loop recomputed exactly.
  */
 export const lastBilateralRun = { groups: 0, redone: 0 };
@@ -173,7 +173,7 @@ function bilateralSimd(
   const stats = { exactBands: 0, exactVectors: 0 };
   const out = runBands(input, choice, () => progress.step(), stats);
   if (choice.threads === 1) {
-    lastBilateralRun.groups = channels === 3 ? height * Math.ceil(width / 8) * 2 : 0;
+    lastBilateralRun.groups = height * Math.ceil(width / 8) * 2;
     lastBilateralRun.redone = stats.exactVectors;
   }
   return ndarray(out, input.shape, { alpha: input.alpha });
