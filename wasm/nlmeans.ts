@@ -163,3 +163,74 @@ export function nlmFinish2_u8(est: usize, wsum: usize, out: usize, count: i32): 
     store<u8>(out + ((<usize>i) << 1) + 1, <u8>((load<u32>(e, 4) + (ws >> 1)) / ws));
   }
 }
+
+/**
+ * Every pair (q, q + δ), δ = (dy, dx), of one band (output rows [y0, y1)) for `C` = 1 or 2
+ * interleaved channels, as src/nonlinear/nlmeans-simd.ts describes: the column sums over
+ * q rows [y0 − dy, y1), the weights, and the two accumulations. `band`: padded rows of `pw`
+ * bytes, image row y at band + (y − y0 + B)·pw + B·C; `est` (C per pixel) and `wsum` rows of
+ * `ew` pixels; scratch `colSum` and `wrow` (see the runner for their sizes). One call per
+ * offset instead of four per row keeps the JavaScript ↔ WebAssembly calls out of the loop.
+ */
+export function nlmOffset_u8(
+  band: usize,
+  pw: i32,
+  C: i32,
+  B: i32,
+  y0: i32,
+  y1: i32,
+  dy: i32,
+  dx: i32,
+  th: i32,
+  W: i32,
+  est: usize,
+  wsum: usize,
+  ew: i32,
+  colSum: usize,
+  wrow: usize,
+  table: usize,
+  last: i32,
+  shift: i32,
+): void {
+  const T = 2 * th + 1;
+  const off = dy * pw + dx * C;
+  const qx0 = dx > 0 ? -dx : 0;
+  const count = W + (dx > 0 ? dx : -dx) + 8;
+  const c0 = (qx0 - th) * C;
+  const ccount = count + T + 4;
+  memory.fill(colSum, 0, <usize>(((ccount + 7) & ~7) << 2));
+  const base = <i32>band + (B - y0) * pw + B * C; // image row y at base + y·pw
+  const qs = y0 - dy;
+  for (let t = -th; t <= th; t++) {
+    const a = base + (qs + t) * pw + c0;
+    if (C == 1) nlmColAdd_u8(colSum, <usize>a, <usize>(a + off), ccount);
+    else nlmColAdd2_u8(colSum, <usize>a, <usize>(a + off), ccount);
+  }
+  const estRow = ew * 4 * C;
+  const wsRow = ew * 4;
+  for (let qy = qs; qy < y1; qy++) {
+    if (qy > qs) {
+      const e = base + (qy + th) * pw + c0;
+      const l = base + (qy - th - 1) * pw + c0;
+      if (C == 1) nlmColSlide_u8(colSum, <usize>e, <usize>(e + off), <usize>l, <usize>(l + off), ccount);
+      else nlmColSlide2_u8(colSum, <usize>e, <usize>(e + off), <usize>l, <usize>(l + off), ccount);
+    }
+    nlmWeights_u8(colSum, T, count, shift, table, last, wrow);
+    if (qy >= y0) {
+      const e = est + <usize>((qy - y0) * estRow);
+      const s = wsum + <usize>((qy - y0) * wsRow);
+      const w = <usize>(<i32>wrow - qx0 * 4);
+      const src = <usize>(base + (qy + dy) * pw + dx * C);
+      if (C == 1) nlmAccumulate_u8(e, s, w, src, W);
+      else nlmAccumulate2_u8(e, s, w, src, W);
+    }
+    if (qy + dy < y1) {
+      const e = est + <usize>((qy + dy - y0) * estRow);
+      const s = wsum + <usize>((qy + dy - y0) * wsRow);
+      const w = <usize>(<i32>wrow + (-dx - qx0) * 4);
+      const src = <usize>(base + qy * pw - dx * C);
+      if (C == 1) nlmAccumulate_u8(e, s, w, src, W);
+      else nlmAccumulate2_u8(e, s, w, src, W);
+    }
+  }
+}

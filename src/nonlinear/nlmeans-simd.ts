@@ -84,13 +84,9 @@ export const runNlmBands: BandRunner<SimdNlmProgram> = (arena, prog, source, cla
   const buf = arena.buffer; // taken after the last reserve (growing detaches views)
   new Int32Array(buf, tablePtr, prog.table.length).set(prog.table);
   const band = new Uint8Array(buf, bandPtr, (R + kh - 1) * pw);
-  const cols = new Int32Array(buf, colSum, cLen);
   const last = prog.table.length - 1;
   const w0 = prog.table[0];
-  const [start, colAdd, colSlide, accumulate, finish] =
-    C === 1
-      ? [x.nlmStart_u8, x.nlmColAdd_u8, x.nlmColSlide_u8, x.nlmAccumulate_u8, x.nlmFinish_u8]
-      : [x.nlmStart2_u8, x.nlmColAdd2_u8, x.nlmColSlide2_u8, x.nlmAccumulate2_u8, x.nlmFinish2_u8];
+  const [start, finish] = C === 1 ? [x.nlmStart_u8, x.nlmFinish_u8] : [x.nlmStart2_u8, x.nlmFinish2_u8];
   for (let b = claim(); b >= 0; b = claim()) {
     const y0 = b * R;
     const rows = Math.min(R, prog.outHeight - y0);
@@ -102,32 +98,28 @@ export const runNlmBands: BandRunner<SimdNlmProgram> = (arena, prog, source, cla
     const acc = (y: number) => (y - y0) * ew * 4;
     const estAt = (y: number) => est + acc(y) * C;
     for (let y = y0; y < y1; y++) start(estAt(y), wsum + acc(y), w0, row(y), W);
-    for (let dy = 0; dy <= sh; dy++) {
-      for (let dx = dy === 0 ? 1 : -sh; dx <= sh; dx++) {
-        const off = dy * pw + dx * C;
-        const qx0 = Math.min(0, -dx);
-        const count = W + Math.abs(dx) + 8;
-        const c0 = (qx0 - th) * C;
-        const ccount = count + T + 4;
-        cols.fill(0, 0, (ccount + 7) & ~7);
-        const qs = y0 - dy;
-        for (let t = -th; t <= th; t++) {
-          const a = row(qs + t) + c0;
-          colAdd(colSum, a, a + off, ccount);
-        }
-        for (let qy = qs; qy < y1; qy++) {
-          if (qy > qs) {
-            const e = row(qy + th) + c0;
-            const l = row(qy - th - 1) + c0;
-            colSlide(colSum, e, e + off, l, l + off, ccount);
-          }
-          x.nlmWeights_u8(colSum, T, count, shift, tablePtr, last, wrow);
-          if (qy >= y0) accumulate(estAt(qy), wsum + acc(qy), wrow - qx0 * 4, row(qy + dy) + dx * C, W);
-          if (qy + dy < y1)
-            accumulate(estAt(qy + dy), wsum + acc(qy + dy), wrow + (-dx - qx0) * 4, row(qy) - dx * C, W);
-        }
-      }
-    }
+    for (let dy = 0; dy <= sh; dy++)
+      for (let dx = dy === 0 ? 1 : -sh; dx <= sh; dx++)
+        x.nlmOffset_u8(
+          bandPtr,
+          pw,
+          C,
+          B,
+          y0,
+          y1,
+          dy,
+          dx,
+          th,
+          W,
+          est,
+          wsum,
+          ew,
+          colSum,
+          wrow,
+          tablePtr,
+          last,
+          shift,
+        );
     for (let y = y0; y < y1; y++) finish(estAt(y), wsum + acc(y), oPtr + (y - y0) * W * C, W);
     out.set(new Uint8Array(buf, oPtr, rows * W * C), y0 * W * C);
     done(b);
