@@ -151,13 +151,19 @@ test('bilateral and nlmeans simd on the worker pool equal plain TypeScript (band
   const wantNlm = nlMeans(g, 12, { backend: 'js' }).data;
   const rgb = ndarray(noisyRamp(200, 29, 3, 6, 40), [200, 29, 3]);
   const wantRgb = nlMeans(rgb, 9, { hColor: 6, backend: 'js' }).data;
+  // with the caller claiming too, a busy machine may let it run every band; without, the
+  // workers run them all
+  const ranOnPool = (callerToo: boolean) => {
+    assert.ok(lastPoolRun.bands >= 3, JSON.stringify(lastPoolRun));
+    if (!callerToo) assert.equal(lastPoolRun.workerBands, lastPoolRun.bands);
+  };
   for (const callerToo of [true, false]) {
     setCallerClaims(callerToo);
     assert.deepEqual(bilateralFilter(bil, 5, 40, 3, { backend: 'wasm', threads: 3 }).data, wantBil);
-    assert.ok(lastPoolRun.bands >= 3 && lastPoolRun.workerBands >= 1, JSON.stringify(lastPoolRun));
+    ranOnPool(callerToo);
     assert.deepEqual(nlMeans(g, 12, { backend: 'wasm', threads: 3 }).data, wantNlm);
-    assert.ok(lastPoolRun.bands >= 3 && lastPoolRun.workerBands >= 1, JSON.stringify(lastPoolRun));
+    ranOnPool(callerToo);
     assert.deepEqual(nlMeans(rgb, 9, { hColor: 6, backend: 'wasm', threads: 3 }).data, wantRgb);
-    if (!callerToo) assert.equal(lastPoolRun.workerBands, lastPoolRun.bands);
+    ranOnPool(callerToo);
   }
 });
