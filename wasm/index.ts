@@ -5,3 +5,5 @@ export * from './separable';
 export * from './box';
 export * from './convert';
 export * from './median';
+export * from './bilateral';
+export * from './nlmeans';
