@@ -99,7 +99,12 @@ export const runMedianBands: BandRunner<SimdMedianProgram> = (
   const csw = (pw + 15 + 15) & ~15;
   arena.reset();
   const pPtr = arena.reserve((R + kh - 1) * pw + csw + 16);
-  const sPtr = arena.reserve(histogram ? arena.exports.medianHistScratch(pw, C) : kh * csw + 16);
+  // vertical stripes of the histogram sweep: ~512 padded bytes of columns keep the stripe's
+  // fine counts (512 bytes per column) in L2; at least 4·kw wide, so overlaps stay small
+  const stripe = Math.max(Math.floor(512 / C), 4 * prog.kw);
+  const sPtr = arena.reserve(
+    histogram ? arena.exports.medianHistScratch(Math.min(pw, (stripe + prog.kw - 1) * C), C) : kh * csw + 16,
+  );
   const oPtr = arena.reserve(R * ow + 16);
   const buf = arena.buffer; // taken after the last reserve (growing detaches views)
   const band = new Uint8Array(buf, pPtr, (R + kh - 1) * pw);
@@ -108,7 +113,8 @@ export const runMedianBands: BandRunner<SimdMedianProgram> = (
     const m0 = b * R;
     const rows = Math.min(R, prog.outHeight - m0);
     source(m0, m0 + rows + kh - 1, band);
-    if (histogram) arena.exports.medianHist8_u8(pPtr, pw, rows, ow, C, prog.kw, kh, prog.rank, sPtr, oPtr);
+    if (histogram)
+      arena.exports.medianHist8_u8(pPtr, pw, rows, ow, C, prog.kw, kh, prog.rank, stripe, sPtr, oPtr);
     else run(pPtr, pw, rows, ow, C, sPtr, csw, oPtr);
     out.set(new Uint8Array(buf, oPtr, rows * ow), m0 * ow);
     done(b);
