@@ -437,8 +437,210 @@ ${indent(main.lines, 6)}
   };
 }
 
+/**
+ * 5×5 over 16 uint8 pixels × two output rows at once. Rows r and r+1 share the four padded
+ * rows r+1 … r+4, and outputs x and x+2 (in pixels) share column pairs, so:
+ *  1. each padded column of the 4 shared rows is sorted once per row pair (4-sorter);
+ *  2. neighbouring sorted 4-columns j, j+1 are merged once per position (8 sorted values),
+ *     each merge used by the outputs at j−1 and j−3;
+ *  3. each output position merges pairs (1,2) and (3,4) with column 0 (20 values), pruned to
+ *     the ranks 7 … 12 that can still be the median once 5 more values arrive;
+ *  4. each of the two rows sorts its own 5 extra pixels (row r, resp. r+5, columns 0 … 4)
+ *     and takes rank 5 of the 6 candidates ∪ those 5 as a min of maxima.
+ */
+const SORT4 = [
+  [0, 1],
+  [2, 3],
+  [0, 2],
+  [1, 3],
+  [1, 2],
+];
+
+function pairNetworks() {
+  const s4 = new Net();
+  const sv = s4.inputs('v', 4);
+  const sw = [...sv];
+  for (const [i, j] of SORT4) s4.ce(sw, i, j);
+  const m2 = new Net();
+  const ma = m2.inputs('a', 4);
+  const mb = m2.inputs('b', 4);
+  const mm = merge(m2, ma, mb);
+  let best;
+  for (const order of ['lr-c', 'l-rc', 'lc-r']) {
+    const net = new Net();
+    const L = net.inputs('l', 8);
+    const Rm = net.inputs('r', 8);
+    const c = net.inputs('c', 4);
+    let all;
+    if (order === 'lr-c') all = merge(net, merge(net, L, Rm), c);
+    else if (order === 'l-rc') all = merge(net, L, merge(net, Rm, c));
+    else all = merge(net, merge(net, L, c), Rm);
+    const A = all.slice(7, 13);
+    const results = [];
+    for (const e of ['t', 'u']) {
+      const x = net.inputs(e, 5);
+      const B = [...x];
+      for (const [i, j] of SORTERS[5]) net.ce(B, i, j);
+      const terms = [];
+      for (let i = 0; i < 5; i++) terms.push(net.bin('max', A[i], B[4 - i]));
+      terms.push(A[5]);
+      while (terms.length > 1) terms.push(net.bin('min', terms.shift(), terms.shift()));
+      results.push(terms[0]);
+    }
+    const ops = net.emit(results, ['const mt', 'const mu'], 'simd', 'w').ops;
+    if (!best || ops < best.ops) best = { net, results, ops, order };
+  }
+  return { s4, sv, sw, m2, ma, mb, mm, ...best };
+}
+
+/** Random 6×5 blocks (many ties): both outputs of the pair networks must be true medians. */
+function checkPairNetworks(pn) {
+  let seed = 4321;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 6;
+  for (let t = 0; t < 20000; t++) {
+    const blk = Array.from({ length: 6 }, () => Array.from({ length: 5 }, rand)); // [row][col]
+    const sorted4 = [];
+    for (let j = 0; j < 5; j++) {
+      const raw = {};
+      for (let i = 0; i < 4; i++) raw[`v${i}`] = blk[i + 1][j];
+      const memo = new Map();
+      sorted4.push(pn.sw.map((n) => evaluate(pn.s4, n, raw, memo)));
+    }
+    const pair = (j) => {
+      const raw = {};
+      for (let i = 0; i < 4; i++) {
+        raw[`a${i}`] = sorted4[j][i];
+        raw[`b${i}`] = sorted4[j + 1][i];
+      }
+      const memo = new Map();
+      return pn.mm.map((n) => evaluate(pn.m2, n, raw, memo));
+    };
+    const values = {};
+    pair(1).forEach((v, i) => (values[`l${i}`] = v));
+    pair(3).forEach((v, i) => (values[`r${i}`] = v));
+    sorted4[0].forEach((v, i) => (values[`c${i}`] = v));
+    for (let j = 0; j < 5; j++) {
+      values[`t${j}`] = blk[0][j];
+      values[`u${j}`] = blk[5][j];
+    }
+    const memo = new Map();
+    const med = (rows) => rows.flat().sort((a, b) => a - b)[12];
+    if (
+      evaluate(pn.net, pn.results[0], values, memo) !== med(blk.slice(0, 5)) ||
+      evaluate(pn.net, pn.results[1], values, memo) !== med(blk.slice(1, 6))
+    )
+      throw new Error('5×5 pair network is wrong');
+  }
+}
+
+function generateSimdPair5() {
+  const pn = pairNetworks();
+  checkPairNetworks(pn);
+  const indent = (lines, n) => lines.map((l) => ' '.repeat(n) + l).join('\n');
+  const sorter = pn.s4.emit(
+    pn.sw,
+    pn.sw.map((_, i) => `const s${i}`),
+    'simd',
+    's',
+  );
+  const pm = pn.m2.emit(
+    pn.mm,
+    pn.mm.map((_, i) => `const n${i}`),
+    'simd',
+    'p',
+  );
+  const main = pn.net.emit(pn.results, ['const mt', 'const mu'], 'simd', 'w');
+  const per16 = (sorter.ops + pm.ops + main.ops) / 2;
+  const loads = [
+    ...Array.from({ length: 8 }, (_, i) => `const l${i} = v128.load(m2 + <usize>(${i} * csw) + x + o1);`),
+    ...Array.from({ length: 8 }, (_, i) => `const r${i} = v128.load(m2 + <usize>(${i} * csw) + x + o3);`),
+    ...Array.from({ length: 4 }, (_, i) => `const c${i} = v128.load(cs + <usize>(${i} * csw) + x);`),
+    ...Array.from({ length: 5 }, (_, j) => `const t${j} = v128.load(base + x${j ? ` + o${j}` : ''});`),
+    ...Array.from({ length: 5 }, (_, j) => `const u${j} = v128.load(eb + x${j ? ` + o${j}` : ''});`),
+  ];
+  return {
+    ops: per16,
+    code: `
+/**
+ * A 5×5 median (rank 12 of 25) of a uint8 image with \`C\` interleaved channels (each
+ * filtered on its own), 16 output bytes × 2 rows per step. \`P\`: the padded image (rows of
+ * \`rowLen\` = (width + 4)·C bytes, height + 4 rows, readable for \`csw\` bytes past its end);
+ * \`cs\`: scratch of 12·csw + 16 bytes, \`csw\` ≥ rowLen + 30 a multiple of 16; \`out\`: height
+ * rows of \`outLen\` = width·C bytes, writable for 16 past the end. Window column j of output
+ * byte b is padded byte b + j·C. Per row pair: the 4 shared rows' columns are sorted
+ * (${sorter.ops} min/max per 16 bytes), neighbouring sorted columns merged (${pm.ops} per 16 bytes), then each
+ * pair of outputs takes ${main.ops} min/max on 2 merged pairs, 1 sorted column and its rows' 5 + 5
+ * extra pixels: about ${(per16 / 16).toFixed(1)} vector operations per output (${pn.order}).
+ */
+export function median5x5_u8(
+  P: usize,
+  rowLen: i32,
+  height: i32,
+  outLen: i32,
+  C: i32,
+  cs: usize,
+  csw: i32,
+  out: usize,
+): void {
+  const o1 = <usize>C;
+  const o2 = <usize>(2 * C);
+  const o3 = <usize>(3 * C);
+  const o4 = <usize>(4 * C);
+  const m2 = cs + <usize>(4 * csw);
+  const last = (outLen - 1) & ~15;
+  const pairEnd = outLen + 3 * C + 15;
+  for (let r = 0; r < height; r += 2) {
+    const two = r + 1 < height;
+    const base = P + <usize>(r * rowLen);
+    // 1. sorted columns of the shared rows r+1 … r+4
+    for (let x = 0; x < csw; x += 16) {
+      const p = base + <usize>(rowLen + x);
+${indent(
+  pn.sv.map((_, i) => `const v${i} = v128.load(p${i ? ` + <usize>(${i} * rowLen)` : ''});`),
+  6,
+)}
+${indent(sorter.lines, 6)}
+${indent(
+  pn.sw.map((_, i) => `v128.store(cs + <usize>(${i ? `${i} * csw + ` : ''}x), s${i});`),
+  6,
+)}
+    }
+    // 2. merged neighbouring columns (x, x + C)
+    for (let x = 0; x < pairEnd; x += 16) {
+      const q = cs + <usize>x;
+${indent(
+  [
+    ...Array.from({ length: 4 }, (_, i) => `const a${i} = v128.load(q${i ? ` + <usize>(${i} * csw)` : ''});`),
+    ...Array.from({ length: 4 }, (_, i) => `const b${i} = v128.load(q + ${i ? `<usize>(${i} * csw) + ` : ''}o1);`),
+  ],
+  6,
+)}
+${indent(pm.lines, 6)}
+${indent(
+  pn.mm.map((_, i) => `v128.store(m2 + <usize>(${i ? `${i} * csw + ` : ''}x), n${i});`),
+  6,
+)}
+    }
+    // 3. both rows' outputs; right to left, so the top row's vector past its end (written
+    // first) is overwritten by the bottom row's first vector
+    const top = out + <usize>(r * outLen);
+    const bot = top + <usize>outLen;
+    const eb = base + <usize>((two ? 5 : 4) * rowLen);
+    for (let xi = last; xi >= 0; xi -= 16) {
+      const x = <usize>xi;
+${indent(loads, 6)}
+${indent(main.lines, 6)}
+      if (two) v128.store(bot + x, mu);
+      v128.store(top + x, mt);
+    }
+  }
+}
+`,
+  };
+}
+
 const wasmOut = new URL('../wasm/median.ts', import.meta.url).pathname;
-const simdParts = [3, 5].map(generateSimd);
+const simdParts = [generateSimd(3), generateSimdPair5()];
 writeFileSync(
   wasmOut,
   `// GENERATED by scripts/gen-median-networks.mjs — do not edit; run the script instead.
