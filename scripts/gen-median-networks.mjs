@@ -621,8 +621,8 @@ ${indent(
   6,
 )}
     }
-    // 3. both rows' outputs; right to left, so the top row's vector past its end (written
-    // first) is overwritten by the bottom row's first vector
+    // 3. both rows' outputs, right to left and the top row first: the top row's vector past
+    // its end spills into the bottom row's start, which the bottom row's x = 0 overwrites
     const top = out + <usize>(r * outLen);
     const bot = top + <usize>outLen;
     const eb = base + <usize>((two ? 5 : 4) * rowLen);
@@ -630,8 +630,8 @@ ${indent(
       const x = <usize>xi;
 ${indent(loads, 6)}
 ${indent(main.lines, 6)}
-      if (two) v128.store(bot + x, mu);
       v128.store(top + x, mt);
+      if (two) v128.store(bot + x, mu);
     }
   }
 }

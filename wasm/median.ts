@@ -185,8 +185,8 @@ export function median5x5_u8(
       v128.store(m2 + <usize>(6 * csw + x), n6);
       v128.store(m2 + <usize>(7 * csw + x), n7);
     }
-    // 3. both rows' outputs; right to left, so the top row's vector past its end (written
-    // first) is overwritten by the bottom row's first vector
+    // 3. both rows' outputs, right to left and the top row first: the top row's vector past
+    // its end spills into the bottom row's start, which the bottom row's x = 0 overwrites
     const top = out + <usize>(r * outLen);
     const bot = top + <usize>outLen;
     const eb = base + <usize>((two ? 5 : 4) * rowLen);
@@ -350,8 +350,8 @@ export function median5x5_u8(
       const w193 = i8x16.min_u(w191, w192);
       const mt = w160;
       const mu = w193;
-      if (two) v128.store(bot + x, mu);
       v128.store(top + x, mt);
+      if (two) v128.store(bot + x, mu);
     }
   }
 }
