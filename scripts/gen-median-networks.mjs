@@ -611,7 +611,10 @@ ${indent(
 ${indent(
   [
     ...Array.from({ length: 4 }, (_, i) => `const a${i} = v128.load(q${i ? ` + <usize>(${i} * csw)` : ''});`),
-    ...Array.from({ length: 4 }, (_, i) => `const b${i} = v128.load(q + ${i ? `<usize>(${i} * csw) + ` : ''}o1);`),
+    ...Array.from(
+      { length: 4 },
+      (_, i) => `const b${i} = v128.load(q + ${i ? `<usize>(${i} * csw) + ` : ''}o1);`,
+    ),
   ],
   6,
 )}

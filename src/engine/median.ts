@@ -32,22 +32,8 @@ export function simdMedianProgram(
   border: Border,
 ): SimdMedianProgram {
   const pw = (width + k - 1) * channels;
-  return {
-    kind: 'median',
-    k,
-    kw: k,
-    method: 'network',
-    rank: (k * k) >> 1,
-    channels,
-    kh: k,
-    pw,
-    ow: width * channels,
-    outHeight: height,
-    bandRows: Math.max(1, Math.min(height, Math.floor(BAND_BYTES / pw))),
-    pad,
-    border,
-    bandType: 'u8',
-  };
+  const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_BYTES / pw)));
+  return medianProgram('network', k, k, height, width, channels, pad, border, bandRows);
 }
 
 /**
@@ -64,19 +50,33 @@ export function simdMedianHistogramProgram(
   pad: Padding,
   border: Border,
 ): SimdMedianProgram {
-  const pw = (width + kw - 1) * channels;
+  const bandRows = Math.max(1, Math.min(height, Math.max(2 * kh, 32, Math.ceil(height / 8))));
+  return medianProgram('histogram', kw, kh, height, width, channels, pad, border, bandRows);
+}
+
+function medianProgram(
+  method: 'network' | 'histogram',
+  kw: number,
+  kh: number,
+  height: number,
+  width: number,
+  channels: number,
+  pad: Padding,
+  border: Border,
+  bandRows: number,
+): SimdMedianProgram {
   return {
     kind: 'median',
     k: kh,
     kw,
-    method: 'histogram',
+    method,
     rank: (kw * kh) >> 1,
     channels,
     kh,
-    pw,
+    pw: (width + kw - 1) * channels,
     ow: width * channels,
     outHeight: height,
-    bandRows: Math.max(1, Math.min(height, Math.max(2 * kh, 32, Math.ceil(height / 8)))),
+    bandRows,
     pad,
     border,
     bandType: 'u8',
