@@ -46,9 +46,11 @@ export function medianSimd8(
   const program = network
     ? simdMedianProgram(kw as 3 | 5, height, width, channels, pad, border)
     : simdMedianHistogramProgram(kw, kh, height, width, channels, pad, border);
-  // ~100 vector min/max per 16 outputs (5×5) weigh like a 25-tap direct loop in the work
-  // model; a histogram output (~60 vector and scalar operations) like about 40 taps
-  const taps = network ? kw * kw : 40;
+  // Work model in direct-loop taps (its unit: one 3×3 tap ≈ one vector lane-op): 5×5 networks
+  // (77 u8x16 min/max per 16 outputs) weigh like k² taps; a histogram output costs about 15
+  // times a 5×5 network output (W7 31 ms for 2.1 M outputs against W6 25 ms for 25 M, one
+  // thread, 2-core AMD EPYC), about 300 taps, so W7-sized images start the pool.
+  const taps = network ? kw * kw : 300;
   const choice = chooseEngine(input, { threads }, 'separate', taps, () => program);
   if (choice.backend === 'wasm' && choice.threads > 1) {
     const data = runEngine(input, choice, 'uint8').data as Uint8Array;
