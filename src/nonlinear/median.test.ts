@@ -112,6 +112,8 @@ test('median input errors name the option, the value and what is allowed', () =>
     /Expected auto, select for a 9×9 float32 window .* for method, got "histogram"/,
   );
   assert.throws(() => medianFilter(x, 3, { onProgress: 5 as unknown as () => void }), /for onProgress/);
+  assert.throws(() => medianFilter(x, 3, { method: 'select', threads: 0 }), /1 to 64 for threads, got 0/);
+  assert.throws(() => medianFilter(x, 45, { threads: 1.5 }), /1 to 64 for threads, got 1.5/);
   assert.throws(() => medianFilter({ data: [1, 2], shape: [2] } as never, 3), /input/);
 });
 

@@ -32,6 +32,7 @@ import {
 import { HISTOGRAM_MAX_WINDOW, medianPlaneHistogram8 } from './median-histogram.js';
 import { medianRowSelect } from './median-select.js';
 import { medianSimd8, medianSimdAvailable } from './median-simd.js';
+import { engineOptions } from '../engine/backend.js';
 import {
   type ProgressCallback,
   Progress,
@@ -89,6 +90,8 @@ export function medianFilter(
   const method = options.method ?? 'auto';
   if (!MEDIAN_METHODS.includes(method)) invalidArgument('method', MEDIAN_METHODS.join(', '), method);
   const onProgress = checkProgress(options.onProgress);
+  // checked whatever the method, so a bad value never passes unnoticed
+  if (options.threads !== undefined) engineOptions({ threads: options.threads });
   const { height, width } = imageDims(input);
   const pad: Padding = {
     top: win.height >> 1,
