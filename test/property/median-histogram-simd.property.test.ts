@@ -57,12 +57,13 @@ test('median simd histogram equals select on random uint8 images (odd/even sizes
   );
 });
 
-test('median simd histogram equals the plain-TypeScript histograms on large windows (45×45, 1×101, 64×3)', () => {
+test('median simd histogram equals the plain-TypeScript histograms on large windows (45×45 … 255×257)', () => {
   for (const [h, w, kw, kh] of [
     [120, 300, 45, 45],
     [90, 70, 1, 101],
     [40, 260, 64, 3],
     [3, 50, 99, 99],
+    [7, 20, 255, 257], // 65535 pixels: the largest window 16-bit counts hold
   ])
     for (const levels of [0, 256]) {
       const x = ndarray(image(h, w, 1, h * w + kw, levels), [h, w]);
