@@ -94,10 +94,9 @@ export const runMedianBands: BandRunner<SimdMedianProgram> = (
 ) => {
   const { pw, ow, kh, bandRows: R, channels: C } = prog;
   const histogram = prog.method === 'histogram';
-  // The network loops read and write whole vectors: sorted-column rows cover pw + 15 bytes
-  // (3×3) or pw + 30 (5×5: its merged column pairs reach 15 bytes further) and the buffers
-  // have a vector's slack past their ends (the extra lanes are never used).
-  const csw = (pw + (prog.k === 5 ? 30 : 15) + 15) & ~15;
+  // The network loops read and write whole vectors: scratch rows cover pw + 15 bytes and the
+  // buffers have a vector's slack past their ends (the extra lanes are never used).
+  const csw = (pw + 15 + 15) & ~15;
   arena.reset();
   const pPtr = arena.reserve((R + kh - 1) * pw + csw + 16);
   // vertical stripes of the histogram sweep: ~512 padded bytes of columns keep the stripe's
@@ -106,7 +105,7 @@ export const runMedianBands: BandRunner<SimdMedianProgram> = (
   const sPtr = arena.reserve(
     histogram
       ? arena.exports.medianHistScratch(Math.min(pw, (stripe + prog.kw - 1) * C), C)
-      : (kh === 5 ? 12 : 3) * csw + 16,
+      : (kh === 5 ? 25 : 3) * csw + 16,
   );
   const oPtr = arena.reserve(R * ow + 16);
   const buf = arena.buffer; // taken after the last reserve (growing detaches views)
