@@ -7,3 +7,4 @@ export * from './convert';
 export * from './median';
 export * from './bilateral';
 export * from './nlmeans';
+export * from './median-histogram';

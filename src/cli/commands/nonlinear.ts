@@ -26,7 +26,8 @@ Removes salt-and-pepper noise and keeps edges; every channel is filtered on its 
 Exact for every dtype (uint8, uint16, float32, float64); NaN in a window gives NaN.
 Default border: replicate (OpenCV medianBlur); SciPy's median_filter uses symmetric.
 Methods (same result, different speed): network (3×3, 5×5), histogram (uint8, constant
-time per pixel), select (any size and dtype); auto picks by dtype and size.
+time per pixel), simd (uint8: those two on WebAssembly SIMD, on all cores), select (any
+size and dtype); auto picks by dtype and size (simd for uint8 where it runs).
 
 ${BORDERS}`;
 
