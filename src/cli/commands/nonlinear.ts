@@ -31,7 +31,7 @@ size and dtype); auto picks by dtype and size (simd for uint8 where it runs).
 
 ${BORDERS}`;
 
-interface MedianFlags {
+interface MedianFlags extends EngineFlags {
   ksize: string;
   border: string;
   cval?: string;
@@ -41,7 +41,7 @@ interface MedianFlags {
 }
 
 function registerMedian(program: Command): void {
-  program
+  const cmd = program
     .command('median')
     .summary('Median filter: the middle value of each window (removes salt-and-pepper noise).')
     .description(
@@ -54,28 +54,30 @@ function registerMedian(program: Command): void {
     .option('--method <M>', `${MEDIAN_METHODS.join(', ')} (all give the same result)`, 'auto')
     .option('--quality <Q>', 'JPEG output quality 1..100', '92')
     .requiredOption('-o, --output <OUT>', 'output file (.npy, .png, .jpg)')
-    .addHelpText('after', MEDIAN_HELP)
-    .action(async (inPath: string, flags: MedianFlags) => {
-      const [w, h] = parseSize(
-        '--ksize',
-        flags.ksize,
-        'N or WxH (width x height) with positive integers, e.g. 5 or 5x3',
-      );
-      const method = parseChoice<MedianMethod>('--method', flags.method, MEDIAN_METHODS);
-      const cval = flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval);
-      const quality = parseQuality(flags.quality);
-      const input = await readArray(inPath);
-      const progress = terminalProgress('median');
-      const ksize: number | [number, number] = /[xX×*]/.test(flags.ksize) ? [w, h] : w;
-      const out = medianFilter(input, ksize, {
-        border: flags.border,
-        cval,
-        method,
-        onProgress: progress.onProgress,
-      });
-      progress.done();
-      await writeArray(flags.output, out, { quality });
+    .addHelpText('after', MEDIAN_HELP);
+  addEngineOptions(cmd, { backend: false }).action(async (inPath: string, flags: MedianFlags) => {
+    const [w, h] = parseSize(
+      '--ksize',
+      flags.ksize,
+      'N or WxH (width x height) with positive integers, e.g. 5 or 5x3',
+    );
+    const method = parseChoice<MedianMethod>('--method', flags.method, MEDIAN_METHODS);
+    const { threads } = engineFlags(flags);
+    const cval = flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval);
+    const quality = parseQuality(flags.quality);
+    const input = await readArray(inPath);
+    const progress = terminalProgress('median');
+    const ksize: number | [number, number] = /[xX×*]/.test(flags.ksize) ? [w, h] : w;
+    const out = medianFilter(input, ksize, {
+      border: flags.border,
+      cval,
+      method,
+      threads,
+      onProgress: progress.onProgress,
     });
+    progress.done();
+    await writeArray(flags.output, out, { quality });
+  });
 }
 
 function parsePositive(flag: string, text: string): number {
