@@ -5,3 +5,4 @@ export * from './separable';
 export * from './box';
 export * from './convert';
 export * from './median';
+export * from './fft';

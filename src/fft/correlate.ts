@@ -18,6 +18,7 @@
  * multiplied and comes back in one visit, and the inverse row pass writes the
  * output — three visits of the tile buffer per pair of tiles.
  */
+import { type Butterflies, butterflies } from './butterflies.js';
 import { type RadixPlan, difLanes, ditLanes, radixPlan } from './plan.js';
 
 /** A 2-D region of a row-major buffer: element (r, c) at `offset + r·stride + c`. */
@@ -50,6 +51,38 @@ export const LANES = 16;
  */
 const STRIP = 32;
 
+/**
+ * Where a correlator's buffers live and what runs its stages: the plain-TypeScript default
+ * (ordinary Float64Arrays, `butterflies()`), or the WASM SIMD engine (src/fft/simd.ts:
+ * views of a WebAssembly memory, f64x2 stages that need an even lane count).
+ */
+export interface TileEngine {
+  /** Zeroed float64 buffers of these lengths, valid together; `plans` are the plans the stages will be given. */
+  buffers(lengths: readonly number[], plans: readonly RadixPlan[]): Float64Array[];
+  readonly butterflies: Butterflies;
+  /** Stages run on an even number of lanes: the correlator rounds odd lane counts up with a spare lane. */
+  readonly evenLanes: boolean;
+  /** The spectrum product of a strip (see `multiplyStrip`), when the engine has its own. */
+  multiplyStrip?(
+    zre: Float64Array,
+    zim: Float64Array,
+    kre: Float64Array,
+    kim: Float64Array,
+    zs: number,
+    c0: number,
+    rows: number,
+    L: number,
+  ): void;
+}
+
+const PLAIN: TileEngine = {
+  buffers: (lengths) => lengths.map((n) => new Float64Array(n)),
+  get butterflies() {
+    return butterflies();
+  },
+  evenLanes: false,
+};
+
 interface Tile {
   readonly job: CorrelationJob;
   readonly r0: number;
@@ -78,22 +111,33 @@ export class TileCorrelator {
   private readonly zim: Float64Array;
   private readonly sre: Float64Array;
   private readonly sim: Float64Array;
+  private readonly bf: Butterflies;
+  private readonly even: boolean;
+  private readonly mul: NonNullable<TileEngine['multiplyStrip']>;
 
-  constructor(kernel: Taps, n1: number, n2: number) {
+  constructor(kernel: Taps, n1: number, n2: number, engine: TileEngine = PLAIN) {
     this.n1 = n1;
     this.n2 = n2;
     this.kh = kernel.rows;
     this.kw = kernel.cols;
     this.rowPlan = radixPlan(n2);
     this.colPlan = radixPlan(n1);
-    this.zs = paddedStride(n2);
-    this.zre = new Float64Array(n1 * this.zs);
-    this.zim = new Float64Array(n1 * this.zs);
-    this.sre = new Float64Array(Math.max(n1, n2) * LANES);
-    this.sim = new Float64Array(Math.max(n1, n2) * LANES);
-    this.kre = new Float64Array(n1 * this.zs);
-    this.kim = new Float64Array(n1 * this.zs);
+    this.bf = engine.butterflies;
+    this.even = engine.evenLanes;
+    this.mul = engine.multiplyStrip ?? multiplyStrip;
+    this.zs = paddedStride(n2, this.even);
+    const tile = n1 * this.zs;
+    const scratch = Math.max(n1, n2) * (LANES + 1);
+    [this.zre, this.zim, this.sre, this.sim, this.kre, this.kim] = engine.buffers(
+      [tile, tile, scratch, scratch, tile, tile],
+      [this.rowPlan, this.colPlan],
+    );
     this.transformKernel(kernel);
+  }
+
+  /** Lanes a stage runs for L signals: L, or L + 1 (a spare lane) where the engine needs an even count. */
+  private lanes(L: number): number {
+    return this.even && L & 1 ? L + 1 : L;
   }
 
   /** Valid outputs per tile. */
@@ -111,8 +155,8 @@ export class TileCorrelator {
     const scale = 1 / (n1 * n2);
     const { kre, kim, zs } = this;
     for (let c0 = 0; c0 < n2; c0 += STRIP) {
-      const L = Math.min(STRIP, n2 - c0);
-      difLanes(this.colPlan, kre.subarray(c0), kim.subarray(c0), L, -1, zs);
+      const L = this.lanes(Math.min(STRIP, n2 - c0));
+      difLanes(this.colPlan, kre.subarray(c0), kim.subarray(c0), L, -1, zs, this.bf);
     }
     // Store conj(H)·scale: the correlation theorem for a real kernel.
     for (let i = 0; i < kre.length; i++) {
@@ -139,14 +183,16 @@ export class TileCorrelator {
     const rows = Math.max(rowsA, rowsB);
     for (let r0 = 0; r0 < rows; r0 += LANES) {
       const L = Math.min(LANES, rows - r0);
-      for (let l = 0; l < L; l++) {
-        const r = r0 + l;
-        gatherRowLane(a, r < rowsA ? r : -1, colsA, n2, sre, l, L);
-        if (b) gatherRowLane(b, r < rowsB ? r : -1, colsB, n2, sim, l, L);
-        else zeroLane(sim, n2, l, L);
+      // Le lanes side by side; a spare lane (Le > L) is zero.
+      const Le = this.lanes(L);
+      for (let l = 0; l < Le; l++) {
+        const r = l < L ? r0 + l : Infinity;
+        gatherRowLane(a, r < rowsA ? r : -1, colsA, n2, sre, l, Le);
+        if (b) gatherRowLane(b, r < rowsB ? r : -1, colsB, n2, sim, l, Le);
+        else zeroLane(sim, n2, l, Le);
       }
-      difLanes(this.rowPlan, sre, sim, L, -1);
-      scatterRows(zre, zim, zs, n2, r0, L, sre, sim);
+      difLanes(this.rowPlan, sre, sim, Le, -1, Le, this.bf);
+      scatterRows(zre, zim, zs, n2, r0, L, Le, sre, sim);
     }
     zre.fill(0, rows * zs, n1 * zs);
     zim.fill(0, rows * zs, n1 * zs);
@@ -210,23 +256,25 @@ export class TileCorrelator {
     const outRows = Math.max(a.rows, b ? b.rows : 0);
     // In place on strips of STRIP columns (row stride zs): each strip stays in cache
     // through its forward stages, the product and its inverse stages.
+    // (A spare column, when the engine needs even lane counts, lies in the row padding.)
     for (let c0 = 0; c0 < n2; c0 += STRIP) {
-      const L = Math.min(STRIP, n2 - c0);
+      const L = this.lanes(Math.min(STRIP, n2 - c0));
       const zr = zre.subarray(c0);
       const zi = zim.subarray(c0);
-      difLanes(this.colPlan, zr, zi, L, -1, zs);
-      multiplyStrip(zre, zim, kre, kim, zs, c0, n1, L);
-      ditLanes(this.colPlan, zr, zi, L, 1, zs);
+      difLanes(this.colPlan, zr, zi, L, -1, zs, this.bf);
+      this.mul(zre, zim, kre, kim, zs, c0, n1, L);
+      ditLanes(this.colPlan, zr, zi, L, 1, zs, this.bf);
     }
-    // Rows: inverse, then the valid outputs of each tile.
+    // Rows: inverse, then the valid outputs of each tile. A spare lane holds stale finite values.
     for (let r0 = 0; r0 < outRows; r0 += LANES) {
       const L = Math.min(LANES, outRows - r0);
-      gatherRows(zre, zim, zs, n2, r0, L, sre, sim);
-      ditLanes(this.rowPlan, sre, sim, L, 1);
+      const Le = this.lanes(L);
+      gatherRows(zre, zim, zs, n2, r0, L, Le, sre, sim);
+      ditLanes(this.rowPlan, sre, sim, Le, 1, Le, this.bf);
       for (let l = 0; l < L; l++) {
         const r = r0 + l;
-        if (r < a.rows) storeLane(sre, l, L, a.job.dst, a.r0 + r, a.c0, a.cols);
-        if (b && r < b.rows) storeLane(sim, l, L, b.job.dst, b.r0 + r, b.c0, b.cols);
+        if (r < a.rows) storeLane(sre, l, Le, a.job.dst, a.r0 + r, a.c0, a.cols);
+        if (b && r < b.rows) storeLane(sim, l, Le, b.job.dst, b.r0 + r, b.c0, b.cols);
       }
     }
   }
@@ -237,8 +285,9 @@ export class TileCorrelator {
  * that a column strip does not map every row onto the same cache sets (a 512-wide
  * float64 tile ran 2× slower than a 500-wide one without it).
  */
-function paddedStride(n: number): number {
-  if (n < 64) return n;
+function paddedStride(n: number, even: boolean): number {
+  // Engines with even lane counts need a spare column past n when n is odd.
+  if (n < 64) return even ? n + (n & 1) : n;
   let s = Math.ceil(n / 8) * 8;
   if ((s / 8) % 2 === 0) s += 8;
   return s;
@@ -269,7 +318,7 @@ function zeroLane(s: Float64Array, n: number, l: number, L: number): void {
   for (let i = 0, p = l; i < n; i++, p += L) s[p] = 0;
 }
 
-/** Lanes [n][L] → rows r0..r0+L−1 of z (row stride zs). */
+/** Lanes [n][S] (the first L of S) → rows r0..r0+L−1 of z (row stride zs). */
 function scatterRows(
   zre: Float64Array,
   zim: Float64Array,
@@ -277,19 +326,20 @@ function scatterRows(
   n: number,
   r0: number,
   L: number,
+  S: number,
   sre: Float64Array,
   sim: Float64Array,
 ): void {
   for (let l = 0; l < L; l++) {
     const o = (r0 + l) * zs;
-    for (let i = 0, p = l; i < n; i++, p += L) {
+    for (let i = 0, p = l; i < n; i++, p += S) {
       zre[o + i] = sre[p];
       zim[o + i] = sim[p];
     }
   }
 }
 
-/** Rows r0..r0+L−1 of z (row stride zs) → lanes [n][L]. */
+/** Rows r0..r0+L−1 of z (row stride zs) → the first L lanes of [n][S]. */
 function gatherRows(
   zre: Float64Array,
   zim: Float64Array,
@@ -297,12 +347,13 @@ function gatherRows(
   n: number,
   r0: number,
   L: number,
+  S: number,
   sre: Float64Array,
   sim: Float64Array,
 ): void {
   for (let l = 0; l < L; l++) {
     const o = (r0 + l) * zs;
-    for (let i = 0, p = l; i < n; i++, p += L) {
+    for (let i = 0, p = l; i < n; i++, p += S) {
       sre[p] = zre[o + i];
       sim[p] = zim[o + i];
     }

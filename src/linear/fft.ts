@@ -34,6 +34,9 @@ import { storeRow } from '../core/cast.js';
 import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
 import { padPlane } from '../border/border.js';
 import { type CorrelationJob, TileCorrelator } from '../fft/correlate.js';
+import { simdTileEngine } from '../fft/simd.js';
+import { type EngineChoice, type EngineOptions, engineOptions } from '../engine/backend.js';
+import { simdArena, simdStatus } from '../engine/simd.js';
 import { fastSizesBetween, nextFastSize } from '../fft/sizes.js';
 import {
   type Geometry,
@@ -271,6 +274,24 @@ function applyFixup(v: Float32Array | Float64Array, start: number, count: number
 export interface FftRunOptions {
   /** Tile size; default the cost model's choice. */
   readonly tiling?: { readonly n1: number; readonly n2: number };
+  /** `wasm`: the WebAssembly SIMD butterflies (src/fft/simd.ts); default plain TypeScript. */
+  readonly backend?: 'js' | 'wasm';
+}
+
+/**
+ * Backend of the FFT plan: the WebAssembly SIMD stages (bit-identical to the plain ones, so
+ * the same error bound holds) unless `js` is asked for or SIMD is unavailable here.
+ */
+export function chooseFftEngine(options: EngineOptions): EngineChoice {
+  const { backend } = engineOptions(options);
+  if (backend === 'js') return { backend: 'js', threads: 1, note: 'plain TypeScript (asked for)' };
+  const status = simdStatus();
+  if (!status.available) return { backend: 'js', threads: 1, note: `plain TypeScript: ${status.reason}` };
+  return {
+    backend: 'wasm',
+    threads: 1,
+    note: 'WebAssembly SIMD f64x2 butterflies (each stage bit-identical to plain TypeScript), 1 thread',
+  };
 }
 
 /** Runs a spec with the FFT plan. The input must hold only finite values. */
@@ -290,7 +311,13 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
       `its FFT tiles would exceed ${MAX_TILE_POINTS} points`,
     );
   }
-  const correlator = new TileCorrelator(spec.kernel, tiling.n1, tiling.n2);
+  const arena = options.backend === 'wasm' ? simdArena() : undefined;
+  const correlator = new TileCorrelator(
+    spec.kernel,
+    tiling.n1,
+    tiling.n2,
+    arena ? simdTileEngine(arena) : undefined,
+  );
   const fixup = fixupFor(
     dataFacts(input.data, isIntegerDType(input.dtype), spec),
     spec,

@@ -21,7 +21,7 @@ import {
   runLinear,
   runPlanes,
 } from './correlate.js';
-import { MAX_TILE_POINTS, allFinite, chooseTiling, runLinearFft } from './fft.js';
+import { MAX_TILE_POINTS, allFinite, chooseFftEngine, chooseTiling, runLinearFft } from './fft.js';
 import { TERMS_PER_PASS, separablePlanes, termsOf } from './separable.js';
 import {
   type EngineChoice,
@@ -146,7 +146,7 @@ const EXECUTORS: Record<LinearPlan['method'], Executor> = {
     if (!factors) throw notRankOne(spec);
     return runPlanes(input, spec, separablePlanes(factors));
   },
-  fft: (input, spec, plan) => runLinearFft(input, spec, { tiling: plan.tiling }),
+  fft: (input, spec, plan) => runLinearFft(input, spec, { tiling: plan.tiling, backend: plan.backend }),
 };
 
 function notRankOne(spec: LinearSpec): InvalidArgumentError {
@@ -175,7 +175,7 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
           ? chooseDirectEngine(input, spec, linearGeometry(spec, ...heightWidth(input)), options)
           : m === 'separable'
             ? separableEngine(input, spec, options)
-            : { backend: 'js', threads: 1, note: 'plain TypeScript' };
+            : chooseFftEngine(options);
       engines.set(m, e);
     }
     return e;

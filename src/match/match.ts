@@ -34,6 +34,7 @@ import { correlate, linearSpec } from '../linear/correlate.js';
 import { type LinearPlan, type Method, planLinear } from '../linear/plan.js';
 import { fftErrorBound } from '../linear/fft.js';
 import { addWindowStats } from './integral.js';
+import type { EngineOptions } from '../engine/backend.js';
 
 export type MatchMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
 export const MATCH_METHODS: readonly MatchMethod[] = [
@@ -45,7 +46,7 @@ export const MATCH_METHODS: readonly MatchMethod[] = [
   'ccoeff-normed',
 ];
 
-export interface MatchOptions {
+export interface MatchOptions extends EngineOptions {
   /** The score (default `ccoeff-normed`). See the module comment for the six definitions. */
   method?: MatchMethod;
   /** How Σ T·I is computed: `auto` (default, the faster by the cost model), `direct` or `fft`. Same result. */
@@ -69,6 +70,7 @@ interface Prepared {
   readonly planes: NDArray[];
   readonly kernels: Kernel[];
   readonly correlation: Method;
+  readonly engine: EngineOptions;
 }
 
 function prepare(image: NDArray, template: NDArray, options: MatchOptions): Prepared {
@@ -106,7 +108,8 @@ function prepare(image: NDArray, template: NDArray, options: MatchOptions): Prep
     if (method === 'ccoeff' || method === 'ccoeff-normed') centre(k);
     kernels.push({ data: k, rows: t.height, cols: t.width });
   }
-  return { method, height, width, channels, th: t.height, tw: t.width, planes, kernels, correlation };
+  const engine = { backend: options.backend, threads: options.threads };
+  return { method, height, width, channels, th: t.height, tw: t.width, planes, kernels, correlation, engine };
 }
 
 /** Subtracts the mean; values within rounding of it become exactly 0 (a flat template is exactly flat). */
@@ -155,7 +158,7 @@ function channelPlane(image: NDArray, ch: number): NDArray {
 export function planMatch(image: NDArray, template: NDArray, options: MatchOptions = {}): LinearPlan {
   const p = prepare(image, template, options);
   const spec = linearSpec(p.planes[0], p.kernels[0], { shape: 'valid', dtype: 'float64' }, false);
-  return planLinear(p.planes[0], spec, { method: p.correlation });
+  return planLinear(p.planes[0], spec, { method: p.correlation, ...p.engine });
 }
 
 /**
@@ -184,6 +187,7 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
       shape: 'valid',
       dtype: 'float64',
       method: p.correlation,
+      ...p.engine,
     }).data as Float64Array;
     if (corr === undefined) corr = c;
     else for (let i = 0; i < count; i++) corr[i] += c[i];
