@@ -93,5 +93,7 @@ for (const [id, run, arrays, opA, opB] of cases) {
   const b = peer(opB, files);
   const best = Math.min(...[a, b].filter((v) => !Number.isNaN(v)));
   const f = (v) => `${v.toFixed(1)} ms`.padStart(12);
-  console.log(`${id.padEnd(8)} ${f(wasm)}  ${f(js)}  ${f(a)}  ${f(b)}  ${(wasm / best).toFixed(2).padStart(10)}×`);
+  console.log(
+    `${id.padEnd(8)} ${f(wasm)}  ${f(js)}  ${f(a)}  ${f(b)}  ${(wasm / best).toFixed(2).padStart(10)}×`,
+  );
 }

@@ -10,25 +10,28 @@
 //   DIT: for j < m:  x[j + q·m] = DFT_r(x[j + p·m] · w^{j·p})_q
 // with the twiddles w^{j·q} at twr/twi[j·(r−1) + q − 1] (f64) and s = ∓1 the direction.
 
-// @ts-ignore: decorator
-@inline
 function mulRe(xr: v128, xi: v128, wr: v128, wi: v128): v128 {
   return f64x2.sub(f64x2.mul(xr, wr), f64x2.mul(xi, wi));
 }
 
-// @ts-ignore: decorator
-@inline
 function mulIm(xr: v128, xi: v128, wr: v128, wi: v128): v128 {
   return f64x2.add(f64x2.mul(xr, wi), f64x2.mul(xi, wr));
 }
 
-// @ts-ignore: decorator
-@inline
 function tw(t: usize, k: i32): v128 {
   return f64x2.splat(load<f64>(t + ((<usize>k) << 3)));
 }
 
-export function fftDif2(re: usize, im: usize, L: i32, stride: i32, n: i32, m: i32, twr: usize, twi: usize): void {
+export function fftDif2(
+  re: usize,
+  im: usize,
+  L: i32,
+  stride: i32,
+  n: i32,
+  m: i32,
+  twr: usize,
+  twi: usize,
+): void {
   const mL = (<usize>(m * stride)) << 3;
   const step = mL << 1;
   const total = (<usize>(n * stride)) << 3;
@@ -67,7 +70,16 @@ export function fftDif2(re: usize, im: usize, L: i32, stride: i32, n: i32, m: i3
   }
 }
 
-export function fftDit2(re: usize, im: usize, L: i32, stride: i32, n: i32, m: i32, twr: usize, twi: usize): void {
+export function fftDit2(
+  re: usize,
+  im: usize,
+  L: i32,
+  stride: i32,
+  n: i32,
+  m: i32,
+  twr: usize,
+  twi: usize,
+): void {
   const mL = (<usize>(m * stride)) << 3;
   const step = mL << 1;
   const total = (<usize>(n * stride)) << 3;
@@ -381,89 +393,6 @@ const C52: f64 = -0.8090169943749473; // Math.cos(4π/5)
 const S51: f64 = 0.9510565162951535; // Math.sin(2π/5)
 const S52: f64 = 0.5877852522924732; // Math.sin(4π/5)
 
-/** The radix-5 DFT core shared by DIF and DIT: inputs x0..x4, outputs stored at p0..p4 (after optional twiddles for DIF). */
-// @ts-ignore: decorator
-@inline
-function dft5(
-  re: usize,
-  im: usize,
-  o: usize,
-  mL: usize,
-  x0r: v128,
-  x0i: v128,
-  x1r: v128,
-  x1i: v128,
-  x2r: v128,
-  x2i: v128,
-  x3r: v128,
-  x3i: v128,
-  x4r: v128,
-  x4i: v128,
-  s1: v128,
-  s2: v128,
-  twiddle: bool,
-  w1r: v128,
-  w1i: v128,
-  w2r: v128,
-  w2i: v128,
-  w3r: v128,
-  w3i: v128,
-  w4r: v128,
-  w4i: v128,
-): void {
-  const c1 = f64x2.splat(C51);
-  const c2 = f64x2.splat(C52);
-  const a1r = f64x2.add(x1r, x4r);
-  const a1i = f64x2.add(x1i, x4i);
-  const b1r = f64x2.sub(x1r, x4r);
-  const b1i = f64x2.sub(x1i, x4i);
-  const a2r = f64x2.add(x2r, x3r);
-  const a2i = f64x2.add(x2i, x3i);
-  const b2r = f64x2.sub(x2r, x3r);
-  const b2i = f64x2.sub(x2i, x3i);
-  const A1r = f64x2.add(f64x2.add(x0r, f64x2.mul(c1, a1r)), f64x2.mul(c2, a2r));
-  const A1i = f64x2.add(f64x2.add(x0i, f64x2.mul(c1, a1i)), f64x2.mul(c2, a2i));
-  const A2r = f64x2.add(f64x2.add(x0r, f64x2.mul(c2, a1r)), f64x2.mul(c1, a2r));
-  const A2i = f64x2.add(f64x2.add(x0i, f64x2.mul(c2, a1i)), f64x2.mul(c1, a2i));
-  const B1r = f64x2.add(f64x2.mul(s1, b1r), f64x2.mul(s2, b2r));
-  const B1i = f64x2.add(f64x2.mul(s1, b1i), f64x2.mul(s2, b2i));
-  const B2r = f64x2.sub(f64x2.mul(s2, b1r), f64x2.mul(s1, b2r));
-  const B2i = f64x2.sub(f64x2.mul(s2, b1i), f64x2.mul(s1, b2i));
-  v128.store(re + o, f64x2.add(f64x2.add(x0r, a1r), a2r));
-  v128.store(im + o, f64x2.add(f64x2.add(x0i, a1i), a2i));
-  const y1r = f64x2.sub(A1r, B1i);
-  const y1i = f64x2.add(A1i, B1r);
-  const y4r = f64x2.add(A1r, B1i);
-  const y4i = f64x2.sub(A1i, B1r);
-  const y2r = f64x2.sub(A2r, B2i);
-  const y2i = f64x2.add(A2i, B2r);
-  const y3r = f64x2.add(A2r, B2i);
-  const y3i = f64x2.sub(A2i, B2r);
-  const p1 = o + mL;
-  const p2 = p1 + mL;
-  const p3 = p2 + mL;
-  const p4 = p3 + mL;
-  if (twiddle) {
-    v128.store(re + p1, mulRe(y1r, y1i, w1r, w1i));
-    v128.store(im + p1, mulIm(y1r, y1i, w1r, w1i));
-    v128.store(re + p2, mulRe(y2r, y2i, w2r, w2i));
-    v128.store(im + p2, mulIm(y2r, y2i, w2r, w2i));
-    v128.store(re + p3, mulRe(y3r, y3i, w3r, w3i));
-    v128.store(im + p3, mulIm(y3r, y3i, w3r, w3i));
-    v128.store(re + p4, mulRe(y4r, y4i, w4r, w4i));
-    v128.store(im + p4, mulIm(y4r, y4i, w4r, w4i));
-  } else {
-    v128.store(re + p1, y1r);
-    v128.store(im + p1, y1i);
-    v128.store(re + p2, y2r);
-    v128.store(im + p2, y2i);
-    v128.store(re + p3, y3r);
-    v128.store(im + p3, y3i);
-    v128.store(re + p4, y4r);
-    v128.store(im + p4, y4i);
-  }
-}
-
 export function fftDif5(
   re: usize,
   im: usize,
@@ -480,6 +409,8 @@ export function fftDif5(
   const total = (<usize>(n * stride)) << 3;
   const lb = (<usize>L) << 3;
   const s1 = f64x2.splat(s * S51);
+  const c1 = f64x2.splat(C51);
+  const c2 = f64x2.splat(C52);
   const s2 = f64x2.splat(s * S52);
   for (let j = 0; j < m; j++) {
     const t = 4 * j;
@@ -499,33 +430,61 @@ export function fftDif5(
         const p2 = p1 + mL;
         const p3 = p2 + mL;
         const p4 = p3 + mL;
-        dft5(
-          re,
-          im,
-          o,
-          mL,
-          v128.load(re + o),
-          v128.load(im + o),
-          v128.load(re + p1),
-          v128.load(im + p1),
-          v128.load(re + p2),
-          v128.load(im + p2),
-          v128.load(re + p3),
-          v128.load(im + p3),
-          v128.load(re + p4),
-          v128.load(im + p4),
-          s1,
-          s2,
-          twd,
-          w1r,
-          w1i,
-          w2r,
-          w2i,
-          w3r,
-          w3i,
-          w4r,
-          w4i,
-        );
+        const x0r = v128.load(re + o);
+        const x0i = v128.load(im + o);
+        const x1r = v128.load(re + p1);
+        const x1i = v128.load(im + p1);
+        const x2r = v128.load(re + p2);
+        const x2i = v128.load(im + p2);
+        const x3r = v128.load(re + p3);
+        const x3i = v128.load(im + p3);
+        const x4r = v128.load(re + p4);
+        const x4i = v128.load(im + p4);
+        const a1r = f64x2.add(x1r, x4r);
+        const a1i = f64x2.add(x1i, x4i);
+        const b1r = f64x2.sub(x1r, x4r);
+        const b1i = f64x2.sub(x1i, x4i);
+        const a2r = f64x2.add(x2r, x3r);
+        const a2i = f64x2.add(x2i, x3i);
+        const b2r = f64x2.sub(x2r, x3r);
+        const b2i = f64x2.sub(x2i, x3i);
+        const A1r = f64x2.add(f64x2.add(x0r, f64x2.mul(c1, a1r)), f64x2.mul(c2, a2r));
+        const A1i = f64x2.add(f64x2.add(x0i, f64x2.mul(c1, a1i)), f64x2.mul(c2, a2i));
+        const A2r = f64x2.add(f64x2.add(x0r, f64x2.mul(c2, a1r)), f64x2.mul(c1, a2r));
+        const A2i = f64x2.add(f64x2.add(x0i, f64x2.mul(c2, a1i)), f64x2.mul(c1, a2i));
+        const B1r = f64x2.add(f64x2.mul(s1, b1r), f64x2.mul(s2, b2r));
+        const B1i = f64x2.add(f64x2.mul(s1, b1i), f64x2.mul(s2, b2i));
+        const B2r = f64x2.sub(f64x2.mul(s2, b1r), f64x2.mul(s1, b2r));
+        const B2i = f64x2.sub(f64x2.mul(s2, b1i), f64x2.mul(s1, b2i));
+        v128.store(re + o, f64x2.add(f64x2.add(x0r, a1r), a2r));
+        v128.store(im + o, f64x2.add(f64x2.add(x0i, a1i), a2i));
+        const y1r = f64x2.sub(A1r, B1i);
+        const y1i = f64x2.add(A1i, B1r);
+        const y4r = f64x2.add(A1r, B1i);
+        const y4i = f64x2.sub(A1i, B1r);
+        const y2r = f64x2.sub(A2r, B2i);
+        const y2i = f64x2.add(A2i, B2r);
+        const y3r = f64x2.add(A2r, B2i);
+        const y3i = f64x2.sub(A2i, B2r);
+        if (twd) {
+          v128.store(re + p1, mulRe(y1r, y1i, w1r, w1i));
+          v128.store(im + p1, mulIm(y1r, y1i, w1r, w1i));
+          v128.store(re + p2, mulRe(y2r, y2i, w2r, w2i));
+          v128.store(im + p2, mulIm(y2r, y2i, w2r, w2i));
+          v128.store(re + p3, mulRe(y3r, y3i, w3r, w3i));
+          v128.store(im + p3, mulIm(y3r, y3i, w3r, w3i));
+          v128.store(re + p4, mulRe(y4r, y4i, w4r, w4i));
+          v128.store(im + p4, mulIm(y4r, y4i, w4r, w4i));
+        } else {
+          v128.store(re + p1, y1r);
+          v128.store(im + p1, y1i);
+          v128.store(re + p2, y2r);
+          v128.store(im + p2, y2i);
+          v128.store(re + p3, y3r);
+          v128.store(im + p3, y3i);
+          v128.store(re + p4, y4r);
+          v128.store(im + p4, y4i);
+        }
       }
     }
   }
@@ -547,6 +506,8 @@ export function fftDit5(
   const total = (<usize>(n * stride)) << 3;
   const lb = (<usize>L) << 3;
   const s1 = f64x2.splat(s * S51);
+  const c1 = f64x2.splat(C51);
+  const c2 = f64x2.splat(C52);
   const s2 = f64x2.splat(s * S52);
   for (let j = 0; j < m; j++) {
     const t = 4 * j;
@@ -573,33 +534,50 @@ export function fftDit5(
         const u3i = v128.load(im + p3);
         const u4r = v128.load(re + p4);
         const u4i = v128.load(im + p4);
-        dft5(
-          re,
-          im,
-          o,
-          mL,
-          v128.load(re + o),
-          v128.load(im + o),
-          mulRe(u1r, u1i, w1r, w1i),
-          mulIm(u1r, u1i, w1r, w1i),
-          mulRe(u2r, u2i, w2r, w2i),
-          mulIm(u2r, u2i, w2r, w2i),
-          mulRe(u3r, u3i, w3r, w3i),
-          mulIm(u3r, u3i, w3r, w3i),
-          mulRe(u4r, u4i, w4r, w4i),
-          mulIm(u4r, u4i, w4r, w4i),
-          s1,
-          s2,
-          false,
-          w1r,
-          w1i,
-          w2r,
-          w2i,
-          w3r,
-          w3i,
-          w4r,
-          w4i,
-        );
+        const x0r = v128.load(re + o);
+        const x0i = v128.load(im + o);
+        const x1r = mulRe(u1r, u1i, w1r, w1i);
+        const x1i = mulIm(u1r, u1i, w1r, w1i);
+        const x2r = mulRe(u2r, u2i, w2r, w2i);
+        const x2i = mulIm(u2r, u2i, w2r, w2i);
+        const x3r = mulRe(u3r, u3i, w3r, w3i);
+        const x3i = mulIm(u3r, u3i, w3r, w3i);
+        const x4r = mulRe(u4r, u4i, w4r, w4i);
+        const x4i = mulIm(u4r, u4i, w4r, w4i);
+        const a1r = f64x2.add(x1r, x4r);
+        const a1i = f64x2.add(x1i, x4i);
+        const b1r = f64x2.sub(x1r, x4r);
+        const b1i = f64x2.sub(x1i, x4i);
+        const a2r = f64x2.add(x2r, x3r);
+        const a2i = f64x2.add(x2i, x3i);
+        const b2r = f64x2.sub(x2r, x3r);
+        const b2i = f64x2.sub(x2i, x3i);
+        const A1r = f64x2.add(f64x2.add(x0r, f64x2.mul(c1, a1r)), f64x2.mul(c2, a2r));
+        const A1i = f64x2.add(f64x2.add(x0i, f64x2.mul(c1, a1i)), f64x2.mul(c2, a2i));
+        const A2r = f64x2.add(f64x2.add(x0r, f64x2.mul(c2, a1r)), f64x2.mul(c1, a2r));
+        const A2i = f64x2.add(f64x2.add(x0i, f64x2.mul(c2, a1i)), f64x2.mul(c1, a2i));
+        const B1r = f64x2.add(f64x2.mul(s1, b1r), f64x2.mul(s2, b2r));
+        const B1i = f64x2.add(f64x2.mul(s1, b1i), f64x2.mul(s2, b2i));
+        const B2r = f64x2.sub(f64x2.mul(s2, b1r), f64x2.mul(s1, b2r));
+        const B2i = f64x2.sub(f64x2.mul(s2, b1i), f64x2.mul(s1, b2i));
+        v128.store(re + o, f64x2.add(f64x2.add(x0r, a1r), a2r));
+        v128.store(im + o, f64x2.add(f64x2.add(x0i, a1i), a2i));
+        const y1r = f64x2.sub(A1r, B1i);
+        const y1i = f64x2.add(A1i, B1r);
+        const y4r = f64x2.add(A1r, B1i);
+        const y4i = f64x2.sub(A1i, B1r);
+        const y2r = f64x2.sub(A2r, B2i);
+        const y2i = f64x2.add(A2i, B2r);
+        const y3r = f64x2.add(A2r, B2i);
+        const y3i = f64x2.sub(A2i, B2r);
+        v128.store(re + p1, y1r);
+        v128.store(im + p1, y1i);
+        v128.store(re + p2, y2r);
+        v128.store(im + p2, y2i);
+        v128.store(re + p3, y3r);
+        v128.store(im + p3, y3i);
+        v128.store(re + p4, y4r);
+        v128.store(im + p4, y4i);
       }
     }
   }
@@ -609,7 +587,15 @@ export function fftDit5(
  * z ·= k on `rows` rows of L columns (row stride `zs` elements; L even): the spectrum product
  * of a column strip, (xr·hr − xi·hi) + i·(xr·hi + xi·hr) as the reference computes it.
  */
-export function fftMulStrip(zre: usize, zim: usize, kre: usize, kim: usize, zs: i32, rows: i32, L: i32): void {
+export function fftMulStrip(
+  zre: usize,
+  zim: usize,
+  kre: usize,
+  kim: usize,
+  zs: i32,
+  rows: i32,
+  L: i32,
+): void {
   const rs = (<usize>zs) << 3;
   const lb = (<usize>L) << 3;
   for (let r = 0, o: usize = 0; r < rows; r++, o += rs) {
@@ -620,6 +606,80 @@ export function fftMulStrip(zre: usize, zim: usize, kre: usize, kim: usize, zs: 
       const hi = v128.load(kim + p);
       v128.store(zre + p, mulRe(xr, xi, hr, hi));
       v128.store(zim + p, mulIm(xr, xi, hr, hi));
+    }
+  }
+}
+
+/**
+ * Rows → lanes: L rows of `cols` f64 (row stride srcStride elements) into lanes [n][S] — lane l
+ * holds row l, zero from `cols` to n — with lanes L..S−1 zero (S ≥ L, S even). Pairs of rows
+ * become vectors through 2×2 transposes.
+ */
+export function fftRowsToLanes(
+  src: usize,
+  srcStride: i32,
+  L: i32,
+  cols: i32,
+  n: i32,
+  s: usize,
+  S: i32,
+): void {
+  const ss = (<usize>srcStride) << 3;
+  const rs = (<usize>S) << 3;
+  const zero = f64x2.splat(0);
+  for (let l = 0; l < S; l += 2) {
+    const lane = s + ((<usize>l) << 3);
+    if (l >= L) {
+      for (let i = 0; i < n; i++) v128.store(lane + <usize>i * rs, zero);
+      continue;
+    }
+    const r0 = src + <usize>l * ss;
+    // A missing second row (L odd) reads as zeros.
+    const two = l + 1 < L;
+    const r1 = two ? r0 + ss : r0;
+    let i = 0;
+    if (two) {
+      for (; i + 2 <= cols; i += 2) {
+        const a = v128.load(r0 + ((<usize>i) << 3));
+        const b = v128.load(r1 + ((<usize>i) << 3));
+        const p = lane + <usize>i * rs;
+        v128.store(p, v128.shuffle<i64>(a, b, 0, 2));
+        v128.store(p + rs, v128.shuffle<i64>(a, b, 1, 3));
+      }
+    }
+    for (; i < cols; i++) {
+      const a = load<f64>(r0 + ((<usize>i) << 3));
+      const b = two ? load<f64>(r1 + ((<usize>i) << 3)) : 0;
+      v128.store(lane + <usize>i * rs, f64x2.replace_lane(f64x2.splat(a), 1, b));
+    }
+    for (; i < n; i++) v128.store(lane + <usize>i * rs, zero);
+  }
+}
+
+/** Lanes → rows: the first L lanes of [n][S] into L rows of n f64 (row stride dstStride elements). */
+export function fftLanesToRows(s: usize, S: i32, L: i32, n: i32, dst: usize, dstStride: i32): void {
+  const ds = (<usize>dstStride) << 3;
+  const rs = (<usize>S) << 3;
+  for (let l = 0; l < L; l += 2) {
+    const lane = s + ((<usize>l) << 3);
+    const r0 = dst + <usize>l * ds;
+    if (l + 1 < L) {
+      const r1 = r0 + ds;
+      let i = 0;
+      for (; i + 2 <= n; i += 2) {
+        const p = lane + <usize>i * rs;
+        const a = v128.load(p);
+        const b = v128.load(p + rs);
+        v128.store(r0 + ((<usize>i) << 3), v128.shuffle<i64>(a, b, 0, 2));
+        v128.store(r1 + ((<usize>i) << 3), v128.shuffle<i64>(a, b, 1, 3));
+      }
+      for (; i < n; i++) {
+        const a = v128.load(lane + <usize>i * rs);
+        store<f64>(r0 + ((<usize>i) << 3), f64x2.extract_lane(a, 0));
+        store<f64>(r1 + ((<usize>i) << 3), f64x2.extract_lane(a, 1));
+      }
+    } else {
+      for (let i = 0; i < n; i++) store<f64>(r0 + ((<usize>i) << 3), load<f64>(lane + <usize>i * rs));
     }
   }
 }

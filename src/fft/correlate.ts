@@ -73,6 +73,24 @@ export interface TileEngine {
     rows: number,
     L: number,
   ): void;
+  /**
+   * Row/lane transposes on the engine's buffers (views): `rowsToLanes` puts L rows of `cols`
+   * values (zero up to n) into lanes [n][S] with lanes L..S−1 zero; `lanesToRows` the first L
+   * lanes of [n][S] into rows of n values. With them, source rows are first copied into a
+   * staging block of the engine's memory.
+   */
+  readonly transposes?: {
+    rowsToLanes(
+      src: Float64Array,
+      srcStride: number,
+      L: number,
+      cols: number,
+      n: number,
+      s: Float64Array,
+      S: number,
+    ): void;
+    lanesToRows(s: Float64Array, S: number, L: number, n: number, dst: Float64Array, dstStride: number): void;
+  };
 }
 
 const PLAIN: TileEngine = {
@@ -114,6 +132,10 @@ export class TileCorrelator {
   private readonly bf: Butterflies;
   private readonly even: boolean;
   private readonly mul: NonNullable<TileEngine['multiplyStrip']>;
+  private readonly tx: TileEngine['transposes'];
+  /** Staging rows (LANES × max(n1, n2)) for the engine's transposes: tile a, tile b. */
+  private readonly stA: Float64Array;
+  private readonly stB: Float64Array;
 
   constructor(kernel: Taps, n1: number, n2: number, engine: TileEngine = PLAIN) {
     this.n1 = n1;
@@ -127,9 +149,11 @@ export class TileCorrelator {
     this.mul = engine.multiplyStrip ?? multiplyStrip;
     this.zs = paddedStride(n2, this.even);
     const tile = n1 * this.zs;
-    const scratch = Math.max(n1, n2) * (LANES + 1);
-    [this.zre, this.zim, this.sre, this.sim, this.kre, this.kim] = engine.buffers(
-      [tile, tile, scratch, scratch, tile, tile],
+    const scratch = Math.max(n1, n2) * LANES;
+    this.tx = engine.transposes;
+    const stage = this.tx ? scratch : 0;
+    [this.zre, this.zim, this.sre, this.sim, this.kre, this.kim, this.stA, this.stB] = engine.buffers(
+      [tile, tile, scratch, scratch, tile, tile, stage, stage],
       [this.rowPlan, this.colPlan],
     );
     this.transformKernel(kernel);
@@ -179,8 +203,27 @@ export class TileCorrelator {
     zre: Float64Array,
     zim: Float64Array,
   ): void {
-    const { n1, n2, zs, sre, sim } = this;
+    const { n1, n2, zs, sre, sim, tx } = this;
     const rows = Math.max(rowsA, rowsB);
+    if (tx) {
+      const { stA, stB } = this;
+      for (let r0 = 0; r0 < rows; r0 += LANES) {
+        const L = Math.min(LANES, rows - r0);
+        const Le = this.lanes(L);
+        const La = Math.max(0, Math.min(L, rowsA - r0));
+        stageRows(a, r0, La, colsA, stA, n2);
+        tx.rowsToLanes(stA, n2, La, colsA, n2, sre, Le);
+        const Lb = b ? Math.max(0, Math.min(L, rowsB - r0)) : 0;
+        if (b) stageRows(b, r0, Lb, colsB, stB, n2);
+        tx.rowsToLanes(stB, n2, Lb, colsB, n2, sim, Le);
+        difLanes(this.rowPlan, sre, sim, Le, -1, Le, this.bf);
+        tx.lanesToRows(sre, Le, L, n2, zre.subarray(r0 * zs), zs);
+        tx.lanesToRows(sim, Le, L, n2, zim.subarray(r0 * zs), zs);
+      }
+      zre.fill(0, rows * zs, n1 * zs);
+      zim.fill(0, rows * zs, n1 * zs);
+      return;
+    }
     for (let r0 = 0; r0 < rows; r0 += LANES) {
       const L = Math.min(LANES, rows - r0);
       // Le lanes side by side; a spare lane (Le > L) is zero.
@@ -266,6 +309,25 @@ export class TileCorrelator {
       ditLanes(this.colPlan, zr, zi, L, 1, zs, this.bf);
     }
     // Rows: inverse, then the valid outputs of each tile. A spare lane holds stale finite values.
+    const { tx, stA, stB } = this;
+    if (tx) {
+      const cols = Math.max(a.cols, b ? b.cols : 0);
+      for (let r0 = 0; r0 < outRows; r0 += LANES) {
+        const L = Math.min(LANES, outRows - r0);
+        const Le = this.lanes(L);
+        tx.rowsToLanes(zre.subarray(r0 * zs), zs, L, n2, n2, sre, Le);
+        tx.rowsToLanes(zim.subarray(r0 * zs), zs, L, n2, n2, sim, Le);
+        ditLanes(this.rowPlan, sre, sim, Le, 1, Le, this.bf);
+        tx.lanesToRows(sre, Le, L, cols, stA, n2);
+        tx.lanesToRows(sim, Le, L, cols, stB, n2);
+        for (let l = 0; l < L; l++) {
+          const r = r0 + l;
+          if (r < a.rows) storeRow(stA, l * n2, a.job.dst, a.r0 + r, a.c0, a.cols);
+          if (b && r < b.rows) storeRow(stB, l * n2, b.job.dst, b.r0 + r, b.c0, b.cols);
+        }
+      }
+      return;
+    }
     for (let r0 = 0; r0 < outRows; r0 += LANES) {
       const L = Math.min(LANES, outRows - r0);
       const Le = this.lanes(L);
@@ -381,6 +443,20 @@ function multiplyStrip(
       zim[p] = xr * hi + xi * hr;
     }
   }
+}
+
+/** Copies rows r0..r0+L−1 (their first `cols` values) of a region into staging rows of stride n. */
+function stageRows(src: PlaneRegion, r0: number, L: number, cols: number, st: Float64Array, n: number): void {
+  const d = src.data;
+  for (let l = 0; l < L; l++) {
+    const o = src.offset + (r0 + l) * src.stride;
+    st.set(d.subarray(o, o + cols), l * n);
+  }
+}
+
+/** Writes `cols` staged values from s[o..] to row r, columns c0.. of dst. */
+function storeRow(s: Float64Array, o: number, dst: PlaneRegion, r: number, c0: number, cols: number): void {
+  dst.data.set(s.subarray(o, o + cols), dst.offset + r * dst.stride + c0);
 }
 
 /** Writes lane l (its first `cols` values) to row r, columns c0.. of dst. */

@@ -19,7 +19,17 @@ export function simdTileEngine(arena: SimdArena): TileEngine {
   const wrap = (
     radix: number,
     dir: 'dif' | 'dit',
-    run: (re: number, im: number, L: number, stride: number, n: number, m: number, twr: number, twi: number, s: number) => void,
+    run: (
+      re: number,
+      im: number,
+      L: number,
+      stride: number,
+      n: number,
+      m: number,
+      twr: number,
+      twi: number,
+      s: number,
+    ) => void,
   ): Stage => {
     const plain = JS_BUTTERFLIES[dir][radix];
     return (re, im, L, stride, n, m, twr, twi, s) => {
@@ -61,9 +71,25 @@ export function simdTileEngine(arena: SimdArena): TileEngine {
       });
       return lengths.map((n, i) => new Float64Array(buf, bPtr[i], n).fill(0));
     },
+    transposes: {
+      rowsToLanes(src, srcStride, L, cols, n, s, S) {
+        x.fftRowsToLanes(src.byteOffset, srcStride, L, cols, n, s.byteOffset, S);
+      },
+      lanesToRows(s, S, L, n, dst, dstStride) {
+        x.fftLanesToRows(s.byteOffset, S, L, n, dst.byteOffset, dstStride);
+      },
+    },
     multiplyStrip(zre, zim, kre, kim, zs, c0, rows, L) {
       const o = c0 * 8;
-      x.fftMulStrip(zre.byteOffset + o, zim.byteOffset + o, kre.byteOffset + o, kim.byteOffset + o, zs, rows, L);
+      x.fftMulStrip(
+        zre.byteOffset + o,
+        zim.byteOffset + o,
+        kre.byteOffset + o,
+        kim.byteOffset + o,
+        zs,
+        rows,
+        L,
+      );
     },
   };
 }
