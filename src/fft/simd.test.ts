@@ -75,8 +75,8 @@ test(
           fc.pre(n1 >= kh && n2 >= kw);
           const r = rng(seed);
           const pw = ow + kw - 1;
-          const Ctor = f32 ? Float32Array : Float64Array;
-          const P = Ctor.from({ length: (oh + kh - 1) * pw }, () => r() * 2 - 1);
+          const values = Float64Array.from({ length: (oh + kh - 1) * pw }, () => r() * 2 - 1);
+          const P = f32 ? Float32Array.from(values) : values;
           const h = Float64Array.from({ length: kh * kw }, () => r() - 0.5);
           const job = (dst: Float64Array): CorrelationJob => ({
             src: { data: P, offset: 0, stride: pw },

@@ -37,6 +37,10 @@ import { type CorrelationJob, TileCorrelator } from '../fft/correlate.js';
 import { simdTileEngine } from '../fft/simd.js';
 import { type EngineChoice, type EngineOptions, engineOptions } from '../engine/backend.js';
 import { simdArena, simdStatus } from '../engine/simd.js';
+import { simdFftProgram } from '../fft/engine.js';
+import { bandCount, bandRange, paddingSource } from '../engine/bands.js';
+import { runProgram } from '../engine/programs.js';
+import { poolStatus, runPooled } from '../engine/pool.js';
 import { fastSizesBetween, nextFastSize } from '../fft/sizes.js';
 import {
   type Geometry,
@@ -276,23 +280,45 @@ export interface FftRunOptions {
   readonly tiling?: { readonly n1: number; readonly n2: number };
   /** `wasm`: the WebAssembly SIMD butterflies (src/fft/simd.ts); default plain TypeScript. */
   readonly backend?: 'js' | 'wasm';
+  /** Threads (this one and the engine's pool) for single-plane `wasm` runs; default 1. */
+  readonly threads?: number;
 }
 
 /**
  * Backend of the FFT plan: the WebAssembly SIMD stages (bit-identical to the plain ones, so
  * the same error bound holds) unless `js` is asked for or SIMD is unavailable here.
  */
-export function chooseFftEngine(options: EngineOptions): EngineChoice {
-  const { backend } = engineOptions(options);
+export function chooseFftEngine(options: EngineOptions, channels: number, modelledMs: number): EngineChoice {
+  const { backend, threads } = engineOptions(options);
   if (backend === 'js') return { backend: 'js', threads: 1, note: 'plain TypeScript (asked for)' };
   const status = simdStatus();
   if (!status.available) return { backend: 'js', threads: 1, note: `plain TypeScript: ${status.reason}` };
+  let t = threads;
+  let why = '';
+  if (t > 1 && channels !== 1) {
+    t = 1;
+    why = ': the pool runs single-plane images';
+  } else if (t > 1 && modelledMs < FFT_POOL_MIN_MS) {
+    t = 1;
+    why = `: under ${FFT_POOL_MIN_MS} ms of work`;
+  } else if (t > 1 && !poolStatus().available) {
+    t = 1;
+    why = `: ${poolStatus().reason}`;
+  }
   return {
     backend: 'wasm',
-    threads: 1,
-    note: 'WebAssembly SIMD f64x2 butterflies (each stage bit-identical to plain TypeScript), 1 thread',
+    threads: t,
+    note:
+      'WebAssembly SIMD f64x2 butterflies (bit-identical to plain TypeScript), ' +
+      `bands of whole tile rows, ${t === 1 ? `1 thread${why}` : `up to ${t} threads`}`,
   };
 }
+
+/**
+ * Modelled single-thread ms below which an FFT plan stays on one thread: a pooled run costs a
+ * job post, a wake-up and one kernel transform per thread (~1–3 ms on the 2-core bench VM).
+ */
+export const FFT_POOL_MIN_MS = 15;
 
 /** Runs a spec with the FFT plan. The input must hold only finite values. */
 export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOptions = {}): NDArray {
@@ -312,12 +338,8 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
     );
   }
   const arena = options.backend === 'wasm' ? simdArena() : undefined;
-  const correlator = new TileCorrelator(
-    spec.kernel,
-    tiling.n1,
-    tiling.n2,
-    arena ? simdTileEngine(arena) : undefined,
-  );
+  const correlator = (): TileCorrelator =>
+    new TileCorrelator(spec.kernel, tiling.n1, tiling.n2, arena ? simdTileEngine(arena) : undefined);
   const fixup = fixupFor(
     dataFacts(input.data, isIntegerDType(input.dtype), spec),
     spec,
@@ -328,11 +350,12 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
   const alphaOut = premultiply || (input.alpha === true && (channels === 2 || channels === 4));
 
   if (premultiply) {
+    const c = correlator();
     filterPremultiplied(input, spec, geo, out, (plane, border) => {
       const res = new Float64Array(oh * ow);
       const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
       const padded = padPlane(view, geo.pad, border, Float64Array);
-      correlator.run([job(padded, geo, res)]);
+      c.run([job(padded, geo, res)]);
       // Each plane has its own facts: the alpha plane of an integer image is integral
       // (and snaps exactly), premultiplied colour usually is not. The filtered alpha
       // decides "transparent" (≤ 0 gives colour 0): a value within B of 0 may be an
@@ -349,6 +372,37 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
   const exactIn32 = input.dtype !== 'float64' && Math.fround(spec.border.cval) === spec.border.cval;
   const direct =
     channels === 1 && (spec.dtype === 'float64' || (spec.dtype === 'float32' && fixup.quantum === 0));
+  if (arena && channels === 1) {
+    // The engine program: bands of whole tile rows on this thread or the pool, padded band by
+    // band — the same tile pairs as the plain path below, so the same values bit for bit.
+    const program = simdFftProgram(
+      spec.kernel.data,
+      kh,
+      kw,
+      tiling.n1,
+      tiling.n2,
+      oh,
+      ow,
+      geo.paddedWidth,
+      geo.pad,
+      spec.border,
+      exactIn32 ? 'f32' : 'f64',
+    );
+    const dtype = direct ? spec.dtype : 'float64';
+    const threads = Math.min(options.threads ?? 1, bandCount(program));
+    let res: Float32Array | Float64Array;
+    if (threads > 1) {
+      res = runPooled(input, program, threads, dtype) as Float32Array | Float64Array;
+    } else {
+      res = allocate(dtype, oh * ow) as Float32Array | Float64Array;
+      const view = { data: input.data, height, width, channels };
+      runProgram(arena, program, paddingSource(view, program), bandRange(0, bandCount(program)), res);
+    }
+    applyFixup(res, 0, oh * ow, fixup);
+    if (direct) return ndarray(res, outputShape(input, oh, ow), { alpha: alphaOut });
+    storeRow(res as Float64Array, res.length, out, 0, 1, spec.dtype, spec.rounding);
+    return ndarray(out, outputShape(input, oh, ow), { alpha: alphaOut });
+  }
   const jobs: CorrelationJob[] = [];
   const results: Float64Array[] = [];
   // With no padding (shape valid), a single float plane is read in place: no copy.
@@ -369,7 +423,7 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
       jobs.push(job(padded, geo, res));
     }
   }
-  correlator.run(jobs);
+  correlator().run(jobs);
   if (direct) {
     applyFixup(out as Float32Array | Float64Array, 0, oh * ow, fixup);
   } else {

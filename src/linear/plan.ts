@@ -133,6 +133,12 @@ const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
   },
 };
 
+/** The FFT estimate's modelled single-thread plain-TypeScript ms (0 where FFT does not apply). */
+function fftModelMs(input: NDArray, spec: LinearSpec): number {
+  const { outHeight, outWidth, channels } = shapeOf(input, spec);
+  return chooseTiling(outHeight, outWidth, spec.kernel.rows, spec.kernel.cols, channels)?.ms ?? 0;
+}
+
 type Executor = (input: NDArray, spec: LinearSpec, plan: LinearPlan) => NDArray;
 
 const EXECUTORS: Record<LinearPlan['method'], Executor> = {
@@ -146,7 +152,8 @@ const EXECUTORS: Record<LinearPlan['method'], Executor> = {
     if (!factors) throw notRankOne(spec);
     return runPlanes(input, spec, separablePlanes(factors));
   },
-  fft: (input, spec, plan) => runLinearFft(input, spec, { tiling: plan.tiling, backend: plan.backend }),
+  fft: (input, spec, plan) =>
+    runLinearFft(input, spec, { tiling: plan.tiling, backend: plan.backend, threads: plan.threads }),
 };
 
 function notRankOne(spec: LinearSpec): InvalidArgumentError {
@@ -175,7 +182,7 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
           ? chooseDirectEngine(input, spec, linearGeometry(spec, ...heightWidth(input)), options)
           : m === 'separable'
             ? separableEngine(input, spec, options)
-            : chooseFftEngine(options);
+            : chooseFftEngine(options, channels, fftModelMs(input, spec));
       engines.set(m, e);
     }
     return e;
