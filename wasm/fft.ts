@@ -133,8 +133,8 @@ export function fftDif4(
   const step = mL << 2;
   const total = (<usize>(n * stride)) << 3;
   const lb = (<usize>L) << 3;
-  const sv = f64x2.splat(s);
-  const nsv = f64x2.splat(-s);
+  // t3 = (b − d)·(s·i): s = ±1, so the products are exact sign changes, done as such.
+  const fwd = s < 0;
   for (let j = 0; j < m; j++) {
     const t = 3 * j;
     const w1r = tw(twr, t);
@@ -164,8 +164,10 @@ export function fftDif4(
         const t1i = f64x2.sub(ai, ci);
         const t2r = f64x2.add(br, dr);
         const t2i = f64x2.add(bi, di);
-        const t3r = f64x2.mul(nsv, f64x2.sub(bi, di));
-        const t3i = f64x2.mul(sv, f64x2.sub(br, dr));
+        const bdi = f64x2.sub(bi, di);
+        const bdr = f64x2.sub(br, dr);
+        const t3r = fwd ? bdi : f64x2.neg(bdi);
+        const t3i = fwd ? f64x2.neg(bdr) : bdr;
         v128.store(re + p0, f64x2.add(t0r, t2r));
         v128.store(im + p0, f64x2.add(t0i, t2i));
         const x1r = f64x2.add(t1r, t3r);
@@ -209,8 +211,8 @@ export function fftDit4(
   const step = mL << 2;
   const total = (<usize>(n * stride)) << 3;
   const lb = (<usize>L) << 3;
-  const sv = f64x2.splat(s);
-  const nsv = f64x2.splat(-s);
+  // t3 = (b − d)·(s·i): s = ±1, so the products are exact sign changes, done as such.
+  const fwd = s < 0;
   for (let j = 0; j < m; j++) {
     const t = 3 * j;
     const w1r = tw(twr, t);
@@ -254,8 +256,10 @@ export function fftDit4(
         const t1i = f64x2.sub(ai, ci);
         const t2r = f64x2.add(br, dr);
         const t2i = f64x2.add(bi, di);
-        const t3r = f64x2.mul(nsv, f64x2.sub(bi, di));
-        const t3i = f64x2.mul(sv, f64x2.sub(br, dr));
+        const bdi = f64x2.sub(bi, di);
+        const bdr = f64x2.sub(br, dr);
+        const t3r = fwd ? bdi : f64x2.neg(bdi);
+        const t3i = fwd ? f64x2.neg(bdr) : bdr;
         v128.store(re + p0, f64x2.add(t0r, t2r));
         v128.store(im + p0, f64x2.add(t0i, t2i));
         v128.store(re + p1, f64x2.add(t1r, t3r));
@@ -680,6 +684,67 @@ export function fftLanesToRows(s: usize, S: i32, L: i32, n: i32, dst: usize, dst
       }
     } else {
       for (let i = 0; i < n; i++) store<f64>(r0 + ((<usize>i) << 3), load<f64>(lane + <usize>i * rs));
+    }
+  }
+}
+
+/** `fftRowsToLanes` from float32 rows (each value widened exactly to f64). */
+export function fftRowsToLanesF32(src: usize, srcStride: i32, L: i32, cols: i32, n: i32, s: usize, S: i32): void {
+  const ss = (<usize>srcStride) << 2;
+  const rs = (<usize>S) << 3;
+  const zero = f64x2.splat(0);
+  for (let l = 0; l < S; l += 2) {
+    const lane = s + ((<usize>l) << 3);
+    if (l >= L) {
+      for (let i = 0; i < n; i++) v128.store(lane + (<usize>i) * rs, zero);
+      continue;
+    }
+    const r0 = src + (<usize>l) * ss;
+    const two = l + 1 < L;
+    const r1 = two ? r0 + ss : r0;
+    let i = 0;
+    if (two) {
+      for (; i + 2 <= cols; i += 2) {
+        const a = f64x2.promote_low_f32x4(v128.load64_zero(r0 + ((<usize>i) << 2)));
+        const b = f64x2.promote_low_f32x4(v128.load64_zero(r1 + ((<usize>i) << 2)));
+        const p = lane + (<usize>i) * rs;
+        v128.store(p, v128.shuffle<i64>(a, b, 0, 2));
+        v128.store(p + rs, v128.shuffle<i64>(a, b, 1, 3));
+      }
+    }
+    for (; i < cols; i++) {
+      const a = <f64>load<f32>(r0 + ((<usize>i) << 2));
+      const b = two ? <f64>load<f32>(r1 + ((<usize>i) << 2)) : 0;
+      v128.store(lane + (<usize>i) * rs, f64x2.replace_lane(f64x2.splat(a), 1, b));
+    }
+    for (; i < n; i++) v128.store(lane + (<usize>i) * rs, zero);
+  }
+}
+
+/** `fftLanesToRows` into float32 rows (each value rounded to nearest, ties to even, as a Float32Array store does). */
+export function fftLanesToRowsF32(s: usize, S: i32, L: i32, n: i32, dst: usize, dstStride: i32): void {
+  const ds = (<usize>dstStride) << 2;
+  const rs = (<usize>S) << 3;
+  for (let l = 0; l < L; l += 2) {
+    const lane = s + ((<usize>l) << 3);
+    const r0 = dst + (<usize>l) * ds;
+    if (l + 1 < L) {
+      const r1 = r0 + ds;
+      let i = 0;
+      for (; i + 2 <= n; i += 2) {
+        const p = lane + (<usize>i) * rs;
+        const a = v128.load(p);
+        const b = v128.load(p + rs);
+        v128.store64_lane(r0 + ((<usize>i) << 2), f32x4.demote_f64x2_zero(v128.shuffle<i64>(a, b, 0, 2)), 0);
+        v128.store64_lane(r1 + ((<usize>i) << 2), f32x4.demote_f64x2_zero(v128.shuffle<i64>(a, b, 1, 3)), 0);
+      }
+      for (; i < n; i++) {
+        const a = v128.load(lane + (<usize>i) * rs);
+        store<f32>(r0 + ((<usize>i) << 2), <f32>f64x2.extract_lane(a, 0));
+        store<f32>(r1 + ((<usize>i) << 2), <f32>f64x2.extract_lane(a, 1));
+      }
+    } else {
+      for (let i = 0; i < n; i++) store<f32>(r0 + ((<usize>i) << 2), <f32>load<f64>(lane + (<usize>i) * rs));
     }
   }
 }

@@ -81,7 +81,7 @@ export interface TileEngine {
    */
   readonly transposes?: {
     rowsToLanes(
-      src: Float64Array,
+      src: Float32Array | Float64Array,
       srcStride: number,
       L: number,
       cols: number,
@@ -89,7 +89,14 @@ export interface TileEngine {
       s: Float64Array,
       S: number,
     ): void;
-    lanesToRows(s: Float64Array, S: number, L: number, n: number, dst: Float64Array, dstStride: number): void;
+    lanesToRows(
+      s: Float64Array,
+      S: number,
+      L: number,
+      n: number,
+      dst: Float32Array | Float64Array,
+      dstStride: number,
+    ): void;
   };
 }
 
@@ -136,6 +143,9 @@ export class TileCorrelator {
   /** Staging rows (LANES × max(n1, n2)) for the engine's transposes: tile a, tile b. */
   private readonly stA: Float64Array;
   private readonly stB: Float64Array;
+  /** The same staging memory as float32 rows (float32 sources and outputs: exact copies both ways). */
+  private readonly stA32: Float32Array;
+  private readonly stB32: Float32Array;
 
   constructor(kernel: Taps, n1: number, n2: number, engine: TileEngine = PLAIN) {
     this.n1 = n1;
@@ -156,6 +166,8 @@ export class TileCorrelator {
       [tile, tile, scratch, scratch, tile, tile, stage, stage],
       [this.rowPlan, this.colPlan],
     );
+    this.stA32 = new Float32Array(this.stA.buffer, this.stA.byteOffset, stage);
+    this.stB32 = new Float32Array(this.stB.buffer, this.stB.byteOffset, stage);
     this.transformKernel(kernel);
   }
 
@@ -211,11 +223,13 @@ export class TileCorrelator {
         const L = Math.min(LANES, rows - r0);
         const Le = this.lanes(L);
         const La = Math.max(0, Math.min(L, rowsA - r0));
-        stageRows(a, r0, La, colsA, stA, n2);
-        tx.rowsToLanes(stA, n2, La, colsA, n2, sre, Le);
+        const sa = a.data instanceof Float32Array ? this.stA32 : stA;
+        stageRows(a, r0, La, colsA, sa, n2);
+        tx.rowsToLanes(sa, n2, La, colsA, n2, sre, Le);
         const Lb = b ? Math.max(0, Math.min(L, rowsB - r0)) : 0;
-        if (b) stageRows(b, r0, Lb, colsB, stB, n2);
-        tx.rowsToLanes(stB, n2, Lb, colsB, n2, sim, Le);
+        const sb = b && b.data instanceof Float32Array ? this.stB32 : stB;
+        if (b) stageRows(b, r0, Lb, colsB, sb, n2);
+        tx.rowsToLanes(sb, n2, Lb, colsB, n2, sim, Le);
         difLanes(this.rowPlan, sre, sim, Le, -1, Le, this.bf);
         tx.lanesToRows(sre, Le, L, n2, zre.subarray(r0 * zs), zs);
         tx.lanesToRows(sim, Le, L, n2, zim.subarray(r0 * zs), zs);
@@ -309,9 +323,11 @@ export class TileCorrelator {
       ditLanes(this.colPlan, zr, zi, L, 1, zs, this.bf);
     }
     // Rows: inverse, then the valid outputs of each tile. A spare lane holds stale finite values.
-    const { tx, stA, stB } = this;
+    const { tx } = this;
     if (tx) {
       const cols = Math.max(a.cols, b ? b.cols : 0);
+      const stA = a.job.dst.data instanceof Float32Array ? this.stA32 : this.stA;
+      const stB = b && b.job.dst.data instanceof Float32Array ? this.stB32 : this.stB;
       for (let r0 = 0; r0 < outRows; r0 += LANES) {
         const L = Math.min(LANES, outRows - r0);
         const Le = this.lanes(L);
@@ -446,7 +462,14 @@ function multiplyStrip(
 }
 
 /** Copies rows r0..r0+L−1 (their first `cols` values) of a region into staging rows of stride n. */
-function stageRows(src: PlaneRegion, r0: number, L: number, cols: number, st: Float64Array, n: number): void {
+function stageRows(
+  src: PlaneRegion,
+  r0: number,
+  L: number,
+  cols: number,
+  st: Float32Array | Float64Array,
+  n: number,
+): void {
   const d = src.data;
   for (let l = 0; l < L; l++) {
     const o = src.offset + (r0 + l) * src.stride;
@@ -455,7 +478,14 @@ function stageRows(src: PlaneRegion, r0: number, L: number, cols: number, st: Fl
 }
 
 /** Writes `cols` staged values from s[o..] to row r, columns c0.. of dst. */
-function storeRow(s: Float64Array, o: number, dst: PlaneRegion, r: number, c0: number, cols: number): void {
+function storeRow(
+  s: Float32Array | Float64Array,
+  o: number,
+  dst: PlaneRegion,
+  r: number,
+  c0: number,
+  cols: number,
+): void {
   dst.data.set(s.subarray(o, o + cols), dst.offset + r * dst.stride + c0);
 }
 

@@ -73,10 +73,12 @@ export function simdTileEngine(arena: SimdArena): TileEngine {
     },
     transposes: {
       rowsToLanes(src, srcStride, L, cols, n, s, S) {
-        x.fftRowsToLanes(src.byteOffset, srcStride, L, cols, n, s.byteOffset, S);
+        const run = src instanceof Float32Array ? x.fftRowsToLanesF32 : x.fftRowsToLanes;
+        run(src.byteOffset, srcStride, L, cols, n, s.byteOffset, S);
       },
       lanesToRows(s, S, L, n, dst, dstStride) {
-        x.fftLanesToRows(s.byteOffset, S, L, n, dst.byteOffset, dstStride);
+        const run = dst instanceof Float32Array ? x.fftLanesToRowsF32 : x.fftLanesToRows;
+        run(s.byteOffset, S, L, n, dst.byteOffset, dstStride);
       },
     },
     multiplyStrip(zre, zim, kre, kim, zs, c0, rows, L) {

@@ -70,39 +70,64 @@ export const MAX_TILE_POINTS = 2 ** 22;
  * 7-smooth sizes are rarely chosen), and ns per point of tile-buffer traffic (gathers,
  * scatters, the spectrum product) per pair of tiles, more for tiles beyond the L2 cache.
  */
-export const FFT_COST = {
-  stage: { 2: 3.0, 3: 2.8, 4: 3.2, 5: 3.4, 7: 18 } as Record<number, number>,
+export const FFT_COST: FftCost = {
+  stage: { 2: 3.0, 3: 2.8, 4: 3.2, 5: 3.4, 7: 18 },
   pass: 5,
   /** Extra ns per point when the tile buffers (4 × 8 bytes per point) outgrow the 1 MiB L2. */
   bigTile: 3,
   l2Points: 32768,
+  perOutput: 0,
 };
 
-const radixCosts = new Map<number, number>();
+/** Constants of the FFT cost model (see FFT_COST, FFT_COST_WASM). */
+export interface FftCost {
+  /** ns per point per butterfly stage, by radix. */
+  readonly stage: Readonly<Record<number, number>>;
+  /** ns per tile point per pair of tiles: gathers, scatters, the spectrum product. */
+  readonly pass: number;
+  /** Extra ns per tile point per pair beyond `l2Points`. */
+  readonly bigTile: number;
+  readonly l2Points: number;
+  /** ns per output for what does not depend on the tiles (scan, padding, allocation, fix-ups). */
+  readonly perOutput: number;
+}
+
+/**
+ * The same model for the WebAssembly SIMD engine (src/fft/simd.ts), fitted the same way
+ * (`node bench/fit-plan.mjs`): f64x2 stages are ~5× faster than the plain ones — radix 4
+ * 0.67, radix 3 0.55, radix 2 0.4, radix 5 1.1 ns per point (its 20 live vectors spill),
+ * radix 7 11 (plain stages on the engine's memory) — so the tile traffic and the fixed
+ * per-output work weigh more, and tiles beyond 2^18 points (4 MB per buffer, out of L2 and
+ * half the L3 of the bench VM) cost extra.
+ */
+export const FFT_COST_WASM: FftCost = {
+  stage: { 2: 0.4, 3: 0.55, 4: 0.67, 5: 1.12, 7: 11 },
+  pass: 6,
+  bigTile: 3,
+  l2Points: 2 ** 18,
+  perOutput: 5,
+};
+
+const radixCosts = new Map<string, number>();
 
 /** Modelled ns per point of one 1-D transform of size n (a sum over its stages), memoized. */
-function radixCost(n: number): number {
-  let hit = radixCosts.get(n);
+function radixCost(n: number, cost: FftCost): number {
+  const key = `${n}${cost === FFT_COST ? '' : 'w'}`;
+  let hit = radixCosts.get(key);
   if (hit === undefined) {
-    hit = stageSum(n);
+    hit = stageSum(n, cost);
     if (radixCosts.size > 4096) radixCosts.clear();
-    radixCosts.set(n, hit);
+    radixCosts.set(key, hit);
   }
   return hit;
 }
 
-function stageSum(n: number): number {
+function stageSum(n: number, cost: FftCost): number {
   let c = 0;
   let m = n;
-  for (const [r, w] of [
-    [7, FFT_COST.stage[7]],
-    [5, FFT_COST.stage[5]],
-    [3, FFT_COST.stage[3]],
-    [4, FFT_COST.stage[4]],
-    [2, FFT_COST.stage[2]],
-  ]) {
+  for (const r of [7, 5, 3, 4, 2]) {
     while (m % r === 0) {
-      c += w;
+      c += cost.stage[r];
       m /= r;
     }
   }
@@ -123,6 +148,7 @@ export function fftCostMs(
   planes: number,
   n1: number,
   n2: number,
+  cost: FftCost = FFT_COST,
 ): { ms: number; tiles: number } {
   const b1 = n1 - kh + 1;
   const b2 = n2 - kw + 1;
@@ -130,13 +156,14 @@ export function fftCostMs(
   const pairs = Math.ceil(tiles / 2);
   const rowIn = Math.min(n1, outH + kh - 1);
   const rowOut = Math.min(b1, outH);
-  const c1 = radixCost(n1);
-  const c2 = radixCost(n2);
+  const c1 = radixCost(n1, cost);
+  const c2 = radixCost(n2, cost);
   const points = n1 * n2;
-  const traffic = FFT_COST.pass + (points > FFT_COST.l2Points ? FFT_COST.bigTile : 0);
+  const traffic = cost.pass + (points > cost.l2Points ? cost.bigTile : 0);
   const pair = (rowIn + rowOut) * n2 * c2 + 2 * points * c1 + points * traffic;
   const kernel = kh * n2 * c2 + points * c1 + points * traffic;
-  return { ms: (pairs * pair + kernel) * 1e-6, tiles };
+  const fixed = planes * outH * outW * cost.perOutput;
+  return { ms: (pairs * pair + kernel + fixed) * 1e-6, tiles };
 }
 
 /**
@@ -150,6 +177,7 @@ export function chooseTiling(
   kh: number,
   kw: number,
   planes: number,
+  cost: FftCost = FFT_COST,
 ): FftTiling | undefined {
   const cands1 = candidates(outH, kh);
   const cands2 = candidates(outW, kw);
@@ -157,7 +185,7 @@ export function chooseTiling(
   for (const n1 of cands1) {
     for (const n2 of cands2) {
       if (n1 * n2 > MAX_TILE_POINTS) continue;
-      const { ms, tiles } = fftCostMs(outH, outW, kh, kw, planes, n1, n2);
+      const { ms, tiles } = fftCostMs(outH, outW, kh, kw, planes, n1, n2, cost);
       if (!best || ms < best.ms) best = { n1, n2, ms, tiles };
     }
   }
@@ -184,17 +212,58 @@ interface DataFacts {
   readonly integral: boolean;
 }
 
-function dataFacts(d: ArrayLike<number>, integerType: boolean, spec: LinearSpec): DataFacts {
-  let lo = Infinity;
-  let hi = -Infinity;
-  let integral = integerType;
-  // Branch-free Math.min/max: 6 ms on 4M float32 values against 16 ms with ifs (the data
-  // are finite here: non-finite inputs never reach the FFT plan).
-  for (let i = 0, n = d.length; i < n; i++) {
-    const v = d[i];
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
+/** Smallest and largest value of an array (NaN when it holds one; ±Infinity show as such). */
+export interface ValueRange {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/**
+ * The value range in one pass, which also tells whether every value is finite (the plan's
+ * test) — so the plan scans the input once and hands the range to the run. Branch-free
+ * Math.min/max (NaN propagates through them), four accumulators: 2.6 ms on 4M float32
+ * values against 4.7 ms with one (and 16 ms with ifs).
+ */
+export function valueRange(d: ArrayLike<number>): ValueRange {
+  let lo0 = Infinity;
+  let lo1 = Infinity;
+  let lo2 = Infinity;
+  let lo3 = Infinity;
+  let hi0 = -Infinity;
+  let hi1 = -Infinity;
+  let hi2 = -Infinity;
+  let hi3 = -Infinity;
+  const n = d.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a = d[i];
+    const b = d[i + 1];
+    const c = d[i + 2];
+    const e = d[i + 3];
+    lo0 = Math.min(lo0, a);
+    hi0 = Math.max(hi0, a);
+    lo1 = Math.min(lo1, b);
+    hi1 = Math.max(hi1, b);
+    lo2 = Math.min(lo2, c);
+    hi2 = Math.max(hi2, c);
+    lo3 = Math.min(lo3, e);
+    hi3 = Math.max(hi3, e);
   }
+  for (; i < n; i++) {
+    lo0 = Math.min(lo0, d[i]);
+    hi0 = Math.max(hi0, d[i]);
+  }
+  return { lo: Math.min(lo0, lo1, lo2, lo3), hi: Math.max(hi0, hi1, hi2, hi3) };
+}
+
+function dataFacts(
+  d: ArrayLike<number>,
+  integerType: boolean,
+  spec: LinearSpec,
+  range: ValueRange = valueRange(d),
+): DataFacts {
+  let { lo, hi } = range;
+  let integral = integerType;
   if (!integral) {
     integral = true;
     for (let i = 0; i < d.length && integral; i++) integral = Number.isInteger(d[i]);
@@ -282,6 +351,8 @@ export interface FftRunOptions {
   readonly backend?: 'js' | 'wasm';
   /** Threads (this one and the engine's pool) for single-plane `wasm` runs; default 1. */
   readonly threads?: number;
+  /** The input's value range when the caller has it already (`valueRange(input.data)`). */
+  readonly range?: ValueRange;
 }
 
 /**
@@ -289,10 +360,9 @@ export interface FftRunOptions {
  * the same error bound holds) unless `js` is asked for or SIMD is unavailable here.
  */
 export function chooseFftEngine(options: EngineOptions, channels: number, modelledMs: number): EngineChoice {
-  const { backend, threads } = engineOptions(options);
-  if (backend === 'js') return { backend: 'js', threads: 1, note: 'plain TypeScript (asked for)' };
-  const status = simdStatus();
-  if (!status.available) return { backend: 'js', threads: 1, note: `plain TypeScript: ${status.reason}` };
+  const { threads } = engineOptions(options);
+  const b = fftBackend(options);
+  if (b.backend === 'js') return { backend: 'js', threads: 1, note: b.note };
   let t = threads;
   let why = '';
   if (t > 1 && channels !== 1) {
@@ -314,6 +384,20 @@ export function chooseFftEngine(options: EngineOptions, channels: number, modell
   };
 }
 
+/** The FFT plan's backend: SIMD unless `js` is asked for or SIMD is unavailable here. */
+export function fftBackend(options: EngineOptions): { backend: 'js' | 'wasm'; note: string } {
+  const { backend } = engineOptions(options);
+  if (backend === 'js') return { backend: 'js', note: 'plain TypeScript (asked for)' };
+  const status = simdStatus();
+  if (!status.available) return { backend: 'js', note: `plain TypeScript: ${status.reason}` };
+  return { backend: 'wasm', note: '' };
+}
+
+/** The cost model of a backend. */
+export function fftCost(backend: 'js' | 'wasm'): FftCost {
+  return backend === 'wasm' ? FFT_COST_WASM : FFT_COST;
+}
+
 /**
  * Modelled single-thread ms below which an FFT plan stays on one thread: a pooled run costs a
  * job post, a wake-up and one kernel transform per thread (~1–3 ms on the 2-core bench VM).
@@ -328,7 +412,7 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
   const { rows: kh, cols: kw } = spec.kernel;
   const premultiply =
     input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4);
-  const tiling = options.tiling ?? chooseTiling(oh, ow, kh, kw, channels);
+  const tiling = options.tiling ?? chooseTiling(oh, ow, kh, kw, channels, fftCost(options.backend ?? 'js'));
   if (!tiling) {
     invalidArgument(
       'method',
@@ -341,7 +425,7 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
   const correlator = (): TileCorrelator =>
     new TileCorrelator(spec.kernel, tiling.n1, tiling.n2, arena ? simdTileEngine(arena) : undefined);
   const fixup = fixupFor(
-    dataFacts(input.data, isIntegerDType(input.dtype), spec),
+    dataFacts(input.data, isIntegerDType(input.dtype), spec, options.range),
     spec,
     tiling.n1,
     tiling.n2,
@@ -450,11 +534,8 @@ function job(
 }
 
 /** True when every value of the array is finite (FFT plans need it). */
-export function allFinite(data: AnyTypedArray): boolean {
+export function allFinite(data: AnyTypedArray, range?: ValueRange): boolean {
   if (data instanceof Uint8Array || data instanceof Uint16Array) return true;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v - v !== 0) return false;
-  }
-  return true;
+  const { lo, hi } = range ?? valueRange(data);
+  return Number.isFinite(lo) && Number.isFinite(hi);
 }

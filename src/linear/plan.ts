@@ -21,7 +21,17 @@ import {
   runLinear,
   runPlanes,
 } from './correlate.js';
-import { MAX_TILE_POINTS, allFinite, chooseFftEngine, chooseTiling, runLinearFft } from './fft.js';
+import {
+  MAX_TILE_POINTS,
+  type ValueRange,
+  allFinite,
+  chooseFftEngine,
+  chooseTiling,
+  fftBackend,
+  fftCost,
+  runLinearFft,
+  valueRange,
+} from './fft.js';
 import { TERMS_PER_PASS, separablePlanes, termsOf } from './separable.js';
 import {
   type EngineChoice,
@@ -50,6 +60,8 @@ export interface LinearPlan {
   readonly reason: string;
   /** FFT tile size (method `fft`). */
   readonly tiling?: { readonly n1: number; readonly n2: number };
+  /** The input's value range, scanned by the FFT estimate (internal: the run reuses it). */
+  readonly range?: ValueRange;
   /** The engine's compiled program for this spec and shape (internal). */
   readonly engine?: EngineChoice;
 }
@@ -75,8 +87,9 @@ interface Estimate {
   readonly ms: number;
   readonly detail: string;
   readonly tiling?: { readonly n1: number; readonly n2: number };
+  readonly range?: ValueRange;
 }
-type Estimator = (input: NDArray, spec: LinearSpec) => Estimate | string;
+type Estimator = (input: NDArray, spec: LinearSpec, options: PlanOptions) => Estimate | string;
 
 interface Shape {
   readonly outputs: number;
@@ -118,25 +131,31 @@ const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
     const ms = outputs * ((kh + kw) * SEPARABLE_COST.tap + SEPARABLE_COST.perOutput) * 1e-6;
     return { ms, detail: `rank 1: ${kh} + ${kw} taps in two 1-D passes` };
   },
-  fft: (input, spec) => {
-    if (!allFinite(input.data)) {
+  fft: (input, spec, options) => {
+    // One scan for finiteness here and the value range the run's accuracy rules need.
+    const range =
+      input.data instanceof Uint8Array || input.data instanceof Uint16Array
+        ? undefined
+        : valueRange(input.data);
+    if (!allFinite(input.data, range)) {
       return 'the input holds NaN or ±Infinity, which a transform would spread to every output';
     }
-    const { outHeight, outWidth, channels } = shapeOf(input, spec);
-    const t = chooseTiling(outHeight, outWidth, spec.kernel.rows, spec.kernel.cols, channels);
+    const t = fftTiling(input, spec, options);
     if (!t) return `the kernel is too large for FFT tiles (over ${MAX_TILE_POINTS} points)`;
     return {
       ms: t.ms,
       detail: `${t.n1}×${t.n2} tiles (${t.tiles} tile${t.tiles === 1 ? '' : 's'}, two per complex transform)`,
       tiling: { n1: t.n1, n2: t.n2 },
+      range,
     };
   },
 };
 
-/** The FFT estimate's modelled single-thread plain-TypeScript ms (0 where FFT does not apply). */
-function fftModelMs(input: NDArray, spec: LinearSpec): number {
+/** The FFT tiles the cost model of the plan's backend picks (undefined when none fits). */
+function fftTiling(input: NDArray, spec: LinearSpec, options: PlanOptions) {
   const { outHeight, outWidth, channels } = shapeOf(input, spec);
-  return chooseTiling(outHeight, outWidth, spec.kernel.rows, spec.kernel.cols, channels)?.ms ?? 0;
+  const cost = fftCost(fftBackend(options).backend);
+  return chooseTiling(outHeight, outWidth, spec.kernel.rows, spec.kernel.cols, channels, cost);
 }
 
 type Executor = (input: NDArray, spec: LinearSpec, plan: LinearPlan) => NDArray;
@@ -153,7 +172,12 @@ const EXECUTORS: Record<LinearPlan['method'], Executor> = {
     return runPlanes(input, spec, separablePlanes(factors));
   },
   fft: (input, spec, plan) =>
-    runLinearFft(input, spec, { tiling: plan.tiling, backend: plan.backend, threads: plan.threads }),
+    runLinearFft(input, spec, {
+      tiling: plan.tiling,
+      backend: plan.backend,
+      threads: plan.threads,
+      range: plan.range,
+    }),
 };
 
 function notRankOne(spec: LinearSpec): InvalidArgumentError {
@@ -182,26 +206,28 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
           ? chooseDirectEngine(input, spec, linearGeometry(spec, ...heightWidth(input)), options)
           : m === 'separable'
             ? separableEngine(input, spec, options)
-            : chooseFftEngine(options, channels, fftModelMs(input, spec));
+            : chooseFftEngine(options, channels, fftTiling(input, spec, options)?.ms ?? 0);
       engines.set(m, e);
     }
     return e;
   };
-  const withEngine = (m: LinearPlan['method'], reason: string, tiling?: LinearPlan['tiling']): LinearPlan => {
+  const withEngine = (m: LinearPlan['method'], reason: string, e?: Estimate): LinearPlan => {
     const engine = engineFor(m);
     return {
       method: m,
       backend: engine.backend,
       threads: engine.threads,
       reason: `${reason}; ${engine.note}`,
-      tiling,
+      tiling: e?.tiling,
+      range: e?.range,
       engine,
     };
   };
   /** The JS-fitted model scaled by the engine's measured speed-up and its threads. */
   const modelled = (m: LinearPlan['method'], e: Estimate): number => {
     const engine = engineFor(m);
-    const simd = engine.backend === 'wasm' ? (WASM_SPEEDUP[m] ?? 1) : 1;
+    // (The FFT model has its own SIMD constants, FFT_COST_WASM.)
+    const simd = engine.backend === 'wasm' && m !== 'fft' ? (WASM_SPEEDUP[m] ?? 1) : 1;
     return e.ms / simd / Math.max(1, engine.threads * THREAD_EFFICIENCY);
   };
 
@@ -209,7 +235,7 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
     throw notRankOne(spec);
   }
   if (method !== 'auto') {
-    const e = ESTIMATORS[method](input, spec);
+    const e = ESTIMATORS[method](input, spec, options);
     if (typeof e === 'string') {
       // Same meaning, other method: a method choice changes speed, never the result.
       return withEngine('direct', `direct instead of ${method}: ${e} (${size})`);
@@ -217,14 +243,14 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
     return withEngine(
       method,
       `${method} (asked for): ${size}; ${e.detail}, modelled ${ms(modelled(method, e))} ms`,
-      e.tiling,
+      e,
     );
   }
 
   const estimates: { method: LinearPlan['method']; e: Estimate }[] = [];
   const skipped: string[] = [];
   for (const m of Object.keys(ESTIMATORS) as LinearPlan['method'][]) {
-    const e = ESTIMATORS[m](input, spec);
+    const e = ESTIMATORS[m](input, spec, options);
     if (typeof e === 'string') skipped.push(`${m} not used: ${e}`);
     else estimates.push({ method: m, e: { ...e, ms: modelled(m, e) } });
   }
@@ -238,7 +264,7 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
     `${best.method}: ${size}; modelled ${ms(best.e.ms)} ms (${best.e.detail})` +
     (others ? ` vs ${others}` : '') +
     (skipped.length ? `; ${skipped.join('; ')}` : '');
-  return withEngine(best.method, reason, best.e.tiling);
+  return withEngine(best.method, reason, best.e);
 }
 
 function heightWidth(input: NDArray): [number, number] {

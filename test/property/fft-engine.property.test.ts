@@ -44,7 +44,9 @@ const caseArb = fc.record({
   seed: fc.integer({ min: 1, max: 1 << 20 }),
 });
 
-function check(c: fc.RecordValue<typeof caseArb> extends infer T ? T : never, threads: number): void {
+type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+function check(c: Case, threads: number): void {
   fc.pre(c.n1 >= c.kh && c.n2 >= c.kw && (c.shape !== 'valid' || (c.kh <= c.h && c.kw <= c.w)));
   const x = image(c.h, c.w, c.dtype, c.seed);
   const r = rng(c.seed + 1);
