@@ -6,3 +6,4 @@ export * from './box';
 export * from './convert';
 export * from './median';
 export * from './fft';
+export * from './match';

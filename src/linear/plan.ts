@@ -48,6 +48,8 @@ export const METHODS: readonly Method[] = ['auto', 'direct', 'separable', 'fft']
 export interface PlanOptions extends EngineOptions {
   /** `auto` (default) picks by a cost model; every method gives the same result. */
   method?: Method;
+  /** Internal: the input's value range (`valueRange(input.data)`) when the caller has scanned it already. */
+  range?: ValueRange;
 }
 
 export interface LinearPlan {

@@ -5,6 +5,8 @@
  * row and only its last h+1 rows are kept (a ring), so a 1080p plane needs 2 MiB, not 32.
  */
 
+import type { SimdArena } from '../engine/simd.js';
+
 /** Which window statistic to add up. */
 export type WindowStat = 'sumSq' | 'centredSumSq';
 
@@ -75,5 +77,76 @@ export function addWindowStats(
       }
     }
   }
+  return { absTotal, sqTotal: sq[(height % ring) * w1 + width] };
+}
+
+/**
+ * `addWindowStats` on the WebAssembly loops of wasm/match.ts (same operations in the same
+ * order: bit-identical). The table ring lives in the arena's memory; each data row is copied
+ * in (widened exactly to float64) and each output row of window sums copied out.
+ */
+export function addWindowStatsSimd(
+  arena: SimdArena,
+  data: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  height: number,
+  width: number,
+  h: number,
+  w: number,
+  shift: number,
+  stat: WindowStat,
+  acc: Float64Array,
+): WindowTotals {
+  const x = arena.exports;
+  const w1 = width + 1;
+  const ring = h + 1;
+  const ow = width - w + 1;
+  const n = h * w;
+  const nm2 = n * shift * shift;
+  arena.reset();
+  const sumPtr = arena.reserve(ring * w1 * 8);
+  const sqPtr = arena.reserve(ring * w1 * 8);
+  const rowPtr = arena.reserve(width * 8);
+  const outPtr = arena.reserve(ow * 8);
+  const buf = arena.buffer;
+  new Float64Array(buf, sumPtr, ring * w1).fill(0);
+  new Float64Array(buf, sqPtr, ring * w1).fill(0);
+  const row = new Float64Array(buf, rowPtr, width);
+  const win = new Float64Array(buf, outPtr, ow);
+  const centred = stat === 'centredSumSq' ? 1 : 0;
+  let absTotal = 0;
+  for (let k = 1; k <= height; k++) {
+    const above = ((k - 1) % ring) * w1 * 8;
+    const here = (k % ring) * w1 * 8;
+    row.set(data.subarray((k - 1) * width, k * width));
+    absTotal = x.matchTableRow(
+      rowPtr,
+      width,
+      shift,
+      sumPtr + above,
+      sqPtr + above,
+      sumPtr + here,
+      sqPtr + here,
+      absTotal,
+    );
+    if (k < h) continue;
+    const r = k - h;
+    const a = (r % ring) * w1 * 8;
+    x.matchWindowRow(
+      sumPtr + a,
+      sqPtr + a,
+      sumPtr + here,
+      sqPtr + here,
+      w,
+      ow,
+      centred,
+      n,
+      shift,
+      nm2,
+      outPtr,
+    );
+    const o = r * ow;
+    for (let c = 0; c < ow; c++) acc[o + c] += win[c];
+  }
+  const sq = new Float64Array(buf, sqPtr, ring * w1);
   return { absTotal, sqTotal: sq[(height % ring) * w1 + width] };
 }

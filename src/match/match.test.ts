@@ -7,6 +7,9 @@ import { ndarray, type NDArray } from '../core/ndarray.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { MATCH_METHODS, type MatchMethod, bestMatches, matchTemplate, planMatch } from './match.js';
 import { drawBoxes } from './draw.js';
+import { rng } from '../../test/helpers.js';
+import { addWindowStats, addWindowStatsSimd } from './integral.js';
+import { simdArena } from '../engine/simd.js';
 
 /** OpenCV's definitions, one window at a time (channels summed), without any capping. */
 function naive(
@@ -267,3 +270,40 @@ test('drawBoxes: an 8-bit RGB copy with the box outline', () => {
   assert.deepEqual(px(2, 3), [128, 128, 128]);
   assert.deepEqual(px(0, 0), [128, 128, 128]);
 });
+
+const arena = simdArena();
+test(
+  'window statistics: the WebAssembly loops equal the plain ones bit for bit (odd sizes)',
+  {
+    skip: arena ? false : 'WebAssembly SIMD unavailable here',
+  },
+  () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom('sumSq' as const, 'centredSumSq' as const),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1 << 20 }),
+        (H, W, h0, w0, kind, f32, seed) => {
+          const h = Math.min(h0, H);
+          const w = Math.min(w0, W);
+          const r = rng(seed);
+          const v = Float64Array.from({ length: H * W }, () => r() * 3 - 1);
+          const d = f32 ? Float32Array.from(v) : v;
+          const shift = 0.25;
+          const size = (H - h + 1) * (W - w + 1);
+          const want = Float64Array.from({ length: size }, (_, i) => i);
+          const got = Float64Array.from(want);
+          const a = addWindowStats(d, H, W, h, w, shift, kind, want);
+          const b = addWindowStatsSimd(arena!, d, H, W, h, w, shift, kind, got);
+          assert.deepEqual(got, want);
+          assert.deepEqual(b, a);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  },
+);
