@@ -108,16 +108,17 @@ export const FFT_COST_WASM: FftCost = {
   perOutput: 5,
 };
 
-const radixCosts = new Map<string, number>();
+const radixCosts = new Map<FftCost, Map<number, number>>();
 
 /** Modelled ns per point of one 1-D transform of size n (a sum over its stages), memoized. */
 function radixCost(n: number, cost: FftCost): number {
-  const key = `${n}${cost === FFT_COST ? '' : 'w'}`;
-  let hit = radixCosts.get(key);
+  let memo = radixCosts.get(cost);
+  if (!memo) radixCosts.set(cost, (memo = new Map()));
+  let hit = memo.get(n);
   if (hit === undefined) {
     hit = stageSum(n, cost);
-    if (radixCosts.size > 4096) radixCosts.clear();
-    radixCosts.set(key, hit);
+    if (memo.size > 4096) memo.clear();
+    memo.set(n, hit);
   }
   return hit;
 }
@@ -221,39 +222,18 @@ export interface ValueRange {
 /**
  * The value range in one pass, which also tells whether every value is finite (the plan's
  * test) — so the plan scans the input once and hands the range to the run. Branch-free
- * Math.min/max (NaN propagates through them), four accumulators: 2.6 ms on 4M float32
- * values against 4.7 ms with one (and 16 ms with ifs).
+ * Math.min/max (NaN propagates through them): 3 ms on 2M float32 values, against 8.5 ms
+ * with ifs and 11 ms unrolled over four accumulators (V8 11, Node 20).
  */
 export function valueRange(d: ArrayLike<number>): ValueRange {
-  let lo0 = Infinity;
-  let lo1 = Infinity;
-  let lo2 = Infinity;
-  let lo3 = Infinity;
-  let hi0 = -Infinity;
-  let hi1 = -Infinity;
-  let hi2 = -Infinity;
-  let hi3 = -Infinity;
-  const n = d.length;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = d[i];
-    const b = d[i + 1];
-    const c = d[i + 2];
-    const e = d[i + 3];
-    lo0 = Math.min(lo0, a);
-    hi0 = Math.max(hi0, a);
-    lo1 = Math.min(lo1, b);
-    hi1 = Math.max(hi1, b);
-    lo2 = Math.min(lo2, c);
-    hi2 = Math.max(hi2, c);
-    lo3 = Math.min(lo3, e);
-    hi3 = Math.max(hi3, e);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0, n = d.length; i < n; i++) {
+    const v = d[i];
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
   }
-  for (; i < n; i++) {
-    lo0 = Math.min(lo0, d[i]);
-    hi0 = Math.max(hi0, d[i]);
-  }
-  return { lo: Math.min(lo0, lo1, lo2, lo3), hi: Math.max(hi0, hi1, hi2, hi3) };
+  return { lo, hi };
 }
 
 function dataFacts(

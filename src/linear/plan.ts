@@ -200,7 +200,7 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
   const { outHeight, outWidth, channels } = shapeOf(input, spec);
   const size = `${outHeight}×${outWidth}×${channels} output, ${spec.kernel.rows}×${spec.kernel.cols} kernel`;
   const engines = new Map<LinearPlan['method'], EngineChoice>();
-  const engineFor = (m: LinearPlan['method']): EngineChoice => {
+  const engineFor = (m: LinearPlan['method'], est?: Estimate): EngineChoice => {
     let e = engines.get(m);
     if (!e) {
       e =
@@ -208,13 +208,13 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
           ? chooseDirectEngine(input, spec, linearGeometry(spec, ...heightWidth(input)), options)
           : m === 'separable'
             ? separableEngine(input, spec, options)
-            : chooseFftEngine(options, channels, fftTiling(input, spec, options)?.ms ?? 0);
+            : chooseFftEngine(options, channels, est?.ms ?? 0);
       engines.set(m, e);
     }
     return e;
   };
   const withEngine = (m: LinearPlan['method'], reason: string, e?: Estimate): LinearPlan => {
-    const engine = engineFor(m);
+    const engine = engineFor(m, e);
     return {
       method: m,
       backend: engine.backend,
@@ -227,7 +227,7 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
   };
   /** The JS-fitted model scaled by the engine's measured speed-up and its threads. */
   const modelled = (m: LinearPlan['method'], e: Estimate): number => {
-    const engine = engineFor(m);
+    const engine = engineFor(m, e);
     // (The FFT model has its own SIMD constants, FFT_COST_WASM.)
     const simd = engine.backend === 'wasm' && m !== 'fft' ? (WASM_SPEEDUP[m] ?? 1) : 1;
     return e.ms / simd / Math.max(1, engine.threads * THREAD_EFFICIENCY);
