@@ -87,7 +87,7 @@ function peer(op, files) {
 }
 
 console.log(`single-thread CPU time (median of ${reps}) — ${machine()}`);
-console.log('workload  convkit WASM (min)       plain TS   SciPy 1 thr   OpenCV 1 thr   WASM ÷ best peer');
+console.log('workload  convkit WASM (min)         plain TS   SciPy 1 thr  OpenCV 1 thr  WASM ÷ best peer');
 for (const [id, run, arrays, opA, opB] of cases) {
   if (!only.includes(id)) continue;
   const wasm = cpuMs(() => run({ backend: 'wasm', threads: 1 }));
@@ -99,6 +99,6 @@ for (const [id, run, arrays, opA, opB] of cases) {
   const best = Math.min(...[a, b].filter((v) => !Number.isNaN(v)));
   const f = (v) => `${v.toFixed(1)} ms`.padStart(12);
   console.log(
-    `${id.padEnd(8)} ${f(wasm)}  ${f(js)}  ${f(a)}  ${f(b)}  ${(wasm / best).toFixed(2).padStart(10)}×`,
+    `${id.padEnd(8)} ${f(wasm)} (${wasmMin.toFixed(1)})  ${f(js)}  ${f(a)}  ${f(b)}  ${(wasm / best).toFixed(2).padStart(10)}×`,
   );
 }

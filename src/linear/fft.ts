@@ -410,11 +410,13 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
     tiling.n1,
     tiling.n2,
   );
-  const out = allocate(spec.dtype, oh * ow * channels);
+  // Allocated only where needed: a fresh 16 MB array is a visible cost (page faults).
+  const newOut = () => allocate(spec.dtype, oh * ow * channels);
   const alphaOut = premultiply || (input.alpha === true && (channels === 2 || channels === 4));
 
   if (premultiply) {
     const c = correlator();
+    const out = newOut();
     filterPremultiplied(input, spec, geo, out, (plane, border) => {
       const res = new Float64Array(oh * ow);
       const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
@@ -464,9 +466,11 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
     }
     applyFixup(res, 0, oh * ow, fixup);
     if (direct) return ndarray(res, outputShape(input, oh, ow), { alpha: alphaOut });
+    const out = newOut();
     storeRow(res as Float64Array, res.length, out, 0, 1, spec.dtype, spec.rounding);
     return ndarray(out, outputShape(input, oh, ow), { alpha: alphaOut });
   }
+  const out = newOut();
   const jobs: CorrelationJob[] = [];
   const results: Float64Array[] = [];
   // With no padding (shape valid), a single float plane is read in place: no copy.
