@@ -76,3 +76,31 @@ export function matchWindowRow(
     store<f64>(out + o, centred ? q - (s * s) / n : q + 2 * shift * s + nm2);
   }
 }
+
+/**
+ * ccoeff-normed scores: out[i] = 0 where the window is flat (variance ≤ tol) or the
+ * denominator is within the correlation's error (den ≤ numErr), else corr/den clamped to
+ * [−1, 1], with den = √(max(variance, 0)·tSq) — the reference's expression, rounded once to
+ * float32 as a Float32Array store rounds it.
+ */
+export function matchCcoeffNormed(
+  stat: usize,
+  corr: usize,
+  out: usize,
+  count: i32,
+  tSq: f64,
+  tol: f64,
+  numErr: f64,
+): void {
+  for (let i = 0; i < count; i++) {
+    const o = (<usize>i) << 3;
+    const variance = load<f64>(stat + o);
+    const den = Math.sqrt(max<f64>(variance, 0) * tSq);
+    let v: f64 = 0;
+    if (!(variance <= tol || den <= numErr)) {
+      v = load<f64>(corr + o) / den;
+      v = v < -1 ? -1 : v > 1 ? 1 : v;
+    }
+    store<f32>(out + ((<usize>i) << 2), <f32>v);
+  }
+}

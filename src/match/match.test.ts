@@ -307,3 +307,40 @@ test(
     );
   },
 );
+
+test(
+  'matchTemplate on the WebAssembly loops = plain TypeScript, bit for bit (every method, flat patches, odd sizes)',
+  {
+    skip: arena ? false : 'WebAssembly SIMD unavailable here',
+  },
+  () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom(1, 3),
+        fc.constantFrom(...MATCH_METHODS),
+        fc.integer({ min: 1, max: 1 << 20 }),
+        (H, W, h0, w0, C, method, seed) => {
+          const h = Math.min(h0, H);
+          const w = Math.min(w0, W);
+          const r = rng(seed);
+          // Flat runs (0/0 windows) between random values.
+          const img = Float32Array.from({ length: H * W * C }, (_, i) => ((i >> 4) % 3 === 0 ? 0.5 : r()));
+          const t = Float32Array.from({ length: h * w * C }, () => r());
+          const shape = (a: number, b: number) => (C === 1 ? [a, b] : [a, b, C]);
+          const image = ndarray(img, shape(H, W));
+          const template = ndarray(t, shape(h, w));
+          for (const correlation of ['direct', 'fft'] as const) {
+            const want = matchTemplate(image, template, { method, correlation, backend: 'js' });
+            const got = matchTemplate(image, template, { method, correlation, backend: 'wasm', threads: 1 });
+            assert.deepEqual(got.data, want.data, `${method} ${correlation}`);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  },
+);

@@ -33,7 +33,7 @@ import type { Kernel } from '../kernels/kernel.js';
 import { linearSpec } from '../linear/correlate.js';
 import { type LinearPlan, type Method, executeLinear, planLinear } from '../linear/plan.js';
 import { type ValueRange, fftBackend, fftErrorBound, valueRange } from '../linear/fft.js';
-import { addWindowStats, addWindowStatsSimd } from './integral.js';
+import { type WindowTotals, addWindowStats, addWindowStatsSimd, ccoeffNormedSimd } from './integral.js';
 import { simdArena } from '../engine/simd.js';
 import type { EngineOptions } from '../engine/backend.js';
 
@@ -232,17 +232,27 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
 
   // Window statistics from integral images of each channel minus its mean, summed over
   // channels: ΣI'² for ccoeff-normed, ΣI² for the others.
-  const stat = new Float64Array(count);
   const kind = method === 'ccoeff-normed' ? 'centredSumSq' : 'sumSq';
   // The WebAssembly loops (bit-identical) unless plain TypeScript is asked for or SIMD is missing.
   const arena = fftBackend(p.engine).backend === 'wasm' ? simdArena() : undefined;
+  const meanOf = (d: ArrayLike<number>): number => {
+    let mean = 0;
+    for (let i = 0; i < d.length; i++) mean += d[i];
+    return mean / d.length;
+  };
+  if (arena && channels === 1 && method === 'ccoeff-normed') {
+    // One plane: variances and scores stay in the engine's memory (the same values as below).
+    const d = p.planes[0].data;
+    const tolOf = (t: WindowTotals) => 0 + 64 * EPS * (t.sqTotal + (2 * t.absTotal * t.absTotal) / n);
+    ccoeffNormedSimd(arena, d, height, width, th, tw, meanOf(d), corr, tSq, numErr, tolOf, out);
+    return ndarray(out, shape);
+  }
+  const stat = new Float64Array(count);
   // Rounding error bound of stat (every table entry is at most its plane's total).
   let tol = 0;
   for (const plane of p.planes) {
     const d = plane.data;
-    let mean = 0;
-    for (let i = 0; i < d.length; i++) mean += d[i];
-    mean /= d.length;
+    const mean = meanOf(d);
     const t = arena
       ? addWindowStatsSimd(arena, d, height, width, th, tw, mean, kind, stat)
       : addWindowStats(d, height, width, th, tw, mean, kind, stat);
