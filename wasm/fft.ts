@@ -689,17 +689,25 @@ export function fftLanesToRows(s: usize, S: i32, L: i32, n: i32, dst: usize, dst
 }
 
 /** `fftRowsToLanes` from float32 rows (each value widened exactly to f64). */
-export function fftRowsToLanesF32(src: usize, srcStride: i32, L: i32, cols: i32, n: i32, s: usize, S: i32): void {
+export function fftRowsToLanesF32(
+  src: usize,
+  srcStride: i32,
+  L: i32,
+  cols: i32,
+  n: i32,
+  s: usize,
+  S: i32,
+): void {
   const ss = (<usize>srcStride) << 2;
   const rs = (<usize>S) << 3;
   const zero = f64x2.splat(0);
   for (let l = 0; l < S; l += 2) {
     const lane = s + ((<usize>l) << 3);
     if (l >= L) {
-      for (let i = 0; i < n; i++) v128.store(lane + (<usize>i) * rs, zero);
+      for (let i = 0; i < n; i++) v128.store(lane + <usize>i * rs, zero);
       continue;
     }
-    const r0 = src + (<usize>l) * ss;
+    const r0 = src + <usize>l * ss;
     const two = l + 1 < L;
     const r1 = two ? r0 + ss : r0;
     let i = 0;
@@ -707,7 +715,7 @@ export function fftRowsToLanesF32(src: usize, srcStride: i32, L: i32, cols: i32,
       for (; i + 2 <= cols; i += 2) {
         const a = f64x2.promote_low_f32x4(v128.load64_zero(r0 + ((<usize>i) << 2)));
         const b = f64x2.promote_low_f32x4(v128.load64_zero(r1 + ((<usize>i) << 2)));
-        const p = lane + (<usize>i) * rs;
+        const p = lane + <usize>i * rs;
         v128.store(p, v128.shuffle<i64>(a, b, 0, 2));
         v128.store(p + rs, v128.shuffle<i64>(a, b, 1, 3));
       }
@@ -715,9 +723,9 @@ export function fftRowsToLanesF32(src: usize, srcStride: i32, L: i32, cols: i32,
     for (; i < cols; i++) {
       const a = <f64>load<f32>(r0 + ((<usize>i) << 2));
       const b = two ? <f64>load<f32>(r1 + ((<usize>i) << 2)) : 0;
-      v128.store(lane + (<usize>i) * rs, f64x2.replace_lane(f64x2.splat(a), 1, b));
+      v128.store(lane + <usize>i * rs, f64x2.replace_lane(f64x2.splat(a), 1, b));
     }
-    for (; i < n; i++) v128.store(lane + (<usize>i) * rs, zero);
+    for (; i < n; i++) v128.store(lane + <usize>i * rs, zero);
   }
 }
 
@@ -727,24 +735,24 @@ export function fftLanesToRowsF32(s: usize, S: i32, L: i32, n: i32, dst: usize, 
   const rs = (<usize>S) << 3;
   for (let l = 0; l < L; l += 2) {
     const lane = s + ((<usize>l) << 3);
-    const r0 = dst + (<usize>l) * ds;
+    const r0 = dst + <usize>l * ds;
     if (l + 1 < L) {
       const r1 = r0 + ds;
       let i = 0;
       for (; i + 2 <= n; i += 2) {
-        const p = lane + (<usize>i) * rs;
+        const p = lane + <usize>i * rs;
         const a = v128.load(p);
         const b = v128.load(p + rs);
         v128.store64_lane(r0 + ((<usize>i) << 2), f32x4.demote_f64x2_zero(v128.shuffle<i64>(a, b, 0, 2)), 0);
         v128.store64_lane(r1 + ((<usize>i) << 2), f32x4.demote_f64x2_zero(v128.shuffle<i64>(a, b, 1, 3)), 0);
       }
       for (; i < n; i++) {
-        const a = v128.load(lane + (<usize>i) * rs);
+        const a = v128.load(lane + <usize>i * rs);
         store<f32>(r0 + ((<usize>i) << 2), <f32>f64x2.extract_lane(a, 0));
         store<f32>(r1 + ((<usize>i) << 2), <f32>f64x2.extract_lane(a, 1));
       }
     } else {
-      for (let i = 0; i < n; i++) store<f32>(r0 + ((<usize>i) << 2), <f32>load<f64>(lane + (<usize>i) * rs));
+      for (let i = 0; i < n; i++) store<f32>(r0 + ((<usize>i) << 2), <f32>load<f64>(lane + <usize>i * rs));
     }
   }
 }
