@@ -147,7 +147,16 @@ export class TileCorrelator {
   private readonly stA32: Float32Array;
   private readonly stB32: Float32Array;
 
-  constructor(kernel: Taps, n1: number, n2: number, engine: TileEngine = PLAIN) {
+  /** Extra buffers the caller asked for, in the engine's memory (e.g. a band of source rows). */
+  readonly extra: Float64Array[];
+
+  constructor(
+    kernel: Taps,
+    n1: number,
+    n2: number,
+    engine: TileEngine = PLAIN,
+    extra: readonly number[] = [],
+  ) {
     this.n1 = n1;
     this.n2 = n2;
     this.kh = kernel.rows;
@@ -162,13 +171,33 @@ export class TileCorrelator {
     const scratch = Math.max(n1, n2) * LANES;
     this.tx = engine.transposes;
     const stage = this.tx ? scratch : 0;
-    [this.zre, this.zim, this.sre, this.sim, this.kre, this.kim, this.stA, this.stB] = engine.buffers(
-      [tile, tile, scratch, scratch, tile, tile, stage, stage],
-      [this.rowPlan, this.colPlan],
-    );
+    [this.zre, this.zim, this.sre, this.sim, this.kre, this.kim, this.stA, this.stB, ...this.extra] =
+      engine.buffers(
+        [tile, tile, scratch, scratch, tile, tile, stage, stage, ...extra],
+        [this.rowPlan, this.colPlan],
+      );
     this.stA32 = new Float32Array(this.stA.buffer, this.stA.byteOffset, stage);
     this.stB32 = new Float32Array(this.stB.buffer, this.stB.byteOffset, stage);
     this.transformKernel(kernel);
+  }
+
+  /**
+   * Rows r0..r0+L−1 of a region for the engine's transposes, with their stride: in place when
+   * the region already lies in the engine's memory, else copied to a staging block.
+   */
+  private laneSource(
+    src: PlaneRegion,
+    r0: number,
+    L: number,
+    cols: number,
+    st32: Float32Array,
+    st64: Float64Array,
+  ): [Float32Array | Float64Array, number] {
+    if (src.data.buffer === this.zre.buffer)
+      return [src.data.subarray(src.offset + r0 * src.stride), src.stride];
+    const st = src.data instanceof Float32Array ? st32 : st64;
+    stageRows(src, r0, L, cols, st, this.n2);
+    return [st, this.n2];
   }
 
   /** Lanes a stage runs for L signals: L, or L + 1 (a spare lane) where the engine needs an even count. */
@@ -223,13 +252,11 @@ export class TileCorrelator {
         const L = Math.min(LANES, rows - r0);
         const Le = this.lanes(L);
         const La = Math.max(0, Math.min(L, rowsA - r0));
-        const sa = a.data instanceof Float32Array ? this.stA32 : stA;
-        stageRows(a, r0, La, colsA, sa, n2);
-        tx.rowsToLanes(sa, n2, La, colsA, n2, sre, Le);
+        const [sa, sas] = this.laneSource(a, r0, La, colsA, this.stA32, stA);
+        tx.rowsToLanes(sa, sas, La, colsA, n2, sre, Le);
         const Lb = b ? Math.max(0, Math.min(L, rowsB - r0)) : 0;
-        const sb = b && b.data instanceof Float32Array ? this.stB32 : stB;
-        if (b) stageRows(b, r0, Lb, colsB, sb, n2);
-        tx.rowsToLanes(sb, n2, Lb, colsB, n2, sim, Le);
+        const [sb, sbs] = b ? this.laneSource(b, r0, Lb, colsB, this.stB32, stB) : [stB, n2];
+        tx.rowsToLanes(sb, sbs, Lb, colsB, n2, sim, Le);
         difLanes(this.rowPlan, sre, sim, Le, -1, Le, this.bf);
         tx.lanesToRows(sre, Le, L, n2, zre.subarray(r0 * zs), zs);
         tx.lanesToRows(sim, Le, L, n2, zim.subarray(r0 * zs), zs);

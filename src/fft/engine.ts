@@ -71,10 +71,10 @@ export const runFftBands: BandRunner<SimdFftProgram> = (arena, prog, source, cla
       prog.bandType === 'f32' ? new Float32Array((R + kh - 1) * pw) : new Float64Array((R + kh - 1) * pw);
     const m0 = b * R;
     const rows = Math.min(R, prog.outHeight - m0);
-    source(m0, m0 + rows + kh - 1, band);
+    source(m0, m0 + rows + kh - 1, band!);
     correlator.run([
       {
-        src: { data: band, offset: 0, stride: pw },
+        src: { data: band!, offset: 0, stride: pw },
         dst: { data: out as Float32Array | Float64Array, offset: m0 * ow, stride: ow },
         height: rows,
         width: ow,
