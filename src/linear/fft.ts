@@ -359,7 +359,7 @@ export function chooseFftEngine(options: EngineOptions, channels: number, modell
     backend: 'wasm',
     threads: t,
     note:
-      'WebAssembly SIMD f64x2 butterflies (bit-identical to plain TypeScript), ' +
+      'WebAssembly SIMD f64x2 butterflies (bit-identical to plain TypeScript on the same tiles), ' +
       `bands of whole tile rows, ${t === 1 ? `1 thread${why}` : `up to ${t} threads`}`,
   };
 }
