@@ -8,3 +8,5 @@ export * from './median';
 export * from './bilateral';
 export * from './nlmeans';
 export * from './median-histogram';
+export * from './fft';
+export * from './match';

@@ -8,6 +8,7 @@ import { type SimdSeparableProgram, runSeparableBands } from './separable.js';
 import type { SimdArena } from './simd.js';
 import { type SimdBilateralProgram, runBilateralBands } from '../nonlinear/bilateral-simd.js';
 import { type SimdNlmProgram, runNlmBands } from '../nonlinear/nlmeans-simd.js';
+import { type SimdFftProgram, runFftBands } from '../fft/engine.js';
 
 export type EngineProgram =
   | SimdDirectProgram
@@ -15,7 +16,8 @@ export type EngineProgram =
   | SimdBoxProgram
   | SimdMedianProgram
   | SimdBilateralProgram
-  | SimdNlmProgram;
+  | SimdNlmProgram
+  | SimdFftProgram;
 
 export function runProgram(
   arena: SimdArena,
@@ -31,6 +33,7 @@ export function runProgram(
   else if (prog.kind === 'median') runMedianBands(arena, prog, source, claim, out, stats, done);
   else if (prog.kind === 'bilateral') runBilateralBands(arena, prog, source, claim, out, stats, done);
   else if (prog.kind === 'nlmeans') runNlmBands(arena, prog, source, claim, out, stats, done);
+  else if (prog.kind === 'fft') runFftBands(arena, prog, source, claim, out, stats, done);
   else runBoxBands(arena, prog, source, claim, out, stats, done);
   return stats;
 }
