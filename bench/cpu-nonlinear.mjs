@@ -4,9 +4,8 @@
 // on the workloads' own inputs. CPU time (process.cpuUsage / time.process_time) hardly moves
 // when other processes share the cores; `node bench/run.mjs --only W8,W10` gives wall clock.
 //   node bench/cpu-nonlinear.mjs [--quick] [--reps N] [--no-js]
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { PYTHON, machine } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { cpuMs, machine, pythonCpuMs } from './lib.mjs';
 import w08 from './workloads/w08.mjs';
 import w10 from './workloads/w10.mjs';
 
@@ -15,19 +14,6 @@ const quick = args.includes('--quick');
 const repsArg = args.indexOf('--reps');
 const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : 5;
 const convkit = await import('../dist/index.js');
-
-function cpuMs(fn, n = reps) {
-  fn();
-  const ts = [];
-  for (let i = 0; i < n; i++) {
-    const c = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(c);
-    ts.push((d.user + d.system) / 1000);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1];
-}
 
 const PY = `
 import sys, time, numpy as np, cv2
@@ -55,14 +41,10 @@ for (const [id, workload, op, run] of cases) {
   const stub = { ...convkit, bilateralFilter: () => undefined, nlMeans: () => undefined };
   const ctx = await workload.setup({ convkit: stub, quick });
   const x = convkit.decodeNpy(new Uint8Array(readFileSync(ctx.files[0])));
-  const wasm = cpuMs(() => run(x, { backend: 'wasm', threads: 1 }));
+  const wasm = cpuMs(() => run(x, { backend: 'wasm', threads: 1 }), reps);
   // the plain-TS NLM takes ~10 s at full size: fewer runs
   const js = args.includes('--no-js') ? NaN : cpuMs(() => run(x, { backend: 'js' }), op === 'nlm' ? 1 : reps);
-  let cv = NaN;
-  if (existsSync(PYTHON)) {
-    const r = spawnSync(PYTHON, ['-c', PY, op, String(reps), ctx.files[0]], { encoding: 'utf8' });
-    cv = Number(r.stdout.trim());
-  }
+  const cv = pythonCpuMs(PY, [op, reps, ctx.files[0]]);
   const f = (v) => `${v.toFixed(1)} ms`.padStart(10);
   console.log(
     `${id.padEnd(8)} ${f(wasm)}  ${f(js).padStart(16)}  ${f(cv).padStart(15)}  ${(wasm / cv).toFixed(2).padStart(12)}×`,

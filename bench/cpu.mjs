@@ -4,9 +4,7 @@
 // hardly moves when other processes share the cores, where wall-clock medians swing 2–5×:
 // use it to compare loops on a busy machine; `npm run bench` gives the wall-clock picture.
 //   node bench/cpu.mjs [--quick] [--reps N]
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { PYTHON, fill, handOff, machine } from './lib.mjs';
+import { cpuMs, fill, handOff, machine, pythonCpuMs } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -14,20 +12,6 @@ const repsArg = args.indexOf('--reps');
 const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : 7;
 const convkit = await import('../dist/index.js');
 const [h, w] = quick ? [540, 960] : [2160, 3840];
-
-function cpuMs(fn) {
-  fn();
-  fn();
-  const ts = [];
-  for (let i = 0; i < reps; i++) {
-    const c = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(c);
-    ts.push((d.user + d.system) / 1000);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1];
-}
 
 const gray = convkit.ndarray(fill(new Float32Array(h * w), 1, 1), [h, w]);
 const rgb = convkit.ndarray(fill(new Uint8Array(h * w * 3), 2, 256), [h, w, 3]);
@@ -61,14 +45,10 @@ ts.sort(); print(ts[len(ts) // 2])
 console.log(`single-thread CPU time (median of ${reps}) — ${machine()}, ${w}×${h}`);
 console.log('workload  convkit WASM  convkit plain TS  OpenCV 1 thread  WASM ÷ OpenCV');
 for (const [id, run, arrays, op] of cases) {
-  const wasm = cpuMs(() => run({ backend: 'wasm', threads: 1 }));
-  const js = cpuMs(() => run({ backend: 'js' }));
-  let cv = NaN;
-  if (existsSync(PYTHON)) {
-    const files = arrays.map((a, i) => handOff(convkit, `cpu-${id}-${i}`, a));
-    const r = spawnSync(PYTHON, ['-c', PY, op, String(reps), ...files], { encoding: 'utf8' });
-    cv = Number(r.stdout.trim());
-  }
+  const wasm = cpuMs(() => run({ backend: 'wasm', threads: 1 }), reps, 2);
+  const js = cpuMs(() => run({ backend: 'js' }), reps, 2);
+  const files = arrays.map((a, i) => handOff(convkit, `cpu-${id}-${i}`, a));
+  const cv = pythonCpuMs(PY, [op, reps, ...files]);
   const f = (v) => `${v.toFixed(1)} ms`.padStart(10);
   console.log(
     `${id.padEnd(8)} ${f(wasm)}  ${f(js).padStart(16)}  ${f(cv).padStart(15)}  ${(wasm / cv).toFixed(2).padStart(12)}×`,

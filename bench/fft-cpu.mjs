@@ -4,9 +4,7 @@
 // CPU time (process.cpuUsage / time.process_time) hardly moves when other processes share the
 // cores, where wall-clock medians swing 2–5× (see bench/cpu.mjs for W1–W5).
 //   node bench/fft-cpu.mjs [--quick] [--reps N] [--only W9,W13] [--no-peers] [--no-js]
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { PYTHON, fill, handOff, machine } from './lib.mjs';
+import { cpuMs, cpuTimes, fill, handOff, machine, pythonCpuMs } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -19,21 +17,6 @@ const only = opt('--only', 'W9,W11,W13').split(',');
 const convkit = await import('../dist/index.js');
 
 /** Median and minimum CPU ms of `reps` runs after two warm-ups (the first compiles the SIMD code). */
-function cpuMs(fn) {
-  fn();
-  fn();
-  const ts = [];
-  for (let i = 0; i < reps; i++) {
-    const c = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(c);
-    ts.push((d.user + d.system) / 1000);
-  }
-  ts.sort((a, b) => a - b);
-  last.min = ts[0];
-  return ts[ts.length >> 1];
-}
-const last = { min: NaN };
 
 const [h, w] = quick ? [270, 480] : [1080, 1920];
 const n13 = quick ? 512 : 2048;
@@ -81,18 +64,16 @@ ts.sort(); print(ts[len(ts) // 2])
 `;
 
 function peer(op, files) {
-  if (args.includes('--no-peers') || !existsSync(PYTHON)) return NaN;
-  const r = spawnSync(PYTHON, ['-c', PY, op, String(reps), ...files], { encoding: 'utf8' });
-  return Number(r.stdout.trim());
+  return args.includes('--no-peers') ? NaN : pythonCpuMs(PY, [op, reps, ...files]);
 }
 
 console.log(`single-thread CPU time (median of ${reps}) — ${machine()}`);
 console.log('workload  convkit WASM (min)         plain TS   SciPy 1 thr  OpenCV 1 thr  WASM ÷ best peer');
 for (const [id, run, arrays, opA, opB] of cases) {
   if (!only.includes(id)) continue;
-  const wasm = cpuMs(() => run({ backend: 'wasm', threads: 1 }));
-  const wasmMin = last.min;
-  const js = args.includes('--no-js') ? NaN : cpuMs(() => run({ backend: 'js', threads: 1 }));
+  const wasmTimes = cpuTimes(() => run({ backend: 'wasm', threads: 1 }), reps, 2);
+  const [wasm, wasmMin] = [wasmTimes[wasmTimes.length >> 1], wasmTimes[0]];
+  const js = args.includes('--no-js') ? NaN : cpuMs(() => run({ backend: 'js', threads: 1 }), reps, 2);
   const files = arrays.map((a, i) => handOff(convkit, `fftcpu-${id}-${i}`, a));
   const a = opA === opB ? NaN : peer(opA, files);
   const b = peer(opB, files);

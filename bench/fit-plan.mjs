@@ -8,22 +8,13 @@ import { TileCorrelator } from '../dist/fft/correlate.js';
 import { FFT_COST } from '../dist/linear/fft.js';
 import { DIRECT_COST } from '../dist/linear/plan.js';
 import * as convkit from '../dist/index.js';
-import { fill, machine } from './lib.mjs';
+import { cpuTimes, fill, machine } from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 const REPS = quick ? 3 : 7;
 
-function cpuMs(fn, reps = REPS) {
-  fn();
-  let best = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(t);
-    best = Math.min(best, (d.user + d.system) / 1000);
-  }
-  return best;
-}
+/** The best CPU time of `reps` runs after one warm-up. */
+const cpuMs = (fn, reps = REPS) => cpuTimes(fn, reps)[0];
 
 console.log(`fit-plan — ${machine()}\n`);
 

@@ -25,6 +25,40 @@ export async function timeIt(fn, reps) {
   return times[Math.floor(times.length / 2)];
 }
 
+/**
+ * CPU times in ms (user + system, `process.cpuUsage`) of `reps` runs of `fn` after `warmups`,
+ * sorted. CPU time hardly moves when other processes share the cores, where wall-clock medians
+ * swing 2–5×: the single-thread comparisons (bench/cpu.mjs, cpu-nonlinear, fft-cpu,
+ * median-cpu, fit-plan) use it.
+ */
+export function cpuTimes(fn, reps, warmups = 1) {
+  for (let i = 0; i < warmups; i++) fn();
+  const ts = [];
+  for (let i = 0; i < reps; i++) {
+    const c = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(c);
+    ts.push((d.user + d.system) / 1000);
+  }
+  return ts.sort((a, b) => a - b);
+}
+
+/** The median of `cpuTimes`. */
+export const cpuMs = (fn, reps, warmups = 1) => {
+  const ts = cpuTimes(fn, reps, warmups);
+  return ts[ts.length >> 1];
+};
+
+/**
+ * A Python peer's CPU time: runs `code` (which prints one number, in ms, as its last line) with
+ * `args`; NaN when /usr/bin/python3 is missing or the snippet fails.
+ */
+export function pythonCpuMs(code, args) {
+  if (!existsSync(PYTHON)) return NaN;
+  const r = spawnSync(PYTHON, ['-c', code, ...args.map(String)], { encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout.trim().split('\n').pop()) : NaN;
+}
+
 /** Writes arrays for the Python peers and returns their paths. */
 export function handOff(convkit, name, arr) {
   const p = join(tmp, `${name}.npy`);

@@ -4,9 +4,7 @@
 // CPU time (process.cpuUsage / time.process_time) hardly moves when other processes share the
 // cores, where wall-clock medians swing 2–5×; `npm run bench` gives the wall-clock picture.
 //   node bench/median-cpu.mjs [--quick] [--reps N] [--only W6|W7]
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { PYTHON, fill, handOff, machine } from './lib.mjs';
+import { cpuMs, fill, handOff, machine, pythonCpuMs } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -15,19 +13,6 @@ const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : 5;
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : ['W6', 'W7'];
 const convkit = await import('../dist/index.js');
-
-function cpuMs(fn) {
-  fn();
-  const ts = [];
-  for (let i = 0; i < reps; i++) {
-    const c = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(c);
-    ts.push((d.user + d.system) / 1000);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1];
-}
 
 const [h6, w6] = quick ? [540, 960] : [2160, 3840];
 const [h7, w7] = quick ? [270, 480] : [1080, 1920];
@@ -61,15 +46,10 @@ ts.sort(); print(ts[len(ts) // 2])
 
 console.log(`single-thread CPU time (median of ${reps}) — ${machine()}`);
 for (const c of cases) {
-  let cv = NaN;
-  if (existsSync(PYTHON)) {
-    const file = handOff(convkit, `cpu-median-${c.id}`, c.input);
-    const r = spawnSync(PYTHON, ['-c', PY, String(c.k), String(reps), file], { encoding: 'utf8' });
-    cv = Number(r.stdout.trim());
-  }
+  const cv = pythonCpuMs(PY, [c.k, reps, handOff(convkit, `cpu-median-${c.id}`, c.input)]);
   for (const m of c.methods) {
     const opts = { method: m, threads: 1 };
-    const t = cpuMs(() => convkit.medianFilter(c.input, c.k, opts));
+    const t = cpuMs(() => convkit.medianFilter(c.input, c.k, opts), reps);
     console.log(
       `${c.id} ${c.k}×${c.k} ${m.padEnd(13)} ${t.toFixed(1).padStart(8)} ms   OpenCV 1 thread ${cv.toFixed(1)} ms   ratio ${(t / cv).toFixed(2)}×`,
     );
