@@ -5,3 +5,5 @@ export * from './separable';
 export * from './box';
 export * from './convert';
 export * from './median';
+export * from './gemm';
+export * from './winograd';

@@ -20,6 +20,7 @@
  */
 import { gemm } from './gemm.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
+import { forwardWinogradSimd, weightGradWinogradSimd, winogradSimdUsable } from './winograd-simd.js';
 
 /** True when F(2×2, 3×3) applies: 3×3 kernel, stride 1, dilation 1. */
 export function winogradApplies(g: ConvGeometry): boolean {
@@ -145,6 +146,10 @@ export function forwardWinograd(
   const tw = (ow + 1) >> 1;
   const T = th * tw;
   const u = transformWeights(g, w);
+  if (winogradSimdUsable(x, y)) {
+    forwardWinogradSimd(g, x, u, bias, y, n0, n1);
+    return;
+  }
   const uStride = g.o * cg;
   const v = new Float64Array(16 * cg * T);
   const m = new Float64Array(16 * og * T);
@@ -264,7 +269,9 @@ export function inputGradWinograd(
 
 /**
  * gw = conv2d's weight gradient summed over images n0 ≤ n < n1, for a geometry where
- * `winogradApplies` (overwritten). A gy block past the output's last row or column is 0.
+ * `winogradApplies` (overwritten). Only output channels o0 ≤ o − grp·Og < o1 of each group are
+ * written (threads.ts splits the channels between threads; the default is all of them). A gy
+ * block past the output's last row or column is 0.
  */
 export function weightGradWinograd(
   g: ConvGeometry,
@@ -273,14 +280,23 @@ export function weightGradWinograd(
   gw: FloatArray,
   n0 = 0,
   n1 = g.n,
+  o0 = 0,
+  o1 = g.og,
 ): void {
+  const m = new Float64Array(16 * g.o * g.cg);
+  if (winogradSimdUsable(x, gy)) weightGradWinogradSimd(g, x, gy, m, n0, n1, o0, o1);
+  else weightGradSums(g, x, gy, m, n0, n1);
+  finishWeightGrad(g, m, gw, o0, o1);
+}
+
+/** m[ξ·O·Cg + o·Cg + c] = Σ over images and tiles of Z_ξ[o, t]·V_ξ[c, t] (float64, all channels). */
+function weightGradSums(g: ConvGeometry, x: FloatArray, gy: FloatArray, m: Float64Array, n0: number, n1: number): void {
   const { oh, ow, cg, og, o: O } = g;
   const th = (oh + 1) >> 1;
   const tw = (ow + 1) >> 1;
   const T = th * tw;
   const v = new Float64Array(16 * cg * T);
   const z = new Float64Array(16 * og * T);
-  const m = new Float64Array(16 * O * cg);
   const zs = og * T;
   const mm = gemm();
   for (let n = n0; n < n1; n++) {
@@ -332,17 +348,23 @@ export function weightGradWinograd(
       }
     }
   }
-  // gw[o, c] = Gᵀ M G with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1].
+}
+
+/** gw[o, c] = Gᵀ M G for output channels o0 ≤ o − grp·Og < o1, with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]. */
+function finishWeightGrad(g: ConvGeometry, m: Float64Array, gw: FloatArray, o0: number, o1: number): void {
+  const { cg, og, o: O } = g;
   const ms = O * cg;
   const t = new Float64Array(12);
   for (let oc = 0; oc < O; oc++) {
+    const within = oc % og;
+    if (within < o0 || within >= o1) continue;
     for (let c = 0; c < cg; c++) {
       const base = oc * cg + c;
       for (let j = 0; j < 4; j++) {
-        const m0 = n1 > n0 ? m[j * ms + base] : 0;
-        const m1 = n1 > n0 ? m[(4 + j) * ms + base] : 0;
-        const m2 = n1 > n0 ? m[(8 + j) * ms + base] : 0;
-        const m3 = n1 > n0 ? m[(12 + j) * ms + base] : 0;
+        const m0 = m[j * ms + base];
+        const m1 = m[(4 + j) * ms + base];
+        const m2 = m[(8 + j) * ms + base];
+        const m3 = m[(12 + j) * ms + base];
         t[j] = m0 + 0.5 * (m1 + m2);
         t[4 + j] = 0.5 * (m1 - m2);
         t[8 + j] = 0.5 * (m1 + m2) + m3;
