@@ -233,3 +233,48 @@ function lanes(p: usize, ts: usize, v: v128): void {
   v128.store32_lane(p + 2 * ts, v, 2);
   v128.store32_lane(p + 3 * ts, v, 3);
 }
+
+/** 1 when the n floats at p are all finite (no NaN, no ±Infinity), else 0. */
+export function allfinite_f32(p: usize, n: i32): i32 {
+  // v − v is 0 for a finite v and NaN otherwise; a NaN stays in its lane's sum.
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(p + ((<usize>i) << 2));
+    acc = f32x4.add(acc, f32x4.sub(v, v));
+  }
+  let s: f32 = 0;
+  for (; i < n; i++) {
+    const v = load<f32>(p + ((<usize>i) << 2));
+    s += v - v;
+  }
+  return i32x4.all_true(f32x4.eq(acc, f32x4.splat(0))) && s == 0 ? 1 : 0;
+}
+
+/**
+ * Copies `planes` planes of rows×cols floats from src (row stride sw, plane stride ss) to dst
+ * (row stride dw, plane stride ds): zero-padding an image into the transforms' layout and
+ * cropping their output, without the host touching elements one by one.
+ */
+export function copy_planes_f32(
+  src: usize,
+  sw: i32,
+  ss: i32,
+  dst: usize,
+  dw: i32,
+  ds: i32,
+  planes: i32,
+  rows: i32,
+  cols: i32,
+): void {
+  const bytes = (<usize>cols) << 2;
+  for (let k = 0; k < planes; k++) {
+    let s = src + ((<usize>(k * ss)) << 2);
+    let d = dst + ((<usize>(k * ds)) << 2);
+    for (let r = 0; r < rows; r++) {
+      memory.copy(d, s, bytes);
+      s += (<usize>sw) << 2;
+      d += (<usize>dw) << 2;
+    }
+  }
+}

@@ -48,24 +48,6 @@ function layout(g: ConvGeometry) {
   return { th, twp, wp, hp, ps: hp * wp, yw: 2 * twp, ys: 2 * th * 2 * twp, rowsPerBlock, nbMax: up(rowsPerBlock * twp, 8) };
 }
 
-/** Copies the cg input planes at x[src…] into the interior of the zero-bordered padded planes. */
-function padInput(
-  g: ConvGeometry,
-  x: FloatArray,
-  src: number,
-  xp: Float32Array,
-  wp: number,
-  ps: number,
-): void {
-  const { h, w, pt, pl } = g;
-  for (let c = 0; c < g.cg; c++) {
-    for (let r = 0; r < h; r++) {
-      const s = src + (c * h + r) * w;
-      xp.set(x.subarray(s, s + w), c * ps + (r + pt) * wp + pl);
-    }
-  }
-}
-
 /** Reserves a Float32Array of n floats; views are taken by the caller after the last reserve. */
 const reserve = (arena: SimdArena, n: number) => arena.reserve(n * 4);
 
@@ -81,6 +63,7 @@ export function forwardWinogradSimd(
   y: FloatArray,
   n0: number,
   n1: number,
+  fallback: (n: number) => void,
 ): void {
   const arena = simdArena()!;
   const ex = arena.exports;
@@ -93,14 +76,27 @@ export function forwardWinogradSimd(
   const pM = reserve(arena, 16 * og * L.nbMax);
   const pY = reserve(arena, og * L.ys);
   const pB = reserve(arena, g.o);
+  const inLen = cg * g.h * g.w;
+  const outLen = og * oh * ow;
+  const pIn = reserve(arena, inLen);
+  const pOut = reserve(arena, outLen);
   const buf = arena.buffer;
   new Float32Array(buf, pU, u.length).set(u);
-  const xp = new Float32Array(buf, pX, cg * L.ps).fill(0);
-  const yp = new Float32Array(buf, pY, og * L.ys);
+  new Float32Array(buf, pX, cg * L.ps).fill(0);
   if (bias) new Float32Array(buf, pB, g.o).set(bias);
-  for (let n = n0; n < n1; n++) {
+  const raw = new Float32Array(buf, pIn, inLen);
+  const out = new Float32Array(buf, pOut, outLen);
+  const xpOrigin = pX + (g.pt * L.wp + g.pl) * 4;
+  images: for (let n = n0; n < n1; n++) {
     for (let grp = 0; grp < g.groups; grp++) {
-      padInput(g, x, (n * g.c + grp * cg) * g.h * g.w, xp, L.wp, L.ps);
+      const src = (n * g.c + grp * cg) * g.h * g.w;
+      raw.set(x.subarray(src, src + inLen));
+      if (!ex.allfinite_f32(pIn, inLen)) {
+        // Winograd's transforms would smear a NaN or ±Infinity over outputs it never touches.
+        fallback(n);
+        continue images;
+      }
+      ex.copy_planes_f32(pIn, g.w, g.h * g.w, xpOrigin, L.wp, L.ps, cg, g.h, g.w);
       for (let ty0 = 0; ty0 < L.th; ty0 += L.rowsPerBlock) {
         const ty1 = Math.min(L.th, ty0 + L.rowsPerBlock);
         const nb = up((ty1 - ty0) * L.twp, 8);
@@ -111,20 +107,17 @@ export function forwardWinogradSimd(
         }
         ex.wino2_output_f32(pM, nb, og, ty0, ty1, L.twp, pY, L.yw, L.ys, bias ? pB + grp * og * 4 : 0);
       }
-      for (let oc = 0; oc < og; oc++) {
-        const dst = (n * g.o + grp * og + oc) * oh * ow;
-        for (let p = 0; p < oh; p++) {
-          const s = oc * L.ys + p * L.yw;
-          y.set(yp.subarray(s, s + ow), dst + p * ow);
-        }
-      }
+      ex.copy_planes_f32(pY, L.yw, L.ys, pOut, ow, oh * ow, og, oh, ow);
+      y.set(out, (n * g.o + grp * og) * oh * ow);
     }
   }
 }
 
 /**
  * m[ξ·O·Cg + o·Cg + c] += Σ over images n0 ≤ n < n1 and tiles of Z_ξ[o, t]·V_ξ[c, t] for output
- * channels o0 ≤ o − grp·Og < o1 of every group (the other rows are not touched).
+ * channels o0 ≤ o − grp·Og < o1 of every group (the other rows are not touched). Returns false,
+ * leaving m unfinished, when x or those channels of gy hold NaN or ±Infinity: the caller then
+ * runs another plan.
  */
 export function weightGradWinogradSimd(
   g: ConvGeometry,
@@ -135,13 +128,13 @@ export function weightGradWinogradSimd(
   n1: number,
   o0: number,
   o1: number,
-): void {
+): boolean {
   const arena = simdArena()!;
   const ex = arena.exports;
   const { cg, og, oh, ow } = g;
   const L = layout(g);
   const on = o1 - o0;
-  if (on <= 0 || n1 <= n0) return;
+  if (on <= 0 || n1 <= n0) return true;
   const ldz = up(on, 8);
   arena.reset();
   const pX = reserve(arena, cg * L.ps);
@@ -149,20 +142,29 @@ export function weightGradWinogradSimd(
   const pV = reserve(arena, 16 * cg * L.nbMax);
   const pZ = reserve(arena, 16 * L.nbMax * ldz);
   const pT = reserve(arena, 16 * cg * ldz);
+  const xLen = cg * g.h * g.w;
+  const gLen = on * oh * ow;
+  const pXin = reserve(arena, xLen);
+  const pGin = reserve(arena, gLen);
   const buf = arena.buffer;
-  const xp = new Float32Array(buf, pX, cg * L.ps).fill(0);
-  const gp = new Float32Array(buf, pG, on * L.ys).fill(0);
+  new Float32Array(buf, pX, cg * L.ps).fill(0);
+  new Float32Array(buf, pG, on * L.ys).fill(0);
+  const xRaw = new Float32Array(buf, pXin, xLen);
+  const gRaw = new Float32Array(buf, pGin, gLen);
+  const xpOrigin = pX + (g.pt * L.wp + g.pl) * 4;
   const v = new Float32Array(buf, pV, 16 * cg * L.nbMax);
   const z = new Float32Array(buf, pZ, 16 * L.nbMax * ldz).fill(0);
   const mt = new Float32Array(buf, pT, 16 * cg * ldz);
   const ms = g.o * cg;
   for (let n = n0; n < n1; n++) {
     for (let grp = 0; grp < g.groups; grp++) {
-      padInput(g, x, (n * g.c + grp * cg) * g.h * g.w, xp, L.wp, L.ps);
-      for (let k = 0; k < on; k++) {
-        const src = (n * g.o + grp * og + o0 + k) * oh * ow;
-        for (let p = 0; p < oh; p++) gp.set(gy.subarray(src + p * ow, src + (p + 1) * ow), k * L.ys + p * L.yw);
-      }
+      const xs = (n * g.c + grp * cg) * g.h * g.w;
+      const gs = (n * g.o + grp * og + o0) * oh * ow;
+      xRaw.set(x.subarray(xs, xs + xLen));
+      gRaw.set(gy.subarray(gs, gs + gLen));
+      if (!ex.allfinite_f32(pXin, xLen) || !ex.allfinite_f32(pGin, gLen)) return false;
+      ex.copy_planes_f32(pXin, g.w, g.h * g.w, xpOrigin, L.wp, L.ps, cg, g.h, g.w);
+      ex.copy_planes_f32(pGin, ow, oh * ow, pG, L.yw, L.ys, on, oh, ow);
       let first = true;
       for (let ty0 = 0; ty0 < L.th; ty0 += L.rowsPerBlock) {
         const ty1 = Math.min(L.th, ty0 + L.rowsPerBlock);
@@ -201,4 +203,5 @@ export function weightGradWinogradSimd(
       }
     }
   }
+  return true;
 }

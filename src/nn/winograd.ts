@@ -20,6 +20,7 @@
  */
 import { gemm } from './gemm.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
+import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
 import { forwardWinogradSimd, weightGradWinogradSimd, winogradSimdUsable } from './winograd-simd.js';
 
 /** True when F(2×2, 3×3) applies: 3×3 kernel, stride 1, dilation 1. */
@@ -131,6 +132,9 @@ function transformInput(
 
 /**
  * y[n0..n1) = conv2d(x, w) + bias for a geometry where `winogradApplies` (overwritten).
+ * float32 operands run on WebAssembly SIMD (winograd-simd.ts), which checks each image's
+ * input itself and hands an image holding NaN or ±Infinity to `fallback` (the gemm plan);
+ * on the plain path the caller has checked the operands (run.ts).
  */
 export function forwardWinograd(
   g: ConvGeometry,
@@ -140,6 +144,7 @@ export function forwardWinograd(
   y: FloatArray,
   n0 = 0,
   n1 = g.n,
+  fallback: (n: number) => void = (n) => forwardGemm(g, x, w, bias, y, n, n + 1),
 ): void {
   const { oh, ow, cg, og } = g;
   const th = (oh + 1) >> 1;
@@ -147,7 +152,7 @@ export function forwardWinograd(
   const T = th * tw;
   const u = transformWeights(g, w);
   if (winogradSimdUsable(x, y)) {
-    forwardWinogradSimd(g, x, u, bias, y, n0, n1);
+    forwardWinogradSimd(g, x, u, bias, y, n0, n1, fallback);
     return;
   }
   const uStride = g.o * cg;
@@ -264,7 +269,7 @@ export function inputGradWinograd(
     pl: 2 - g.pl,
     pr: 2 - g.pr,
   };
-  forwardWinograd(back, gy, wt, null, gx, n0, n1);
+  forwardWinograd(back, gy, wt, null, gx, n0, n1, (n) => inputGradGemm(g, gy, w, gx, n, n + 1));
 }
 
 /**
@@ -284,9 +289,39 @@ export function weightGradWinograd(
   o1 = g.og,
 ): void {
   const m = new Float64Array(16 * g.o * g.cg);
-  if (winogradSimdUsable(x, gy)) weightGradWinogradSimd(g, x, gy, m, n0, n1, o0, o1);
-  else weightGradSums(g, x, gy, m, n0, n1);
+  if (winogradSimdUsable(x, gy)) {
+    if (!weightGradWinogradSimd(g, x, gy, m, n0, n1, o0, o1)) {
+      // NaN or ±Infinity: Winograd's transforms would spread it; the gemm plan keeps it where it belongs.
+      weightGradRows(g, gw, o0, o1, (all) => weightGradGemm(g, x, gy, all, n0, n1));
+      return;
+    }
+  } else weightGradSums(g, x, gy, m, n0, n1);
   finishWeightGrad(g, m, gw, o0, o1);
+}
+
+/**
+ * Runs `full` (a weight-gradient pass over all channels) and keeps output channels
+ * o0 ≤ o − grp·Og < o1 of each group in gw; the rest of gw is not touched.
+ */
+export function weightGradRows(
+  g: ConvGeometry,
+  gw: FloatArray,
+  o0: number,
+  o1: number,
+  full: (all: FloatArray) => void,
+): void {
+  if (o0 <= 0 && o1 >= g.og) {
+    full(gw);
+    return;
+  }
+  const all = new Float64Array(gw.length);
+  full(all);
+  const row = g.cg * g.kh * g.kw;
+  for (let grp = 0; grp < g.groups; grp++) {
+    const a = (grp * g.og + o0) * row;
+    const b = (grp * g.og + o1) * row;
+    gw.set(all.subarray(a, b), a);
+  }
 }
 
 /** m[ξ·O·Cg + o·Cg + c] = Σ over images and tiles of Z_ξ[o, t]·V_ξ[c, t] (float64, all channels). */
