@@ -40,7 +40,16 @@ export function sgemm_f32(
       const bp = b + ((<usize>(k0 * ldb + j)) << 2);
       let i = 0;
       for (; i + 4 <= m; i += 4) {
-        kernel4x8(kc, a + ((<usize>(i * lda + k0)) << 2), lda, bp, ldb, c + ((<usize>(i * ldc + j)) << 2), ldc, add);
+        kernel4x8(
+          kc,
+          a + ((<usize>(i * lda + k0)) << 2),
+          lda,
+          bp,
+          ldb,
+          c + ((<usize>(i * ldc + j)) << 2),
+          ldc,
+          add,
+        );
       }
       for (; i < m; i++) {
         kernel1x8(kc, a + ((<usize>(i * lda + k0)) << 2), bp, ldb, c + ((<usize>(i * ldc + j)) << 2), add);
@@ -49,8 +58,6 @@ export function sgemm_f32(
   }
 }
 
-// @ts-ignore: decorator
-@inline
 function kernel4x8(kc: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, add: bool): void {
   const as = (<usize>lda) << 2;
   const bs = (<usize>ldb) << 2;
@@ -103,8 +110,6 @@ function kernel4x8(kc: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ld
   v128.store(c + 3 * cs, c31, 16);
 }
 
-// @ts-ignore: decorator
-@inline
 function kernel1x8(kc: i32, a: usize, b: usize, ldb: i32, c: usize, add: bool): void {
   const bs = (<usize>ldb) << 2;
   let c0 = f32x4.splat(0);

@@ -11,13 +11,9 @@
 //   Z = A e Aᵀ   (weight gradient, e = the 2×2 output-gradient block)
 
 /** Element k, k+2, k+4, k+6 of the eight floats in (lo, hi): tile-strided gathers. */
-// @ts-ignore: decorator
-@inline
 function evens(lo: v128, hi: v128): v128 {
   return v128.shuffle<f32>(lo, hi, 0, 2, 4, 6);
 }
-// @ts-ignore: decorator
-@inline
 function odds(lo: v128, hi: v128): v128 {
   return v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
 }
@@ -94,10 +90,8 @@ export function wino2_input_f32(
 }
 
 /** Row i of (Bᵀ d) times B, stored at ξ = 4i … 4i + 3. */
-// @ts-ignore: decorator
-@inline
 function row4(out: usize, xs: usize, a0: v128, a1: v128, a2: v128, a3: v128, xi: i32): void {
-  const o = out + (<usize>xi) * xs;
+  const o = out + <usize>xi * xs;
   v128.store(o, f32x4.sub(a0, a2));
   v128.store(o + xs, f32x4.add(a1, a2));
   v128.store(o + 2 * xs, f32x4.sub(a2, a1));
@@ -186,7 +180,7 @@ export function wino2_zgrad_f32(
   ldz: i32,
 ): void {
   const ts = (<usize>ldz) << 2; // bytes between tile t and t + 1
-  const xs = (<usize>nb) * ts; // bytes between ξ and ξ + 1
+  const xs = <usize>nb * ts; // bytes between ξ and ξ + 1
   const rs = (<usize>gw) << 2;
   for (let o = 0; o < O; o++) {
     const plane = gp + ((<usize>(o * gs)) << 2);
@@ -203,7 +197,7 @@ export function wino2_zgrad_f32(
         hi = v128.load(p + rs, 16);
         const e10 = evens(lo, hi);
         const e11 = odds(lo, hi);
-        const out = zo + (<usize>((ty - ty0) * twp + tx)) * ts;
+        const out = zo + <usize>((ty - ty0) * twp + tx) * ts;
         zrow(out, xs, ts, e00, e01, 0);
         zrow(out, xs, ts, f32x4.add(e00, e10), f32x4.add(e01, e11), 4);
         zrow(out, xs, ts, f32x4.sub(e00, e10), f32x4.sub(e01, e11), 8);
@@ -214,10 +208,8 @@ export function wino2_zgrad_f32(
 }
 
 /** Row (a, b) of A e times Aᵀ: (a, a + b, a − b, −b) at ξ = xi … xi + 3, one tile per lane. */
-// @ts-ignore: decorator
-@inline
 function zrow(out: usize, xs: usize, ts: usize, a: v128, b: v128, xi: i32): void {
-  const o = out + (<usize>xi) * xs;
+  const o = out + <usize>xi * xs;
   lanes(o, ts, a);
   lanes(o + xs, ts, f32x4.add(a, b));
   lanes(o + 2 * xs, ts, f32x4.sub(a, b));
@@ -225,8 +217,6 @@ function zrow(out: usize, xs: usize, ts: usize, a: v128, b: v128, xi: i32): void
 }
 
 /** Stores lane k of v at p + k·ts. */
-// @ts-ignore: decorator
-@inline
 function lanes(p: usize, ts: usize, v: v128): void {
   v128.store32_lane(p, v, 0);
   v128.store32_lane(p + ts, v, 1);

@@ -45,7 +45,17 @@ function layout(g: ConvGeometry) {
   const wp = 2 * twp + 2; // padded input row: tile tx reads columns 2tx … 2tx + 3
   const hp = 2 * th + 2;
   const rowsPerBlock = Math.max(1, Math.min(th, Math.floor(BLOCK_TILES / twp)));
-  return { th, twp, wp, hp, ps: hp * wp, yw: 2 * twp, ys: 2 * th * 2 * twp, rowsPerBlock, nbMax: up(rowsPerBlock * twp, 8) };
+  return {
+    th,
+    twp,
+    wp,
+    hp,
+    ps: hp * wp,
+    yw: 2 * twp,
+    ys: 2 * th * 2 * twp,
+    rowsPerBlock,
+    nbMax: up(rowsPerBlock * twp, 8),
+  };
 }
 
 /** Reserves a Float32Array of n floats; views are taken by the caller after the last reserve. */

@@ -325,7 +325,14 @@ export function weightGradRows(
 }
 
 /** m[ξ·O·Cg + o·Cg + c] = Σ over images and tiles of Z_ξ[o, t]·V_ξ[c, t] (float64, all channels). */
-function weightGradSums(g: ConvGeometry, x: FloatArray, gy: FloatArray, m: Float64Array, n0: number, n1: number): void {
+function weightGradSums(
+  g: ConvGeometry,
+  x: FloatArray,
+  gy: FloatArray,
+  m: Float64Array,
+  n0: number,
+  n1: number,
+): void {
   const { oh, ow, cg, og, o: O } = g;
   const th = (oh + 1) >> 1;
   const tw = (ow + 1) >> 1;
