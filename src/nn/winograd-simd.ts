@@ -97,13 +97,14 @@ export function forwardWinogradSimd(
   const raw = new Float32Array(buf, pIn, inLen);
   const out = new Float32Array(buf, pOut, outLen);
   const xpOrigin = pX + (g.pt * L.wp + g.pl) * 4;
+  const nonFinite: number[] = [];
   images: for (let n = n0; n < n1; n++) {
     for (let grp = 0; grp < g.groups; grp++) {
       const src = (n * g.c + grp * cg) * g.h * g.w;
       raw.set(x.subarray(src, src + inLen));
       if (!ex.allfinite_f32(pIn, inLen)) {
         // Winograd's transforms would smear a NaN or ±Infinity over outputs it never touches.
-        fallback(n);
+        nonFinite.push(n);
         continue images;
       }
       ex.copy_planes_f32(pIn, g.w, g.h * g.w, xpOrigin, L.wp, L.ps, cg, g.h, g.w);
@@ -121,6 +122,8 @@ export function forwardWinogradSimd(
       y.set(out, (n * g.o + grp * og) * oh * ow);
     }
   }
+  // After the loop: the fallback's own product reuses this thread's SIMD memory.
+  for (const n of nonFinite) fallback(n);
 }
 
 /**

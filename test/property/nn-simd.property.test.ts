@@ -1,6 +1,7 @@
 // The float32 Winograd plan on WebAssembly SIMD (src/nn/winograd-simd.ts, wasm/winograd.ts,
 // wasm/gemm.ts) against the float64 direct loops: within DESIGN.md's float32 tolerance, 1e-5 of
-// the largest reference magnitude, on random geometries (odd sizes, channel counts that are not
+// the largest reference magnitude, on random geometries; the f32 SIMD matrix product (the `gemm`
+// plan's default for float32) against the float64 triple loop; (odd sizes, channel counts that are not
 // multiples of 4 or 8, groups, asymmetric padding); NaN and ±Infinity as the gemm plan gives
 // them; and the same bits for any thread count.
 import { test, after } from 'node:test';
@@ -10,6 +11,8 @@ import { ndarray, type NDArray } from '../../src/index.js';
 import { conv2d, conv2dBackward, convTranspose2d } from '../../src/nn/index.js';
 import { closeThreads, conv2dBackwardThreaded, conv2dThreaded } from '../../src/nn/threads.js';
 import { setWinogradSimd, winogradSimdUsable } from '../../src/nn/winograd-simd.js';
+import { gemm, gemmReference } from '../../src/nn/gemm.js';
+import { gemmSimd } from '../../src/nn/gemm-simd.js';
 import { simdArena } from '../../src/engine/simd.js';
 import { rng } from '../helpers.js';
 
@@ -242,4 +245,57 @@ test('sgemm_f32 (the SIMD micro-kernel) = the float64 triple loop within f32 rou
       }
     }
   }
+});
+
+test('gemmSimd = gemmReference within f32 rounding: every transpose, offsets, odd sizes, accumulation into float32 and float64 C', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        transA: fc.boolean(),
+        transB: fc.boolean(),
+        m: fc.integer({ min: 1, max: 13 }),
+        n: fc.integer({ min: 1, max: 21 }),
+        k: fc.integer({ min: 1, max: 300 }),
+        pad: fc.integer({ min: 0, max: 3 }),
+        accumulate: fc.boolean(),
+        c64: fc.boolean(),
+        seed: fc.integer({ min: 1, max: 1e9 }),
+      }),
+      ({ transA, transB, m, n, k, pad, accumulate, c64, seed }) => {
+        const next = rng(seed);
+        const lda = (transA ? m : k) + pad;
+        const ldb = (transB ? k : n) + pad;
+        const ldc = n + pad;
+        const fill = (len: number) => Float32Array.from({ length: len }, () => next() - 0.5);
+        const a = fill(pad + lda * (transA ? k : m));
+        const b = fill(pad + ldb * (transB ? n : k));
+        const c0 = fill(pad + ldc * m);
+        const got = c64 ? Float64Array.from(c0) : Float32Array.from(c0);
+        const want = Float64Array.from(c0);
+        gemmSimd(transA, transB, m, n, k, a, pad, lda, b, pad, ldb, got, pad, ldc, accumulate);
+        gemmReference(transA, transB, m, n, k, a, pad, lda, b, pad, ldb, want, pad, ldc, accumulate);
+        // |f32 sum − exact| ≤ (k + 2)·2⁻²⁴·Σ|terms| ≤ (k + 2)·2⁻²⁴·(k/4 + 1/2): terms are below 1/4.
+        const bound = (k + 2) * 2 ** -24 * (k / 4 + 0.5);
+        for (let i = 0; i < got.length; i++) {
+          const inside = i >= pad && (i - pad) % ldc < n && i < pad + m * ldc;
+          if (!inside) assert.equal(got[i], c0[i], `C[${i}] outside the product is not touched`);
+          else assert.ok(Math.abs(got[i] - want[i]) <= bound, `C[${i}]: ${got[i]} vs ${want[i]}`);
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('the default product runs float32 on SIMD and float64 on the exact TypeScript product', () => {
+  const a = Float64Array.from([0.1, 0.2, 0.3]);
+  const b = Float64Array.from([0.7, 0.11, 0.13]);
+  const c64 = new Float64Array(1);
+  gemm()(false, false, 1, 1, 3, a, 0, 3, b, 0, 1, c64, 0, 1, false);
+  assert.equal(c64[0], 0.1 * 0.7 + 0.2 * 0.11 + 0.3 * 0.13);
+  const c32 = new Float64Array(1);
+  gemm()(false, false, 1, 1, 3, Float32Array.from(a), 0, 3, Float32Array.from(b), 0, 1, c32, 0, 1, false);
+  const f = Math.fround;
+  const f32sum = f(f(f(f(0.1) * f(0.7)) + f(f(0.2) * f(0.11))) + f(f(0.3) * f(0.13)));
+  assert.equal(c32[0], f32sum);
 });
