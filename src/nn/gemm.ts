@@ -255,40 +255,8 @@ export const gemmReference: Gemm = (
  * runs, else the plain-TypeScript `gemmBlocked` (float64 operands always: their results stay
  * the exact float64 sums the golden suite checks).
  */
-export const gemmDefault: Gemm = (
-  transA,
-  transB,
-  m,
-  n,
-  k,
-  a,
-  aOff,
-  lda,
-  b,
-  bOff,
-  ldb,
-  c,
-  cOff,
-  ldc,
-  accumulate,
-) =>
-  (gemmSimdUsable(a, b) ? gemmSimd : gemmBlocked)(
-    transA,
-    transB,
-    m,
-    n,
-    k,
-    a,
-    aOff,
-    lda,
-    b,
-    bOff,
-    ldb,
-    c,
-    cOff,
-    ldc,
-    accumulate,
-  );
+export const gemmDefault: Gemm = (...args) =>
+  (gemmSimdUsable(args[5], args[8]) ? gemmSimd : gemmBlocked)(...args);
 
 let current: Gemm = gemmDefault;
 

@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ndarray, type NDArray } from '../../src/index.js';
-import { conv2d, conv2dBackward, convTranspose2d } from '../../src/nn/index.js';
+import { conv2d, conv2dBackward, convTranspose2d, conv2dGeometry, planConv } from '../../src/nn/index.js';
 import { closeThreads, conv2dBackwardThreaded, conv2dThreaded } from '../../src/nn/threads.js';
 import { setWinogradSimd, winogradSimdUsable } from '../../src/nn/winograd-simd.js';
 import { gemm, gemmReference } from '../../src/nn/gemm.js';
@@ -298,4 +298,16 @@ test('the default product runs float32 on SIMD and float64 on the exact TypeScri
   const f = Math.fround;
   const f32sum = f(f(f(f(0.1) * f(0.7)) + f(f(0.2) * f(0.11))) + f(f(0.3) * f(0.13)));
   assert.equal(c32[0], f32sum);
+});
+
+test('planConv names the arithmetic when given a dtype: float32 on SIMD, float64 in TypeScript, direct always TypeScript', () => {
+  const g = conv2dGeometry([1, 16, 10, 10], [16, 16, 3, 3], { padding: 1 });
+  assert.match(
+    planConv(g, 'auto', 'float32').reason,
+    /winograd|Winograd.*float32 on WebAssembly SIMD, f32 sums/,
+  );
+  assert.match(planConv(g, 'gemm', 'float32').reason, /float32 on WebAssembly SIMD/);
+  assert.match(planConv(g, 'auto', 'float64').reason, /plain TypeScript, float64 sums$/);
+  assert.match(planConv(g, 'direct', 'float32').reason, /plain TypeScript, float64 sums$/);
+  assert.doesNotMatch(planConv(g).reason, /TypeScript|SIMD/);
 });
