@@ -163,9 +163,14 @@ export function wino2_output_f32(
   }
 }
 
+/** 16 ξ × 4 channels of four tiles each, between the transform and the transposed stores. */
+const ZSCRATCH: usize = memory.data(16 * 4 * 16, 16);
+
 /**
- * Z[ξ][t][o] = (A e Aᵀ)[ξ] (element (ξ·nb + t)·ldz + o) for output channels 0 ≤ o < O, from
- * zero-padded output-gradient planes gp (row stride gw, plane stride gs floats).
+ * Z[ξ][t][o] = (A e Aᵀ)[ξ] (element (ξ·nb + t)·ldz + o) for output channels 0 ≤ o < O (a multiple
+ * of 4), from zero-padded output-gradient planes gp (row stride gw, plane stride gs floats).
+ * Four channels × four tiles at a time: the tiles-per-vector results are transposed to
+ * channels-per-vector in registers, so that every store is a whole vector.
  */
 export function wino2_zgrad_f32(
   gp: usize,
@@ -182,46 +187,71 @@ export function wino2_zgrad_f32(
   const ts = (<usize>ldz) << 2; // bytes between tile t and t + 1
   const xs = <usize>nb * ts; // bytes between ξ and ξ + 1
   const rs = (<usize>gw) << 2;
-  for (let o = 0; o < O; o++) {
+  const ps = (<usize>gs) << 2;
+  for (let o = 0; o < O; o += 4) {
     const plane = gp + ((<usize>(o * gs)) << 2);
-    const zo = z + ((<usize>o) << 2);
     for (let ty = ty0; ty < ty1; ty++) {
       const row = plane + ((<usize>(2 * ty * gw)) << 2);
       for (let tx = 0; tx < twp; tx += 4) {
-        const p = row + ((<usize>(2 * tx)) << 2);
-        let lo = v128.load(p, 0);
-        let hi = v128.load(p, 16);
-        const e00 = evens(lo, hi);
-        const e01 = odds(lo, hi);
-        lo = v128.load(p + rs, 0);
-        hi = v128.load(p + rs, 16);
-        const e10 = evens(lo, hi);
-        const e11 = odds(lo, hi);
-        const out = zo + <usize>((ty - ty0) * twp + tx) * ts;
-        zrow(out, xs, ts, e00, e01, 0);
-        zrow(out, xs, ts, f32x4.add(e00, e10), f32x4.add(e01, e11), 4);
-        zrow(out, xs, ts, f32x4.sub(e00, e10), f32x4.sub(e01, e11), 8);
-        zrow(out, xs, ts, f32x4.neg(e10), f32x4.neg(e11), 12);
+        for (let q = 0; q < 4; q++) {
+          const p = row + <usize>q * ps + ((<usize>(2 * tx)) << 2);
+          let lo = v128.load(p, 0);
+          let hi = v128.load(p, 16);
+          const e00 = evens(lo, hi);
+          const e01 = odds(lo, hi);
+          lo = v128.load(p + rs, 0);
+          hi = v128.load(p + rs, 16);
+          const e10 = evens(lo, hi);
+          const e11 = odds(lo, hi);
+          // Rows (a, b) of A e: (e00, e01), (e00 + e10, e01 + e11), (e00 − e10, e01 − e11),
+          // (−e10, −e11); each times Aᵀ gives (a, a + b, a − b, −b) at ξ = 4i … 4i + 3.
+          const s = ZSCRATCH + ((<usize>q) << 4);
+          let a = e00;
+          let b = e01;
+          v128.store(s, a, 0);
+          v128.store(s, f32x4.add(a, b), 64);
+          v128.store(s, f32x4.sub(a, b), 128);
+          v128.store(s, f32x4.neg(b), 192);
+          a = f32x4.add(e00, e10);
+          b = f32x4.add(e01, e11);
+          v128.store(s, a, 256);
+          v128.store(s, f32x4.add(a, b), 320);
+          v128.store(s, f32x4.sub(a, b), 384);
+          v128.store(s, f32x4.neg(b), 448);
+          a = f32x4.sub(e00, e10);
+          b = f32x4.sub(e01, e11);
+          v128.store(s, a, 512);
+          v128.store(s, f32x4.add(a, b), 576);
+          v128.store(s, f32x4.sub(a, b), 640);
+          v128.store(s, f32x4.neg(b), 704);
+          a = f32x4.neg(e10);
+          b = f32x4.neg(e11);
+          v128.store(s, a, 768);
+          v128.store(s, f32x4.add(a, b), 832);
+          v128.store(s, f32x4.sub(a, b), 896);
+          v128.store(s, f32x4.neg(b), 960);
+        }
+        const out = z + <usize>((ty - ty0) * twp + tx) * ts + ((<usize>o) << 2);
+        for (let xi = 0; xi < 16; xi++) {
+          const s = ZSCRATCH + ((<usize>xi) << 6);
+          const c0 = v128.load(s, 0);
+          const c1 = v128.load(s, 16);
+          const c2 = v128.load(s, 32);
+          const c3 = v128.load(s, 48);
+          // 4×4 transpose: channel-major (c_q = 4 tiles of channel q) → tile-major.
+          const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
+          const t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+          const d = out + <usize>xi * xs;
+          v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(d + ts, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(d + 2 * ts, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(d + 3 * ts, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        }
       }
     }
   }
-}
-
-/** Row (a, b) of A e times Aᵀ: (a, a + b, a − b, −b) at ξ = xi … xi + 3, one tile per lane. */
-function zrow(out: usize, xs: usize, ts: usize, a: v128, b: v128, xi: i32): void {
-  const o = out + <usize>xi * xs;
-  lanes(o, ts, a);
-  lanes(o + xs, ts, f32x4.add(a, b));
-  lanes(o + 2 * xs, ts, f32x4.sub(a, b));
-  lanes(o + 3 * xs, ts, f32x4.neg(b));
-}
-
-/** Stores lane k of v at p + k·ts. */
-function lanes(p: usize, ts: usize, v: v128): void {
-  v128.store32_lane(p, v, 0);
-  v128.store32_lane(p + ts, v, 1);
-  v128.store32_lane(p + 2 * ts, v, 2);
-  v128.store32_lane(p + 3 * ts, v, 3);
 }
 
 /** 1 when the n floats at p are all finite (no NaN, no ±Infinity), else 0. */

@@ -151,7 +151,8 @@ export function weightGradWinogradSimd(
   const ldz = up(on, 8);
   arena.reset();
   const pX = reserve(arena, cg * L.ps);
-  const pG = reserve(arena, on * L.ys);
+  const on4 = up(on, 4); // the transform takes four channels at a time; the extra planes stay 0
+  const pG = reserve(arena, on4 * L.ys);
   const pV = reserve(arena, 16 * cg * L.nbMax);
   const pZ = reserve(arena, 16 * L.nbMax * ldz);
   const pT = reserve(arena, 16 * cg * ldz);
@@ -161,7 +162,7 @@ export function weightGradWinogradSimd(
   const pGin = reserve(arena, gLen);
   const buf = arena.buffer;
   new Float32Array(buf, pX, cg * L.ps).fill(0);
-  new Float32Array(buf, pG, on * L.ys).fill(0);
+  new Float32Array(buf, pG, on4 * L.ys).fill(0);
   const xRaw = new Float32Array(buf, pXin, xLen);
   const gRaw = new Float32Array(buf, pGin, gLen);
   const xpOrigin = pX + (g.pt * L.wp + g.pl) * 4;
@@ -184,7 +185,7 @@ export function weightGradWinogradSimd(
         const tiles = (ty1 - ty0) * L.twp;
         const nb = up(tiles, 8);
         ex.wino2_input_f32(pX, L.wp, L.ps, cg, ty0, ty1, L.twp, pV, nb);
-        ex.wino2_zgrad_f32(pG, L.yw, L.ys, on, ty0, ty1, L.twp, pZ, nb, ldz);
+        ex.wino2_zgrad_f32(pG, L.yw, L.ys, on4, ty0, ty1, L.twp, pZ, nb, ldz);
         if (nb > tiles) {
           // The tiles that pad the block to a multiple of 8 hold zeros on both sides of the product.
           for (let r = 0; r < 16 * cg; r++) v.fill(0, r * nb + tiles, (r + 1) * nb);
