@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+export { fill } from './data.mjs';
+
 export const PYTHON = '/usr/bin/python3';
 const here = new URL('.', import.meta.url).pathname;
 export const tmp = mkdtempSync(join(tmpdir(), 'convkit-bench-'));
@@ -21,20 +23,6 @@ export async function timeIt(fn, reps) {
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
-}
-
-/** Deterministic pseudo-random fill (mulberry32), so every peer filters the same pixels. */
-export function fill(arr, seed, scale) {
-  let a = seed >>> 0;
-  for (let i = 0; i < arr.length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    arr[i] = scale === 1 ? r : Math.floor(r * scale);
-  }
-  return arr;
 }
 
 /** Writes arrays for the Python peers and returns their paths. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // convkit benchmarks: each workload of DESIGN.md beside its peers, in one run, as ratios.
-//   node bench/run.mjs [--quick] [--only W1,W3] [--reps N]
+//   node bench/run.mjs [--quick] [--only W1,W3] [--reps N] [--no-browser]
 // Not a test: nothing here passes or fails. Peers that are not installed are skipped with a note.
 import { readdirSync } from 'node:fs';
 import { copyBandwidth, machine, pythonPeers, timeIt } from './lib.mjs';
@@ -77,3 +77,12 @@ for (const w of workloads) {
 }
 if (summary.length)
   console.log(`summary (time ratio, < 1 means convkit is faster):\n  ${summary.join('\n  ')}`);
+
+// The same workloads in a browser (chromium, convkit in a worker beside opencv.js), in this run.
+if (!args.includes('--no-browser')) {
+  const { spawnSync } = await import('node:child_process');
+  console.log('');
+  spawnSync(process.execPath, [new URL('./browser.mjs', import.meta.url).pathname, ...args], {
+    stdio: 'inherit',
+  });
+}
