@@ -10,3 +10,5 @@ export * from './nlmeans';
 export * from './median-histogram';
 export * from './fft';
 export * from './match';
+export * from './gemm';
+export * from './winograd';

@@ -12,6 +12,7 @@
 import { type DType } from '../core/dtypes.js';
 import { ShapeError, invalidArgument } from '../core/errors.js';
 import { type NDArray, ndarray } from '../core/ndarray.js';
+import { simdStatus } from '../engine/simd.js';
 import { biasGrad } from './direct.js';
 import {
   CONV_METHODS,
@@ -45,7 +46,18 @@ export interface ConvPlan {
  * multiply-adds, and the transforms are paid back. Everything else is im2col + a matrix
  * product.
  */
-export function planConv(g: ConvGeometry, method: ConvMethod = 'auto'): ConvPlan {
+export function planConv(g: ConvGeometry, method: ConvMethod = 'auto', dtype?: DType): ConvPlan {
+  const plan = choosePlan(g, method);
+  if (dtype === undefined) return plan;
+  // Which arithmetic runs: float32 products on WebAssembly SIMD where the host has it.
+  const simd = dtype === 'float32' && plan.method !== 'direct' && simdStatus().available;
+  const how = simd
+    ? 'float32 on WebAssembly SIMD, f32 sums (within 1e-5 of the largest output)'
+    : 'plain TypeScript, float64 sums';
+  return { method: plan.method, reason: `${plan.reason}; ${how}` };
+}
+
+function choosePlan(g: ConvGeometry, method: ConvMethod): ConvPlan {
   if (!CONV_METHODS.includes(method)) invalidArgument('method', CONV_METHODS.join(', '), method);
   if (method === 'winograd' && !winogradApplies(g)) {
     invalidArgument(

@@ -1,9 +1,9 @@
 /**
  * Matrix product for the CNN layers: C = op(A)·op(B) (+ C), row-major, BLAS-style.
  *
- * The product itself is one swappable function (`setGemm`), so that a faster engine (e.g.
- * WebAssembly SIMD, src/engine) can replace the plain-TypeScript one without touching the
- * convolution code. Every implementation must compute the same sums; the property tests
+ * The product itself is one swappable function (`setGemm`); the default runs float32
+ * operands on WebAssembly SIMD (gemm-simd.ts) and float64 ones on the plain-TypeScript
+ * product below. Every implementation must compute the same sums; the property tests
  * compare them with `gemmReference`.
  *
  * The TypeScript product is blocked as in Goto & van de Geijn: B is packed KC×NC at a time
@@ -16,6 +16,7 @@
  * 65–90 ms, 2.5–3.4 GFLOP/s; the naive triple loop takes 430 ms.
  */
 import type { FloatArray } from './geometry.js';
+import { gemmSimd, gemmSimdUsable } from './gemm-simd.js';
 
 /**
  * C[m×n] = op(A)[m×k] · op(B)[k×n], plus the old C when `accumulate`.
@@ -249,7 +250,15 @@ export const gemmReference: Gemm = (
   }
 };
 
-let current: Gemm = gemmBlocked;
+/**
+ * The default product: WebAssembly SIMD f32 (gemm-simd.ts) for float32 operands where SIMD
+ * runs, else the plain-TypeScript `gemmBlocked` (float64 operands always: their results stay
+ * the exact float64 sums the golden suite checks).
+ */
+export const gemmDefault: Gemm = (...args) =>
+  (gemmSimdUsable(args[5], args[8]) ? gemmSimd : gemmBlocked)(...args);
+
+let current: Gemm = gemmDefault;
 
 /** The product the convolution plans use now. */
 export function gemm(): Gemm {
@@ -257,11 +266,11 @@ export function gemm(): Gemm {
 }
 
 /**
- * Replaces the product used by conv2d's `gemm` plan (e.g. with a WebAssembly SIMD one);
- * returns the previous one. Passing nothing restores the TypeScript product.
+ * Replaces the product used by conv2d's `gemm` plan; returns the previous one. Passing
+ * nothing restores the default (`gemmDefault`: SIMD for float32, TypeScript for float64).
  */
 export function setGemm(impl?: Gemm): Gemm {
   const prev = current;
-  current = impl ?? gemmBlocked;
+  current = impl ?? gemmDefault;
   return prev;
 }

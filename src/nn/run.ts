@@ -8,9 +8,11 @@ import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
 import {
   forwardWinograd,
   inputGradWinograd,
+  weightGradRows,
   weightGradWinograd,
   winogradInputGradApplies,
 } from './winograd.js';
+import { winogradSimdUsable } from './winograd-simd.js';
 
 export type PlanMethod = 'gemm' | 'winograd' | 'direct';
 
@@ -19,6 +21,14 @@ export type PlanMethod = 'gemm' | 'winograd' | 'direct';
  * into NaN in outputs it never touches; with a non-finite operand the gemm plan runs instead.
  */
 const winogradSafe = (a: FloatArray, b: FloatArray) => allFinite(a) && allFinite(b);
+
+/**
+ * For the forward and input-gradient passes the SIMD path checks each image's data itself
+ * (in WebAssembly, on the copy it makes anyway: a JavaScript scan of W12's input costs 2 ms),
+ * so only the weights are scanned here.
+ */
+const winogradSafeImages = (data: FloatArray, w: FloatArray, out: FloatArray) =>
+  winogradSimdUsable(data, out) ? allFinite(w) : winogradSafe(data, w);
 
 /** y[n0..n1) = conv2d(x, w) + bias. */
 export function runForward(
@@ -32,7 +42,7 @@ export function runForward(
   n1 = g.n,
 ): void {
   if (method === 'gemm') forwardGemm(g, x, w, bias, y, n0, n1);
-  else if (method === 'winograd' && winogradSafe(x, w)) forwardWinograd(g, x, w, bias, y, n0, n1);
+  else if (method === 'winograd' && winogradSafeImages(x, w, y)) forwardWinograd(g, x, w, bias, y, n0, n1);
   else if (method === 'winograd') forwardGemm(g, x, w, bias, y, n0, n1);
   else forwardDirect(g, x, w, bias, y, n0, n1);
 }
@@ -50,13 +60,17 @@ export function runInputGrad(
   n0 = 0,
   n1 = g.n,
 ): void {
-  if (method === 'winograd' && winogradInputGradApplies(g) && winogradSafe(gy, w))
+  if (method === 'winograd' && winogradInputGradApplies(g) && winogradSafeImages(gy, w, gx))
     inputGradWinograd(g, gy, w, gx, n0, n1);
   else if (method === 'gemm' || method === 'winograd') inputGradGemm(g, gy, w, gx, n0, n1);
   else inputGradDirect(g, gy, w, gx, n0, n1);
 }
 
-/** gw = the weight gradient summed over images n0 ≤ n < n1. */
+/**
+ * gw = the weight gradient summed over images n0 ≤ n < n1, for output channels
+ * o0 ≤ o − grp·Og < o1 of each group (threads.ts splits the channels; default: all). The
+ * float32 SIMD Winograd path checks its operands itself.
+ */
 export function runWeightGrad(
   method: PlanMethod,
   g: ConvGeometry,
@@ -65,11 +79,17 @@ export function runWeightGrad(
   gw: FloatArray,
   n0 = 0,
   n1 = g.n,
+  o0 = 0,
+  o1 = g.og,
 ): void {
-  if (method === 'gemm') weightGradGemm(g, x, gy, gw, n0, n1);
-  else if (method === 'winograd' && winogradSafe(x, gy)) weightGradWinograd(g, x, gy, gw, n0, n1);
-  else if (method === 'winograd') weightGradGemm(g, x, gy, gw, n0, n1);
-  else weightGradDirect(g, x, gy, gw, n0, n1);
+  if (method === 'winograd' && (winogradSimdUsable(x, gy) || winogradSafe(x, gy))) {
+    weightGradWinograd(g, x, gy, gw, n0, n1, o0, o1);
+    return;
+  }
+  weightGradRows(g, gw, o0, o1, (all) => {
+    if (method === 'gemm' || method === 'winograd') weightGradGemm(g, x, gy, all, n0, n1);
+    else weightGradDirect(g, x, gy, all, n0, n1);
+  });
 }
 
 /** Adds bias[c] to every pixel of channel c of an N×C×H×W array. */

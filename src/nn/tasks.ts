@@ -22,6 +22,9 @@ export interface Task {
   arrays: (SharedView | null)[];
   n0: number;
   n1: number;
+  /** weightGrad only: output channels o0 ≤ o − grp·Og < o1 of each group (default: all). */
+  o0?: number;
+  o1?: number;
 }
 
 export function viewOf(v: SharedView): FloatArray {
@@ -34,5 +37,5 @@ export function runTask(t: Task): void {
   const a = t.arrays.map((v) => (v ? viewOf(v) : null));
   if (t.pass === 'forward') runForward(t.method, t.g, a[0]!, a[1]!, a[2], a[3]!, t.n0, t.n1);
   else if (t.pass === 'inputGrad') runInputGrad(t.method, t.g, a[0]!, a[1]!, a[2]!, t.n0, t.n1);
-  else runWeightGrad(t.method, t.g, a[0]!, a[1]!, a[2]!, t.n0, t.n1);
+  else runWeightGrad(t.method, t.g, a[0]!, a[1]!, a[2]!, t.n0, t.n1, t.o0, t.o1);
 }

@@ -2,7 +2,9 @@
  * convkit/nn/node — conv2d, its backward pass and conv_transpose2d on several threads
  * (Node worker_threads). The batch is split into contiguous slices of images; the main
  * thread computes the first slice and worker threads the others, each running the same
- * plan code (run.ts) on arrays in shared memory. Weight gradients are summed per slice in
+ * plan code (run.ts) on arrays in shared memory. The float32 Winograd weight gradient splits
+ * the output channels instead (every thread sums the whole batch in the same order, so the
+ * result is bit-identical to one thread's); other weight gradients are summed per slice in
  * float64 and then added. A thread count changes speed, never the result beyond float
  * rounding of that final sum — and for forward and input gradients not at all.
  *
@@ -24,11 +26,12 @@ import {
   prepareConv2dBackward,
   prepareConvTranspose2d,
 } from './conv2d.js';
-import { biasGrad } from './direct.js';
+import { allFinite, biasGrad } from './direct.js';
 import type { Conv2dOptions, ConvGeometry, ConvTranspose2dOptions, FloatArray } from './geometry.js';
 import { addBias } from './run.js';
 import { type SharedView, type Task, runTask, viewOf } from './tasks.js';
 import type { PlanMethod } from './run.js';
+import { winogradSimdUsable } from './winograd-simd.js';
 
 /** How many threads to use (default: the machine's available parallelism). */
 export interface ThreadOptions {
@@ -123,17 +126,30 @@ async function split(
   g: ConvGeometry,
   threads: number,
   arraysFor: (k: number) => (SharedView | null)[],
+  channels = false,
 ): Promise<void> {
   while (pool.length < threads - 1) pool.push(startWorker());
-  const bounds = (k: number) => [Math.floor((k * g.n) / threads), Math.floor(((k + 1) * g.n) / threads)];
+  // Images, or (channels) output channels per group in multiples of 8 (the product's panel width).
+  const parts = channels ? Math.max(1, Math.min(threads, Math.ceil(g.og / 8))) : threads;
+  const cut = (k: number) =>
+    channels ? Math.min(g.og, Math.round((k * g.og) / parts / 8) * 8) : Math.floor((k * g.n) / parts);
+  const task = (k: number): Omit<Task, 'id'> =>
+    channels
+      ? {
+          pass,
+          method,
+          g,
+          arrays: arraysFor(k),
+          n0: 0,
+          n1: g.n,
+          o0: cut(k),
+          o1: k + 1 === parts ? g.og : cut(k + 1),
+        }
+      : { pass, method, g, arrays: arraysFor(k), n0: cut(k), n1: cut(k + 1) };
   const jobs: Promise<void>[] = [];
-  for (let k = 1; k < threads; k++) {
-    const [n0, n1] = bounds(k);
-    jobs.push(send(pool[k - 1], { pass, method, g, arrays: arraysFor(k), n0, n1 }));
-  }
-  const [n0, n1] = bounds(0);
+  for (let k = 1; k < parts; k++) jobs.push(send(pool[k - 1], task(k)));
   try {
-    runTask({ id: 0, pass, method, g, arrays: arraysFor(0), n0, n1 });
+    runTask({ id: 0, ...task(0) });
   } finally {
     await Promise.all(jobs);
   }
@@ -174,7 +190,22 @@ export async function conv2dBackwardThreaded(
     await split('inputGrad', plan.method, g, threads, () => [gy, w, gx]);
     out.gradInput = ndarray(viewOf(gx), input.shape);
   }
-  if (options.gradWeight !== false) {
+  if (
+    options.gradWeight !== false &&
+    plan.method === 'winograd' &&
+    winogradSimdUsable(input.data as FloatArray, gradOutput.data as FloatArray) &&
+    allFinite(gradOutput.data as FloatArray)
+  ) {
+    // Each thread takes some output channels over the whole batch and checks x itself; gy is
+    // checked here once, so that every thread takes the same (Winograd) path.
+    const gw = sharedZeros('float64', weight.data.length);
+    await split('weightGrad', plan.method, g, threads, () => [x, gy, gw], true);
+    const sum = viewOf(gw);
+    out.gradWeight = ndarray(
+      floatType(weight.dtype) === 'float32' ? Float32Array.from(sum) : sum,
+      weight.shape,
+    );
+  } else if (options.gradWeight !== false) {
     const partials = Array.from({ length: threads }, () => sharedZeros('float64', weight.data.length));
     await split('weightGrad', plan.method, g, threads, (k) => [x, gy, partials[k]]);
     const sum = new Float64Array(weight.data.length);

@@ -20,6 +20,8 @@
  */
 import { gemm } from './gemm.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
+import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
+import { forwardWinogradSimd, weightGradWinogradSimd, winogradSimdUsable } from './winograd-simd.js';
 
 /** True when F(2×2, 3×3) applies: 3×3 kernel, stride 1, dilation 1. */
 export function winogradApplies(g: ConvGeometry): boolean {
@@ -130,6 +132,9 @@ function transformInput(
 
 /**
  * y[n0..n1) = conv2d(x, w) + bias for a geometry where `winogradApplies` (overwritten).
+ * float32 operands run on WebAssembly SIMD (winograd-simd.ts), which checks each image's
+ * input itself and hands an image holding NaN or ±Infinity to `fallback` (the gemm plan);
+ * on the plain path the caller has checked the operands (run.ts).
  */
 export function forwardWinograd(
   g: ConvGeometry,
@@ -139,12 +144,17 @@ export function forwardWinograd(
   y: FloatArray,
   n0 = 0,
   n1 = g.n,
+  fallback: (n: number) => void = (n) => forwardGemm(g, x, w, bias, y, n, n + 1),
 ): void {
   const { oh, ow, cg, og } = g;
   const th = (oh + 1) >> 1;
   const tw = (ow + 1) >> 1;
   const T = th * tw;
   const u = transformWeights(g, w);
+  if (winogradSimdUsable(x, y)) {
+    forwardWinogradSimd(g, x, u, bias, y, n0, n1, fallback);
+    return;
+  }
   const uStride = g.o * cg;
   const v = new Float64Array(16 * cg * T);
   const m = new Float64Array(16 * og * T);
@@ -259,12 +269,14 @@ export function inputGradWinograd(
     pl: 2 - g.pl,
     pr: 2 - g.pr,
   };
-  forwardWinograd(back, gy, wt, null, gx, n0, n1);
+  forwardWinograd(back, gy, wt, null, gx, n0, n1, (n) => inputGradGemm(g, gy, w, gx, n, n + 1));
 }
 
 /**
  * gw = conv2d's weight gradient summed over images n0 ≤ n < n1, for a geometry where
- * `winogradApplies` (overwritten). A gy block past the output's last row or column is 0.
+ * `winogradApplies` (overwritten). Only output channels o0 ≤ o − grp·Og < o1 of each group are
+ * written (threads.ts splits the channels between threads; the default is all of them). A gy
+ * block past the output's last row or column is 0.
  */
 export function weightGradWinograd(
   g: ConvGeometry,
@@ -273,6 +285,53 @@ export function weightGradWinograd(
   gw: FloatArray,
   n0 = 0,
   n1 = g.n,
+  o0 = 0,
+  o1 = g.og,
+): void {
+  const m = new Float64Array(16 * g.o * g.cg);
+  if (winogradSimdUsable(x, gy)) {
+    if (!weightGradWinogradSimd(g, x, gy, m, n0, n1, o0, o1)) {
+      // NaN or ±Infinity: Winograd's transforms would spread it; the gemm plan keeps it where it belongs.
+      weightGradRows(g, gw, o0, o1, (all) => weightGradGemm(g, x, gy, all, n0, n1));
+      return;
+    }
+  } else weightGradSums(g, x, gy, m, n0, n1);
+  finishWeightGrad(g, m, gw, o0, o1);
+}
+
+/**
+ * Runs `full` (a weight-gradient pass over all channels) and keeps output channels
+ * o0 ≤ o − grp·Og < o1 of each group in gw; the rest of gw is not touched.
+ */
+export function weightGradRows(
+  g: ConvGeometry,
+  gw: FloatArray,
+  o0: number,
+  o1: number,
+  full: (all: FloatArray) => void,
+): void {
+  if (o0 <= 0 && o1 >= g.og) {
+    full(gw);
+    return;
+  }
+  const all = new Float64Array(gw.length);
+  full(all);
+  const row = g.cg * g.kh * g.kw;
+  for (let grp = 0; grp < g.groups; grp++) {
+    const a = (grp * g.og + o0) * row;
+    const b = (grp * g.og + o1) * row;
+    gw.set(all.subarray(a, b), a);
+  }
+}
+
+/** m[ξ·O·Cg + o·Cg + c] = Σ over images and tiles of Z_ξ[o, t]·V_ξ[c, t] (float64, all channels). */
+function weightGradSums(
+  g: ConvGeometry,
+  x: FloatArray,
+  gy: FloatArray,
+  m: Float64Array,
+  n0: number,
+  n1: number,
 ): void {
   const { oh, ow, cg, og, o: O } = g;
   const th = (oh + 1) >> 1;
@@ -280,7 +339,6 @@ export function weightGradWinograd(
   const T = th * tw;
   const v = new Float64Array(16 * cg * T);
   const z = new Float64Array(16 * og * T);
-  const m = new Float64Array(16 * O * cg);
   const zs = og * T;
   const mm = gemm();
   for (let n = n0; n < n1; n++) {
@@ -332,17 +390,23 @@ export function weightGradWinograd(
       }
     }
   }
-  // gw[o, c] = Gᵀ M G with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1].
+}
+
+/** gw[o, c] = Gᵀ M G for output channels o0 ≤ o − grp·Og < o1, with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]. */
+function finishWeightGrad(g: ConvGeometry, m: Float64Array, gw: FloatArray, o0: number, o1: number): void {
+  const { cg, og, o: O } = g;
   const ms = O * cg;
   const t = new Float64Array(12);
   for (let oc = 0; oc < O; oc++) {
+    const within = oc % og;
+    if (within < o0 || within >= o1) continue;
     for (let c = 0; c < cg; c++) {
       const base = oc * cg + c;
       for (let j = 0; j < 4; j++) {
-        const m0 = n1 > n0 ? m[j * ms + base] : 0;
-        const m1 = n1 > n0 ? m[(4 + j) * ms + base] : 0;
-        const m2 = n1 > n0 ? m[(8 + j) * ms + base] : 0;
-        const m3 = n1 > n0 ? m[(12 + j) * ms + base] : 0;
+        const m0 = m[j * ms + base];
+        const m1 = m[(4 + j) * ms + base];
+        const m2 = m[(8 + j) * ms + base];
+        const m3 = m[(12 + j) * ms + base];
         t[j] = m0 + 0.5 * (m1 + m2);
         t[4 + j] = 0.5 * (m1 - m2);
         t[8 + j] = 0.5 * (m1 + m2) + m3;

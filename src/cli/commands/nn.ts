@@ -211,7 +211,7 @@ export function registerNnCommands(program: Command): void {
         const b = flags.bias === undefined ? null : await readArray(flags.bias);
         const y = await conv2dThreaded(x, w, b, options);
         if (flags.explainPlan) {
-          const plan = planConv(conv2dGeometry(x.shape, w.shape, options), options.method);
+          const plan = planConv(conv2dGeometry(x.shape, w.shape, options), options.method, x.dtype);
           process.stderr.write(`conv2d plan: ${plan.method} (${plan.reason})\n`);
         }
         const writes: [string, NDArray][] = [[flags.output, y]];
@@ -272,7 +272,7 @@ export function registerNnCommands(program: Command): void {
         const b = flags.bias === undefined ? null : await readArray(flags.bias);
         const y = await convTranspose2dThreaded(x, w, b, options);
         if (flags.explainPlan) {
-          const plan = planConv(convTranspose2dGeometry(x.shape, w.shape, options), options.method);
+          const plan = planConv(convTranspose2dGeometry(x.shape, w.shape, options), options.method, x.dtype);
           process.stderr.write(`conv-transpose2d plan: ${plan.method} (${plan.reason})\n`);
         }
         await writeArray(flags.output, y);
