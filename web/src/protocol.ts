@@ -92,6 +92,19 @@ export interface PlanInfo {
   readonly backend: string;
   readonly threads: number;
   readonly reason: string;
+  /** Bands of this run on the engine's pool and how many of them its workers ran (0, 0 on one thread). */
+  readonly bands: number;
+  readonly workerBands: number;
+}
+
+/** Whether the engine's worker pool can run here (the page is cross-origin isolated), and why not. */
+export interface ThreadsInfo {
+  readonly available: boolean;
+  readonly reason: string;
+  /** Threads a large filter may use (the browser's hardwareConcurrency). */
+  readonly cores: number;
+  /** Pool workers started so far. */
+  readonly workers: number;
 }
 
 export type Reply =
@@ -110,6 +123,7 @@ export type Reply =
       readonly ms: number;
       /** The linear plan; null for the non-linear filters, which have one way to run here. */
       readonly plan: PlanInfo | null;
+      readonly threads: ThreadsInfo;
       readonly range: [number, number];
       readonly bitmap: ImageBitmap;
     }
