@@ -281,10 +281,13 @@ function receive(r: Reply): void {
       const plan = r.plan
         ? ` · plan: ${r.plan.method}, ${r.plan.backend.toUpperCase()}, ${r.plan.threads} thread${r.plan.threads === 1 ? '' : 's'}`
         : '';
-      status.textContent = `${r.width}×${r.height} ${r.dtype} in ${fmtMs(r.ms)}${plan}`;
+      const pool =
+        r.pool.bands > 0 ? ` · ${r.pool.workerBands} of ${r.pool.bands} bands on worker threads` : '';
+      status.textContent = `${r.width}×${r.height} ${r.dtype} in ${fmtMs(r.ms)}${plan}${pool}`;
       status.title = r.plan?.reason ?? '';
       status.dataset.threads = String(r.plan?.threads ?? 1);
-      status.dataset.workerBands = String(r.plan?.workerBands ?? 0);
+      status.dataset.bands = String(r.pool.bands);
+      status.dataset.workerBands = String(r.pool.workerBands);
       showThreads(r.threads);
       const [lo, hi] = r.range;
       resultCaption.textContent = `Result — ${describeFilter(shown)}, ${r.width}×${r.height} ${r.dtype}, values ${fmt(lo)} … ${fmt(hi)}`;

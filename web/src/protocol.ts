@@ -92,9 +92,6 @@ export interface PlanInfo {
   readonly backend: string;
   readonly threads: number;
   readonly reason: string;
-  /** Bands of this run on the engine's pool and how many of them its workers ran (0, 0 on one thread). */
-  readonly bands: number;
-  readonly workerBands: number;
 }
 
 /** Whether the engine's worker pool can run here (the page is cross-origin isolated), and why not. */
@@ -123,6 +120,8 @@ export type Reply =
       readonly ms: number;
       /** The linear plan; null for the non-linear filters, which have one way to run here. */
       readonly plan: PlanInfo | null;
+      /** Bands of this run on the engine's pool and how many its workers ran (0, 0 on one thread). */
+      readonly pool: { readonly bands: number; readonly workerBands: number };
       readonly threads: ThreadsInfo;
       readonly range: [number, number];
       readonly bitmap: ImageBitmap;

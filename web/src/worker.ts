@@ -84,10 +84,8 @@ function apply(input: NDArray, p: FilterParams, id: number): { output: NDArray; 
     kernel,
     opts,
   );
-  lastPoolRun.bands = lastPoolRun.workerBands = 0;
   const output = (p.operation === 'convolve' ? convolve : correlate)(input, kernel, opts);
-  const { bands, workerBands } = lastPoolRun;
-  return { output, plan: { method, backend, threads, reason, bands, workerBands } };
+  return { output, plan: { method, backend, threads, reason } };
 }
 
 /** The preview of an array as an ImageBitmap, made here so the page only has to draw it. */
@@ -146,14 +144,29 @@ async function handle(req: Request): Promise<void> {
       if (!image) throw new Error('No image is loaded yet.');
       const p = req.params;
       const t0 = performance.now();
+      lastPoolRun.bands = lastPoolRun.workerBands = 0;
       const { output, plan } = apply(image, p, req.id);
+      // Linear filters and the small medians may run on the pool: what its workers did.
+      const pool = { bands: lastPoolRun.bands, workerBands: lastPoolRun.workerBands };
       const ms = performance.now() - t0;
       last = { params: p, output };
       const { width, height } = imageDims(output);
       const { bitmap, range } = await render(output, p.display, alphaMax(image));
       const threads = threadsInfo();
       post(
-        { type: 'result', id: req.id, width, height, dtype: output.dtype, ms, plan, threads, range, bitmap },
+        {
+          type: 'result',
+          id: req.id,
+          width,
+          height,
+          dtype: output.dtype,
+          ms,
+          plan,
+          pool,
+          threads,
+          range,
+          bitmap,
+        },
         [bitmap],
       );
       return;
