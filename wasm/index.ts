@@ -5,3 +5,8 @@ export * from './separable';
 export * from './box';
 export * from './convert';
 export * from './median';
+export * from './bilateral';
+export * from './nlmeans';
+export * from './median-histogram';
+export * from './fft';
+export * from './match';

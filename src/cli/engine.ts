@@ -15,16 +15,17 @@ export interface EngineFlags {
   backend?: string;
 }
 
-export function addEngineOptions(command: Command): Command {
-  return command
-    .option(
-      '--threads <N>',
-      `threads, 1..${MAX_THREADS} (default: the available cores; small images use one). Results are identical for any N`,
-    )
-    .option(
-      '--backend <B>',
-      'loops: auto (WebAssembly SIMD where it applies, else plain TypeScript), js (plain TypeScript, the reference) or wasm (default: auto, or $CONVKIT_BACKEND)',
-    );
+/** Adds `--threads` and, unless `backend` is false (a command whose `--method` picks the loops), `--backend`. */
+export function addEngineOptions(command: Command, { backend = true } = {}): Command {
+  command.option(
+    '--threads <N>',
+    `threads, 1..${MAX_THREADS} (default: the available cores; small images use one). Results are identical for any N`,
+  );
+  if (!backend) return command;
+  return command.option(
+    '--backend <B>',
+    'loops: auto (WebAssembly SIMD where it applies, else plain TypeScript), js (plain TypeScript, the reference) or wasm (default: auto, or $CONVKIT_BACKEND)',
+  );
 }
 
 export function engineFlags(flags: EngineFlags): EngineOptions {

@@ -184,6 +184,10 @@ function describe(p: EngineProgram): string {
   }
   if (p.kind === 'median')
     return `WebAssembly SIMD ${p.k}×${p.k} median networks (bit-identical to plain TypeScript)`;
+  if (p.kind === 'bilateral')
+    return `WebAssembly SIMD bilateral, 4 pixels per step, ${p.ofs.length} offsets (bit-identical to plain TypeScript)`;
+  if (p.kind === 'nlmeans')
+    return `WebAssembly SIMD non-local means, exact integer sums (bit-identical to plain TypeScript)`;
   return `WebAssembly SIMD running sums (exact integers, bit-identical to plain TypeScript)`;
 }
 

@@ -6,8 +6,18 @@ import { type SimdDirectProgram, runDirectBands } from './direct.js';
 import { type SimdMedianProgram, runMedianBands } from './median.js';
 import { type SimdSeparableProgram, runSeparableBands } from './separable.js';
 import type { SimdArena } from './simd.js';
+import { type SimdBilateralProgram, runBilateralBands } from '../nonlinear/bilateral-simd.js';
+import { type SimdNlmProgram, runNlmBands } from '../nonlinear/nlmeans-simd.js';
+import { type SimdFftProgram, runFftBands } from '../fft/engine.js';
 
-export type EngineProgram = SimdDirectProgram | SimdSeparableProgram | SimdBoxProgram | SimdMedianProgram;
+export type EngineProgram =
+  | SimdDirectProgram
+  | SimdSeparableProgram
+  | SimdBoxProgram
+  | SimdMedianProgram
+  | SimdBilateralProgram
+  | SimdNlmProgram
+  | SimdFftProgram;
 
 export function runProgram(
   arena: SimdArena,
@@ -21,6 +31,9 @@ export function runProgram(
   if (prog.kind === 'direct') runDirectBands(arena, prog, source, claim, out, stats, done);
   else if (prog.kind === 'separable') runSeparableBands(arena, prog, source, claim, out, stats, done);
   else if (prog.kind === 'median') runMedianBands(arena, prog, source, claim, out, stats, done);
+  else if (prog.kind === 'bilateral') runBilateralBands(arena, prog, source, claim, out, stats, done);
+  else if (prog.kind === 'nlmeans') runNlmBands(arena, prog, source, claim, out, stats, done);
+  else if (prog.kind === 'fft') runFftBands(arena, prog, source, claim, out, stats, done);
   else runBoxBands(arena, prog, source, claim, out, stats, done);
   return stats;
 }

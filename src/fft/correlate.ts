@@ -18,6 +18,7 @@
  * multiplied and comes back in one visit, and the inverse row pass writes the
  * output — three visits of the tile buffer per pair of tiles.
  */
+import { type Butterflies, butterflies } from './butterflies.js';
 import { type RadixPlan, difLanes, ditLanes, radixPlan } from './plan.js';
 
 /** A 2-D region of a row-major buffer: element (r, c) at `offset + r·stride + c`. */
@@ -50,6 +51,63 @@ export const LANES = 16;
  */
 const STRIP = 32;
 
+/**
+ * Where a correlator's buffers live and what runs its stages: the plain-TypeScript default
+ * (ordinary Float64Arrays, `butterflies()`), or the WASM SIMD engine (src/fft/simd.ts:
+ * views of a WebAssembly memory, f64x2 stages that need an even lane count).
+ */
+export interface TileEngine {
+  /** Zeroed float64 buffers of these lengths, valid together; `plans` are the plans the stages will be given. */
+  buffers(lengths: readonly number[], plans: readonly RadixPlan[]): Float64Array[];
+  readonly butterflies: Butterflies;
+  /** Stages run on an even number of lanes: the correlator rounds odd lane counts up with a spare lane. */
+  readonly evenLanes: boolean;
+  /** The spectrum product of a strip (see `multiplyStrip`), when the engine has its own. */
+  multiplyStrip?(
+    zre: Float64Array,
+    zim: Float64Array,
+    kre: Float64Array,
+    kim: Float64Array,
+    zs: number,
+    c0: number,
+    rows: number,
+    L: number,
+  ): void;
+  /**
+   * Row/lane transposes on the engine's buffers (views): `rowsToLanes` puts L rows of `cols`
+   * values (zero up to n) into lanes [n][S] with lanes L..S−1 zero; `lanesToRows` the first L
+   * lanes of [n][S] into rows of n values. With them, source rows are first copied into a
+   * staging block of the engine's memory.
+   */
+  readonly transposes?: {
+    rowsToLanes(
+      src: Float32Array | Float64Array,
+      srcStride: number,
+      L: number,
+      cols: number,
+      n: number,
+      s: Float64Array,
+      S: number,
+    ): void;
+    lanesToRows(
+      s: Float64Array,
+      S: number,
+      L: number,
+      n: number,
+      dst: Float32Array | Float64Array,
+      dstStride: number,
+    ): void;
+  };
+}
+
+const PLAIN: TileEngine = {
+  buffers: (lengths) => lengths.map((n) => new Float64Array(n)),
+  get butterflies() {
+    return butterflies();
+  },
+  evenLanes: false,
+};
+
 interface Tile {
   readonly job: CorrelationJob;
   readonly r0: number;
@@ -78,22 +136,73 @@ export class TileCorrelator {
   private readonly zim: Float64Array;
   private readonly sre: Float64Array;
   private readonly sim: Float64Array;
+  private readonly bf: Butterflies;
+  private readonly even: boolean;
+  private readonly mul: NonNullable<TileEngine['multiplyStrip']>;
+  private readonly tx: TileEngine['transposes'];
+  /** Staging rows (LANES × max(n1, n2)) for the engine's transposes: tile a, tile b. */
+  private readonly stA: Float64Array;
+  private readonly stB: Float64Array;
+  /** The same staging memory as float32 rows (float32 sources and outputs: exact copies both ways). */
+  private readonly stA32: Float32Array;
+  private readonly stB32: Float32Array;
 
-  constructor(kernel: Taps, n1: number, n2: number) {
+  /** Extra buffers the caller asked for, in the engine's memory (e.g. a band of source rows). */
+  readonly extra: Float64Array[];
+
+  constructor(
+    kernel: Taps,
+    n1: number,
+    n2: number,
+    engine: TileEngine = PLAIN,
+    extra: readonly number[] = [],
+  ) {
     this.n1 = n1;
     this.n2 = n2;
     this.kh = kernel.rows;
     this.kw = kernel.cols;
     this.rowPlan = radixPlan(n2);
     this.colPlan = radixPlan(n1);
-    this.zs = paddedStride(n2);
-    this.zre = new Float64Array(n1 * this.zs);
-    this.zim = new Float64Array(n1 * this.zs);
-    this.sre = new Float64Array(Math.max(n1, n2) * LANES);
-    this.sim = new Float64Array(Math.max(n1, n2) * LANES);
-    this.kre = new Float64Array(n1 * this.zs);
-    this.kim = new Float64Array(n1 * this.zs);
+    this.bf = engine.butterflies;
+    this.even = engine.evenLanes;
+    this.mul = engine.multiplyStrip ?? multiplyStrip;
+    this.zs = paddedStride(n2, this.even);
+    const tile = n1 * this.zs;
+    const scratch = Math.max(n1, n2) * LANES;
+    this.tx = engine.transposes;
+    const stage = this.tx ? scratch : 0;
+    [this.zre, this.zim, this.sre, this.sim, this.kre, this.kim, this.stA, this.stB, ...this.extra] =
+      engine.buffers(
+        [tile, tile, scratch, scratch, tile, tile, stage, stage, ...extra],
+        [this.rowPlan, this.colPlan],
+      );
+    this.stA32 = new Float32Array(this.stA.buffer, this.stA.byteOffset, stage);
+    this.stB32 = new Float32Array(this.stB.buffer, this.stB.byteOffset, stage);
     this.transformKernel(kernel);
+  }
+
+  /**
+   * Rows r0..r0+L−1 of a region for the engine's transposes, with their stride: in place when
+   * the region already lies in the engine's memory, else copied to a staging block.
+   */
+  private laneSource(
+    src: PlaneRegion,
+    r0: number,
+    L: number,
+    cols: number,
+    st32: Float32Array,
+    st64: Float64Array,
+  ): [Float32Array | Float64Array, number] {
+    if (src.data.buffer === this.zre.buffer)
+      return [src.data.subarray(src.offset + r0 * src.stride), src.stride];
+    const st = src.data instanceof Float32Array ? st32 : st64;
+    stageRows(src, r0, L, cols, st, this.n2);
+    return [st, this.n2];
+  }
+
+  /** Lanes a stage runs for L signals: L, or L + 1 (a spare lane) where the engine needs an even count. */
+  private lanes(L: number): number {
+    return this.even && L & 1 ? L + 1 : L;
   }
 
   /** Valid outputs per tile. */
@@ -111,8 +220,8 @@ export class TileCorrelator {
     const scale = 1 / (n1 * n2);
     const { kre, kim, zs } = this;
     for (let c0 = 0; c0 < n2; c0 += STRIP) {
-      const L = Math.min(STRIP, n2 - c0);
-      difLanes(this.colPlan, kre.subarray(c0), kim.subarray(c0), L, -1, zs);
+      const L = this.lanes(Math.min(STRIP, n2 - c0));
+      difLanes(this.colPlan, kre.subarray(c0), kim.subarray(c0), L, -1, zs, this.bf);
     }
     // Store conj(H)·scale: the correlation theorem for a real kernel.
     for (let i = 0; i < kre.length; i++) {
@@ -135,18 +244,39 @@ export class TileCorrelator {
     zre: Float64Array,
     zim: Float64Array,
   ): void {
-    const { n1, n2, zs, sre, sim } = this;
+    const { n1, n2, zs, sre, sim, tx } = this;
     const rows = Math.max(rowsA, rowsB);
+    if (tx) {
+      const { stA, stB } = this;
+      for (let r0 = 0; r0 < rows; r0 += LANES) {
+        const L = Math.min(LANES, rows - r0);
+        const Le = this.lanes(L);
+        const La = Math.max(0, Math.min(L, rowsA - r0));
+        const [sa, sas] = this.laneSource(a, r0, La, colsA, this.stA32, stA);
+        tx.rowsToLanes(sa, sas, La, colsA, n2, sre, Le);
+        const Lb = b ? Math.max(0, Math.min(L, rowsB - r0)) : 0;
+        const [sb, sbs] = b ? this.laneSource(b, r0, Lb, colsB, this.stB32, stB) : [stB, n2];
+        tx.rowsToLanes(sb, sbs, Lb, colsB, n2, sim, Le);
+        difLanes(this.rowPlan, sre, sim, Le, -1, Le, this.bf);
+        tx.lanesToRows(sre, Le, L, n2, zre.subarray(r0 * zs), zs);
+        tx.lanesToRows(sim, Le, L, n2, zim.subarray(r0 * zs), zs);
+      }
+      zre.fill(0, rows * zs, n1 * zs);
+      zim.fill(0, rows * zs, n1 * zs);
+      return;
+    }
     for (let r0 = 0; r0 < rows; r0 += LANES) {
       const L = Math.min(LANES, rows - r0);
-      for (let l = 0; l < L; l++) {
-        const r = r0 + l;
-        gatherRowLane(a, r < rowsA ? r : -1, colsA, n2, sre, l, L);
-        if (b) gatherRowLane(b, r < rowsB ? r : -1, colsB, n2, sim, l, L);
-        else zeroLane(sim, n2, l, L);
+      // Le lanes side by side; a spare lane (Le > L) is zero.
+      const Le = this.lanes(L);
+      for (let l = 0; l < Le; l++) {
+        const r = l < L ? r0 + l : Infinity;
+        gatherRowLane(a, r < rowsA ? r : -1, colsA, n2, sre, l, Le);
+        if (b) gatherRowLane(b, r < rowsB ? r : -1, colsB, n2, sim, l, Le);
+        else zeroLane(sim, n2, l, Le);
       }
-      difLanes(this.rowPlan, sre, sim, L, -1);
-      scatterRows(zre, zim, zs, n2, r0, L, sre, sim);
+      difLanes(this.rowPlan, sre, sim, Le, -1, Le, this.bf);
+      scatterRows(zre, zim, zs, n2, r0, L, Le, sre, sim);
     }
     zre.fill(0, rows * zs, n1 * zs);
     zim.fill(0, rows * zs, n1 * zs);
@@ -210,23 +340,46 @@ export class TileCorrelator {
     const outRows = Math.max(a.rows, b ? b.rows : 0);
     // In place on strips of STRIP columns (row stride zs): each strip stays in cache
     // through its forward stages, the product and its inverse stages.
+    // (A spare column, when the engine needs even lane counts, lies in the row padding.)
     for (let c0 = 0; c0 < n2; c0 += STRIP) {
-      const L = Math.min(STRIP, n2 - c0);
+      const L = this.lanes(Math.min(STRIP, n2 - c0));
       const zr = zre.subarray(c0);
       const zi = zim.subarray(c0);
-      difLanes(this.colPlan, zr, zi, L, -1, zs);
-      multiplyStrip(zre, zim, kre, kim, zs, c0, n1, L);
-      ditLanes(this.colPlan, zr, zi, L, 1, zs);
+      difLanes(this.colPlan, zr, zi, L, -1, zs, this.bf);
+      this.mul(zre, zim, kre, kim, zs, c0, n1, L);
+      ditLanes(this.colPlan, zr, zi, L, 1, zs, this.bf);
     }
-    // Rows: inverse, then the valid outputs of each tile.
+    // Rows: inverse, then the valid outputs of each tile. A spare lane holds stale finite values.
+    const { tx } = this;
+    if (tx) {
+      const cols = Math.max(a.cols, b ? b.cols : 0);
+      const stA = a.job.dst.data instanceof Float32Array ? this.stA32 : this.stA;
+      const stB = b && b.job.dst.data instanceof Float32Array ? this.stB32 : this.stB;
+      for (let r0 = 0; r0 < outRows; r0 += LANES) {
+        const L = Math.min(LANES, outRows - r0);
+        const Le = this.lanes(L);
+        tx.rowsToLanes(zre.subarray(r0 * zs), zs, L, n2, n2, sre, Le);
+        tx.rowsToLanes(zim.subarray(r0 * zs), zs, L, n2, n2, sim, Le);
+        ditLanes(this.rowPlan, sre, sim, Le, 1, Le, this.bf);
+        tx.lanesToRows(sre, Le, L, cols, stA, n2);
+        tx.lanesToRows(sim, Le, L, cols, stB, n2);
+        for (let l = 0; l < L; l++) {
+          const r = r0 + l;
+          if (r < a.rows) storeRow(stA, l * n2, a.job.dst, a.r0 + r, a.c0, a.cols);
+          if (b && r < b.rows) storeRow(stB, l * n2, b.job.dst, b.r0 + r, b.c0, b.cols);
+        }
+      }
+      return;
+    }
     for (let r0 = 0; r0 < outRows; r0 += LANES) {
       const L = Math.min(LANES, outRows - r0);
-      gatherRows(zre, zim, zs, n2, r0, L, sre, sim);
-      ditLanes(this.rowPlan, sre, sim, L, 1);
+      const Le = this.lanes(L);
+      gatherRows(zre, zim, zs, n2, r0, L, Le, sre, sim);
+      ditLanes(this.rowPlan, sre, sim, Le, 1, Le, this.bf);
       for (let l = 0; l < L; l++) {
         const r = r0 + l;
-        if (r < a.rows) storeLane(sre, l, L, a.job.dst, a.r0 + r, a.c0, a.cols);
-        if (b && r < b.rows) storeLane(sim, l, L, b.job.dst, b.r0 + r, b.c0, b.cols);
+        if (r < a.rows) storeLane(sre, l, Le, a.job.dst, a.r0 + r, a.c0, a.cols);
+        if (b && r < b.rows) storeLane(sim, l, Le, b.job.dst, b.r0 + r, b.c0, b.cols);
       }
     }
   }
@@ -237,8 +390,9 @@ export class TileCorrelator {
  * that a column strip does not map every row onto the same cache sets (a 512-wide
  * float64 tile ran 2× slower than a 500-wide one without it).
  */
-function paddedStride(n: number): number {
-  if (n < 64) return n;
+function paddedStride(n: number, even: boolean): number {
+  // Engines with even lane counts need a spare column past n when n is odd.
+  if (n < 64) return even ? n + (n & 1) : n;
   let s = Math.ceil(n / 8) * 8;
   if ((s / 8) % 2 === 0) s += 8;
   return s;
@@ -269,7 +423,7 @@ function zeroLane(s: Float64Array, n: number, l: number, L: number): void {
   for (let i = 0, p = l; i < n; i++, p += L) s[p] = 0;
 }
 
-/** Lanes [n][L] → rows r0..r0+L−1 of z (row stride zs). */
+/** Lanes [n][S] (the first L of S) → rows r0..r0+L−1 of z (row stride zs). */
 function scatterRows(
   zre: Float64Array,
   zim: Float64Array,
@@ -277,19 +431,20 @@ function scatterRows(
   n: number,
   r0: number,
   L: number,
+  S: number,
   sre: Float64Array,
   sim: Float64Array,
 ): void {
   for (let l = 0; l < L; l++) {
     const o = (r0 + l) * zs;
-    for (let i = 0, p = l; i < n; i++, p += L) {
+    for (let i = 0, p = l; i < n; i++, p += S) {
       zre[o + i] = sre[p];
       zim[o + i] = sim[p];
     }
   }
 }
 
-/** Rows r0..r0+L−1 of z (row stride zs) → lanes [n][L]. */
+/** Rows r0..r0+L−1 of z (row stride zs) → the first L lanes of [n][S]. */
 function gatherRows(
   zre: Float64Array,
   zim: Float64Array,
@@ -297,12 +452,13 @@ function gatherRows(
   n: number,
   r0: number,
   L: number,
+  S: number,
   sre: Float64Array,
   sim: Float64Array,
 ): void {
   for (let l = 0; l < L; l++) {
     const o = (r0 + l) * zs;
-    for (let i = 0, p = l; i < n; i++, p += L) {
+    for (let i = 0, p = l; i < n; i++, p += S) {
       sre[p] = zre[o + i];
       sim[p] = zim[o + i];
     }
@@ -330,6 +486,34 @@ function multiplyStrip(
       zim[p] = xr * hi + xi * hr;
     }
   }
+}
+
+/** Copies rows r0..r0+L−1 (their first `cols` values) of a region into staging rows of stride n. */
+function stageRows(
+  src: PlaneRegion,
+  r0: number,
+  L: number,
+  cols: number,
+  st: Float32Array | Float64Array,
+  n: number,
+): void {
+  const d = src.data;
+  for (let l = 0; l < L; l++) {
+    const o = src.offset + (r0 + l) * src.stride;
+    st.set(d.subarray(o, o + cols), l * n);
+  }
+}
+
+/** Writes `cols` staged values from s[o..] to row r, columns c0.. of dst. */
+function storeRow(
+  s: Float32Array | Float64Array,
+  o: number,
+  dst: PlaneRegion,
+  r: number,
+  c0: number,
+  cols: number,
+): void {
+  dst.data.set(s.subarray(o, o + cols), dst.offset + r * dst.stride + c0);
 }
 
 /** Writes lane l (its first `cols` values) to row r, columns c0.. of dst. */

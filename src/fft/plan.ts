@@ -6,7 +6,7 @@
  *
  * Conventions (NumPy's): forward X[k] = Σ x[j]·e^{−2πijk/n}; inverse divides by n.
  */
-import { butterflies } from './butterflies.js';
+import { type Butterflies, butterflies } from './butterflies.js';
 import { type Radix, factorize, nextFastSize } from './sizes.js';
 
 /** A plan for a 7-smooth size: the stages of a mixed-radix transform. */
@@ -87,8 +87,9 @@ export function difLanes(
   L: number,
   sign: -1 | 1,
   stride = L,
+  bf: Butterflies = butterflies(),
 ): void {
-  const { dif } = butterflies();
+  const { dif } = bf;
   const twi = sign < 0 ? plan.twiForward : plan.twiInverse;
   for (let k = 0; k < plan.radices.length; k++) {
     dif[plan.radices[k]](re, im, L, stride, plan.n, plan.spans[k], plan.twr[k], twi[k], sign);
@@ -103,8 +104,9 @@ export function ditLanes(
   L: number,
   sign: -1 | 1,
   stride = L,
+  bf: Butterflies = butterflies(),
 ): void {
-  const { dit } = butterflies();
+  const { dit } = bf;
   const twi = sign < 0 ? plan.twiForward : plan.twiInverse;
   for (let k = plan.radices.length - 1; k >= 0; k--) {
     dit[plan.radices[k]](re, im, L, stride, plan.n, plan.spans[k], plan.twr[k], twi[k], sign);

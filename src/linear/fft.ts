@@ -34,6 +34,13 @@ import { storeRow } from '../core/cast.js';
 import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
 import { padPlane } from '../border/border.js';
 import { type CorrelationJob, TileCorrelator } from '../fft/correlate.js';
+import { simdTileEngine } from '../fft/simd.js';
+import { type EngineChoice, type EngineOptions, engineOptions } from '../engine/backend.js';
+import { simdArena, simdStatus } from '../engine/simd.js';
+import { simdFftProgram } from '../fft/engine.js';
+import { bandCount, bandRange, paddingSource } from '../engine/bands.js';
+import { runProgram } from '../engine/programs.js';
+import { poolStatus, runPooled } from '../engine/pool.js';
 import { fastSizesBetween, nextFastSize } from '../fft/sizes.js';
 import {
   type Geometry,
@@ -63,39 +70,65 @@ export const MAX_TILE_POINTS = 2 ** 22;
  * 7-smooth sizes are rarely chosen), and ns per point of tile-buffer traffic (gathers,
  * scatters, the spectrum product) per pair of tiles, more for tiles beyond the L2 cache.
  */
-export const FFT_COST = {
-  stage: { 2: 3.0, 3: 2.8, 4: 3.2, 5: 3.4, 7: 18 } as Record<number, number>,
+export const FFT_COST: FftCost = {
+  stage: { 2: 3.0, 3: 2.8, 4: 3.2, 5: 3.4, 7: 18 },
   pass: 5,
   /** Extra ns per point when the tile buffers (4 × 8 bytes per point) outgrow the 1 MiB L2. */
   bigTile: 3,
   l2Points: 32768,
+  perOutput: 0,
 };
 
-const radixCosts = new Map<number, number>();
+/** Constants of the FFT cost model (see FFT_COST, FFT_COST_WASM). */
+export interface FftCost {
+  /** ns per point per butterfly stage, by radix. */
+  readonly stage: Readonly<Record<number, number>>;
+  /** ns per tile point per pair of tiles: gathers, scatters, the spectrum product. */
+  readonly pass: number;
+  /** Extra ns per tile point per pair beyond `l2Points`. */
+  readonly bigTile: number;
+  readonly l2Points: number;
+  /** ns per output for what does not depend on the tiles (scan, padding, allocation, fix-ups). */
+  readonly perOutput: number;
+}
+
+/**
+ * The same model for the WebAssembly SIMD engine (src/fft/simd.ts), fitted the same way
+ * (`node bench/fit-plan.mjs`): f64x2 stages are ~5× faster than the plain ones — radix 4
+ * 0.67, radix 3 0.55, radix 2 0.4, radix 5 1.1 ns per point (its 20 live vectors spill),
+ * radix 7 11 (plain stages on the engine's memory) — so the tile traffic and the fixed
+ * per-output work weigh more, and tiles beyond 2^18 points (4 MB per buffer, out of L2 and
+ * half the L3 of the bench VM) cost extra.
+ */
+export const FFT_COST_WASM: FftCost = {
+  stage: { 2: 0.4, 3: 0.55, 4: 0.67, 5: 1.12, 7: 11 },
+  pass: 6,
+  bigTile: 3,
+  l2Points: 2 ** 18,
+  perOutput: 5,
+};
+
+const radixCosts = new Map<FftCost, Map<number, number>>();
 
 /** Modelled ns per point of one 1-D transform of size n (a sum over its stages), memoized. */
-function radixCost(n: number): number {
-  let hit = radixCosts.get(n);
+function radixCost(n: number, cost: FftCost): number {
+  let memo = radixCosts.get(cost);
+  if (!memo) radixCosts.set(cost, (memo = new Map()));
+  let hit = memo.get(n);
   if (hit === undefined) {
-    hit = stageSum(n);
-    if (radixCosts.size > 4096) radixCosts.clear();
-    radixCosts.set(n, hit);
+    hit = stageSum(n, cost);
+    if (memo.size > 4096) memo.clear();
+    memo.set(n, hit);
   }
   return hit;
 }
 
-function stageSum(n: number): number {
+function stageSum(n: number, cost: FftCost): number {
   let c = 0;
   let m = n;
-  for (const [r, w] of [
-    [7, FFT_COST.stage[7]],
-    [5, FFT_COST.stage[5]],
-    [3, FFT_COST.stage[3]],
-    [4, FFT_COST.stage[4]],
-    [2, FFT_COST.stage[2]],
-  ]) {
+  for (const r of [7, 5, 3, 4, 2]) {
     while (m % r === 0) {
-      c += w;
+      c += cost.stage[r];
       m /= r;
     }
   }
@@ -116,6 +149,7 @@ export function fftCostMs(
   planes: number,
   n1: number,
   n2: number,
+  cost: FftCost = FFT_COST,
 ): { ms: number; tiles: number } {
   const b1 = n1 - kh + 1;
   const b2 = n2 - kw + 1;
@@ -123,13 +157,14 @@ export function fftCostMs(
   const pairs = Math.ceil(tiles / 2);
   const rowIn = Math.min(n1, outH + kh - 1);
   const rowOut = Math.min(b1, outH);
-  const c1 = radixCost(n1);
-  const c2 = radixCost(n2);
+  const c1 = radixCost(n1, cost);
+  const c2 = radixCost(n2, cost);
   const points = n1 * n2;
-  const traffic = FFT_COST.pass + (points > FFT_COST.l2Points ? FFT_COST.bigTile : 0);
+  const traffic = cost.pass + (points > cost.l2Points ? cost.bigTile : 0);
   const pair = (rowIn + rowOut) * n2 * c2 + 2 * points * c1 + points * traffic;
   const kernel = kh * n2 * c2 + points * c1 + points * traffic;
-  return { ms: (pairs * pair + kernel) * 1e-6, tiles };
+  const fixed = planes * outH * outW * cost.perOutput;
+  return { ms: (pairs * pair + kernel + fixed) * 1e-6, tiles };
 }
 
 /**
@@ -143,6 +178,7 @@ export function chooseTiling(
   kh: number,
   kw: number,
   planes: number,
+  cost: FftCost = FFT_COST,
 ): FftTiling | undefined {
   const cands1 = candidates(outH, kh);
   const cands2 = candidates(outW, kw);
@@ -150,7 +186,7 @@ export function chooseTiling(
   for (const n1 of cands1) {
     for (const n2 of cands2) {
       if (n1 * n2 > MAX_TILE_POINTS) continue;
-      const { ms, tiles } = fftCostMs(outH, outW, kh, kw, planes, n1, n2);
+      const { ms, tiles } = fftCostMs(outH, outW, kh, kw, planes, n1, n2, cost);
       if (!best || ms < best.ms) best = { n1, n2, ms, tiles };
     }
   }
@@ -177,17 +213,37 @@ interface DataFacts {
   readonly integral: boolean;
 }
 
-function dataFacts(d: ArrayLike<number>, integerType: boolean, spec: LinearSpec): DataFacts {
+/** Smallest and largest value of an array (NaN when it holds one; ±Infinity show as such). */
+export interface ValueRange {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/**
+ * The value range in one pass, which also tells whether every value is finite (the plan's
+ * test) — so the plan scans the input once and hands the range to the run. Branch-free
+ * Math.min/max (NaN propagates through them): 3 ms on 2M float32 values, against 8.5 ms
+ * with ifs and 11 ms unrolled over four accumulators (V8 11, Node 20).
+ */
+export function valueRange(d: ArrayLike<number>): ValueRange {
   let lo = Infinity;
   let hi = -Infinity;
-  let integral = integerType;
-  // Branch-free Math.min/max: 6 ms on 4M float32 values against 16 ms with ifs (the data
-  // are finite here: non-finite inputs never reach the FFT plan).
   for (let i = 0, n = d.length; i < n; i++) {
     const v = d[i];
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
   }
+  return { lo, hi };
+}
+
+function dataFacts(
+  d: ArrayLike<number>,
+  integerType: boolean,
+  spec: LinearSpec,
+  range: ValueRange = valueRange(d),
+): DataFacts {
+  let { lo, hi } = range;
+  let integral = integerType;
   if (!integral) {
     integral = true;
     for (let i = 0; i < d.length && integral; i++) integral = Number.isInteger(d[i]);
@@ -271,7 +327,62 @@ function applyFixup(v: Float32Array | Float64Array, start: number, count: number
 export interface FftRunOptions {
   /** Tile size; default the cost model's choice. */
   readonly tiling?: { readonly n1: number; readonly n2: number };
+  /** `wasm`: the WebAssembly SIMD butterflies (src/fft/simd.ts); default plain TypeScript. */
+  readonly backend?: 'js' | 'wasm';
+  /** Threads (this one and the engine's pool) for single-plane `wasm` runs; default 1. */
+  readonly threads?: number;
+  /** The input's value range when the caller has it already (`valueRange(input.data)`). */
+  readonly range?: ValueRange;
 }
+
+/**
+ * Backend of the FFT plan: the WebAssembly SIMD stages (bit-identical to the plain ones, so
+ * the same error bound holds) unless `js` is asked for or SIMD is unavailable here.
+ */
+export function chooseFftEngine(options: EngineOptions, channels: number, modelledMs: number): EngineChoice {
+  const { threads } = engineOptions(options);
+  const b = fftBackend(options);
+  if (b.backend === 'js') return { backend: 'js', threads: 1, note: b.note };
+  let t = threads;
+  let why = '';
+  if (t > 1 && channels !== 1) {
+    t = 1;
+    why = ': the pool runs single-plane images';
+  } else if (t > 1 && modelledMs < FFT_POOL_MIN_MS) {
+    t = 1;
+    why = `: under ${FFT_POOL_MIN_MS} ms of work`;
+  } else if (t > 1 && !poolStatus().available) {
+    t = 1;
+    why = `: ${poolStatus().reason}`;
+  }
+  return {
+    backend: 'wasm',
+    threads: t,
+    note:
+      'WebAssembly SIMD f64x2 butterflies (bit-identical to plain TypeScript on the same tiles), ' +
+      `bands of whole tile rows, ${t === 1 ? `1 thread${why}` : `up to ${t} threads`}`,
+  };
+}
+
+/** The FFT plan's backend: SIMD unless `js` is asked for or SIMD is unavailable here. */
+export function fftBackend(options: EngineOptions): { backend: 'js' | 'wasm'; note: string } {
+  const { backend } = engineOptions(options);
+  if (backend === 'js') return { backend: 'js', note: 'plain TypeScript (asked for)' };
+  const status = simdStatus();
+  if (!status.available) return { backend: 'js', note: `plain TypeScript: ${status.reason}` };
+  return { backend: 'wasm', note: '' };
+}
+
+/** The cost model of a backend. */
+export function fftCost(backend: 'js' | 'wasm'): FftCost {
+  return backend === 'wasm' ? FFT_COST_WASM : FFT_COST;
+}
+
+/**
+ * Modelled single-thread ms below which an FFT plan stays on one thread: a pooled run costs a
+ * job post, a wake-up and one kernel transform per thread (~1–3 ms on the 2-core bench VM).
+ */
+export const FFT_POOL_MIN_MS = 15;
 
 /** Runs a spec with the FFT plan. The input must hold only finite values. */
 export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOptions = {}): NDArray {
@@ -281,7 +392,7 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
   const { rows: kh, cols: kw } = spec.kernel;
   const premultiply =
     input.alpha === true && spec.alpha === 'premultiply' && (channels === 2 || channels === 4);
-  const tiling = options.tiling ?? chooseTiling(oh, ow, kh, kw, channels);
+  const tiling = options.tiling ?? chooseTiling(oh, ow, kh, kw, channels, fftCost(options.backend ?? 'js'));
   if (!tiling) {
     invalidArgument(
       'method',
@@ -290,22 +401,27 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
       `its FFT tiles would exceed ${MAX_TILE_POINTS} points`,
     );
   }
-  const correlator = new TileCorrelator(spec.kernel, tiling.n1, tiling.n2);
+  const arena = options.backend === 'wasm' ? simdArena() : undefined;
+  const correlator = (): TileCorrelator =>
+    new TileCorrelator(spec.kernel, tiling.n1, tiling.n2, arena ? simdTileEngine(arena) : undefined);
   const fixup = fixupFor(
-    dataFacts(input.data, isIntegerDType(input.dtype), spec),
+    dataFacts(input.data, isIntegerDType(input.dtype), spec, options.range),
     spec,
     tiling.n1,
     tiling.n2,
   );
-  const out = allocate(spec.dtype, oh * ow * channels);
+  // Allocated only where needed: a fresh 16 MB array is a visible cost (page faults).
+  const newOut = () => allocate(spec.dtype, oh * ow * channels);
   const alphaOut = premultiply || (input.alpha === true && (channels === 2 || channels === 4));
 
   if (premultiply) {
+    const c = correlator();
+    const out = newOut();
     filterPremultiplied(input, spec, geo, out, (plane, border) => {
       const res = new Float64Array(oh * ow);
       const view = { data: plane, offset: 0, rowStride: width, colStride: 1, height, width };
       const padded = padPlane(view, geo.pad, border, Float64Array);
-      correlator.run([job(padded, geo, res)]);
+      c.run([job(padded, geo, res)]);
       // Each plane has its own facts: the alpha plane of an integer image is integral
       // (and snaps exactly), premultiplied colour usually is not. The filtered alpha
       // decides "transparent" (≤ 0 gives colour 0): a value within B of 0 may be an
@@ -322,6 +438,39 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
   const exactIn32 = input.dtype !== 'float64' && Math.fround(spec.border.cval) === spec.border.cval;
   const direct =
     channels === 1 && (spec.dtype === 'float64' || (spec.dtype === 'float32' && fixup.quantum === 0));
+  if (arena && channels === 1) {
+    // The engine program: bands of whole tile rows on this thread or the pool, padded band by
+    // band — the same tile pairs as the plain path below, so the same values bit for bit.
+    const program = simdFftProgram(
+      spec.kernel.data,
+      kh,
+      kw,
+      tiling.n1,
+      tiling.n2,
+      oh,
+      ow,
+      geo.paddedWidth,
+      geo.pad,
+      spec.border,
+      exactIn32 ? 'f32' : 'f64',
+    );
+    const dtype = direct ? spec.dtype : 'float64';
+    const threads = Math.min(options.threads ?? 1, bandCount(program));
+    let res: Float32Array | Float64Array;
+    if (threads > 1) {
+      res = runPooled(input, program, threads, dtype) as Float32Array | Float64Array;
+    } else {
+      res = allocate(dtype, oh * ow) as Float32Array | Float64Array;
+      const view = { data: input.data, height, width, channels };
+      runProgram(arena, program, paddingSource(view, program), bandRange(0, bandCount(program)), res);
+    }
+    applyFixup(res, 0, oh * ow, fixup);
+    if (direct) return ndarray(res, outputShape(input, oh, ow), { alpha: alphaOut });
+    const out = newOut();
+    storeRow(res as Float64Array, res.length, out, 0, 1, spec.dtype, spec.rounding);
+    return ndarray(out, outputShape(input, oh, ow), { alpha: alphaOut });
+  }
+  const out = newOut();
   const jobs: CorrelationJob[] = [];
   const results: Float64Array[] = [];
   // With no padding (shape valid), a single float plane is read in place: no copy.
@@ -342,7 +491,7 @@ export function runLinearFft(input: NDArray, spec: LinearSpec, options: FftRunOp
       jobs.push(job(padded, geo, res));
     }
   }
-  correlator.run(jobs);
+  correlator().run(jobs);
   if (direct) {
     applyFixup(out as Float32Array | Float64Array, 0, oh * ow, fixup);
   } else {
@@ -369,11 +518,8 @@ function job(
 }
 
 /** True when every value of the array is finite (FFT plans need it). */
-export function allFinite(data: AnyTypedArray): boolean {
+export function allFinite(data: AnyTypedArray, range?: ValueRange): boolean {
   if (data instanceof Uint8Array || data instanceof Uint16Array) return true;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v - v !== 0) return false;
-  }
-  return true;
+  const { lo, hi } = range ?? valueRange(data);
+  return Number.isFinite(lo) && Number.isFinite(hi);
 }

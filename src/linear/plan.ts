@@ -21,7 +21,17 @@ import {
   runLinear,
   runPlanes,
 } from './correlate.js';
-import { MAX_TILE_POINTS, allFinite, chooseTiling, runLinearFft } from './fft.js';
+import {
+  MAX_TILE_POINTS,
+  type ValueRange,
+  allFinite,
+  chooseFftEngine,
+  chooseTiling,
+  fftBackend,
+  fftCost,
+  runLinearFft,
+  valueRange,
+} from './fft.js';
 import { TERMS_PER_PASS, separablePlanes, termsOf } from './separable.js';
 import {
   type EngineChoice,
@@ -38,6 +48,8 @@ export const METHODS: readonly Method[] = ['auto', 'direct', 'separable', 'fft']
 export interface PlanOptions extends EngineOptions {
   /** `auto` (default) picks by a cost model; every method gives the same result. */
   method?: Method;
+  /** Internal: the input's value range (`valueRange(input.data)`) when the caller has scanned it already. */
+  range?: ValueRange;
 }
 
 export interface LinearPlan {
@@ -50,6 +62,8 @@ export interface LinearPlan {
   readonly reason: string;
   /** FFT tile size (method `fft`). */
   readonly tiling?: { readonly n1: number; readonly n2: number };
+  /** The input's value range, scanned by the FFT estimate (internal: the run reuses it). */
+  readonly range?: ValueRange;
   /** The engine's compiled program for this spec and shape (internal). */
   readonly engine?: EngineChoice;
 }
@@ -75,8 +89,9 @@ interface Estimate {
   readonly ms: number;
   readonly detail: string;
   readonly tiling?: { readonly n1: number; readonly n2: number };
+  readonly range?: ValueRange;
 }
-type Estimator = (input: NDArray, spec: LinearSpec) => Estimate | string;
+type Estimator = (input: NDArray, spec: LinearSpec, options: PlanOptions) => Estimate | string;
 
 interface Shape {
   readonly outputs: number;
@@ -118,11 +133,10 @@ const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
     const ms = outputs * ((kh + kw) * SEPARABLE_COST.tap + SEPARABLE_COST.perOutput) * 1e-6;
     return { ms, detail: `rank 1: ${kh} + ${kw} taps in two 1-D passes` };
   },
-  // The finiteness of the input (a full scan: ~18 ms of CPU on 4K float32, more than a SIMD
-  // 3×3 filter) is checked by planLinear only when fft is asked for or modelled fastest.
-  fft: (input, spec) => {
-    const { outHeight, outWidth, channels } = shapeOf(input, spec);
-    const t = cachedTiling(outHeight, outWidth, spec.kernel.rows, spec.kernel.cols, channels);
+  // The input's finiteness and value range (a full scan: ~18 ms of CPU on 4K float32, more
+  // than a SIMD 3×3 filter) are read by planLinear only when fft is asked for or modelled fastest.
+  fft: (input, spec, options) => {
+    const t = fftTiling(input, spec, options);
     if (!t) return `the kernel is too large for FFT tiles (over ${MAX_TILE_POINTS} points)`;
     return {
       ms: t.ms,
@@ -132,23 +146,39 @@ const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
   },
 };
 
+const NOT_FINITE = 'the input holds NaN or ±Infinity, which a transform would spread to every output';
+
 /**
- * chooseTiling, remembered for the last few shapes: the tile search costs ~2 ms of CPU at 4K
- * (2-core AMD EPYC VM, Node 20.20), a seventh of a SIMD 3×3 filter that repeats it per call.
+ * An FFT estimate completed by one scan of the input: NOT_FINITE when it holds NaN or
+ * ±Infinity, else the estimate with the value range the run's accuracy rules need.
+ */
+function withRange(input: NDArray, e: Estimate): Estimate | string {
+  const range =
+    input.data instanceof Uint8Array || input.data instanceof Uint16Array
+      ? undefined
+      : valueRange(input.data);
+  return allFinite(input.data, range) ? { ...e, range } : NOT_FINITE;
+}
+
+/**
+ * The FFT tiles the cost model of the plan's backend picks (undefined when none fits),
+ * remembered for the last few shapes: the tile search costs ~2 ms of CPU at 4K (2-core AMD
+ * EPYC VM, Node 20.20), a seventh of a SIMD 3×3 filter that would repeat it per call.
  */
 const tilings = new Map<string, ReturnType<typeof chooseTiling>>();
-function cachedTiling(oh: number, ow: number, kh: number, kw: number, channels: number) {
-  const key = `${oh},${ow},${kh},${kw},${channels}`;
+function fftTiling(input: NDArray, spec: LinearSpec, options: PlanOptions) {
+  const { outHeight, outWidth, channels } = shapeOf(input, spec);
+  const { rows, cols } = spec.kernel;
+  const backend = fftBackend(options).backend;
+  const key = `${backend},${outHeight},${outWidth},${rows},${cols},${channels}`;
   let t = tilings.get(key);
   if (t === undefined && !tilings.has(key)) {
-    t = chooseTiling(oh, ow, kh, kw, channels);
+    t = chooseTiling(outHeight, outWidth, rows, cols, channels, fftCost(backend));
     if (tilings.size >= 16) tilings.delete(tilings.keys().next().value!);
     tilings.set(key, t);
   }
   return t;
 }
-
-const NOT_FINITE = 'the input holds NaN or ±Infinity, which a transform would spread to every output';
 
 type Executor = (input: NDArray, spec: LinearSpec, plan: LinearPlan) => NDArray;
 
@@ -163,7 +193,13 @@ const EXECUTORS: Record<LinearPlan['method'], Executor> = {
     if (!factors) throw notRankOne(spec);
     return runPlanes(input, spec, separablePlanes(factors));
   },
-  fft: (input, spec, plan) => runLinearFft(input, spec, { tiling: plan.tiling }),
+  fft: (input, spec, plan) =>
+    runLinearFft(input, spec, {
+      tiling: plan.tiling,
+      backend: plan.backend,
+      threads: plan.threads,
+      range: plan.range,
+    }),
 };
 
 function notRankOne(spec: LinearSpec): InvalidArgumentError {
@@ -184,7 +220,7 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
   const { outHeight, outWidth, channels } = shapeOf(input, spec);
   const size = `${outHeight}×${outWidth}×${channels} output, ${spec.kernel.rows}×${spec.kernel.cols} kernel`;
   const engines = new Map<LinearPlan['method'], EngineChoice>();
-  const engineFor = (m: LinearPlan['method']): EngineChoice => {
+  const engineFor = (m: LinearPlan['method'], est?: Estimate): EngineChoice => {
     let e = engines.get(m);
     if (!e) {
       e =
@@ -192,26 +228,28 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
           ? chooseDirectEngine(input, spec, linearGeometry(spec, ...heightWidth(input)), options)
           : m === 'separable'
             ? separableEngine(input, spec, options)
-            : { backend: 'js', threads: 1, note: 'plain TypeScript' };
+            : chooseFftEngine(options, channels, est?.ms ?? 0);
       engines.set(m, e);
     }
     return e;
   };
-  const withEngine = (m: LinearPlan['method'], reason: string, tiling?: LinearPlan['tiling']): LinearPlan => {
-    const engine = engineFor(m);
+  const withEngine = (m: LinearPlan['method'], reason: string, e?: Estimate): LinearPlan => {
+    const engine = engineFor(m, e);
     return {
       method: m,
       backend: engine.backend,
       threads: engine.threads,
       reason: `${reason}; ${engine.note}`,
-      tiling,
+      tiling: e?.tiling,
+      range: e?.range,
       engine,
     };
   };
   /** The JS-fitted model scaled by the engine's measured speed-up and its threads. */
   const modelled = (m: LinearPlan['method'], e: Estimate): number => {
-    const engine = engineFor(m);
-    const simd = engine.backend === 'wasm' ? (WASM_SPEEDUP[m] ?? 1) : 1;
+    const engine = engineFor(m, e);
+    // (The FFT model has its own SIMD constants, FFT_COST_WASM.)
+    const simd = engine.backend === 'wasm' && m !== 'fft' ? (WASM_SPEEDUP[m] ?? 1) : 1;
     return e.ms / simd / Math.max(1, engine.threads * THREAD_EFFICIENCY);
   };
 
@@ -219,7 +257,8 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
     throw notRankOne(spec);
   }
   if (method !== 'auto') {
-    const e = method === 'fft' && !allFinite(input.data) ? NOT_FINITE : ESTIMATORS[method](input, spec);
+    const guess = ESTIMATORS[method](input, spec, options);
+    const e = method === 'fft' && typeof guess !== 'string' ? withRange(input, guess) : guess;
     if (typeof e === 'string') {
       // Same meaning, other method: a method choice changes speed, never the result.
       return withEngine('direct', `direct instead of ${method}: ${e} (${size})`);
@@ -227,21 +266,24 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
     return withEngine(
       method,
       `${method} (asked for): ${size}; ${e.detail}, modelled ${ms(modelled(method, e))} ms`,
-      e.tiling,
+      e,
     );
   }
 
   const estimates: { method: LinearPlan['method']; e: Estimate }[] = [];
   const skipped: string[] = [];
   for (const m of Object.keys(ESTIMATORS) as LinearPlan['method'][]) {
-    const e = ESTIMATORS[m](input, spec);
+    const e = ESTIMATORS[m](input, spec, options);
     if (typeof e === 'string') skipped.push(`${m} not used: ${e}`);
     else estimates.push({ method: m, e: { ...e, ms: modelled(m, e) } });
   }
   estimates.sort((a, b) => a.e.ms - b.e.ms);
-  if (estimates[0].method === 'fft' && !allFinite(input.data)) {
-    estimates.shift();
-    skipped.push(`fft not used: ${NOT_FINITE}`);
+  if (estimates[0].method === 'fft') {
+    const e = withRange(input, estimates[0].e);
+    if (typeof e === 'string') {
+      estimates.shift();
+      skipped.push(`fft not used: ${e}`);
+    } else estimates[0].e = e;
   }
   const best = estimates[0];
   const others = estimates
@@ -252,7 +294,7 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
     `${best.method}: ${size}; modelled ${ms(best.e.ms)} ms (${best.e.detail})` +
     (others ? ` vs ${others}` : '') +
     (skipped.length ? `; ${skipped.join('; ')}` : '');
-  return withEngine(best.method, reason, best.e.tiling);
+  return withEngine(best.method, reason, best.e);
 }
 
 function heightWidth(input: NDArray): [number, number] {

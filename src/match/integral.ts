@@ -5,6 +5,8 @@
  * row and only its last h+1 rows are kept (a ring), so a 1080p plane needs 2 MiB, not 32.
  */
 
+import type { SimdArena } from '../engine/simd.js';
+
 /** Which window statistic to add up. */
 export type WindowStat = 'sumSq' | 'centredSumSq';
 
@@ -76,4 +78,164 @@ export function addWindowStats(
     }
   }
   return { absTotal, sqTotal: sq[(height % ring) * w1 + width] };
+}
+
+type Rows = ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> };
+
+/** Arena space for the table ring and one data row (call before taking views). */
+function reserveTables(arena: SimdArena, width: number, h: number) {
+  const size = (h + 1) * (width + 1) * 8;
+  return { sumPtr: arena.reserve(size), sqPtr: arena.reserve(size), rowPtr: arena.reserve(width * 8) };
+}
+
+/**
+ * The table rows and window rows of `addWindowStats` on the WebAssembly loops: output row r's
+ * window statistics go to byte offset `rowOut(r)` of the arena's memory, then `done(r)`.
+ */
+function windowRowsSimd(
+  arena: SimdArena,
+  t: ReturnType<typeof reserveTables>,
+  data: Rows,
+  height: number,
+  width: number,
+  h: number,
+  w: number,
+  shift: number,
+  stat: WindowStat,
+  rowOut: (r: number) => number,
+  done: (r: number) => void,
+): WindowTotals {
+  const x = arena.exports;
+  const w1 = width + 1;
+  const ring = h + 1;
+  const ow = width - w + 1;
+  const n = h * w;
+  const nm2 = n * shift * shift;
+  const { sumPtr, sqPtr, rowPtr } = t;
+  const buf = arena.buffer;
+  new Float64Array(buf, sumPtr, ring * w1).fill(0);
+  new Float64Array(buf, sqPtr, ring * w1).fill(0);
+  const row = new Float64Array(buf, rowPtr, width);
+  const centred = stat === 'centredSumSq' ? 1 : 0;
+  let absTotal = 0;
+  for (let k = 1; k <= height; k++) {
+    const above = ((k - 1) % ring) * w1 * 8;
+    const here = (k % ring) * w1 * 8;
+    row.set(data.subarray((k - 1) * width, k * width));
+    absTotal = x.matchTableRow(
+      rowPtr,
+      width,
+      shift,
+      sumPtr + above,
+      sqPtr + above,
+      sumPtr + here,
+      sqPtr + here,
+      absTotal,
+    );
+    if (k < h) continue;
+    const r = k - h;
+    const a = (r % ring) * w1 * 8;
+    x.matchWindowRow(
+      sumPtr + a,
+      sqPtr + a,
+      sumPtr + here,
+      sqPtr + here,
+      w,
+      ow,
+      centred,
+      n,
+      shift,
+      nm2,
+      rowOut(r),
+    );
+    done(r);
+  }
+  const sq = new Float64Array(buf, sqPtr, ring * w1);
+  return { absTotal, sqTotal: sq[(height % ring) * w1 + width] };
+}
+
+/**
+ * `addWindowStats` on the WebAssembly loops of wasm/match.ts (same operations in the same
+ * order: bit-identical). The table ring lives in the arena's memory; each data row is copied
+ * in (widened exactly to float64) and each output row of window sums copied out.
+ */
+export function addWindowStatsSimd(
+  arena: SimdArena,
+  data: Rows,
+  height: number,
+  width: number,
+  h: number,
+  w: number,
+  shift: number,
+  stat: WindowStat,
+  acc: Float64Array,
+): WindowTotals {
+  const ow = width - w + 1;
+  arena.reset();
+  const t = reserveTables(arena, width, h);
+  const outPtr = arena.reserve(ow * 8);
+  const win = new Float64Array(arena.buffer, outPtr, ow);
+  return windowRowsSimd(
+    arena,
+    t,
+    data,
+    height,
+    width,
+    h,
+    w,
+    shift,
+    stat,
+    () => outPtr,
+    (r) => {
+      const o = r * ow;
+      for (let c = 0; c < ow; c++) acc[o + c] += win[c];
+    },
+  );
+}
+
+/**
+ * ccoeff-normed scores of a single-plane image in the arena's memory, bit-identical to the
+ * plain path of matchTemplate (window variances as `addWindowStats` gives them, added to
+ * zero; the same tolerance and expression per score): the variances of every window stay in
+ * the arena instead of a fresh array, and the scores are computed there.
+ * `tolerance(totals)` gives the flat-window tolerance from the whole plane's totals.
+ */
+export function ccoeffNormedSimd(
+  arena: SimdArena,
+  data: Rows,
+  height: number,
+  width: number,
+  h: number,
+  w: number,
+  mean: number,
+  corr: Float64Array,
+  tSq: number,
+  numErr: number,
+  tolerance: (t: WindowTotals) => number,
+  out: Float32Array,
+): void {
+  const ow = width - w + 1;
+  const count = (height - h + 1) * ow;
+  arena.reset();
+  const t = reserveTables(arena, width, h);
+  const statPtr = arena.reserve(count * 8);
+  const corrPtr = arena.reserve(count * 8);
+  const outPtr = arena.reserve(count * 4);
+  const totals = windowRowsSimd(
+    arena,
+    t,
+    data,
+    height,
+    width,
+    h,
+    w,
+    mean,
+    'centredSumSq',
+    (r) => statPtr + r * ow * 8,
+    () => {},
+  );
+  const buf = arena.buffer;
+  new Float64Array(buf, corrPtr, count).set(corr);
+  arena.exports.matchCcoeffNormed(statPtr, corrPtr, outPtr, count, tSq, tolerance(totals), numErr);
+  out.set(new Float32Array(buf, outPtr, count));
 }

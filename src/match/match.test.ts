@@ -7,6 +7,9 @@ import { ndarray, type NDArray } from '../core/ndarray.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { MATCH_METHODS, type MatchMethod, bestMatches, matchTemplate, planMatch } from './match.js';
 import { drawBoxes } from './draw.js';
+import { rng } from '../../test/helpers.js';
+import { addWindowStats, addWindowStatsSimd } from './integral.js';
+import { simdArena } from '../engine/simd.js';
 
 /** OpenCV's definitions, one window at a time (channels summed), without any capping. */
 function naive(
@@ -267,3 +270,84 @@ test('drawBoxes: an 8-bit RGB copy with the box outline', () => {
   assert.deepEqual(px(2, 3), [128, 128, 128]);
   assert.deepEqual(px(0, 0), [128, 128, 128]);
 });
+
+const arena = simdArena();
+test(
+  'window statistics: the WebAssembly loops equal the plain ones bit for bit (odd sizes)',
+  {
+    skip: arena ? false : 'WebAssembly SIMD unavailable here',
+  },
+  () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom('sumSq' as const, 'centredSumSq' as const),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 1 << 20 }),
+        (H, W, h0, w0, kind, f32, seed) => {
+          const h = Math.min(h0, H);
+          const w = Math.min(w0, W);
+          const r = rng(seed);
+          const v = Float64Array.from({ length: H * W }, () => r() * 3 - 1);
+          const d = f32 ? Float32Array.from(v) : v;
+          const shift = 0.25;
+          const size = (H - h + 1) * (W - w + 1);
+          const want = Float64Array.from({ length: size }, (_, i) => i);
+          const got = Float64Array.from(want);
+          const a = addWindowStats(d, H, W, h, w, shift, kind, want);
+          const b = addWindowStatsSimd(arena!, d, H, W, h, w, shift, kind, got);
+          assert.deepEqual(got, want);
+          assert.deepEqual(b, a);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  },
+);
+
+test(
+  'matchTemplate on the WebAssembly loops = plain TypeScript, bit for bit (every method, flat patches, odd sizes; FFT: when both pick the same tiles)',
+  {
+    skip: arena ? false : 'WebAssembly SIMD unavailable here',
+  },
+  () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom(1, 3),
+        fc.constantFrom(...MATCH_METHODS),
+        fc.integer({ min: 1, max: 1 << 20 }),
+        (H, W, h0, w0, C, method, seed) => {
+          const h = Math.min(h0, H);
+          const w = Math.min(w0, W);
+          const r = rng(seed);
+          // Flat runs (0/0 windows) between random values.
+          const img = Float32Array.from({ length: H * W * C }, (_, i) => ((i >> 4) % 3 === 0 ? 0.5 : r()));
+          const t = Float32Array.from({ length: h * w * C }, () => r());
+          const shape = (a: number, b: number) => (C === 1 ? [a, b] : [a, b, C]);
+          const image = ndarray(img, shape(H, W));
+          const template = ndarray(t, shape(h, w));
+          for (const correlation of ['direct', 'fft'] as const) {
+            const js = { method, correlation, backend: 'js' } as const;
+            const wasm = { method, correlation, backend: 'wasm', threads: 1 } as const;
+            // Each backend's cost model picks its own FFT tiles, and other tiles round
+            // differently (within the FFT bound): bit for bit only with the same tiles.
+            const tiles = (o: typeof js | typeof wasm) =>
+              JSON.stringify(planMatch(image, template, o).tiling);
+            if (correlation === 'fft' && tiles(js) !== tiles(wasm)) continue;
+            const want = matchTemplate(image, template, js);
+            const got = matchTemplate(image, template, wasm);
+            assert.deepEqual(got.data, want.data, `${method} ${correlation}`);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  },
+);

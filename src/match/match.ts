@@ -30,10 +30,12 @@ import { InvalidArgumentError, ShapeError, invalidArgument } from '../core/error
 import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
 import { allocate } from '../core/dtypes.js';
 import type { Kernel } from '../kernels/kernel.js';
-import { correlate, linearSpec } from '../linear/correlate.js';
-import { type LinearPlan, type Method, planLinear } from '../linear/plan.js';
-import { fftErrorBound } from '../linear/fft.js';
-import { addWindowStats } from './integral.js';
+import { linearSpec } from '../linear/correlate.js';
+import { type LinearPlan, type Method, executeLinear, planLinear } from '../linear/plan.js';
+import { type ValueRange, fftBackend, fftErrorBound, valueRange } from '../linear/fft.js';
+import { type WindowTotals, addWindowStats, addWindowStatsSimd, ccoeffNormedSimd } from './integral.js';
+import { simdArena } from '../engine/simd.js';
+import type { EngineOptions } from '../engine/backend.js';
 
 export type MatchMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
 export const MATCH_METHODS: readonly MatchMethod[] = [
@@ -45,7 +47,7 @@ export const MATCH_METHODS: readonly MatchMethod[] = [
   'ccoeff-normed',
 ];
 
-export interface MatchOptions {
+export interface MatchOptions extends EngineOptions {
   /** The score (default `ccoeff-normed`). See the module comment for the six definitions. */
   method?: MatchMethod;
   /** How Σ T·I is computed: `auto` (default, the faster by the cost model), `direct` or `fft`. Same result. */
@@ -69,6 +71,9 @@ interface Prepared {
   readonly planes: NDArray[];
   readonly kernels: Kernel[];
   readonly correlation: Method;
+  readonly engine: EngineOptions;
+  /** Value range of each plane (one scan: finiteness, max |I|, and the FFT plan's accuracy rules). */
+  readonly ranges: ValueRange[];
 }
 
 function prepare(image: NDArray, template: NDArray, options: MatchOptions): Prepared {
@@ -93,20 +98,36 @@ function prepare(image: NDArray, template: NDArray, options: MatchOptions): Prep
     );
   }
   checkFinite(template, 'template', 'finite values');
-  if (method !== 'ccorr' && method !== 'ccoeff') {
-    checkFinite(image, 'image', `finite values for method ${method} (it divides by or sums over windows)`);
-  }
   const planes: NDArray[] = [];
   const kernels: Kernel[] = [];
+  const ranges: ValueRange[] = [];
   const n = t.height * t.width;
   for (let ch = 0; ch < channels; ch++) {
     planes.push(channelPlane(image, ch));
+    ranges.push(valueRange(planes[ch].data));
     const k = new Float64Array(n);
     for (let i = 0; i < n; i++) k[i] = template.data[i * channels + ch];
     if (method === 'ccoeff' || method === 'ccoeff-normed') centre(k);
     kernels.push({ data: k, rows: t.height, cols: t.width });
   }
-  return { method, height, width, channels, th: t.height, tw: t.width, planes, kernels, correlation };
+  if (method !== 'ccorr' && method !== 'ccoeff' && !ranges.every((r) => Number.isFinite(r.lo + r.hi))) {
+    // Only now the slower scan that finds where.
+    checkFinite(image, 'image', `finite values for method ${method} (it divides by or sums over windows)`);
+  }
+  const engine = { backend: options.backend, threads: options.threads };
+  return {
+    method,
+    height,
+    width,
+    channels,
+    th: t.height,
+    tw: t.width,
+    planes,
+    kernels,
+    correlation,
+    engine,
+    ranges,
+  };
 }
 
 /** Subtracts the mean; values within rounding of it become exactly 0 (a flat template is exactly flat). */
@@ -155,7 +176,7 @@ function channelPlane(image: NDArray, ch: number): NDArray {
 export function planMatch(image: NDArray, template: NDArray, options: MatchOptions = {}): LinearPlan {
   const p = prepare(image, template, options);
   const spec = linearSpec(p.planes[0], p.kernels[0], { shape: 'valid', dtype: 'float64' }, false);
-  return planLinear(p.planes[0], spec, { method: p.correlation });
+  return planLinear(p.planes[0], spec, { method: p.correlation, ...p.engine, range: p.ranges[0] });
 }
 
 /**
@@ -180,15 +201,14 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
   let maxAbsImage = 0;
   let kernelL1 = 0;
   for (let ch = 0; ch < channels; ch++) {
-    const c = correlate(p.planes[ch], p.kernels[ch], {
-      shape: 'valid',
-      dtype: 'float64',
-      method: p.correlation,
-    }).data as Float64Array;
+    const plane = p.planes[ch];
+    const spec = linearSpec(plane, p.kernels[ch], { shape: 'valid', dtype: 'float64' }, false);
+    const plan = planLinear(plane, spec, { method: p.correlation, ...p.engine, range: p.ranges[ch] });
+    const c = executeLinear(plane, spec, plan).data as Float64Array;
     if (corr === undefined) corr = c;
     else for (let i = 0; i < count; i++) corr[i] += c[i];
-    const d = p.planes[ch].data;
-    for (let i = 0; i < d.length; i++) maxAbsImage = Math.max(maxAbsImage, Math.abs(d[i]));
+    const { lo, hi } = p.ranges[ch];
+    maxAbsImage = Math.max(maxAbsImage, Math.abs(lo), Math.abs(hi));
     for (const v of p.kernels[ch].data) kernelL1 += Math.abs(v);
   }
   if (corr === undefined) throw new Error('internal error: no channels');
@@ -212,16 +232,30 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
 
   // Window statistics from integral images of each channel minus its mean, summed over
   // channels: ΣI'² for ccoeff-normed, ΣI² for the others.
-  const stat = new Float64Array(count);
   const kind = method === 'ccoeff-normed' ? 'centredSumSq' : 'sumSq';
+  // The WebAssembly loops (bit-identical) unless plain TypeScript is asked for or SIMD is missing.
+  const arena = fftBackend(p.engine).backend === 'wasm' ? simdArena() : undefined;
+  const meanOf = (d: ArrayLike<number>): number => {
+    let mean = 0;
+    for (let i = 0; i < d.length; i++) mean += d[i];
+    return mean / d.length;
+  };
+  if (arena && channels === 1 && method === 'ccoeff-normed') {
+    // One plane: variances and scores stay in the engine's memory (the same values as below).
+    const d = p.planes[0].data;
+    const tolOf = (t: WindowTotals) => 0 + 64 * EPS * (t.sqTotal + (2 * t.absTotal * t.absTotal) / n);
+    ccoeffNormedSimd(arena, d, height, width, th, tw, meanOf(d), corr, tSq, numErr, tolOf, out);
+    return ndarray(out, shape);
+  }
+  const stat = new Float64Array(count);
   // Rounding error bound of stat (every table entry is at most its plane's total).
   let tol = 0;
   for (const plane of p.planes) {
     const d = plane.data;
-    let mean = 0;
-    for (let i = 0; i < d.length; i++) mean += d[i];
-    mean /= d.length;
-    const t = addWindowStats(d, height, width, th, tw, mean, kind, stat);
+    const mean = meanOf(d);
+    const t = arena
+      ? addWindowStatsSimd(arena, d, height, width, th, tw, mean, kind, stat)
+      : addWindowStats(d, height, width, th, tw, mean, kind, stat);
     tol +=
       kind === 'sumSq'
         ? 64 * EPS * (t.sqTotal + 2 * Math.abs(mean) * t.absTotal)

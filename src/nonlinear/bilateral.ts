@@ -16,7 +16,7 @@ import { roundHalfEven } from '../core/cast.js';
 import { type AnyTypedArray, allocate, isIntegerDType, integerMax } from '../core/dtypes.js';
 import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkArray, imageDims, ndarray } from '../core/ndarray.js';
-import { type BorderMode, type Padding, resolveBorder } from '../border/border.js';
+import { type Border, type BorderMode, type Padding, resolveBorder } from '../border/border.js';
 import {
   type IntPlanes,
   bilateralRowFloat,
@@ -34,8 +34,12 @@ import {
   paddedPlane,
   MAX_WINDOW_AREA,
 } from './window.js';
+import { type EngineOptions, chooseEngine } from '../engine/backend.js';
+import { bandCount } from '../engine/bands.js';
+import { runBands } from './engine-run.js';
+import { simdBilateralProgram } from './bilateral-simd.js';
 
-export interface BilateralOptions {
+export interface BilateralOptions extends EngineOptions {
   /** Border (any alias); default `mirror` (`c b | a b c d | c b`), OpenCV's default. */
   border?: BorderMode | string;
   /** The value outside the image for `constant` (default 0). */
@@ -99,6 +103,10 @@ export function bilateralFilter(
     diameter > 0 ? diameter : sigmaSpace,
   );
   const spec = bilateralSpec(diameter, sigmaSpace);
+  if (input.dtype === 'uint8') {
+    const simd = bilateralSimd(input, spec, sigmaColor, border, options, onProgress);
+    if (simd) return simd;
+  }
   const pw = width + 2 * r;
   const planes: AnyTypedArray[] = [];
   for (let c = 0; c < channels; c++)
@@ -122,6 +130,51 @@ export function bilateralFilter(
     }
   } else {
     bilateralFloat(planes as (Float32Array | Float64Array)[], spec, pw, sigmaColor, input, out, progress);
+  }
+  return ndarray(out, input.shape, { alpha: input.alpha });
+}
+
+/**
+ * The last single-thread SIMD run (for tests): groups of four pixels, and how
+ * many of them the certified f32 loop recomputed exactly.
+ */
+export const lastBilateralRun = { groups: 0, redone: 0 };
+
+/**
+ * uint8 with 1 or 3 channels on the WebAssembly SIMD loops (bit-identical; bands on the pool
+ * when the engine chooses threads), or undefined where the engine keeps plain TypeScript.
+ */
+function bilateralSimd(
+  input: NDArray,
+  spec: BilateralSpec,
+  sigmaColor: number,
+  border: Border,
+  options: EngineOptions,
+  onProgress: ProgressCallback | undefined,
+): NDArray | undefined {
+  const { height, width, channels } = imageDims(input);
+  const colour = colourTable(255 * channels + 1, sigmaColor);
+  // per output element ~4 multiply-adds' worth of vector work per disc offset
+  const choice = chooseEngine(input, options, 'separate', spec.offsets.length * 4, () =>
+    simdBilateralProgram(
+      input.dtype,
+      height,
+      width,
+      channels,
+      spec.offsets,
+      spec.spaceWeights,
+      colour,
+      spec.radius,
+      border,
+    ),
+  );
+  if (choice.backend !== 'wasm') return undefined;
+  const progress = new Progress(onProgress, bandCount(choice.program!));
+  const stats = { exactBands: 0, exactVectors: 0 };
+  const out = runBands(input, choice, () => progress.step(), stats);
+  if (choice.threads === 1) {
+    lastBilateralRun.groups = height * Math.ceil(width / 8) * 2;
+    lastBilateralRun.redone = stats.exactVectors;
   }
   return ndarray(out, input.shape, { alpha: input.alpha });
 }

@@ -69,12 +69,12 @@ test('median reports progress up to 1', () => {
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i] >= seen[i - 1]);
 });
 
-test('median method choice: networks for 3×3/5×5, histogram for larger uint8, select otherwise', () => {
+test('median method choice: networks for 3×3/5×5, histograms for larger uint8 (SIMD where it runs), select otherwise', () => {
   assert.equal(chooseMedianMethod('uint8', 3, 3), simdStatus().available ? 'simd' : 'network');
   assert.equal(chooseMedianMethod('uint8', 5, 5), simdStatus().available ? 'simd' : 'network');
   assert.equal(chooseMedianMethod('uint16', 3, 3), 'network');
   assert.equal(chooseMedianMethod('float32', 5, 5), 'network');
-  assert.equal(chooseMedianMethod('uint8', 45, 45), 'histogram');
+  assert.equal(chooseMedianMethod('uint8', 45, 45), simdStatus().available ? 'simd' : 'histogram');
   assert.equal(chooseMedianMethod('uint8', 3, 1), 'select');
   assert.equal(chooseMedianMethod('uint16', 7, 7), 'select');
 });
@@ -101,7 +101,7 @@ test('median input errors name the option, the value and what is allowed', () =>
   );
   assert.throws(
     () => medianFilter(x, 7, { method: 'network' }),
-    /Expected auto, histogram, select for a 7×7 uint8 window .* for method, got "network"/,
+    /Expected auto, simd, histogram, select for a 7×7 uint8 window .* for method, got "network"/,
   );
   assert.throws(
     () => medianFilter(ndarray(new Uint16Array(16), [4, 4]), 3, { method: 'simd' }),
@@ -112,6 +112,8 @@ test('median input errors name the option, the value and what is allowed', () =>
     /Expected auto, select for a 9×9 float32 window .* for method, got "histogram"/,
   );
   assert.throws(() => medianFilter(x, 3, { onProgress: 5 as unknown as () => void }), /for onProgress/);
+  assert.throws(() => medianFilter(x, 3, { method: 'select', threads: 0 }), /1 to 64 for threads, got 0/);
+  assert.throws(() => medianFilter(x, 45, { threads: 1.5 }), /1 to 64 for threads, got 1.5/);
   assert.throws(() => medianFilter({ data: [1, 2], shape: [2] } as never, 3), /input/);
 });
 
@@ -155,7 +157,10 @@ test('median without WebAssembly SIMD: auto falls back to the network, simd is r
   disableSimd('test: SIMD switched off');
   try {
     assert.equal(chooseMedianMethod('uint8', 3, 3), 'network');
+    assert.equal(chooseMedianMethod('uint8', 9, 9), 'histogram');
     assert.deepEqual([...medianFilter(x, 3).data], want);
+    assert.deepEqual([...medianFilter(x, 5).data], [...medianFilter(x, 5, { method: 'select' }).data]);
+    assert.throws(() => medianFilter(x, 9, { method: 'simd' }), /for method, got "simd"/);
     assert.throws(() => medianFilter(x, 3, { method: 'simd' }), /for method, got "simd"/);
   } finally {
     disableSimd(undefined);

@@ -11,7 +11,9 @@
  *
  * Methods (all give the same result; `auto` picks by dtype and size):
  *   network    3×3 and 5×5: sorted columns + pruned merge networks, no branches
- *   simd       uint8 3×3 and 5×5: the same networks on 16 pixels at once (WebAssembly SIMD)
+ *   simd       uint8: the networks on 16 pixels at once for 3×3 and 5×5, the histograms with
+ *              16-bit bins in vector registers for other windows up to 65535 pixels
+ *              (WebAssembly SIMD; bands on the worker pool)
  *   histogram  uint8, windows of 16 … 65535 pixels: constant time per pixel (Perreault–Hébert)
  *   select     any size and dtype: quickselect on each window (the reference)
  */
@@ -30,6 +32,7 @@ import {
 import { HISTOGRAM_MAX_WINDOW, medianPlaneHistogram8 } from './median-histogram.js';
 import { medianRowSelect } from './median-select.js';
 import { medianSimd8, medianSimdAvailable } from './median-simd.js';
+import { engineOptions } from '../engine/backend.js';
 import {
   type ProgressCallback,
   Progress,
@@ -56,6 +59,11 @@ export interface MedianOptions {
   method?: MedianMethod;
   /** Called with the fraction done (0 … 1) during the run. */
   onProgress?: ProgressCallback;
+  /**
+   * Threads for the `simd` method (default: the available cores, or CONVKIT_THREADS; small
+   * images run on one). The result is the same for any thread count.
+   */
+  threads?: number;
 }
 
 /**
@@ -82,6 +90,8 @@ export function medianFilter(
   const method = options.method ?? 'auto';
   if (!MEDIAN_METHODS.includes(method)) invalidArgument('method', MEDIAN_METHODS.join(', '), method);
   const onProgress = checkProgress(options.onProgress);
+  // checked whatever the method, so a bad value never passes unnoticed
+  if (options.threads !== undefined) engineOptions({ threads: options.threads });
   const { height, width } = imageDims(input);
   const pad: Padding = {
     top: win.height >> 1,
@@ -93,7 +103,7 @@ export function medianFilter(
   const chosen = method === 'auto' ? chooseMedianMethod(input.dtype, win.width, win.height) : method;
   const networkOk = win.width === win.height && (win.width === 3 || win.width === 5);
   const histogramOk = input.dtype === 'uint8' && win.width * win.height <= HISTOGRAM_MAX_WINDOW;
-  const simdOk = networkOk && input.dtype === 'uint8' && medianSimdAvailable();
+  const simdOk = (networkOk || histogramOk) && input.dtype === 'uint8' && medianSimdAvailable();
   if (
     (chosen === 'network' && !networkOk) ||
     (chosen === 'histogram' && !histogramOk) ||
@@ -104,22 +114,23 @@ export function medianFilter(
     );
     invalidArgument(
       'method',
-      `${usable.join(', ')} for a ${win.width}×${win.height} ${input.dtype} window (network: 3×3 and 5×5; simd: uint8 3×3 and 5×5 where WebAssembly SIMD runs; histogram: uint8 up to ${HISTOGRAM_MAX_WINDOW} pixels)`,
+      `${usable.join(', ')} for a ${win.width}×${win.height} ${input.dtype} window (network: 3×3 and 5×5; histogram: uint8 up to ${HISTOGRAM_MAX_WINDOW} pixels; simd: the network or histogram cases for uint8 where WebAssembly SIMD runs)`,
       method,
     );
   }
-  return runMedian(input, win.width, win.height, pad, border, chosen, onProgress);
+  return runMedian(input, win.width, win.height, pad, border, chosen, onProgress, options.threads);
 }
 
 /**
- * The method `auto` picks: networks for 3×3/5×5 (on WebAssembly SIMD for uint8 where it
- * runs), histograms for larger uint8, else selection.
+ * The method `auto` picks: networks for 3×3/5×5, histograms for larger uint8 (both on
+ * WebAssembly SIMD for uint8 where it runs), else selection.
  */
 export function chooseMedianMethod(dtype: DType, kw: number, kh: number): Exclude<MedianMethod, 'auto'> {
   if (kw === kh && (kw === 3 || kw === 5))
     return dtype === 'uint8' && medianSimdAvailable() ? 'simd' : 'network';
   // below ~16 pixels copying the window beats maintaining 16 + 256 bins
-  if (dtype === 'uint8' && kw * kh >= 16 && kw * kh <= HISTOGRAM_MAX_WINDOW) return 'histogram';
+  if (dtype === 'uint8' && kw * kh >= 16 && kw * kh <= HISTOGRAM_MAX_WINDOW)
+    return medianSimdAvailable() ? 'simd' : 'histogram';
   return 'select';
 }
 
@@ -131,13 +142,13 @@ function runMedian(
   border: Border,
   method: Exclude<MedianMethod, 'auto'>,
   onProgress: ProgressCallback | undefined,
+  threads: number | undefined,
 ): NDArray {
   const { height, width, channels } = imageDims(input);
   const progress = new Progress(onProgress, height * channels);
   if (method === 'simd') {
     // all channels at once, band by band (threads as the engine chooses)
-    const data = medianSimd8(input, kw as 3 | 5, pad, border);
-    progress.step(height * channels);
+    const data = medianSimd8(input, kw, kh, pad, border, threads, (rows) => progress.step(rows * channels));
     return ndarray(data, input.shape, { alpha: input.alpha });
   }
   const out = allocate(input.dtype, height * width * channels);

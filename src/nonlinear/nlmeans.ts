@@ -29,10 +29,14 @@ import {
   checkProgress,
   paddedPlane,
 } from './window.js';
+import { type EngineOptions, chooseEngine } from '../engine/backend.js';
+import { bandCount } from '../engine/bands.js';
+import { runBands } from './engine-run.js';
+import { simdNlmProgram } from './nlmeans-simd.js';
 
 export type ChannelOrder = 'bgr' | 'rgb';
 
-export interface NlMeansOptions {
+export interface NlMeansOptions extends EngineOptions {
   /** Filter strength for a, b of colour images (uint8, L*a*b*); default `h`. */
   hColor?: number;
   /** Template (patch) size T, odd; default 7. */
@@ -112,8 +116,8 @@ export function nlMeans(input: NDArray, h: number, options: NlMeansOptions = {})
     const A = new Uint8Array(n);
     const Bp = new Uint8Array(n);
     colourToLab(input.data as Uint8Array, channels, order === 'bgr', L, A, Bp);
-    const l = denoise([L], 'uint8', h, g, S, progress);
-    const ab = denoise([A, Bp], 'uint8', options.hColor ?? h, g, S, progress);
+    const l = denoise([L], 'uint8', h, g, S, progress, options);
+    const ab = denoise([A, Bp], 'uint8', options.hColor ?? h, g, S, progress, options);
     labToColour(
       l[0] as Uint8Array,
       ab[0] as Uint8Array,
@@ -128,7 +132,7 @@ export function nlMeans(input: NDArray, h: number, options: NlMeansOptions = {})
     // an alpha channel is kept; the other channels are compared together (OpenCV's VecNb)
     const used = input.alpha === true ? channels - 1 : channels;
     const sources = Array.from({ length: used }, (_, c) => channelPlane(input, c));
-    const res = denoise(sources, input.dtype, h, g, S, progress);
+    const res = denoise(sources, input.dtype, h, g, S, progress, options);
     for (let c = 0; c < used; c++) for (let p = 0; p < n; p++) out[p * channels + c] = res[c][p];
     for (let c = used; c < channels; c++)
       for (let p = 0; p < n; p++) out[p * channels + c] = input.data[p * channels + c];
@@ -197,8 +201,13 @@ function denoise(
   g: NlmGeometry,
   S: number,
   progress: Progress,
+  options: EngineOptions,
 ): IntArray[] {
   const cn = raw.length;
+  if (dtype === 'uint8' && (cn === 1 || cn === 2)) {
+    const simd = denoiseSimd(raw as Uint8Array[], h, g, S, progress, options);
+    if (simd) return simd;
+  }
   const { height: H, width: W, border: B, th } = g;
   const T = 2 * th + 1;
   const sh = S >> 1;
@@ -256,6 +265,50 @@ function denoise(
     const ws = wsum[p];
     const half = Math.floor(ws / 2);
     for (let c = 0; c < cn; c++) res[c][p] = Math.floor((est[p * cn + c] + half) / ws);
+  }
+  return res;
+}
+
+/**
+ * One uint8 plane on the WebAssembly SIMD loops (bit-identical: exact integer sums; bands on
+ * the pool when the engine chooses threads), or undefined where the engine keeps plain
+ * TypeScript.
+ */
+function denoiseSimd(
+  planes: Uint8Array[],
+  h: number,
+  g: NlmGeometry,
+  S: number,
+  progress: Progress,
+  options: EngineOptions,
+): Uint8Array[] | undefined {
+  const { height: H, width: W, th } = g;
+  const cn = planes.length as 1 | 2;
+  const n = H * W;
+  // two channels interleaved, as the band source pads them
+  let data = planes[0];
+  if (cn === 2) {
+    data = new Uint8Array(2 * n);
+    for (let p = 0; p < n; p++) {
+      data[2 * p] = planes[0][p];
+      data[2 * p + 1] = planes[1][p];
+    }
+  }
+  const input: NDArray = { data, shape: cn === 1 ? [H, W] : [H, W, 2], dtype: 'uint8' };
+  const w8 = nlmWeightTable(h, cn, 2 * th + 1, S, 255);
+  // per output ~S² half-offsets, each a few vector operations per pixel
+  const choice = chooseEngine(input, options, 'separate', S * S * 2, () =>
+    simdNlmProgram(H, W, th, S >> 1, w8.table, w8.shift, MIRROR, cn),
+  );
+  if (choice.backend !== 'wasm') return undefined;
+  // progress counts BAND_ROWS-row steps: spread them over the SIMD bands
+  const units = Math.ceil(H / BAND_ROWS) / bandCount(choice.program!);
+  const out = runBands(input, choice, () => progress.step(units));
+  if (cn === 1) return [out];
+  const res = [new Uint8Array(n), new Uint8Array(n)];
+  for (let p = 0; p < n; p++) {
+    res[0][p] = out[2 * p];
+    res[1][p] = out[2 * p + 1];
   }
   return res;
 }

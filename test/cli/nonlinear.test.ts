@@ -89,6 +89,20 @@ test('a PNG goes through each command and keeps its size and dtype', () => {
   }
 });
 
+test('median --threads: 1 and 2 threads write the same file, on the network and histogram paths', () => {
+  const png = join(work, 'astronaut-threads.png');
+  copyFileSync(join(ROOT, 'samples', 'astronaut.png'), png);
+  for (const k of ['5', '15']) {
+    const outs = ['1', '2'].map((t) => {
+      const out = join(work, `median-${k}-t${t}.npy`);
+      const r = convkit(['median', png, '--ksize', k, '--threads', t, '-o', out]);
+      assert.equal(r.status, 0, r.stderr);
+      return loadNpy(out);
+    });
+    assert.deepEqual(outs[1].data, outs[0].data);
+  }
+});
+
 test('nlmeans --channel-order: rgb on a channel-swapped array equals bgr on the original', () => {
   const { dir, cases } = loadSuite('filters');
   const c = cases.find((k) => k.id === 'nlm26')!;
@@ -152,6 +166,16 @@ const ERRORS: [string, string[], RegExp][] = [
     /for --method, got "network"/,
   ],
   ['median unknown method', ['median', gray, '--ksize', '3', '--method', 'fast'], /for --method, got "fast"/],
+  [
+    'median threads 0',
+    ['median', gray, '--ksize', '3', '--threads', '0'],
+    /from 1 to 64 for --threads, got "0"/,
+  ],
+  [
+    'median has no --backend',
+    ['median', gray, '--ksize', '3', '--backend', 'js'],
+    /unknown option '--backend'/,
+  ],
   [
     'bilateral sigma-color 0',
     ['bilateral', gray, '--diameter', '5', '--sigma-color', '0', '--sigma-space', '3'],

@@ -8,12 +8,17 @@ import { linearCase, loadNpy, loadSuite, mismatch } from '../helpers.js';
 
 for (const suite of ['linear', 'seed']) {
   const { dir, cases } = loadSuite(suite);
-  for (const method of ['fft', 'auto'] as const) {
-    test(`${suite} suite with method ${method}: every case within tolerance`, () => {
+  // The FFT plan on the plain-TypeScript reference and on the SIMD engine, and auto.
+  for (const [method, backend] of [
+    ['fft', 'js'],
+    ['fft', 'wasm'],
+    ['auto', undefined],
+  ] as const) {
+    test(`${suite} suite with method ${method}${backend ? `, backend ${backend}` : ''}: every case within tolerance`, () => {
       const failures: string[] = [];
       for (const c of cases) {
         const { input, kernel, options: base } = linearCase(c, dir);
-        const options = { ...base, method };
+        const options = { ...base, method, ...(backend ? { backend } : {}) };
         const got = (c.op === 'correlate' ? correlate : convolve)(input, kernel, options);
         const why = mismatch(got, loadNpy(join(dir, c.expected as string)), c.tolerance);
         if (why) failures.push(`${c.id}: ${why}`);

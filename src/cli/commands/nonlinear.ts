@@ -10,6 +10,7 @@ import { registerFlag } from '../errors.js';
 import { parseChoice, parseFloatFlag, parseIntFlag, parseSize } from '../parse.js';
 import { terminalProgress } from '../progress.js';
 import { parseQuality } from './linear.js';
+import { type EngineFlags, addEngineOptions, engineFlags } from '../engine.js';
 
 const BORDERS = `Border modes, shown on a row a b c d:
 ${BORDER_MODES.map((m) => `  ${m.padEnd(10)} ${BORDER_PICTOGRAMS[m]}`).join('\n')}`;
@@ -25,11 +26,12 @@ Removes salt-and-pepper noise and keeps edges; every channel is filtered on its 
 Exact for every dtype (uint8, uint16, float32, float64); NaN in a window gives NaN.
 Default border: replicate (OpenCV medianBlur); SciPy's median_filter uses symmetric.
 Methods (same result, different speed): network (3×3, 5×5), histogram (uint8, constant
-time per pixel), select (any size and dtype); auto picks by dtype and size.
+time per pixel), simd (uint8: those two on WebAssembly SIMD, on all cores), select (any
+size and dtype); auto picks by dtype and size (simd for uint8 where it runs).
 
 ${BORDERS}`;
 
-interface MedianFlags {
+interface MedianFlags extends EngineFlags {
   ksize: string;
   border: string;
   cval?: string;
@@ -39,7 +41,7 @@ interface MedianFlags {
 }
 
 function registerMedian(program: Command): void {
-  program
+  const cmd = program
     .command('median')
     .summary('Median filter: the middle value of each window (removes salt-and-pepper noise).')
     .description(
@@ -52,28 +54,30 @@ function registerMedian(program: Command): void {
     .option('--method <M>', `${MEDIAN_METHODS.join(', ')} (all give the same result)`, 'auto')
     .option('--quality <Q>', 'JPEG output quality 1..100', '92')
     .requiredOption('-o, --output <OUT>', 'output file (.npy, .png, .jpg)')
-    .addHelpText('after', MEDIAN_HELP)
-    .action(async (inPath: string, flags: MedianFlags) => {
-      const [w, h] = parseSize(
-        '--ksize',
-        flags.ksize,
-        'N or WxH (width x height) with positive integers, e.g. 5 or 5x3',
-      );
-      const method = parseChoice<MedianMethod>('--method', flags.method, MEDIAN_METHODS);
-      const cval = flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval);
-      const quality = parseQuality(flags.quality);
-      const input = await readArray(inPath);
-      const progress = terminalProgress('median');
-      const ksize: number | [number, number] = /[xX×*]/.test(flags.ksize) ? [w, h] : w;
-      const out = medianFilter(input, ksize, {
-        border: flags.border,
-        cval,
-        method,
-        onProgress: progress.onProgress,
-      });
-      progress.done();
-      await writeArray(flags.output, out, { quality });
+    .addHelpText('after', MEDIAN_HELP);
+  addEngineOptions(cmd, { backend: false }).action(async (inPath: string, flags: MedianFlags) => {
+    const [w, h] = parseSize(
+      '--ksize',
+      flags.ksize,
+      'N or WxH (width x height) with positive integers, e.g. 5 or 5x3',
+    );
+    const method = parseChoice<MedianMethod>('--method', flags.method, MEDIAN_METHODS);
+    const { threads } = engineFlags(flags);
+    const cval = flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval);
+    const quality = parseQuality(flags.quality);
+    const input = await readArray(inPath);
+    const progress = terminalProgress('median');
+    const ksize: number | [number, number] = /[xX×*]/.test(flags.ksize) ? [w, h] : w;
+    const out = medianFilter(input, ksize, {
+      border: flags.border,
+      cval,
+      method,
+      threads,
+      onProgress: progress.onProgress,
     });
+    progress.done();
+    await writeArray(flags.output, out, { quality });
+  });
 }
 
 function parsePositive(flag: string, text: string): number {
@@ -105,7 +109,7 @@ Default border: mirror (OpenCV's default, BORDER_REFLECT_101).
 
 ${BORDERS}`;
 
-interface BilateralFlags {
+interface BilateralFlags extends EngineFlags {
   diameter: string;
   sigmaColor: string;
   sigmaSpace: string;
@@ -116,7 +120,7 @@ interface BilateralFlags {
 }
 
 function registerBilateral(program: Command): void {
-  program
+  const cmd = program
     .command('bilateral')
     .summary('Bilateral filter: smooths flat regions and keeps edges (OpenCV bilateralFilter).')
     .description(
@@ -130,28 +134,30 @@ function registerBilateral(program: Command): void {
     .option('--cval <V>', 'value outside the image for --border constant (default 0)')
     .option('--quality <Q>', 'JPEG output quality 1..100', '92')
     .requiredOption('-o, --output <OUT>', 'output file (.npy, .png, .jpg)')
-    .addHelpText('after', BILATERAL_HELP)
-    .action(async (inPath: string, flags: BilateralFlags) => {
-      const diameter = parseIntFlag(
-        '--diameter',
-        flags.diameter,
-        -Infinity,
-        'an integer (≤ 0: from --sigma-space)',
-      );
-      const sc = parsePositive('--sigma-color', flags.sigmaColor);
-      const ss = parsePositive('--sigma-space', flags.sigmaSpace);
-      const cval = flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval);
-      const quality = parseQuality(flags.quality);
-      const input = await readArray(inPath);
-      const progress = terminalProgress('bilateral');
-      const out = bilateralFilter(input, diameter, sc, ss, {
-        border: flags.border,
-        cval,
-        onProgress: progress.onProgress,
-      });
-      progress.done();
-      await writeArray(flags.output, out, { quality });
+    .addHelpText('after', BILATERAL_HELP);
+  addEngineOptions(cmd).action(async (inPath: string, flags: BilateralFlags) => {
+    const diameter = parseIntFlag(
+      '--diameter',
+      flags.diameter,
+      -Infinity,
+      'an integer (≤ 0: from --sigma-space)',
+    );
+    const sc = parsePositive('--sigma-color', flags.sigmaColor);
+    const ss = parsePositive('--sigma-space', flags.sigmaSpace);
+    const cval = flags.cval === undefined ? undefined : parseFloatFlag('--cval', flags.cval);
+    const quality = parseQuality(flags.quality);
+    const engine = engineFlags(flags);
+    const input = await readArray(inPath);
+    const progress = terminalProgress('bilateral');
+    const out = bilateralFilter(input, diameter, sc, ss, {
+      border: flags.border,
+      cval,
+      onProgress: progress.onProgress,
+      ...engine,
     });
+    progress.done();
+    await writeArray(flags.output, out, { quality });
+  });
 }
 
 const NLMEANS_HELP = `
@@ -172,7 +178,7 @@ colour images (--channel-order): PNG/JPEG files are RGB, .npy arrays are taken a
 BGR (auto); a 4th channel (alpha) is kept. uint16 works the same with float64 sums and all
 channels compared together. Border: mirror (OpenCV BORDER_REFLECT_101).`;
 
-interface NlmeansFlags {
+interface NlmeansFlags extends EngineFlags {
   h: string;
   hColor?: string;
   template: string;
@@ -183,7 +189,7 @@ interface NlmeansFlags {
 }
 
 function registerNlmeans(program: Command): void {
-  program
+  const cmd = program
     .command('nlmeans')
     .summary('Non-local means denoising (OpenCV fastNlMeansDenoising, colour in L*a*b*).')
     .description(
@@ -197,29 +203,31 @@ function registerNlmeans(program: Command): void {
     .option('--channel-order <O>', 'auto (PNG/JPEG: rgb, .npy: bgr), rgb or bgr', 'auto')
     .option('--quality <Q>', 'JPEG output quality 1..100', '92')
     .requiredOption('-o, --output <OUT>', 'output file (.npy, .png, .jpg)')
-    .addHelpText('after', NLMEANS_HELP)
-    .action(async (inPath: string, flags: NlmeansFlags) => {
-      const h = parsePositive('--h', flags.h);
-      const hColor = flags.hColor === undefined ? undefined : parsePositive('--h-color', flags.hColor);
-      const odd = 'an odd integer ≥ 1';
-      const templateSize = parseIntFlag('--template', flags.template, 1, odd);
-      const searchSize = parseIntFlag('--search', flags.search, 1, odd);
-      const order = parseChoice('--channel-order', flags.channelOrder, ['auto', 'rgb', 'bgr'] as const);
-      const channelOrder: ChannelOrder =
-        order === 'auto' ? (/\.(png|jpe?g)$/i.test(inPath) ? 'rgb' : 'bgr') : order;
-      const quality = parseQuality(flags.quality);
-      const input = await readArray(inPath);
-      const progress = terminalProgress('nlmeans');
-      const out = nlMeans(input, h, {
-        hColor,
-        templateSize,
-        searchSize,
-        channelOrder,
-        onProgress: progress.onProgress,
-      });
-      progress.done();
-      await writeArray(flags.output, out, { quality });
+    .addHelpText('after', NLMEANS_HELP);
+  addEngineOptions(cmd).action(async (inPath: string, flags: NlmeansFlags) => {
+    const h = parsePositive('--h', flags.h);
+    const hColor = flags.hColor === undefined ? undefined : parsePositive('--h-color', flags.hColor);
+    const odd = 'an odd integer ≥ 1';
+    const templateSize = parseIntFlag('--template', flags.template, 1, odd);
+    const searchSize = parseIntFlag('--search', flags.search, 1, odd);
+    const order = parseChoice('--channel-order', flags.channelOrder, ['auto', 'rgb', 'bgr'] as const);
+    const channelOrder: ChannelOrder =
+      order === 'auto' ? (/\.(png|jpe?g)$/i.test(inPath) ? 'rgb' : 'bgr') : order;
+    const quality = parseQuality(flags.quality);
+    const engine = engineFlags(flags);
+    const input = await readArray(inPath);
+    const progress = terminalProgress('nlmeans');
+    const out = nlMeans(input, h, {
+      hColor,
+      templateSize,
+      searchSize,
+      channelOrder,
+      onProgress: progress.onProgress,
+      ...engine,
     });
+    progress.done();
+    await writeArray(flags.output, out, { quality });
+  });
 }
 
 export function registerNonlinearCommands(program: Command): void {

@@ -1,0 +1,156 @@
+/**
+ * Bilateral filter of uint8 images (1 or 3 channels) on the WebAssembly SIMD engine
+ * (wasm/bilateral.ts): four pixels per vector step, bands on this thread or the worker pool —
+ * bit-identical to the plain-TypeScript loops (bilateral-loops.ts), whose float32 arithmetic
+ * it repeats step for step (see wasm/bilateral.ts for how the fused multiply-add is matched).
+ *
+ * Each band is padded once, channels interleaved, by border/padRowsInterleaved straight into
+ * WebAssembly memory (a window offset (di, dj) is the byte offset di·pw + dj·C).
+ */
+import type { Border, Padding } from '../border/border.js';
+import type { BandGrid, BandRunner } from '../engine/bands.js';
+
+export interface SimdBilateralProgram extends BandGrid {
+  readonly kind: 'bilateral';
+  readonly radius: number;
+  readonly width: number;
+  /** Byte offsets of the disc in the reference's order. */
+  readonly ofs: Int32Array;
+  readonly space: Float32Array;
+  /** exp(−d²/(2σc²)) in float32 for every L1 distance d ≤ 255·C. */
+  readonly colour: Float32Array;
+}
+
+/** Padded bytes per band: the band, its output and the tables stay in a 256 KB L2 share. */
+const BAND_BYTES = 1 << 18;
+/** Three channels: the band's planar f32 copy (12 bytes per pixel) is kept near 768 KB. */
+const PLANES_BYTES = 3 << 18;
+
+/** Row length of the planar f32 copies: the padded row and a vector group's overrun. */
+const planeRow = (width: number, radius: number) => width + 2 * radius + 8;
+
+/** Builds the program, or says why the SIMD loops do not cover this input. */
+export function simdBilateralProgram(
+  dtype: string,
+  height: number,
+  width: number,
+  channels: number,
+  offsets: readonly (readonly [number, number])[],
+  spaceWeights: Float64Array,
+  colour: Float64Array,
+  radius: number,
+  border: Border,
+): SimdBilateralProgram | string {
+  if (dtype !== 'uint8') return `${dtype} (the SIMD bilateral loops cover uint8)`;
+  if (channels !== 1 && channels !== 3) return `${channels} channels (the SIMD loops cover 1 and 3)`;
+  const pw = (width + 2 * radius) * channels;
+  const pad: Padding = { top: radius, bottom: radius, left: radius, right: radius };
+  return {
+    kind: 'bilateral',
+    radius,
+    width,
+    ofs: Int32Array.from(offsets, ([di, dj]) => di * pw + dj * channels),
+    space: Float32Array.from(spaceWeights),
+    colour: Float32Array.from(colour),
+    channels,
+    kh: 2 * radius + 1,
+    pw,
+    ow: width * channels,
+    outHeight: height,
+    bandRows: Math.min(
+      height,
+      channels === 3
+        ? Math.max(4, Math.floor(PLANES_BYTES / (planeRow(width, radius) * 12)) - 2 * radius)
+        : Math.max(8, Math.floor(BAND_BYTES / pw)),
+    ),
+    pad,
+    border,
+    bandType: 'u8',
+  };
+}
+
+/**
+ * Relative margin around half-integers within which the certified f32 loop's rounding is not
+ * trusted: its sums and the reference's each lie within γ of the exact Σ v·w (n + 1 and n
+ * roundings of non-negative terms, u = 2⁻²⁴), and the final product or quotient adds 2u —
+ * (2n + 3)·u in all; 2.1·(n + 4)·u leaves room for second-order terms.
+ */
+const CERT_MARGIN = (n: number) => 2.1 * (n + 4) * 2 ** -24;
+
+export const runBilateralBands: BandRunner<SimdBilateralProgram> = (
+  arena,
+  prog,
+  source,
+  claim,
+  out,
+  stats,
+  done,
+) => {
+  const { pw, ow, kh, bandRows: R, channels: C, radius: r, width } = prog;
+  const n = prog.ofs.length;
+  arena.reset();
+  // the loops read up to 32 bytes past the band and write 16 past the output
+  const bandPtr = arena.reserve((R + kh - 1) * pw + 128);
+  const oPtr = arena.reserve(R * ow + 64);
+  const ofsPtr = arena.reserve(n * 4);
+  const spacePtr = arena.reserve(n * 4);
+  const colourPtr = arena.reserve(prog.colour.length * 4);
+  // three channels: planar f32 copies of the band for the certified f32 loop
+  const ppw = planeRow(width, r);
+  const planeBytes = (R + kh - 1) * ppw * 4 + 64;
+  const planes = C === 3 ? arena.reserve(3 * planeBytes) : 0;
+  const ofs32 = arena.reserve(n * 4);
+  const buf = arena.buffer; // taken after the last reserve (growing detaches views)
+  new Int32Array(buf, ofsPtr, n).set(prog.ofs);
+  new Int32Array(buf, ofs32, n).set(
+    prog.ofs.map((o) => {
+      const di = Math.round(o / pw);
+      return (di * ppw + (o - di * pw) / C) * 4;
+    }),
+  );
+  new Float32Array(buf, spacePtr, n).set(prog.space);
+  new Float32Array(buf, colourPtr, prog.colour.length).set(prog.colour);
+  const band = new Uint8Array(buf, bandPtr, (R + kh - 1) * pw);
+  const x = arena.exports;
+  for (let b = claim(); b >= 0; b = claim()) {
+    const m0 = b * R;
+    const rows = Math.min(R, prog.outHeight - m0);
+    source(m0, m0 + rows + kh - 1, band);
+    if (C === 3) {
+      x.bilateralPlanes_u8(bandPtr, pw, rows + kh - 1, width + 2 * r, planes, ppw, planeBytes);
+      stats.exactVectors += x.bilateralRows3c_u8(
+        bandPtr,
+        pw,
+        r,
+        rows,
+        width,
+        ofsPtr,
+        spacePtr,
+        n,
+        colourPtr,
+        oPtr,
+        planes,
+        ppw,
+        planeBytes,
+        ofs32,
+        CERT_MARGIN(n),
+      );
+    } else {
+      stats.exactVectors += x.bilateralRows1c_u8(
+        bandPtr,
+        pw,
+        r,
+        rows,
+        width,
+        ofsPtr,
+        spacePtr,
+        n,
+        colourPtr,
+        oPtr,
+        CERT_MARGIN(n),
+      );
+    }
+    out.set(new Uint8Array(buf, oPtr, rows * ow), m0 * ow);
+    done(b);
+  }
+};

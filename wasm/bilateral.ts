@@ -1,0 +1,317 @@
+// Bilateral filter of uint8 images (AssemblyScript → WebAssembly SIMD), four pixels per step,
+// bit-identical to the plain-TypeScript loops of src/nonlinear/bilateral-loops.ts:
+//
+//   d = Σ_c |x_c[q] − x_c[p]|                 (i32x4, per lane)
+//   w = fl32(space[k] · colour[d])            (a table lookup per lane, then f32x4.mul)
+//   s_c = fl32(fl64(x_c[q]·w + s_c))           (f64x2: the product of a byte and an f32 is exact
+//                                                in f64, the sum is rounded to f64 and then to
+//                                                f32 — the reference's Math.fround(v·w + s))
+//   Σw = fl32(Σw + w)                         (f32x4.add)
+//
+// and the same division (one channel) or reciprocal product (three channels) rounded half to
+// even. Offsets k run in the reference's order (OpenCV's: rows, then columns of the disc).
+//
+// Layout: `band` holds padded rows of `pw` bytes (channels interleaved), readable 32 bytes past
+// the last; output row y, pixel x is centred at band + (y + r)·pw + (x + r)·C. `out` holds
+// `rows` rows of width·C bytes and is writable 16 bytes past its end (the last group of a row
+// may compute up to three pixels past the row; they land on the next row, which is written
+// afterwards, or in that slack).
+
+function colourOf(tab: usize, d: v128): v128 {
+  let r = f32x4.splat(load<f32>(tab + ((<usize>i32x4.extract_lane(d, 0)) << 2)));
+  r = f32x4.replace_lane(r, 1, load<f32>(tab + ((<usize>i32x4.extract_lane(d, 1)) << 2)));
+  r = f32x4.replace_lane(r, 2, load<f32>(tab + ((<usize>i32x4.extract_lane(d, 2)) << 2)));
+  return f32x4.replace_lane(r, 3, load<f32>(tab + ((<usize>i32x4.extract_lane(d, 3)) << 2)));
+}
+
+/** fl32(fl64(v·w + s)) on two lanes; v, w, s are f64x2 holding f32-representable values. */
+function fma2(v: v128, w: v128, s: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(v, w), s)));
+}
+
+function hi2(x: v128): v128 {
+  return i64x2.shuffle(x, x, 1, 1);
+}
+
+/** Rounds half to even and saturates four f32 lanes to i32. */
+function toInt(x: v128): v128 {
+  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(x));
+}
+
+/**
+ * Four pixels of three interleaved channels, exactly as the reference: `p` the first centre
+ * in the padded band, `ofs`: n i32 byte offsets (di·pw + dj·3); `space`: n f32; `colour`: 766
+ * f32 (exp(−d²/(2σc²)) per L1 distance d). Writes 16 bytes at `dst` (12 outputs, 4 spare).
+ */
+function exact3(p: usize, ofs: usize, space: usize, n: i32, colour: usize, dst: usize): void {
+  const m0 = i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
+  const m1 = i8x16(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1);
+  const m2 = i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1);
+  const c = v128.load(p);
+  const a0 = i8x16.swizzle(c, m0);
+  const b0 = i8x16.swizzle(c, m1);
+  const c0 = i8x16.swizzle(c, m2);
+  let sa0 = f64x2.splat(0);
+  let sa1 = f64x2.splat(0);
+  let sb0 = f64x2.splat(0);
+  let sb1 = f64x2.splat(0);
+  let sc0 = f64x2.splat(0);
+  let sc1 = f64x2.splat(0);
+  let ws = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const kk = (<usize>k) << 2;
+    const v = v128.load(p + <usize>load<i32>(ofs + kk));
+    const a = i8x16.swizzle(v, m0);
+    const b = i8x16.swizzle(v, m1);
+    const cc = i8x16.swizzle(v, m2);
+    const d = i32x4.add(
+      i32x4.add(i32x4.abs(i32x4.sub(a, a0)), i32x4.abs(i32x4.sub(b, b0))),
+      i32x4.abs(i32x4.sub(cc, c0)),
+    );
+    const w = f32x4.mul(colourOf(colour, d), f32x4.splat(load<f32>(space + kk)));
+    ws = f32x4.add(ws, w);
+    const w0 = f64x2.promote_low_f32x4(w);
+    const w1 = f64x2.promote_low_f32x4(hi2(w));
+    sa0 = fma2(f64x2.convert_low_i32x4_s(a), w0, sa0);
+    sa1 = fma2(f64x2.convert_low_i32x4_s(hi2(a)), w1, sa1);
+    sb0 = fma2(f64x2.convert_low_i32x4_s(b), w0, sb0);
+    sb1 = fma2(f64x2.convert_low_i32x4_s(hi2(b)), w1, sb1);
+    sc0 = fma2(f64x2.convert_low_i32x4_s(cc), w0, sc0);
+    sc1 = fma2(f64x2.convert_low_i32x4_s(hi2(cc)), w1, sc1);
+  }
+  const inv = f32x4.div(f32x4.splat(1), ws);
+  // f32 sums (exact: they hold f32 values) back in four lanes
+  const sa = i64x2.shuffle(f32x4.demote_f64x2_zero(sa0), f32x4.demote_f64x2_zero(sa1), 0, 2);
+  const sb = i64x2.shuffle(f32x4.demote_f64x2_zero(sb0), f32x4.demote_f64x2_zero(sb1), 0, 2);
+  const sc = i64x2.shuffle(f32x4.demote_f64x2_zero(sc0), f32x4.demote_f64x2_zero(sc1), 0, 2);
+  store3(dst, toInt(f32x4.mul(sa, inv)), toInt(f32x4.mul(sb, inv)), toInt(f32x4.mul(sc, inv)));
+}
+
+/** Three channels of four pixels (i32 lanes) as 12 interleaved bytes (16 written). */
+function store3(dst: usize, ra: v128, rb: v128, rc: v128): void {
+  const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(ra, rb), i16x8.narrow_i32x4_u(rc, rc));
+  v128.store(dst, i8x16.swizzle(bytes, i8x16(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11, 12, 13, 14, 15)));
+}
+
+/** Lanes of q (≥ 0) within margin·q + 2⁻²⁰ of a half-integer: their rounding is not certain. */
+function uncertain(q: v128, margin: v128): v128 {
+  const f = f32x4.abs(f32x4.sub(f32x4.sub(q, f32x4.floor(q)), f32x4.splat(0.5)));
+  return f32x4.le(f, f32x4.add(f32x4.mul(q, margin), f32x4.splat(0.00000095367431640625)));
+}
+
+/**
+ * Three interleaved channels, eight pixels per step, with *certified* float32 sums: the
+ * products and sums are plain f32 (no fused multiply-add; neighbours' values read from planar
+ * f32 copies of the band, `planes`: channel c at planes + c·planeBytes, rows of `ppw` f32, from
+ * bilateralPlanes_u8; `ofs32` their byte offsets (di·ppw + dj)·4). Weights and their sum are
+ * the reference's exactly; the sums differ from the reference's by at most (γₙ₊₁ + γₙ)·Σ,
+ * so an output whose quotient q is farther than `margin`·q (+2⁻²⁰) from every half-integer
+ * rounds as the reference's does; a group of four pixels with any other lane is recomputed
+ * exactly (exact3). Returns how many groups were recomputed.
+ */
+export function bilateralRows3c_u8(
+  band: usize,
+  pw: i32,
+  r: i32,
+  rows: i32,
+  width: i32,
+  ofs: usize,
+  space: usize,
+  n: i32,
+  colour: usize,
+  out: usize,
+  planes: usize,
+  ppw: i32,
+  planeBytes: i32,
+  ofs32: usize,
+  margin: f32,
+): i32 {
+  const group = i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+  const mv = f32x4.splat(margin);
+  const ow = <usize>(width * 3);
+  const pb = <usize>planeBytes;
+  let redone = 0;
+  for (let y = 0; y < rows; y++) {
+    const row = band + <usize>((y + r) * pw + r * 3);
+    const prow = planes + ((<usize>((y + r) * ppw + r)) << 2);
+    const orow = out + <usize>y * ow;
+    for (let x = 0; x < width; x += 8) {
+      const p = row + <usize>(x * 3);
+      const pp = prow + ((<usize>x) << 2);
+      const c = v128.load(p);
+      const e = v128.load(p, 12);
+      let sa = f32x4.splat(0);
+      let sb = f32x4.splat(0);
+      let sc = f32x4.splat(0);
+      let ws = f32x4.splat(0);
+      let ta = f32x4.splat(0);
+      let tb = f32x4.splat(0);
+      let tc = f32x4.splat(0);
+      let wt = f32x4.splat(0);
+      for (let k = 0; k < n; k++) {
+        const kk = (<usize>k) << 2;
+        const sp = f32x4.splat(load<f32>(space + kk));
+        const o = p + <usize>load<i32>(ofs + kk);
+        const v = v128.load(o);
+        const u = v128.load(o, 12);
+        // L1 distance: byte-wise |v − c|, each pixel's three summed by pairwise widening adds
+        const adv = i8x16.sub(i8x16.max_u(v, c), i8x16.min_u(v, c));
+        const adu = i8x16.sub(i8x16.max_u(u, e), i8x16.min_u(u, e));
+        const dv = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)));
+        const du = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)));
+        const w = f32x4.mul(colourOf(colour, dv), sp);
+        const z = f32x4.mul(colourOf(colour, du), sp);
+        ws = f32x4.add(ws, w);
+        wt = f32x4.add(wt, z);
+        const q = pp + <usize>load<i32>(ofs32 + kk);
+        sa = f32x4.add(sa, f32x4.mul(v128.load(q), w));
+        ta = f32x4.add(ta, f32x4.mul(v128.load(q, 16), z));
+        sb = f32x4.add(sb, f32x4.mul(v128.load(q + pb), w));
+        tb = f32x4.add(tb, f32x4.mul(v128.load(q + pb, 16), z));
+        sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), w));
+        tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
+      }
+      const dst = orow + <usize>(x * 3);
+      let inv = f32x4.div(f32x4.splat(1), ws);
+      let qa = f32x4.mul(sa, inv);
+      let qb = f32x4.mul(sb, inv);
+      let qc = f32x4.mul(sc, inv);
+      if (v128.any_true(v128.or(v128.or(uncertain(qa, mv), uncertain(qb, mv)), uncertain(qc, mv)))) {
+        exact3(p, ofs, space, n, colour, dst);
+        redone++;
+      } else {
+        store3(dst, toInt(qa), toInt(qb), toInt(qc));
+      }
+      inv = f32x4.div(f32x4.splat(1), wt);
+      qa = f32x4.mul(ta, inv);
+      qb = f32x4.mul(tb, inv);
+      qc = f32x4.mul(tc, inv);
+      if (v128.any_true(v128.or(v128.or(uncertain(qa, mv), uncertain(qb, mv)), uncertain(qc, mv)))) {
+        exact3(p + 12, ofs, space, n, colour, dst + 12);
+        redone++;
+      } else {
+        store3(dst + 12, toInt(qa), toInt(qb), toInt(qc));
+      }
+    }
+  }
+  return redone;
+}
+
+/**
+ * Planar f32 copies of an interleaved 3-channel band: `rows` rows of `cols` pixels (row stride
+ * `pw` bytes) to three planes of rows of `ppw` f32, plane c at planes + c·planeBytes.
+ */
+export function bilateralPlanes_u8(
+  band: usize,
+  pw: i32,
+  rows: i32,
+  cols: i32,
+  planes: usize,
+  ppw: i32,
+  planeBytes: i32,
+): void {
+  const pb = <usize>planeBytes;
+  for (let y = 0; y < rows; y++) {
+    const src = band + <usize>(y * pw);
+    const dst = planes + ((<usize>(y * ppw)) << 2);
+    for (let x = 0; x < cols; x++) {
+      const s = src + <usize>(x * 3);
+      const d = dst + ((<usize>x) << 2);
+      store<f32>(d, <f32>load<u8>(s));
+      store<f32>(d + pb, <f32>load<u8>(s, 1));
+      store<f32>(d + 2 * pb, <f32>load<u8>(s, 2));
+    }
+  }
+}
+
+/**
+ * Four pixels of one channel, exactly as the reference (exact3's layout, with `ofs` = di·pw + dj and a 256-entry colour table). Writes 4 bytes at `dst`.
+ */
+function exact1(p: usize, ofs: usize, space: usize, n: i32, colour: usize, dst: usize): void {
+  const u0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p)));
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let ws = f32x4.splat(0);
+  for (let k = 0; k < n; k++) {
+    const kk = (<usize>k) << 2;
+    const u = i32x4.extend_low_i16x8_u(
+      i16x8.extend_low_i8x16_u(v128.load32_zero(p + <usize>load<i32>(ofs + kk))),
+    );
+    const d = i32x4.abs(i32x4.sub(u, u0));
+    const w = f32x4.mul(colourOf(colour, d), f32x4.splat(load<f32>(space + kk)));
+    ws = f32x4.add(ws, w);
+    s0 = fma2(f64x2.convert_low_i32x4_s(u), f64x2.promote_low_f32x4(w), s0);
+    s1 = fma2(f64x2.convert_low_i32x4_s(hi2(u)), f64x2.promote_low_f32x4(hi2(w)), s1);
+  }
+  const s = i64x2.shuffle(f32x4.demote_f64x2_zero(s0), f32x4.demote_f64x2_zero(s1), 0, 2);
+  store1(dst, toInt(f32x4.div(s, ws)));
+}
+
+/** Four i32 lanes (0…255) as 4 bytes. */
+function store1(dst: usize, q: v128): void {
+  const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), i16x8.narrow_i32x4_u(q, q));
+  v128.store32_lane(dst, bytes, 0);
+}
+
+/**
+ * One channel, eight pixels per step, with certified float32 sums as bilateralRows3c_u8
+ * (values converted from the bytes; the reference divides, s / Σw): a group of four pixels
+ * with a lane within `margin`·q (+2⁻²⁰) of a half-integer is recomputed exactly (exact1).
+ * `ofs` = di·pw + dj; a 256-entry colour table. Returns how many groups were recomputed.
+ */
+export function bilateralRows1c_u8(
+  band: usize,
+  pw: i32,
+  r: i32,
+  rows: i32,
+  width: i32,
+  ofs: usize,
+  space: usize,
+  n: i32,
+  colour: usize,
+  out: usize,
+  margin: f32,
+): i32 {
+  const mv = f32x4.splat(margin);
+  let redone = 0;
+  for (let y = 0; y < rows; y++) {
+    const row = band + <usize>((y + r) * pw + r);
+    const orow = out + <usize>(y * width);
+    for (let x = 0; x < width; x += 8) {
+      const p = row + <usize>x;
+      const c = v128.load8x8_u(p);
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
+      let ws = f32x4.splat(0);
+      let wt = f32x4.splat(0);
+      for (let k = 0; k < n; k++) {
+        const kk = (<usize>k) << 2;
+        const sp = f32x4.splat(load<f32>(space + kk));
+        const v = v128.load8x8_u(p + <usize>load<i32>(ofs + kk));
+        const d = i16x8.abs(i16x8.sub(v, c));
+        const w = f32x4.mul(colourOf(colour, i32x4.extend_low_i16x8_u(d)), sp);
+        const z = f32x4.mul(colourOf(colour, i32x4.extend_high_i16x8_u(d)), sp);
+        ws = f32x4.add(ws, w);
+        wt = f32x4.add(wt, z);
+        s0 = f32x4.add(s0, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(v)), w));
+        s1 = f32x4.add(s1, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(v)), z));
+      }
+      const dst = orow + <usize>x;
+      const q0 = f32x4.div(s0, ws);
+      if (v128.any_true(uncertain(q0, mv))) {
+        exact1(p, ofs, space, n, colour, dst);
+        redone++;
+      } else {
+        store1(dst, toInt(q0));
+      }
+      const q1 = f32x4.div(s1, wt);
+      if (v128.any_true(uncertain(q1, mv))) {
+        exact1(p + 4, ofs, space, n, colour, dst + 4);
+        redone++;
+      } else {
+        store1(dst + 4, toInt(q1));
+      }
+    }
+  }
+  return redone;
+}
