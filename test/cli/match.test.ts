@@ -9,7 +9,7 @@ import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
 import { decodePng } from '../../src/io/png.js';
 import { readFileSync } from 'node:fs';
-import { ROOT, cliArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, cliArgs, loadSuite, cliFailure } from '../helpers.js';
 import { run } from '../../src/cli/program.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -31,10 +31,7 @@ test('golden suite match through the CLI (all six methods)', async () => {
     const out = join(work, `${c.id}.npy`);
     const args = cliArgs(c, dir, out);
     const status = await run(args);
-    const why =
-      status !== 0
-        ? `exit ${status}`
-        : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+    const why = cliFailure(c, dir, out, status);
     if (why) failures.push(`${c.id}: ${why}`);
   }
   assert.deepEqual(failures, []);
@@ -50,10 +47,7 @@ test('golden suite match with --backend wasm --threads 2 and with --backend js; 
     for (const c of cases) {
       const out = join(work, `${c.id}-${engine[1]}.npy`);
       const status = await run([...cliArgs(c, dir, out), ...engine]);
-      const why =
-        status !== 0
-          ? `exit ${status}`
-          : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+      const why = cliFailure(c, dir, out, status);
       if (why) failures.push(`${c.id} ${engine.join(' ')}: ${why}`);
     }
   }
@@ -79,10 +73,7 @@ test('linear + seed golden suites through the CLI with --method fft', async () =
       const args = cliArgs(c, dir, out);
       const status = await run([...args, '--method', 'fft']);
       ran++;
-      const why =
-        status !== 0
-          ? `exit ${status}`
-          : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+      const why = cliFailure(c, dir, out, status);
       if (why) failures.push(`${suite}/${c.id}: ${why}`);
     }
   }
