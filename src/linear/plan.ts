@@ -90,11 +90,24 @@ export const DIRECT_COST = { generatedTap: 0.6, passTap: 1.3, perOutput: 4 };
  */
 export const WASM_DIRECT_COST = { f32Tap: 0.115, guardedTap: 0.28, f64Tap: 0.17, perOutput: 0.7 };
 
+/**
+ * The SIMD separable passes on one thread, measured the same way (1080p Gaussians 3×3–31×31,
+ * one thread): ns per tap (kh + kw) per output and ns per output, float32 and float64 data.
+ */
+export const WASM_SEPARABLE_COST = {
+  f32: { tap: 0.065, perOutput: 1.85 },
+  f64: { tap: 0.51, perOutput: 4.3 },
+};
+
+/** Whether the SIMD loops run in float64 (float64 in and out, or uint16 data). */
+function f64Loop(spec: LinearSpec, inDtype: string): boolean {
+  return (inDtype === 'float64' && spec.dtype === 'float64') || inDtype === 'uint16';
+}
+
 /** Modelled ns per output of the SIMD direct loop for this kernel and these dtypes. */
 function wasmDirectNs(spec: LinearSpec, inDtype: string, taps: number): number {
   const c = WASM_DIRECT_COST;
-  const f64 = (inDtype === 'float64' && spec.dtype === 'float64') || inDtype === 'uint16';
-  if (f64) return taps * c.f64Tap + c.perOutput;
+  if (f64Loop(spec, inDtype)) return taps * c.f64Tap + c.perOutput;
   let nonNegative = true;
   for (const w of spec.kernel.data) if (w < 0) nonNegative = false;
   const gamma = (taps * 2 ** -24) / (1 - taps * 2 ** -24);
@@ -160,7 +173,9 @@ const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
     if (!separate(spec.kernel)) return 'the kernel is not rank 1';
     const { outputs } = shapeOf(input, spec);
     const ms = outputs * ((kh + kw) * SEPARABLE_COST.tap + SEPARABLE_COST.perOutput) * 1e-6;
-    return { ms, detail: `rank 1: ${kh} + ${kw} taps in two 1-D passes` };
+    const c = f64Loop(spec, input.dtype) ? WASM_SEPARABLE_COST.f64 : WASM_SEPARABLE_COST.f32;
+    const wasmMs = outputs * ((kh + kw) * c.tap + c.perOutput) * 1e-6;
+    return { ms, wasmMs, detail: `rank 1: ${kh} + ${kw} taps in two 1-D passes` };
   },
   // The input's finiteness and value range (a full scan: ~18 ms of CPU on 4K float32, more
   // than a SIMD 3×3 filter) are read by planLinear only when fft is asked for or modelled fastest.
@@ -277,7 +292,8 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
   /** The JS-fitted model scaled by the engine's measured speed-up and its threads. */
   const modelled = (m: LinearPlan['method'], e: Estimate): number => {
     const engine = engineFor(m, e);
-    // (The FFT model has its own SIMD constants, FFT_COST_WASM; direct has WASM_DIRECT_COST.)
+    // (The FFT model has its own SIMD constants, FFT_COST_WASM; direct and separable have
+    // WASM_DIRECT_COST and WASM_SEPARABLE_COST.)
     const wasm = engine.backend === 'wasm';
     const one =
       wasm && e.wasmMs !== undefined ? e.wasmMs : e.ms / (wasm && m !== 'fft' ? (WASM_SPEEDUP[m] ?? 1) : 1);
@@ -338,8 +354,9 @@ function heightWidth(input: NDArray): [number, number] {
  * constants were fitted on (one thread), and how well a second thread pays. Measured on
  * 3840×2160 float32 (2-core AMD EPYC VM, Node 20.20, load ≈ 10): direct 3×3 js 81 ms vs
  * SIMD 28 ms; separable 17+17 taps js 205 ms vs SIMD 149 ms (1 thread), 125 ms (2).
- * (direct: only where no WASM_DIRECT_COST estimate exists; a flat 3 over-estimated the SIMD
- * tap loop up to 81 taps 3.5×, so `auto` picked FFT at 9×9 where direct was faster.)
+ * (Only where an estimate has no `wasmMs`: direct and separable now have their own fitted SIMD
+ * models; a flat 3 over-estimated the SIMD tap loop up to 81 taps 3.5×, so `auto` picked FFT
+ * at 9×9 where direct was faster.)
  */
 export const WASM_SPEEDUP: Partial<Record<LinearPlan['method'], number>> = { direct: 3, separable: 2 };
 export const THREAD_EFFICIENCY = 0.8;
