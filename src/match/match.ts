@@ -261,7 +261,7 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
     arena && threads > 1 && count >= STATS_POOL_MIN && poolStatus().available
       ? Math.min(
           threads,
-          bandCount(matchStatsProgram(height, width, th, tw, 0, kind, statBandRows(th), 'f64')),
+          bandCount(matchStatsProgram(height, width, th, tw, 0, kind, statBandRows(th, oh), 'f64')),
         )
       : 1;
   if (arena && channels === 1 && method === 'ccoeff-normed' && statThreads === 1) {
@@ -281,7 +281,7 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
     if (statThreads > 1) {
       // The same bands on the pool: each band's values are what addWindowStats adds for it.
       const bandType = d instanceof Float64Array ? 'f64' : 'f32';
-      const prog = matchStatsProgram(height, width, th, tw, mean, kind, statBandRows(th), bandType);
+      const prog = matchStatsProgram(height, width, th, tw, mean, kind, statBandRows(th, oh), bandType);
       const res = runPooled(plane, prog, statThreads, 'float64') as Float64Array;
       if (stat.length === 0) stat = res;
       else for (let i = 0; i < count; i++) stat[i] += res[i];
