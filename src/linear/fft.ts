@@ -101,10 +101,10 @@ export interface FftCost {
 /**
  * The same model for the WebAssembly SIMD engine (src/fft/simd.ts), fitted the same way
  * (`node bench/fit-plan.mjs`): f64x2 stages are ~5× faster than the plain ones — radix 4
- * 0.67, radix 3 0.55, radix 2 0.4, radix 5 1.1 ns per point (its 20 live vectors spill),
+ * 0.67, radix 3 0.55, radix 2 0.4, radix 5 1.6 ns per point (its 20 live vectors spill),
  * radix 7 11 (plain stages on the engine's memory) — so the tile traffic and the fixed
- * per-output work weigh more, and tiles beyond 2^18 points (4 MB per buffer, out of L2 and
- * half the L3 of the bench VM) cost extra.
+ * per-output work weigh more, and tiles beyond 2^19 points (8 MB per buffer, out of the
+ * caches of the bench VM) cost extra.
  */
 export const FFT_COST_WASM: FftCost = {
   // Radix 5 raised from its isolated 1.12 and the big-tile threshold moved from 2^18 so that
