@@ -9,6 +9,7 @@ import type { SimdArena } from './simd.js';
 import { type SimdBilateralProgram, runBilateralBands } from '../nonlinear/bilateral-simd.js';
 import { type SimdNlmProgram, runNlmBands } from '../nonlinear/nlmeans-simd.js';
 import { type SimdFftProgram, runFftBands } from '../fft/engine.js';
+import { type MatchStatsProgram, runMatchStatsBands } from '../match/stats-engine.js';
 
 export type EngineProgram =
   | SimdDirectProgram
@@ -17,7 +18,8 @@ export type EngineProgram =
   | SimdMedianProgram
   | SimdBilateralProgram
   | SimdNlmProgram
-  | SimdFftProgram;
+  | SimdFftProgram
+  | MatchStatsProgram;
 
 export function runProgram(
   arena: SimdArena,
@@ -34,6 +36,7 @@ export function runProgram(
   else if (prog.kind === 'bilateral') runBilateralBands(arena, prog, source, claim, out, stats, done);
   else if (prog.kind === 'nlmeans') runNlmBands(arena, prog, source, claim, out, stats, done);
   else if (prog.kind === 'fft') runFftBands(arena, prog, source, claim, out, stats, done);
+  else if (prog.kind === 'matchStats') runMatchStatsBands(arena, prog, source, claim, out, stats, done);
   else runBoxBands(arena, prog, source, claim, out, stats, done);
   return stats;
 }

@@ -90,22 +90,32 @@ export interface FftCost {
   readonly l2Points: number;
   /** ns per output for what does not depend on the tiles (scan, padding, allocation, fix-ups). */
   readonly perOutput: number;
+  /**
+   * When set (the SIMD engine, which runs bands on the worker pool), single-plane tiles are
+   * chosen for the mean of the one-thread time and the modelled time on this many threads,
+   * so that the band grid splits evenly; the grid never depends on the threads of a run.
+   */
+  readonly balanceThreads?: number;
 }
 
 /**
  * The same model for the WebAssembly SIMD engine (src/fft/simd.ts), fitted the same way
  * (`node bench/fit-plan.mjs`): f64x2 stages are ~5× faster than the plain ones — radix 4
- * 0.67, radix 3 0.55, radix 2 0.4, radix 5 1.1 ns per point (its 20 live vectors spill),
+ * 0.67, radix 3 0.55, radix 2 0.4, radix 5 1.6 ns per point (its 20 live vectors spill),
  * radix 7 11 (plain stages on the engine's memory) — so the tile traffic and the fixed
- * per-output work weigh more, and tiles beyond 2^18 points (4 MB per buffer, out of L2 and
- * half the L3 of the bench VM) cost extra.
+ * per-output work weigh more, and tiles beyond 2^19 points (8 MB per buffer, out of the
+ * caches of the bench VM) cost extra.
  */
 export const FFT_COST_WASM: FftCost = {
-  stage: { 2: 0.4, 3: 0.55, 4: 0.67, 5: 1.12, 7: 11 },
+  // Radix 5 raised from its isolated 1.12 and the big-tile threshold moved from 2^18 so that
+  // whole W13 runs order as measured (one thread, CPU time): 512×512 82–86 ms, 648×512
+  // (331776 points, radix 3) 81–86, 640×512 (radix 5) 101–107, 640×1152 108, 1152² 115.
+  stage: { 2: 0.4, 3: 0.55, 4: 0.67, 5: 1.6, 7: 11 },
   pass: 6,
   bigTile: 3,
-  l2Points: 2 ** 18,
+  l2Points: 2 ** 19,
   perOutput: 5,
+  balanceThreads: 2,
 };
 
 const radixCosts = new Map<FftCost, Map<number, number>>();
@@ -150,7 +160,7 @@ export function fftCostMs(
   n1: number,
   n2: number,
   cost: FftCost = FFT_COST,
-): { ms: number; tiles: number } {
+): { ms: number; tiles: number; choice: number } {
   const b1 = n1 - kh + 1;
   const b2 = n2 - kw + 1;
   const tiles = planes * Math.ceil(outH / b1) * Math.ceil(outW / b2);
@@ -164,12 +174,46 @@ export function fftCostMs(
   const pair = (rowIn + rowOut) * n2 * c2 + 2 * points * c1 + points * traffic;
   const kernel = kh * n2 * c2 + points * c1 + points * traffic;
   const fixed = planes * outH * outW * cost.perOutput;
-  return { ms: (pairs * pair + kernel + fixed) * 1e-6, tiles };
+  const ms = (pairs * pair + kernel + fixed) * 1e-6;
+  const threads = cost.balanceThreads ?? 1;
+  if (threads === 1 || planes !== 1) return { ms, tiles, choice: ms };
+  // The band grid of src/fft/engine.ts, claimed band by band: the busiest thread's pairs.
+  // Each thread transforms the kernel; the fixed part is half padding (in the bands), half serial.
+  const loads = new Array<number>(threads).fill(0);
+  for (const p of bandPairs(outH, outW, kh, kw, n1, n2)) {
+    let j = 0;
+    for (let t = 1; t < threads; t++) if (loads[t] < loads[j]) j = t;
+    loads[j] += p;
+  }
+  const wall = (Math.max(...loads) * pair + kernel + fixed * (0.5 + 0.5 / threads)) * 1e-6;
+  return { ms, tiles, choice: (ms + wall) / 2 };
 }
 
 /**
- * The modelled-fastest tile size for a correlation whose valid output is outH×outW, or
- * undefined when even the smallest tile that holds the kernel would exceed
+ * Pairs of tiles in each band of the SIMD engine's fixed grid (src/fft/engine.ts): a band is
+ * one row of tiles, two when a row holds an odd number of tiles.
+ */
+export function bandPairs(
+  outH: number,
+  outW: number,
+  kh: number,
+  kw: number,
+  n1: number,
+  n2: number,
+): number[] {
+  const b1 = n1 - kh + 1;
+  const across = Math.ceil(outW / (n2 - kw + 1));
+  const tileRows = Math.ceil(outH / b1);
+  const perBand = across % 2 === 1 ? 2 : 1;
+  const pairs: number[] = [];
+  for (let r = 0; r < tileRows; r += perBand)
+    pairs.push(Math.ceil((Math.min(perBand, tileRows - r) * across) / 2));
+  return pairs;
+}
+
+/**
+ * The modelled-fastest tile size for a correlation whose valid output is outH×outW (with
+ * `balanceThreads`, the best mean of one-thread and pooled time), or undefined when even the smallest tile that holds the kernel would exceed
  * MAX_TILE_POINTS (then only the direct method applies).
  */
 export function chooseTiling(
@@ -183,11 +227,12 @@ export function chooseTiling(
   const cands1 = candidates(outH, kh);
   const cands2 = candidates(outW, kw);
   let best: FftTiling | undefined;
+  let bestChoice = Infinity;
   for (const n1 of cands1) {
     for (const n2 of cands2) {
       if (n1 * n2 > MAX_TILE_POINTS) continue;
-      const { ms, tiles } = fftCostMs(outH, outW, kh, kw, planes, n1, n2, cost);
-      if (!best || ms < best.ms) best = { n1, n2, ms, tiles };
+      const { ms, tiles, choice } = fftCostMs(outH, outW, kh, kw, planes, n1, n2, cost);
+      if (!best || choice < bestChoice) [best, bestChoice] = [{ n1, n2, ms, tiles }, choice];
     }
   }
   return best;

@@ -77,6 +77,47 @@ export interface LinearPlan {
 export const DIRECT_COST = { generatedTap: 0.6, passTap: 1.3, perOutput: 4 };
 
 /**
+ * The SIMD direct loops (src/engine/direct.ts) on one thread, fitted with
+ * `node bench/fit-direct-simd.mjs` (CPU-time minimums; 256², 512² and 1080p float32; 2-core
+ * AMD EPYC VM, Node 20.20): ns per non-zero tap per output of the f32 tap loop (0.115:
+ * 5×5–9×9 measured 3.4–10 ns per output), of the f32 loop whose tolerance guard fails so that
+ * its bands run again in f64 (0.28: 7×7–15×15 measured 14.6–63 ns per output), plus ns per
+ * output. The float64 loops (float64 data and output, uint16) keep the plain model scaled by
+ * WASM_SPEEDUP for now: measured there, direct beats separable up to ~5×5 (1080p Gaussians,
+ * ns per output: 5×5 direct 5.2, separable 9.4; 9×9 13.7 vs 12.5), against the rule the
+ * property tests hold (separable for dense rank-1 kernels from 4×4) — left to a refit of both. The guard (an f32 error bound against 0.5e-5 of a band's largest
+ * output) is predicted from the kernel alone: a non-negative kernel keeps f32 up to ~83 taps
+ * (its bound is relative to the outputs); a mixed-sign kernel's bound is relative to
+ * Σ|w|·max|x|, which the largest output rarely reaches — taken as kept while γ(taps)·3 ≤ 0.5e-5
+ * (~27 taps: 5×5 kept, 7×7 not, on random data).
+ */
+export const WASM_DIRECT_COST = { f32Tap: 0.115, guardedTap: 0.28, perOutput: 0.7 };
+
+/**
+ * The SIMD separable passes on one thread, measured the same way (1080p Gaussians 3×3–31×31,
+ * one thread): ns per tap (kh + kw) per output and ns per output, float32 and float64 data.
+ */
+export const WASM_SEPARABLE_COST = {
+  f32: { tap: 0.065, perOutput: 1.85 },
+  f64: { tap: 0.51, perOutput: 4.3 },
+};
+
+/** Whether the SIMD loops run in float64 (float64 in and out, or uint16 data). */
+function f64Loop(spec: LinearSpec, inDtype: string): boolean {
+  return (inDtype === 'float64' && spec.dtype === 'float64') || inDtype === 'uint16';
+}
+
+/** Modelled ns per output of the SIMD direct loop for this kernel and these dtypes. */
+function wasmDirectNs(spec: LinearSpec, inDtype: string, taps: number): number {
+  const c = WASM_DIRECT_COST;
+  let nonNegative = true;
+  for (const w of spec.kernel.data) if (w < 0) nonNegative = false;
+  const gamma = (taps * 2 ** -24) / (1 - taps * 2 ** -24);
+  const kept = gamma * (nonNegative ? 1 : 3) <= 0.5e-5;
+  return taps * (kept ? c.f32Tap : c.guardedTap) + c.perOutput;
+}
+
+/**
  * Separable-method constants: ns per tap per output of a 1-D pass, and ns per output for
  * the two passes' padding, intermediate row and store. Measured on the same machine: a
  * Gaussian σ=2 (17 + 17 taps) on 3840×2160 float32 takes ~120 ms of CPU, ≈ 14 ns per
@@ -87,6 +128,8 @@ export const SEPARABLE_COST = { tap: 0.2, perOutput: 8 };
 /** A method's modelled time for a spec on an input, or a reason it does not apply. */
 interface Estimate {
   readonly ms: number;
+  /** Modelled one-thread ms on the SIMD engine, where the method has its own model (direct). */
+  readonly wasmMs?: number;
   readonly detail: string;
   readonly tiling?: { readonly n1: number; readonly n2: number };
   readonly range?: ValueRange;
@@ -123,7 +166,10 @@ const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
     const taps = nonZeroTaps(spec);
     const perTap = taps <= 64 ? DIRECT_COST.generatedTap : DIRECT_COST.passTap;
     const ms = outputs * (taps * perTap + DIRECT_COST.perOutput) * 1e-6;
-    return { ms, detail: `${taps} taps per output` };
+    const wasmMs = f64Loop(spec, input.dtype)
+      ? undefined
+      : outputs * wasmDirectNs(spec, input.dtype, taps) * 1e-6;
+    return { ms, wasmMs, detail: `${taps} taps per output` };
   },
   separable: (input, spec) => {
     const { rows: kh, cols: kw } = spec.kernel;
@@ -131,7 +177,12 @@ const ESTIMATORS: Record<LinearPlan['method'], Estimator> = {
     if (!separate(spec.kernel)) return 'the kernel is not rank 1';
     const { outputs } = shapeOf(input, spec);
     const ms = outputs * ((kh + kw) * SEPARABLE_COST.tap + SEPARABLE_COST.perOutput) * 1e-6;
-    return { ms, detail: `rank 1: ${kh} + ${kw} taps in two 1-D passes` };
+    const c = WASM_SEPARABLE_COST.f32;
+    // float64 loops keep the plain model scaled by WASM_SPEEDUP (see WASM_DIRECT_COST).
+    const wasmMs = f64Loop(spec, input.dtype)
+      ? undefined
+      : outputs * ((kh + kw) * c.tap + c.perOutput) * 1e-6;
+    return { ms, wasmMs, detail: `rank 1: ${kh} + ${kw} taps in two 1-D passes` };
   },
   // The input's finiteness and value range (a full scan: ~18 ms of CPU on 4K float32, more
   // than a SIMD 3×3 filter) are read by planLinear only when fft is asked for or modelled fastest.
@@ -248,9 +299,12 @@ export function planLinear(input: NDArray, spec: LinearSpec, options: PlanOption
   /** The JS-fitted model scaled by the engine's measured speed-up and its threads. */
   const modelled = (m: LinearPlan['method'], e: Estimate): number => {
     const engine = engineFor(m, e);
-    // (The FFT model has its own SIMD constants, FFT_COST_WASM.)
-    const simd = engine.backend === 'wasm' && m !== 'fft' ? (WASM_SPEEDUP[m] ?? 1) : 1;
-    return e.ms / simd / Math.max(1, engine.threads * THREAD_EFFICIENCY);
+    // (The FFT model has its own SIMD constants, FFT_COST_WASM; direct and separable have
+    // WASM_DIRECT_COST and WASM_SEPARABLE_COST.)
+    const wasm = engine.backend === 'wasm';
+    const one =
+      wasm && e.wasmMs !== undefined ? e.wasmMs : e.ms / (wasm && m !== 'fft' ? (WASM_SPEEDUP[m] ?? 1) : 1);
+    return one / Math.max(1, engine.threads * THREAD_EFFICIENCY);
   };
 
   if (method === 'separable' && spec.kernel.rows > 1 && spec.kernel.cols > 1 && !separate(spec.kernel)) {
@@ -307,6 +361,9 @@ function heightWidth(input: NDArray): [number, number] {
  * constants were fitted on (one thread), and how well a second thread pays. Measured on
  * 3840×2160 float32 (2-core AMD EPYC VM, Node 20.20, load ≈ 10): direct 3×3 js 81 ms vs
  * SIMD 28 ms; separable 17+17 taps js 205 ms vs SIMD 149 ms (1 thread), 125 ms (2).
+ * (Only where an estimate has no `wasmMs`: direct and separable now have their own fitted SIMD
+ * models; a flat 3 over-estimated the SIMD tap loop up to 81 taps 3.5×, so `auto` picked FFT
+ * at 9×9 where direct was faster.)
  */
 export const WASM_SPEEDUP: Partial<Record<LinearPlan['method'], number>> = { direct: 3, separable: 2 };
 export const THREAD_EFFICIENCY = 0.8;

@@ -287,7 +287,8 @@ test(
         fc.constantFrom('sumSq' as const, 'centredSumSq' as const),
         fc.boolean(),
         fc.integer({ min: 1, max: 1 << 20 }),
-        (H, W, h0, w0, kind, f32, seed) => {
+        fc.integer({ min: 1, max: 50 }),
+        (H, W, h0, w0, kind, f32, seed, bandRows) => {
           const h = Math.min(h0, H);
           const w = Math.min(w0, W);
           const r = rng(seed);
@@ -297,10 +298,32 @@ test(
           const size = (H - h + 1) * (W - w + 1);
           const want = Float64Array.from({ length: size }, (_, i) => i);
           const got = Float64Array.from(want);
-          const a = addWindowStats(d, H, W, h, w, shift, kind, want);
-          const b = addWindowStatsSimd(arena!, d, H, W, h, w, shift, kind, got);
+          // Bands of 1..50 rows (the grid's bands restart their tables): the same bands on both.
+          const a = addWindowStats(d, H, W, h, w, shift, kind, want, bandRows);
+          const b = addWindowStatsSimd(arena!, d, H, W, h, w, shift, kind, got, bandRows);
           assert.deepEqual(got, want);
           assert.deepEqual(b, a);
+          // And the banded tables give the definition (within rounding of the plane's totals).
+          const ow = W - w + 1;
+          const tol = 64 * 2 ** -53 * (a.sqTotal + (2 * a.absTotal * a.absTotal) / (h * w) + 4 * h * w);
+          for (let r = 0; r + h <= H; r++) {
+            for (let c = 0; c < ow; c++) {
+              let sum = 0;
+              let sq = 0;
+              for (let i = 0; i < h; i++)
+                for (let j = 0; j < w; j++) {
+                  const x = d[(r + i) * W + c + j];
+                  sum += x;
+                  sq += x * x;
+                }
+              const exact = kind === 'sumSq' ? sq : sq - (sum * sum) / (h * w);
+              const v = want[r * ow + c] - (r * ow + c);
+              assert.ok(
+                Math.abs(v - exact) <= 1e-9 * (1 + Math.abs(exact)) + tol,
+                `${r},${c}: ${v} vs ${exact}`,
+              );
+            }
+          }
         },
       ),
       { numRuns: 60 },

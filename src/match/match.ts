@@ -33,9 +33,25 @@ import type { Kernel } from '../kernels/kernel.js';
 import { linearSpec } from '../linear/correlate.js';
 import { type LinearPlan, type Method, executeLinear, planLinear } from '../linear/plan.js';
 import { type ValueRange, fftBackend, fftErrorBound, valueRange } from '../linear/fft.js';
-import { type WindowTotals, addWindowStats, addWindowStatsSimd, ccoeffNormedSimd } from './integral.js';
+import {
+  type WindowTotals,
+  addWindowStats,
+  addWindowStatsSimd,
+  ccoeffNormedSimd,
+  planeTotals,
+  statBandRows,
+} from './integral.js';
 import { simdArena } from '../engine/simd.js';
-import type { EngineOptions } from '../engine/backend.js';
+import { type EngineOptions, engineOptions } from '../engine/backend.js';
+import { poolStatus, runPooled } from '../engine/pool.js';
+import { bandCount } from '../engine/bands.js';
+import { matchStatsProgram } from './stats-engine.js';
+
+/**
+ * Window positions from which the statistics run in bands on the worker pool (when more than
+ * one thread is allowed): a 1080p plane's statistics take ~16 ms of one core on the bench VM.
+ */
+export const STATS_POOL_MIN = 1 << 17;
 
 export type MatchMethod = 'sqdiff' | 'sqdiff-normed' | 'ccorr' | 'ccorr-normed' | 'ccoeff' | 'ccoeff-normed';
 export const MATCH_METHODS: readonly MatchMethod[] = [
@@ -240,22 +256,41 @@ export function matchTemplate(image: NDArray, template: NDArray, options: MatchO
     for (let i = 0; i < d.length; i++) mean += d[i];
     return mean / d.length;
   };
-  if (arena && channels === 1 && method === 'ccoeff-normed') {
+  const { threads } = engineOptions(p.engine);
+  const statThreads =
+    arena && threads > 1 && count >= STATS_POOL_MIN && poolStatus().available
+      ? Math.min(
+          threads,
+          bandCount(matchStatsProgram(height, width, th, tw, 0, kind, statBandRows(th, oh), 'f64')),
+        )
+      : 1;
+  if (arena && channels === 1 && method === 'ccoeff-normed' && statThreads === 1) {
     // One plane: variances and scores stay in the engine's memory (the same values as below).
     const d = p.planes[0].data;
     const tolOf = (t: WindowTotals) => 0 + 64 * EPS * (t.sqTotal + (2 * t.absTotal * t.absTotal) / n);
     ccoeffNormedSimd(arena, d, height, width, th, tw, meanOf(d), corr, tSq, numErr, tolOf, out);
     return ndarray(out, shape);
   }
-  const stat = new Float64Array(count);
+  let stat: Float64Array<ArrayBufferLike> = new Float64Array(channels === 1 && statThreads > 1 ? 0 : count);
   // Rounding error bound of stat (every table entry is at most its plane's total).
   let tol = 0;
   for (const plane of p.planes) {
     const d = plane.data;
     const mean = meanOf(d);
-    const t = arena
-      ? addWindowStatsSimd(arena, d, height, width, th, tw, mean, kind, stat)
-      : addWindowStats(d, height, width, th, tw, mean, kind, stat);
+    let t: WindowTotals;
+    if (statThreads > 1) {
+      // The same bands on the pool: each band's values are what addWindowStats adds for it.
+      const bandType = d instanceof Float64Array ? 'f64' : 'f32';
+      const prog = matchStatsProgram(height, width, th, tw, mean, kind, statBandRows(th, oh), bandType);
+      const res = runPooled(plane, prog, statThreads, 'float64') as Float64Array;
+      if (stat.length === 0) stat = res;
+      else for (let i = 0; i < count; i++) stat[i] += res[i];
+      t = planeTotals(d, mean);
+    } else {
+      t = arena
+        ? addWindowStatsSimd(arena, d, height, width, th, tw, mean, kind, stat)
+        : addWindowStats(d, height, width, th, tw, mean, kind, stat);
+    }
     tol +=
       kind === 'sumSq'
         ? 64 * EPS * (t.sqTotal + 2 * Math.abs(mean) * t.absTotal)
