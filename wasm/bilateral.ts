@@ -315,3 +315,208 @@ export function bilateralRows1c_u8(
   }
   return redone;
 }
+
+/** Rounds three channels' quotients of one group of four pixels, or recomputes it exactly. */
+function finish3(
+  sa: v128,
+  sb: v128,
+  sc: v128,
+  ws: v128,
+  mv: v128,
+  p: usize,
+  ofs: usize,
+  space: usize,
+  n: i32,
+  colour: usize,
+  dst: usize,
+): i32 {
+  const inv = f32x4.div(f32x4.splat(1), ws);
+  const qa = f32x4.mul(sa, inv);
+  const qb = f32x4.mul(sb, inv);
+  const qc = f32x4.mul(sc, inv);
+  if (v128.any_true(v128.or(v128.or(uncertain(qa, mv), uncertain(qb, mv)), uncertain(qc, mv)))) {
+    exact3(p, ofs, space, n, colour, dst);
+    return 1;
+  }
+  store3(dst, toInt(qa), toInt(qb), toInt(qc));
+  return 0;
+}
+
+/**
+ * bilateralRows3c_u8 with each pair's weight computed once. The weight of the pair (p, p + f)
+ * is fl32(space[f]·colour[d]) with d symmetric and space[f] = space[−f], so the weight pixel
+ * p + f needs for offset −f is the one p computed for f. The disc's offsets in the reference's
+ * order are nb "backward" ones (di < 0), n0 with di = 0, then nb "forward" ones (di > 0), the
+ * forward offset at index n − 1 − k being minus the backward one at k. For every row (r rows
+ * above the band first) a weight pass stores the forward weights w(p, p + f) in `wbuf`, plane
+ * j (forward offset nb + n0 + j) × ring slot (row mod r + 1) × a tile row of `wrow` f32
+ * starting r pixels left of the tile; the sum pass then takes every weight of a backward or
+ * forward offset from there (row y + di, column x + dj for a backward offset) and computes
+ * only the n0 offsets of its own row. Each pixel's sums run over the same weights in the same
+ * order as bilateralRows3c_u8's, so the results are those of that loop, bit for bit.
+ * Columns are cut into tiles of `tile` pixels (a multiple of 8) so that the ring stays in L2.
+ * `dij`: per offset (di, dj) as two i32; `kptr`: scratch for n i32. `out` rows are `ostride`
+ * bytes apart (a group may write up to 25 bytes past the row).
+ */
+export function bilateralRows3cPairs_u8(
+  band: usize,
+  pw: i32,
+  r: i32,
+  rows: i32,
+  width: i32,
+  ofs: usize,
+  space: usize,
+  n: i32,
+  colour: usize,
+  out: usize,
+  ostride: i32,
+  planes: usize,
+  ppw: i32,
+  planeBytes: i32,
+  ofs32: usize,
+  margin: f32,
+  nb: i32,
+  dij: usize,
+  wbuf: usize,
+  tile: i32,
+  kptr: usize,
+): i32 {
+  const group = i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+  const mv = f32x4.splat(margin);
+  const pb = <usize>planeBytes;
+  const n0 = n - 2 * nb;
+  const f0 = nb + n0; // first forward offset
+  const slots = r + 1;
+  const wrow = tile + 2 * r + 8; // f32 per ring row
+  const wrowB = <usize>(wrow << 2);
+  const planeB = wrowB * <usize>slots;
+  let redone = 0;
+  for (let x0 = 0; x0 < width; x0 += tile) {
+    const x1 = min(width, x0 + tile);
+    const hx = x1 - x0 + 2 * r; // weight-pass columns, from x0 − r
+    for (let y = -r; y < rows; y++) {
+      const slot = <usize>((y + slots * (r + 1)) % slots);
+      // weight pass: forward weights of row y (its own sums need them, then rows y + 1 … y + r)
+      {
+        const row = band + <usize>((y + r) * pw + r * 3) + <usize>((x0 - r) * 3);
+        const wr = wbuf + slot * wrowB;
+        for (let x = 0; x < hx; x += 8) {
+          const p = row + <usize>(x * 3);
+          const c = v128.load(p);
+          const e = v128.load(p, 12);
+          let wp = wr + ((<usize>x) << 2);
+          for (let k = f0; k < n; k++) {
+            const kk = (<usize>k) << 2;
+            const sp = f32x4.splat(load<f32>(space + kk));
+            const o = p + <usize>load<i32>(ofs + kk);
+            const v = v128.load(o);
+            const u = v128.load(o, 12);
+            const adv = i8x16.sub(i8x16.max_u(v, c), i8x16.min_u(v, c));
+            const adu = i8x16.sub(i8x16.max_u(u, e), i8x16.min_u(u, e));
+            const dv = i32x4.extadd_pairwise_i16x8_u(
+              i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)),
+            );
+            const du = i32x4.extadd_pairwise_i16x8_u(
+              i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)),
+            );
+            v128.store(wp, f32x4.mul(colourOf(colour, dv), sp));
+            v128.store(wp, f32x4.mul(colourOf(colour, du), sp), 16);
+            wp += planeB;
+          }
+        }
+      }
+      if (y < 0) continue;
+      // where each backward and forward offset's weights of this row start (tile column 0)
+      for (let k = 0; k < nb; k++) {
+        const di = load<i32>(dij + ((<usize>k) << 3));
+        const dj = load<i32>(dij + ((<usize>k) << 3), 4);
+        const s = <usize>((y + di + slots * (r + 1)) % slots);
+        store<i32>(
+          kptr + ((<usize>k) << 2),
+          <i32>(wbuf + <usize>(nb - 1 - k) * planeB + s * wrowB + ((<usize>(dj + r)) << 2)),
+        );
+      }
+      for (let k = f0; k < n; k++) {
+        store<i32>(
+          kptr + ((<usize>k) << 2),
+          <i32>(wbuf + <usize>(k - f0) * planeB + slot * wrowB + ((<usize>r) << 2)),
+        );
+      }
+      // sum pass: row y of the tile, in the reference's offset order
+      const row = band + <usize>((y + r) * pw + r * 3);
+      const prow = planes + ((<usize>((y + r) * ppw + r)) << 2);
+      const orow = out + <usize>(y * ostride);
+      for (let x = x0; x < x1; x += 8) {
+        const p = row + <usize>(x * 3);
+        const pp = prow + ((<usize>x) << 2);
+        const xw = (<usize>(x - x0)) << 2;
+        let sa = f32x4.splat(0);
+        let sb = f32x4.splat(0);
+        let sc = f32x4.splat(0);
+        let ws = f32x4.splat(0);
+        let ta = f32x4.splat(0);
+        let tb = f32x4.splat(0);
+        let tc = f32x4.splat(0);
+        let wt = f32x4.splat(0);
+        for (let k = 0; k < nb; k++) {
+          const kk = (<usize>k) << 2;
+          const wp = <usize>load<i32>(kptr + kk) + xw;
+          const w = v128.load(wp);
+          const z = v128.load(wp, 16);
+          ws = f32x4.add(ws, w);
+          wt = f32x4.add(wt, z);
+          const q = pp + <usize>load<i32>(ofs32 + kk);
+          sa = f32x4.add(sa, f32x4.mul(v128.load(q), w));
+          ta = f32x4.add(ta, f32x4.mul(v128.load(q, 16), z));
+          sb = f32x4.add(sb, f32x4.mul(v128.load(q + pb), w));
+          tb = f32x4.add(tb, f32x4.mul(v128.load(q + pb, 16), z));
+          sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), w));
+          tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
+        }
+        const c = v128.load(p);
+        const e = v128.load(p, 12);
+        for (let k = nb; k < f0; k++) {
+          const kk = (<usize>k) << 2;
+          const sp = f32x4.splat(load<f32>(space + kk));
+          const o = p + <usize>load<i32>(ofs + kk);
+          const v = v128.load(o);
+          const u = v128.load(o, 12);
+          const adv = i8x16.sub(i8x16.max_u(v, c), i8x16.min_u(v, c));
+          const adu = i8x16.sub(i8x16.max_u(u, e), i8x16.min_u(u, e));
+          const dv = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)));
+          const du = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)));
+          const w = f32x4.mul(colourOf(colour, dv), sp);
+          const z = f32x4.mul(colourOf(colour, du), sp);
+          ws = f32x4.add(ws, w);
+          wt = f32x4.add(wt, z);
+          const q = pp + <usize>load<i32>(ofs32 + kk);
+          sa = f32x4.add(sa, f32x4.mul(v128.load(q), w));
+          ta = f32x4.add(ta, f32x4.mul(v128.load(q, 16), z));
+          sb = f32x4.add(sb, f32x4.mul(v128.load(q + pb), w));
+          tb = f32x4.add(tb, f32x4.mul(v128.load(q + pb, 16), z));
+          sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), w));
+          tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
+        }
+        for (let k = f0; k < n; k++) {
+          const kk = (<usize>k) << 2;
+          const wp = <usize>load<i32>(kptr + kk) + xw;
+          const w = v128.load(wp);
+          const z = v128.load(wp, 16);
+          ws = f32x4.add(ws, w);
+          wt = f32x4.add(wt, z);
+          const q = pp + <usize>load<i32>(ofs32 + kk);
+          sa = f32x4.add(sa, f32x4.mul(v128.load(q), w));
+          ta = f32x4.add(ta, f32x4.mul(v128.load(q, 16), z));
+          sb = f32x4.add(sb, f32x4.mul(v128.load(q + pb), w));
+          tb = f32x4.add(tb, f32x4.mul(v128.load(q + pb, 16), z));
+          sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), w));
+          tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
+        }
+        const dst = orow + <usize>(x * 3);
+        redone += finish3(sa, sb, sc, ws, mv, p, ofs, space, n, colour, dst);
+        redone += finish3(ta, tb, tc, wt, mv, p + 12, ofs, space, n, colour, dst + 12);
+      }
+    }
+  }
+  return redone;
+}
