@@ -11,6 +11,9 @@
 // and the same division (one channel) or reciprocal product (three channels) rounded half to
 // even. Offsets k run in the reference's order (OpenCV's: rows, then columns of the disc).
 //
+// Distances: the second pairwise add is the signed one (its i16 inputs are ≤ 510, so signed and
+// unsigned agree) because x64 has it as one instruction (pmaddwd) and the unsigned one not.
+//
 // Layout: `band` holds padded rows of `pw` bytes (channels interleaved), readable 32 bytes past
 // the last; output row y, pixel x is centred at band + (y + r)·pw + (x + r)·C. `out` holds
 // `rows` rows of width·C bytes and is writable 16 bytes past its end (the last group of a row
@@ -157,8 +160,8 @@ export function bilateralRows3c_u8(
         // L1 distance: byte-wise |v − c|, each pixel's three summed by pairwise widening adds
         const adv = i8x16.sub(i8x16.max_u(v, c), i8x16.min_u(v, c));
         const adu = i8x16.sub(i8x16.max_u(u, e), i8x16.min_u(u, e));
-        const dv = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)));
-        const du = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)));
+        const dv = i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)));
+        const du = i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)));
         const w = f32x4.mul(colourOf(colour, dv), sp);
         const z = f32x4.mul(colourOf(colour, du), sp);
         ws = f32x4.add(ws, w);
@@ -346,17 +349,17 @@ function finish3(
  * bilateralRows3c_u8 with each pair's weight computed once. The weight of the pair (p, p + f)
  * is fl32(space[f]·colour[d]) with d symmetric and space[f] = space[−f], so the weight pixel
  * p + f needs for offset −f is the one p computed for f. The disc's offsets in the reference's
- * order are nb "backward" ones (di < 0), n0 with di = 0, then nb "forward" ones (di > 0), the
- * forward offset at index n − 1 − k being minus the backward one at k. For every row (r rows
- * above the band first) a weight pass stores the forward weights w(p, p + f) in `wbuf`, plane
- * j (forward offset nb + n0 + j) × ring slot (row mod r + 1) × a tile row of `wrow` f32
- * starting r pixels left of the tile; the sum pass then takes every weight of a backward or
- * forward offset from there (row y + di, column x + dj for a backward offset) and computes
- * only the n0 offsets of its own row. Each pixel's sums run over the same weights in the same
- * order as bilateralRows3c_u8's, so the results are those of that loop, bit for bit.
- * Columns are cut into tiles of `tile` pixels (a multiple of 8) so that the ring stays in L2.
- * `dij`: per offset (di, dj) as two i32; `kptr`: scratch for n i32. `out` rows are `ostride`
- * bytes apart (a group may write up to 25 bytes past the row).
+ * order are nb "backward" ones (before the centre: di < 0, or di = 0 and dj < 0), the centre,
+ * then nb "forward" ones, the forward offset at index n − 1 − k being minus the backward one
+ * at k. For every row (the r rows above the band first) a weight pass stores the forward
+ * weights w(p, p + f) in `wbuf`: plane j (forward offset nb + 1 + j) × ring slot (row mod
+ * r + 1) × a tile row of `tile` + 2r + 8 f32 starting r pixels left of the tile. The sum pass
+ * then reads every weight but the centre's from there (a backward offset's at row y + di,
+ * column x + dj). Each pixel's sums run over the same weights in the same order as
+ * bilateralRows3c_u8's, so the results are that loop's, bit for bit (and so certified the same
+ * way). Columns are cut into tiles of `tile` pixels (a multiple of 8) so that the ring stays
+ * in L2. `dij`: per offset (di, dj) as two i32; `kptr`: scratch for n i32. `out` rows are
+ * `ostride` bytes apart (a group may write up to 25 bytes past the row).
  */
 export function bilateralRows3cPairs_u8(
   band: usize,
@@ -413,10 +416,10 @@ export function bilateralRows3cPairs_u8(
             const u = v128.load(o, 12);
             const adv = i8x16.sub(i8x16.max_u(v, c), i8x16.min_u(v, c));
             const adu = i8x16.sub(i8x16.max_u(u, e), i8x16.min_u(u, e));
-            const dv = i32x4.extadd_pairwise_i16x8_u(
+            const dv = i32x4.extadd_pairwise_i16x8_s(
               i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)),
             );
-            const du = i32x4.extadd_pairwise_i16x8_u(
+            const du = i32x4.extadd_pairwise_i16x8_s(
               i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)),
             );
             v128.store(wp, f32x4.mul(colourOf(colour, dv), sp));
@@ -483,8 +486,8 @@ export function bilateralRows3cPairs_u8(
           const u = v128.load(o, 12);
           const adv = i8x16.sub(i8x16.max_u(v, c), i8x16.min_u(v, c));
           const adu = i8x16.sub(i8x16.max_u(u, e), i8x16.min_u(u, e));
-          const dv = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)));
-          const du = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)));
+          const dv = i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)));
+          const du = i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)));
           const w = f32x4.mul(colourOf(colour, dv), sp);
           const z = f32x4.mul(colourOf(colour, du), sp);
           ws = f32x4.add(ws, w);

@@ -24,7 +24,10 @@ export interface SimdBilateralProgram extends BandGrid {
    * pair-weight loop needs (offset n − 1 − k = −offset k, same space weight), else null.
    */
   readonly dij: Int32Array | null;
-  /** How many offsets have di < 0 (the pair-weight loop's backward offsets). */
+  /**
+   * The pair-weight loop's backward offsets: those before the centre (di < 0, or di = 0 and
+   * dj < 0) — (n − 1) / 2 of them; their partners are the (n − 1) / 2 after the centre.
+   */
   readonly backward: number;
   /** The pair-weight loop's column tile (pixels, a multiple of 8). */
   readonly tile: number;
@@ -90,7 +93,7 @@ export function simdBilateralProgram(
     space: Float32Array.from(spaceWeights),
     colour: Float32Array.from(colour),
     dij: pairs ? Int32Array.from(offsets.flat()) : null,
-    backward: offsets.filter(([di]) => di < 0).length,
+    backward: (n - 1) >> 1,
     tile: bilateralPairTuning.tile,
     channels,
     kh: 2 * radius + 1,
