@@ -387,8 +387,8 @@ export function bilateralRows3cPairs_u8(
   const group = i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
   const mv = f32x4.splat(margin);
   const pb = <usize>planeBytes;
-  const n0 = n - 2 * nb;
-  const f0 = nb + n0; // first forward offset
+  const f0 = nb + 1; // first forward offset (nb = (n − 1) / 2: the centre is offset nb)
+  const wc = f32x4.mul(f32x4.splat(load<f32>(colour)), f32x4.splat(load<f32>(space + ((<usize>nb) << 2))));
   const slots = r + 1;
   const wrow = tile + 2 * r + 8; // f32 per ring row
   const wrowB = <usize>(wrow << 2);
@@ -476,29 +476,18 @@ export function bilateralRows3cPairs_u8(
           sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), w));
           tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
         }
-        const c = v128.load(p);
-        const e = v128.load(p, 12);
-        for (let k = nb; k < f0; k++) {
-          const kk = (<usize>k) << 2;
-          const sp = f32x4.splat(load<f32>(space + kk));
-          const o = p + <usize>load<i32>(ofs + kk);
-          const v = v128.load(o);
-          const u = v128.load(o, 12);
-          const adv = i8x16.sub(i8x16.max_u(v, c), i8x16.min_u(v, c));
-          const adu = i8x16.sub(i8x16.max_u(u, e), i8x16.min_u(u, e));
-          const dv = i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adv, group)));
-          const du = i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_u(i8x16.swizzle(adu, group)));
-          const w = f32x4.mul(colourOf(colour, dv), sp);
-          const z = f32x4.mul(colourOf(colour, du), sp);
-          ws = f32x4.add(ws, w);
-          wt = f32x4.add(wt, z);
+        // the centre (d = 0): the same weight for every pixel
+        {
+          const kk = (<usize>nb) << 2;
+          ws = f32x4.add(ws, wc);
+          wt = f32x4.add(wt, wc);
           const q = pp + <usize>load<i32>(ofs32 + kk);
-          sa = f32x4.add(sa, f32x4.mul(v128.load(q), w));
-          ta = f32x4.add(ta, f32x4.mul(v128.load(q, 16), z));
-          sb = f32x4.add(sb, f32x4.mul(v128.load(q + pb), w));
-          tb = f32x4.add(tb, f32x4.mul(v128.load(q + pb, 16), z));
-          sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), w));
-          tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
+          sa = f32x4.add(sa, f32x4.mul(v128.load(q), wc));
+          ta = f32x4.add(ta, f32x4.mul(v128.load(q, 16), wc));
+          sb = f32x4.add(sb, f32x4.mul(v128.load(q + pb), wc));
+          tb = f32x4.add(tb, f32x4.mul(v128.load(q + pb, 16), wc));
+          sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), wc));
+          tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), wc));
         }
         for (let k = f0; k < n; k++) {
           const kk = (<usize>k) << 2;
