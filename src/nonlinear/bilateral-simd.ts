@@ -57,6 +57,12 @@ export function setBilateralPairTuning(t: Partial<typeof bilateralPairTuning>): 
   Object.assign(bilateralPairTuning, t);
 }
 
+/**
+ * Rows per band near `rows` such that the bands are an even number of equal height (the last
+ * one may be shorter): two threads then get the same work. 1080 rows, 64 → 18 bands of 60.
+ */
+const evenBands = (height: number, rows: number) => Math.ceil(height / (2 * Math.ceil(height / (2 * rows))));
+
 /** Row length of the planar f32 copies: the padded row and a vector group's overrun. */
 const planeRow = (width: number, radius: number) => width + 2 * radius + 8;
 
@@ -103,7 +109,7 @@ export function simdBilateralProgram(
     bandRows: Math.min(
       height,
       pairs
-        ? bilateralPairTuning.bandRows
+        ? evenBands(height, bilateralPairTuning.bandRows)
         : channels === 3
           ? Math.max(4, Math.floor(PLANES_BYTES / (planeRow(width, radius) * 12)) - 2 * radius)
           : Math.max(8, Math.floor(BAND_BYTES / pw)),
