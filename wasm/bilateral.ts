@@ -360,8 +360,8 @@ function finish3(
  * at k. For every row (the r rows above the band first) a weight pass stores the forward
  * weights w(p, p + f) in `wbuf`: plane j (forward offset nb + 1 + j) × ring slot (row mod
  * r + 1) × a tile row of `tile` + 2r + 8 f32 starting r pixels left of the tile. The sum pass
- * then reads every weight but the centre's from there (a backward offset's at row y + di,
- * column x + dj). Each pixel's sums run over the same weights in the same order as
+ * then reads every weight from there (a backward offset's at row y + di, column x + dj), the
+ * centre's (d = 0: one constant) from a row of it after the ring (plane nb). Each pixel's sums run over the same weights in the same order as
  * bilateralRows3c_u8's, so the results are that loop's, bit for bit (and so certified the same
  * way). Columns are cut into tiles of `tile` pixels (a multiple of 8) so that the ring stays
  * in L2. `dij`: per offset (di, dj) as two i32; `kptr`: scratch for n i32. `out` rows are
@@ -394,11 +394,14 @@ export function bilateralRows3cPairs_u8(
   const mv = f32x4.splat(margin);
   const pb = <usize>planeBytes;
   const f0 = nb + 1; // first forward offset (nb = (n − 1) / 2: the centre is offset nb)
-  const wc = f32x4.mul(f32x4.splat(load<f32>(colour)), f32x4.splat(load<f32>(space + ((<usize>nb) << 2))));
   const slots = r + 1;
   const wrow = tile + 2 * r + 8; // f32 per ring row
   const wrowB = <usize>(wrow << 2);
   const planeB = wrowB * <usize>slots;
+  // the centre's weight (d = 0) is the same for every pixel: a row of it after the ring
+  const centre = wbuf + <usize>nb * planeB;
+  const wc = load<f32>(colour) * load<f32>(space + ((<usize>nb) << 2));
+  for (let x = 0; x < wrow; x++) store<f32>(centre + ((<usize>x) << 2), wc);
   let redone = 0;
   for (let x0 = 0; x0 < width; x0 += tile) {
     const x1 = min(width, x0 + tile);
@@ -445,6 +448,7 @@ export function bilateralRows3cPairs_u8(
           <i32>(wbuf + <usize>(nb - 1 - k) * planeB + s * wrowB + ((<usize>(dj + r)) << 2)),
         );
       }
+      store<i32>(kptr + ((<usize>nb) << 2), <i32>centre);
       for (let k = f0; k < n; k++) {
         store<i32>(
           kptr + ((<usize>k) << 2),
@@ -467,35 +471,7 @@ export function bilateralRows3cPairs_u8(
         let tb = f32x4.splat(0);
         let tc = f32x4.splat(0);
         let wt = f32x4.splat(0);
-        for (let k = 0; k < nb; k++) {
-          const kk = (<usize>k) << 2;
-          const wp = <usize>load<i32>(kptr + kk) + xw;
-          const w = v128.load(wp);
-          const z = v128.load(wp, 16);
-          ws = f32x4.add(ws, w);
-          wt = f32x4.add(wt, z);
-          const q = pp + <usize>load<i32>(ofs32 + kk);
-          sa = f32x4.add(sa, f32x4.mul(v128.load(q), w));
-          ta = f32x4.add(ta, f32x4.mul(v128.load(q, 16), z));
-          sb = f32x4.add(sb, f32x4.mul(v128.load(q + pb), w));
-          tb = f32x4.add(tb, f32x4.mul(v128.load(q + pb, 16), z));
-          sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), w));
-          tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
-        }
-        // the centre (d = 0): the same weight for every pixel
-        {
-          const kk = (<usize>nb) << 2;
-          ws = f32x4.add(ws, wc);
-          wt = f32x4.add(wt, wc);
-          const q = pp + <usize>load<i32>(ofs32 + kk);
-          sa = f32x4.add(sa, f32x4.mul(v128.load(q), wc));
-          ta = f32x4.add(ta, f32x4.mul(v128.load(q, 16), wc));
-          sb = f32x4.add(sb, f32x4.mul(v128.load(q + pb), wc));
-          tb = f32x4.add(tb, f32x4.mul(v128.load(q + pb, 16), wc));
-          sc = f32x4.add(sc, f32x4.mul(v128.load(q + 2 * pb), wc));
-          tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), wc));
-        }
-        for (let k = f0; k < n; k++) {
+        for (let k = 0; k < n; k++) {
           const kk = (<usize>k) << 2;
           const wp = <usize>load<i32>(kptr + kk) + xw;
           const w = v128.load(wp);

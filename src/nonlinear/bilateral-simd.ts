@@ -154,7 +154,7 @@ export const runBilateralBands: BandRunner<SimdBilateralProgram> = (
   const ofs32 = arena.reserve(n * 4);
   const pairs = prog.dij !== null;
   const slots = r + 1;
-  const wPtr = pairs ? arena.reserve(prog.backward * slots * (prog.tile + 2 * r + 8) * 4 + 64) : 0;
+  const wPtr = pairs ? arena.reserve((prog.backward * slots + 1) * (prog.tile + 2 * r + 8) * 4 + 64) : 0;
   const dijPtr = pairs ? arena.reserve(n * 8) : 0;
   const kPtr = pairs ? arena.reserve(n * 4) : 0;
   // the pair loop's output rows are padded (a group writes up to 25 bytes past its row)
