@@ -5,7 +5,7 @@
 // cores, where wall-clock medians swing 2–5×; `node bench/run.mjs --only W12,W12B` gives wall time.
 //   node bench/nn-cpu.mjs [--reps N] [--no-torch] [--plain]
 import { spawnSync } from 'node:child_process';
-import { PYTHON, fill } from './lib.mjs';
+import { PYTHON, cpuMs as cpuMsOf, fill } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const repsArg = args.indexOf('--reps');
@@ -14,18 +14,7 @@ const convkit = await import('../dist/index.js');
 const { setWinogradSimd } = await import('../dist/nn/winograd-simd.js');
 const [N, C, O, H, W, K] = [8, 64, 64, 56, 56, 3];
 
-function cpuMs(fn) {
-  fn();
-  const ts = [];
-  for (let i = 0; i < reps; i++) {
-    const c = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(c);
-    ts.push((d.user + d.system) / 1000);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1];
-}
+const cpuMs = (fn) => cpuMsOf(fn, reps);
 
 const x = convkit.ndarray(fill(new Float32Array(N * C * H * W), 12, 1), [N, C, H, W]);
 const w = convkit.ndarray(fill(new Float32Array(O * C * K * K), 13, 1), [O, C, K, K]);

@@ -96,6 +96,23 @@ export function cliArgs(c: GoldenCase, dir: string, out: string): string[] {
   );
 }
 
+/**
+ * Why a golden case's CLI run failed — its error line (or exit status), or how OUT differs
+ * from the expected array — or null when it passed. `outcome` is the exit status of an
+ * in-process run, or a spawned process's status and stderr.
+ */
+export function cliFailure(
+  c: GoldenCase,
+  dir: string,
+  out: string,
+  outcome: number | { status: number | null; stderr: string },
+  tolerance: Tolerance = c.tolerance,
+): string | null {
+  const status = typeof outcome === 'number' ? outcome : outcome.status;
+  if (status !== 0) return typeof outcome === 'number' ? `exit ${status}` : outcome.stderr.trim();
+  return mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), tolerance);
+}
+
 /** Input, kernel and library options of a `linear`/`seed` golden case. */
 export function linearCase(
   c: GoldenCase,

@@ -9,6 +9,15 @@ const treeshake = { moduleSideEffects: (id: string) => !id.includes('/jpeg-js/')
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
+// Cross-origin isolation (SharedArrayBuffer and blocking waits in workers): with it the engine's
+// worker pool runs large filters on every core; without it, on one thread. The page loads only
+// its own files, so require-corp blocks nothing. A static host must send the same two headers
+// (docs/playground.md).
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   root: here,
   base: './',
@@ -20,6 +29,10 @@ export default defineConfig({
     rolldownOptions: { treeshake },
   },
   worker: { format: 'es', rolldownOptions: { treeshake } },
-  server: { host: '127.0.0.1', fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
-  preview: { host: '127.0.0.1' },
+  server: {
+    host: '127.0.0.1',
+    headers: isolation,
+    fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
+  },
+  preview: { host: '127.0.0.1', headers: isolation },
 });

@@ -181,7 +181,11 @@ function spawn(): PoolWorker {
     });
     return { post: (job) => w.postMessage(job) };
   }
-  const w = new Worker(workerUrl(), { type: 'module' });
+  // Literally `new Worker(new URL('./worker.js', import.meta.url), …)`: bundlers (Vite,
+  // esbuild, webpack) recognise only this form and emit the worker as a chunk of its own;
+  // unbundled, dist/engine/worker.js is this module's sibling. (Browsers never run the .ts
+  // sources directly, so the source-tree case is Node's alone, above.)
+  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   w.postMessage({ ready: ready!.buffer, module: simdModule() });
   w.onerror = (e) => {
     startFailure = `a worker failed: ${e.message}`;

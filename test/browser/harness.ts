@@ -40,8 +40,21 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** Serves a folder on 127.0.0.1 (a free port); resolves to its base URL. */
-export async function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** The two headers that make a page cross-origin isolated (SharedArrayBuffer, threads). */
+export const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
+ * Serves a folder on 127.0.0.1 (a free port); resolves to its base URL. `isolated` adds the
+ * cross-origin isolation headers to every response, as `vite preview` and a configured host do.
+ */
+export async function serve(
+  dir: string,
+  options: { isolated?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const extra = options.isolated ? ISOLATION : {};
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     let file = join(dir, path);
@@ -54,7 +67,7 @@ export async function serve(dir: string): Promise<{ url: string; close: () => Pr
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...extra, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

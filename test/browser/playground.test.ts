@@ -1,7 +1,7 @@
 // The playground in a real browser (Debian's chromium through playwright-core): the built site,
 // served from 127.0.0.1, must compute what the library computes in Node, pixel for pixel.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -17,7 +17,7 @@ import {
   planConvolve,
 } from '../../src/index.js';
 import { readArray } from '../../src/io/node.js';
-import { loadNpy } from '../helpers.js';
+import { loadNpy, rng } from '../helpers.js';
 import { buildSite, dist, launch, root, serve, skipReason } from './harness.js';
 
 const SHOTS = join(root, 'out', 'screenshots');
@@ -721,6 +721,111 @@ describe('playground in chromium', { skip: skipReason }, () => {
       (u) => !u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:'),
     );
     assert.deepEqual(foreign, []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+// Threads: the same built site served twice, once with the cross-origin isolation headers (as
+// `vite preview` and a configured host send them) and once without (a plain static host). A
+// 15×15 box on 3000×2000 RGB is ~60 M tap-units, past the engine's pool crossover even before
+// any worker has started, so it is the real decision, with no test hook.
+describe('playground threads in chromium', { skip: skipReason }, () => {
+  const [w, h] = [3000, 2000];
+  let input: NDArray;
+  let png: Buffer;
+  let browser: Awaited<ReturnType<typeof launch>>;
+  const servers: { url: string; close: () => Promise<void> }[] = [];
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    if (!existsSync(join(dist, 'index.html'))) await buildSite();
+    const random = rng(17);
+    const data = new Uint8Array(w * h * 3);
+    // Smooth ramps plus noise: every band differs, so a band run twice or misplaced shows.
+    for (let r = 0; r < h; r++) {
+      for (let c = 0; c < w * 3; c++) data[r * w * 3 + c] = ((r >> 2) + (c >> 3) + random() * 64) & 255;
+    }
+    input = ndarray(data, [h, w, 3]);
+    png = Buffer.from(encodePng(input));
+    servers.push(await serve(dist, { isolated: true }), await serve(dist));
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const s of servers) await s.close();
+  });
+
+  /** Opens the page, loads the large image, runs the 15×15 box and times three edits. */
+  async function boxRun(url: string) {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => void pageErrors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('#status[data-first-result-ms]', { timeout: 20_000 });
+    await settled(page);
+    await page.setInputFiles('#file', { name: 'large.png', mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() =>
+      document.getElementById('original-caption')?.textContent?.includes('large.png'),
+    );
+    await settled(page);
+    await page.check('input[name="border"][value="replicate"]');
+    await preset(page, 'named:box', 'ksize=15x15');
+    await settled(page);
+    const update: number[] = [];
+    const compute: number[] = [];
+    const workerBands: number[] = [];
+    // A box is symmetric, so the flip toggle recomputes the same result: three timed edits.
+    for (const op of ['correlate', 'convolve', 'correlate']) {
+      await page.check(`input[name="operation"][value="${op}"]`);
+      await settled(page);
+      update.push(Number(await page.getAttribute('#status', 'data-update-ms')));
+      compute.push(Number(await page.getAttribute('#status', 'data-compute-ms')));
+      workerBands.push(Number(await page.getAttribute('#status', 'data-worker-bands')));
+    }
+    const result = {
+      isolated: await page.evaluate(() => crossOriginIsolated),
+      threads: Number(await page.getAttribute('#status', 'data-threads')),
+      status: (await page.textContent('#status')) ?? '',
+      reason: (await page.getAttribute('#status', 'title')) ?? '',
+      note: (await page.textContent('#threads-note')) ?? '',
+      pixels: await canvasPixels(page, 'result'),
+      update,
+      compute,
+      workerBands,
+    };
+    await page.close();
+    return result;
+  }
+
+  test('isolated: the plan uses the pool, its workers run bands, pixels equal the one-thread result', async (t) => {
+    const r = await boxRun(servers[0].url);
+    const want = correlate(input, namedKernel('box', 'ksize=15x15'), { border: 'replicate', threads: 1 });
+    assert.equal(r.isolated, true);
+    assert.ok(r.threads > 1, `plan threads ${r.threads}: ${r.reason}`);
+    assert.match(r.status, /plan: separable, WASM, [2-9]\d* threads/);
+    assert.match(r.note, /large filters use up to \d+ \(this page is cross-origin isolated\)/);
+    assert.ok(Math.max(...r.workerBands) > 0, `pool workers ran no band: ${r.workerBands.join(', ')}`);
+    assert.equal(differs(r.pixels, want), null);
+    t.diagnostic(
+      `15×15 box on 3000×2000 RGB, isolated (${r.threads} threads, worker bands ${r.workerBands.join('/')}): compute ${median(r.compute).toFixed(0)} ms, edit → result ${median(r.update).toFixed(0)} ms (medians of 3)`,
+    );
+  });
+
+  test('without the headers: one thread, the page says why, the same pixels', async (t) => {
+    const r = await boxRun(servers[1].url);
+    const want = correlate(input, namedKernel('box', 'ksize=15x15'), { border: 'replicate', threads: 1 });
+    assert.equal(r.isolated, false);
+    assert.equal(r.threads, 1);
+    assert.match(r.reason, /one thread: .*not cross-origin isolated/);
+    assert.match(r.note, /does not send the cross-origin isolation headers/);
+    assert.deepEqual(r.workerBands, [0, 0, 0]);
+    assert.equal(differs(r.pixels, want), null);
+    t.diagnostic(
+      `15×15 box on 3000×2000 RGB, not isolated (1 thread): compute ${median(r.compute).toFixed(0)} ms, edit → result ${median(r.update).toFixed(0)} ms (medians of 3)`,
+    );
+  });
+
+  test('the threaded pages raised no errors', () => {
     assert.deepEqual(pageErrors, []);
   });
 });

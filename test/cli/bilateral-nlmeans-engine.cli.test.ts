@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, loadSuite, cliFailure } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-bil-nlm-engine-'));
@@ -30,10 +30,7 @@ test('golden bilateral/nlmeans cases with --backend wasm --threads 2 equal --bac
       const out = join(work, `${c.id}-${engine[1]}.npy`);
       const args = c.cli.map((a) => (a === 'IN' ? join(dir, c.input as string) : a === 'OUT' ? out : a));
       const r = convkit([...args, ...engine]);
-      const why =
-        r.status !== 0
-          ? r.stderr.trim()
-          : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+      const why = cliFailure(c, dir, out, r);
       if (why) failures.push(`${c.id} ${engine.join(' ')}: ${why}`);
       outs.push(out);
     }

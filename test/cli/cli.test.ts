@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
-import { ROOT, cliArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, cliArgs, loadNpy, loadSuite, cliFailure } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 
@@ -36,10 +36,7 @@ test('golden suites linear + seed through the CLI', () => {
     for (const c of cases) {
       const out = join(work, `${suite}-${c.id}.npy`);
       const r = convkit(cliArgs(c, dir, out));
-      const why =
-        r.status !== 0
-          ? r.stderr.trim()
-          : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+      const why = cliFailure(c, dir, out, r);
       if (why) failures.push(`${suite}/${c.id}: ${why}`);
       else passed++;
     }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, cliArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, cliArgs, loadSuite, cliFailure } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-engine-cli-'));
@@ -27,10 +27,7 @@ test('golden linear cases with --backend wasm (every third case) and --threads 2
     const out = join(work, `${c.id}.npy`);
     const args = cliArgs(c, dir, out);
     const r = convkit([...args, '--backend', 'wasm', '--threads', '2']);
-    const why =
-      r.status !== 0
-        ? r.stderr.trim()
-        : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+    const why = cliFailure(c, dir, out, r);
     if (why) failures.push(`${c.id}: ${why}`);
     run++;
   }
@@ -46,7 +43,7 @@ test('CONVKIT_BACKEND=wasm forces the SIMD plan, and --explain-plan says so', ()
   const r = convkit([...args, '--explain-plan'], { CONVKIT_BACKEND: 'wasm' });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /^plan: direct.*WebAssembly SIMD .*bit-identical to plain TypeScript/m);
-  assert.equal(mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance), null);
+  assert.equal(cliFailure(c, dir, out, r), null);
   const js = convkit([...args, '--explain-plan', '--backend', 'js']);
   assert.match(js.stderr, /plain TypeScript \(asked for\)/);
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
 import { composeKernels, correlate, gaussianTaps, sobelKernel } from '../../src/index.js';
-import { ROOT, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, loadNpy, loadSuite, cliFailure, cliArgs } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-cli3-'));
@@ -40,12 +40,8 @@ test('golden gaussian (16) and filters box|der|lap (13) through the CLI', () => 
     const { dir, cases } = loadSuite(suite);
     for (const c of cases.filter((x) => only.test(x.id))) {
       const out = join(work, `${suite}-${c.id}.npy`);
-      const args = c.cli.map((a) => (a === 'IN' ? join(dir, c.input as string) : a === 'OUT' ? out : a));
-      const r = convkit(args);
-      const why =
-        r.status !== 0
-          ? r.stderr.trim()
-          : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+      const r = convkit(cliArgs(c, dir, out));
+      const why = cliFailure(c, dir, out, r);
       if (why) failures.push(`${suite}/${c.id}: ${why}`);
       else passed++;
     }

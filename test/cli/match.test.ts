@@ -9,7 +9,7 @@ import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
 import { decodePng } from '../../src/io/png.js';
 import { readFileSync } from 'node:fs';
-import { ROOT, cliArgs, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, cliArgs, loadSuite, cliFailure } from '../helpers.js';
 import { run } from '../../src/cli/program.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -31,13 +31,36 @@ test('golden suite match through the CLI (all six methods)', async () => {
     const out = join(work, `${c.id}.npy`);
     const args = cliArgs(c, dir, out);
     const status = await run(args);
-    const why =
-      status !== 0
-        ? `exit ${status}`
-        : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+    const why = cliFailure(c, dir, out, status);
     if (why) failures.push(`${c.id}: ${why}`);
   }
   assert.deepEqual(failures, []);
+});
+
+test('golden suite match with --backend wasm --threads 2 and with --backend js; a bad --threads is one line', async () => {
+  const { dir, cases } = loadSuite('match');
+  const failures: string[] = [];
+  for (const engine of [
+    ['--backend', 'wasm', '--threads', '2'],
+    ['--backend', 'js'],
+  ]) {
+    for (const c of cases) {
+      const out = join(work, `${c.id}-${engine[1]}.npy`);
+      const status = await run([...cliArgs(c, dir, out), ...engine]);
+      const why = cliFailure(c, dir, out, status);
+      if (why) failures.push(`${c.id} ${engine.join(' ')}: ${why}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+  const c = cases[0];
+  const out = join(work, 'bad-threads.npy');
+  const r = convkit([...cliArgs(c, dir, out), '--threads', '65']);
+  assert.equal(r.status, 2);
+  assert.match(
+    r.stderr.trim(),
+    /^convkit match: error: Expected an integer from 1 to 64 for --threads, got "65"$/,
+  );
+  assert.equal(existsSync(out), false);
 });
 
 test('linear + seed golden suites through the CLI with --method fft', async () => {
@@ -50,10 +73,7 @@ test('linear + seed golden suites through the CLI with --method fft', async () =
       const args = cliArgs(c, dir, out);
       const status = await run([...args, '--method', 'fft']);
       ran++;
-      const why =
-        status !== 0
-          ? `exit ${status}`
-          : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), c.tolerance);
+      const why = cliFailure(c, dir, out, status);
       if (why) failures.push(`${suite}/${c.id}: ${why}`);
     }
   }

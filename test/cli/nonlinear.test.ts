@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
-import { ROOT, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { ROOT, loadNpy, loadSuite, cliFailure, cliArgs } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-nonlinear-'));
@@ -36,14 +36,10 @@ test('golden median/bilateral/nlmeans cases (filters suite + a sample of nonline
     const ours = cases.filter((k) => /^(median|bilateral|nlmeans)$/.test(k.op));
     for (const c of suite === 'filters' ? ours : ours.filter((k) => CLI_SAMPLE.test(k.id))) {
       const out = join(work, `${suite}-${c.id}.npy`);
-      const args = c.cli.map((a) => (a === 'IN' ? join(dir, c.input as string) : a === 'OUT' ? out : a));
-      const r = convkit(args);
+      const r = convkit(cliArgs(c, dir, out));
       // nlmeans of the shared suite allows a mean difference; ours matches OpenCV exactly
       const tol = 'mean_abs_diff' in c.tolerance ? { max_abs_diff: 0 } : c.tolerance;
-      const why =
-        r.status !== 0
-          ? r.stderr.trim()
-          : mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), tol);
+      const why = cliFailure(c, dir, out, r, tol);
       if (why) failures.push(`${suite}/${c.id}: ${why}`);
       else passed++;
     }

@@ -31,6 +31,7 @@ import type {
   Reply,
   Request,
   Source,
+  ThreadsInfo,
 } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -125,6 +126,7 @@ const outputSelect = $<HTMLSelectElement>('output');
 const displaySelect = $<HTMLSelectElement>('display');
 const displayRow = $('display-row');
 const status = $('status');
+const threadsNote = $('threads-note');
 const message = $('message');
 const stopButton = $<HTMLButtonElement>('stop');
 const originalCanvas = $<HTMLCanvasElement>('original');
@@ -228,6 +230,23 @@ function afterRun(): void {
   if (!runInFlight) setBusy(false);
 }
 
+/** Says how many threads large filters get here, and when only one, why and what would help. */
+function showThreads(t: ThreadsInfo): void {
+  threadsNote.dataset.pool = String(t.available);
+  if (t.available) {
+    threadsNote.textContent = `Threads: large filters use up to ${t.cores} (this page is cross-origin isolated); small ones run on one, where starting threads would cost more than it saves.`;
+  } else if (/cross-origin isolated/.test(t.reason)) {
+    threadsNote.textContent =
+      `Threads: one. This host does not send the cross-origin isolation headers ` +
+      `(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp), so ` +
+      `the browser gives the page no shared memory and every filter runs on one core` +
+      (t.cores > 1 ? ` of ${t.cores}.` : '.') +
+      ` Results are the same; served with those headers, large filters run faster.`;
+  } else {
+    threadsNote.textContent = `Threads: one (${t.reason}).`;
+  }
+}
+
 function receive(r: Reply): void {
   switch (r.type) {
     case 'loaded': {
@@ -262,8 +281,14 @@ function receive(r: Reply): void {
       const plan = r.plan
         ? ` · plan: ${r.plan.method}, ${r.plan.backend.toUpperCase()}, ${r.plan.threads} thread${r.plan.threads === 1 ? '' : 's'}`
         : '';
-      status.textContent = `${r.width}×${r.height} ${r.dtype} in ${fmtMs(r.ms)}${plan}`;
+      const pool =
+        r.pool.bands > 0 ? ` · ${r.pool.workerBands} of ${r.pool.bands} bands on worker threads` : '';
+      status.textContent = `${r.width}×${r.height} ${r.dtype} in ${fmtMs(r.ms)}${plan}${pool}`;
       status.title = r.plan?.reason ?? '';
+      status.dataset.threads = String(r.plan?.threads ?? 1);
+      status.dataset.bands = String(r.pool.bands);
+      status.dataset.workerBands = String(r.pool.workerBands);
+      showThreads(r.threads);
       const [lo, hi] = r.range;
       resultCaption.textContent = `Result — ${describeFilter(shown)}, ${r.width}×${r.height} ${r.dtype}, values ${fmt(lo)} … ${fmt(hi)}`;
       clearMessage();

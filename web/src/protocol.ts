@@ -94,6 +94,16 @@ export interface PlanInfo {
   readonly reason: string;
 }
 
+/** Whether the engine's worker pool can run here (the page is cross-origin isolated), and why not. */
+export interface ThreadsInfo {
+  readonly available: boolean;
+  readonly reason: string;
+  /** Threads a large filter may use (the browser's hardwareConcurrency). */
+  readonly cores: number;
+  /** Pool workers started so far. */
+  readonly workers: number;
+}
+
 export type Reply =
   | {
       readonly type: 'loaded';
@@ -110,6 +120,9 @@ export type Reply =
       readonly ms: number;
       /** The linear plan; null for the non-linear filters, which have one way to run here. */
       readonly plan: PlanInfo | null;
+      /** Bands of this run on the engine's pool and how many its workers ran (0, 0 on one thread). */
+      readonly pool: { readonly bands: number; readonly workerBands: number };
+      readonly threads: ThreadsInfo;
       readonly range: [number, number];
       readonly bitmap: ImageBitmap;
     }

@@ -8,6 +8,7 @@ import {
   boxFilter,
   convolve,
   correlate,
+  engineInfo,
   explain,
   explanationToText,
   formulaOf,
@@ -19,16 +20,38 @@ import {
   planConvolve,
   planCorrelate,
 } from '../../src/index.js';
+import { lastPoolRun, warmPoolAsync } from '../../src/engine/pool.js';
 import { decodeImage } from './decode.js';
 import { toRGBA } from './display.js';
 import { fmt } from './format.js';
 import { type LinearExample, bilateralExample, medianExample } from './explain-local.js';
-import type { DisplayMapping, FilterParams, LinearParams, PlanInfo, Reply, Request } from './protocol.js';
+import type {
+  DisplayMapping,
+  FilterParams,
+  LinearParams,
+  PlanInfo,
+  Reply,
+  Request,
+  ThreadsInfo,
+} from './protocol.js';
 
 let image: NDArray | null = null;
 let last: { params: FilterParams; output: NDArray } | null = null;
 
 const post = (reply: Reply, transfer: Transferable[] = []) => self.postMessage(reply, { transfer });
+
+// Where the page is cross-origin isolated this worker may block on shared memory, so the
+// engine's pool runs large filters on every core. Its workers start now, while the first image
+// decodes: a run never waits for them, and without them only filters worth a worker's start-up
+// (tens of millions of taps) would be spread.
+const engine = engineInfo();
+if (engine.pool && engine.cores > 1) void warmPoolAsync(engine.cores);
+
+/** What the status line says about threads. */
+function threadsInfo(): ThreadsInfo {
+  const e = engineInfo();
+  return { available: e.pool, reason: e.poolReason, cores: e.cores, workers: e.workers };
+}
 
 /** Reports progress of request `id` at most every 100 ms (the non-linear filters call often). */
 function progressTo(id: number) {
@@ -121,14 +144,31 @@ async function handle(req: Request): Promise<void> {
       if (!image) throw new Error('No image is loaded yet.');
       const p = req.params;
       const t0 = performance.now();
+      lastPoolRun.bands = lastPoolRun.workerBands = 0;
       const { output, plan } = apply(image, p, req.id);
+      // Linear filters and the small medians may run on the pool: what its workers did.
+      const pool = { bands: lastPoolRun.bands, workerBands: lastPoolRun.workerBands };
       const ms = performance.now() - t0;
       last = { params: p, output };
       const { width, height } = imageDims(output);
       const { bitmap, range } = await render(output, p.display, alphaMax(image));
-      post({ type: 'result', id: req.id, width, height, dtype: output.dtype, ms, plan, range, bitmap }, [
-        bitmap,
-      ]);
+      const threads = threadsInfo();
+      post(
+        {
+          type: 'result',
+          id: req.id,
+          width,
+          height,
+          dtype: output.dtype,
+          ms,
+          plan,
+          pool,
+          threads,
+          range,
+          bitmap,
+        },
+        [bitmap],
+      );
       return;
     }
     case 'explain': {

@@ -12,6 +12,7 @@ import {
   matchTemplate,
   planMatch,
 } from '../../match/match.js';
+import { type EngineFlags, addEngineOptions, engineFlags } from '../engine.js';
 import { registerFlag } from '../errors.js';
 import { parseChoice, parseIntFlag } from '../parse.js';
 
@@ -29,7 +30,7 @@ Flat cases (0/0): a flat template gives ccoeff-normed 1 everywhere; a flat windo
 ccoeff-normed and ccorr-normed 0 and sqdiff-normed 1 (as OpenCV).
 Σ T·I is computed by FFT or directly, whichever is faster (--correlation-method to force).`;
 
-interface MatchFlags {
+interface MatchFlags extends EngineFlags {
   template: string;
   method: string;
   correlationMethod: string;
@@ -43,7 +44,7 @@ export function registerMatchCommand(program: Command): void {
   registerFlag('template', '--template');
   registerFlag('image', 'IN');
   registerFlag('correlation', '--correlation-method');
-  program
+  const cmd = program
     .command('match')
     .summary('Template matching: where does a template fit in an image (OpenCV matchTemplate)?')
     .description(
@@ -57,42 +58,43 @@ export function registerMatchCommand(program: Command): void {
     .option('--best [N]', 'print the N best matches (default 1): rank, row, col, score')
     .option('--draw <PNG>', 'write a copy of IN with the best match box(es) drawn in red')
     .option('-o, --output <OUT>', 'score map, (H−h+1)×(W−w+1) float32 .npy')
-    .addHelpText('after', HELP)
-    .action(async (inPath: string, flags: MatchFlags) => {
-      const method = parseChoice<MatchMethod>('--method', flags.method, MATCH_METHODS);
-      const correlation = parseChoice<Method>('--correlation-method', flags.correlationMethod, METHODS);
-      const count =
-        typeof flags.best === 'string'
-          ? parseIntFlag('--best', flags.best, 1, 'a positive integer (how many matches to print)')
-          : 1;
-      if (!flags.output && flags.best === undefined && !flags.draw)
-        invalidArgument('-o', 'an output path (or --best or --draw)', undefined);
-      if (flags.draw !== undefined && !/\.png$/i.test(flags.draw))
-        invalidArgument('--draw', 'a path ending in .png', flags.draw);
-      const image = await readArray(inPath);
-      const template = await readArray(flags.template);
-      const options = { method, correlation };
-      if (flags.explainPlan) process.stderr.write(`plan: ${planMatch(image, template, options).reason}\n`);
-      const scores = matchTemplate(image, template, options);
-      if (flags.output) await writeArray(flags.output, scores);
-      const th = template.shape.length === 1 ? 1 : template.shape[0];
-      const tw = template.shape.length === 1 ? template.shape[0] : template.shape[1];
-      const matches =
-        flags.best !== undefined || flags.draw ? bestMatches(scores, method, count, [th, tw]) : [];
-      if (flags.best !== undefined) {
-        const rows = matches.map((m, i) => `${i + 1}\t${m.row}\t${m.col}\t${m.score}`);
-        process.stdout.write(
-          `rank\trow\tcol\tscore (${method}, ${lowerIsBetter(method) ? 'lower' : 'higher'} is better)\n${rows.join('\n')}\n`,
-        );
-      }
-      if (flags.draw) {
-        await writeArray(
-          flags.draw,
-          drawBoxes(
-            image,
-            matches.map((m) => ({ row: m.row, col: m.col, height: th, width: tw })),
-          ),
-        );
-      }
-    });
+    .addHelpText('after', HELP);
+  addEngineOptions(cmd).action(async (inPath: string, flags: MatchFlags) => {
+    const method = parseChoice<MatchMethod>('--method', flags.method, MATCH_METHODS);
+    const correlation = parseChoice<Method>('--correlation-method', flags.correlationMethod, METHODS);
+    const engine = engineFlags(flags);
+    const count =
+      typeof flags.best === 'string'
+        ? parseIntFlag('--best', flags.best, 1, 'a positive integer (how many matches to print)')
+        : 1;
+    if (!flags.output && flags.best === undefined && !flags.draw)
+      invalidArgument('-o', 'an output path (or --best or --draw)', undefined);
+    if (flags.draw !== undefined && !/\.png$/i.test(flags.draw))
+      invalidArgument('--draw', 'a path ending in .png', flags.draw);
+    const image = await readArray(inPath);
+    const template = await readArray(flags.template);
+    const options = { method, correlation, ...engine };
+    if (flags.explainPlan) process.stderr.write(`plan: ${planMatch(image, template, options).reason}\n`);
+    const scores = matchTemplate(image, template, options);
+    if (flags.output) await writeArray(flags.output, scores);
+    const th = template.shape.length === 1 ? 1 : template.shape[0];
+    const tw = template.shape.length === 1 ? template.shape[0] : template.shape[1];
+    const matches =
+      flags.best !== undefined || flags.draw ? bestMatches(scores, method, count, [th, tw]) : [];
+    if (flags.best !== undefined) {
+      const rows = matches.map((m, i) => `${i + 1}\t${m.row}\t${m.col}\t${m.score}`);
+      process.stdout.write(
+        `rank\trow\tcol\tscore (${method}, ${lowerIsBetter(method) ? 'lower' : 'higher'} is better)\n${rows.join('\n')}\n`,
+      );
+    }
+    if (flags.draw) {
+      await writeArray(
+        flags.draw,
+        drawBoxes(
+          image,
+          matches.map((m) => ({ row: m.row, col: m.col, height: th, width: tw })),
+        ),
+      );
+    }
+  });
 }
