@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { bilateralFilter, ndarray, nlMeans } from '../../src/index.js';
 import { lastBilateralRun } from '../../src/nonlinear/bilateral.js';
+import { bilateralPairTuning, setBilateralPairTuning } from '../../src/nonlinear/bilateral-simd.js';
 import type { BorderMode } from '../../src/border/border.js';
 import { simdStatus } from '../../src/engine/simd.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
@@ -88,6 +89,41 @@ test('bilateral simd: certified f32 sums where safe, exact recomputation near ha
         `${c} channels, σc ${sc}`,
       );
     }
+});
+
+test('bilateral simd, 3 channels, pair-weight loop: small column tiles and bands (tile, band and ring edges) and the per-pixel loop equal plain TypeScript', () => {
+  const saved = { ...bilateralPairTuning };
+  try {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: -1, max: 13 }),
+        fc.double({ min: 0.5, max: 300, noNaN: true }),
+        fc.double({ min: 0.3, max: 8, noNaN: true }),
+        fc.constantFrom(...MODES),
+        fc.constantFrom(8, 16, 24, 256),
+        fc.integer({ min: 1, max: 20 }),
+        fc.boolean(),
+        fc.integer(),
+        fc.constantFrom(2, 5, 256),
+        (h, w, diameter, sc, ss, border, tile, bandRows, on, seed, levels) => {
+          setBilateralPairTuning({ tile, bandRows, on });
+          const x = ndarray(randomBytes(h * w * 3, seed, levels), [h, w, 3]);
+          const got = bilateralFilter(x, diameter, sc, ss, { backend: 'wasm', threads: 1, border, cval: 7 });
+          const want = bilateralFilter(x, diameter, sc, ss, { backend: 'js', border, cval: 7 });
+          assert.deepEqual(
+            got.data,
+            want.data,
+            `${h}×${w} d=${diameter} ${sc}/${ss} ${border} tile ${tile} band ${bandRows} ${on}`,
+          );
+        },
+      ),
+      { numRuns: 120 },
+    );
+  } finally {
+    setBilateralPairTuning(saved);
+  }
 });
 
 test('nlmeans simd equals plain TypeScript on random uint8 images of 1 and 2 channels (templates, search windows, tiny images)', () => {
