@@ -158,7 +158,11 @@ test('a NaN or Infinity reaches exactly the outputs it reaches on the direct pat
   );
 });
 
-test('auto picks separable only for rank-1 kernels, and never direct for dense rank-1 kernels of 4×4 or more', () => {
+// The size from which two 1-D passes beat one direct pass depends on the loops: on the SIMD
+// float64 loops (this 64×64 float64 image) the cost model — fitted from measurement, see
+// WASM_SPEEDUP in src/linear/plan.ts — puts a dense 4×4 just on the direct side (4.5 against
+// 4.8 ns per output), so the rule is checked from 5×5.
+test('auto picks separable only for rank-1 kernels, and never direct for dense rank-1 kernels of 5×5 or more', () => {
   fc.assert(
     fc.property(vector(6), vector(6), fc.boolean(), (col, row, perturb) => {
       const k = outerKernel(col, row);
@@ -169,7 +173,7 @@ test('auto picks separable only for rank-1 kernels, and never direct for dense r
       const reason = correlateReason(input, k);
       if (!rankOne) assert.ok(!reason.startsWith('separable'), reason);
       const dense = k.data.every((v) => v !== 0);
-      if (rankOne && dense && k.rows >= 4 && k.cols >= 4) assert.ok(!reason.startsWith('direct'), reason);
+      if (rankOne && dense && k.rows >= 5 && k.cols >= 5) assert.ok(!reason.startsWith('direct'), reason);
     }),
     RUNS,
   );
