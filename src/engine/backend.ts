@@ -72,7 +72,7 @@ export interface EngineChoice {
  * to start it. See docs/engine.md.
  */
 let poolMinWork = 2_000_000;
-const POOL_MIN_TAPS_PER_BYTE = 4;
+const POOL_MIN_TAPS_PER_BYTE = 5;
 const BYTES: Record<string, number> = { uint8: 1, uint16: 2, float32: 4, float64: 8 };
 const POOL_START_WORK = 40_000_000;
 
@@ -135,7 +135,8 @@ export function chooseEngine(
   // a pool pays only when each byte brings enough arithmetic. Measured on the 2-core bench
   // machine, quiet, 4K: W1 (3×3 float32, 2.25 taps/byte) 15.0 ms on one thread, 15.7 on two;
   // W2 (3×3 uint8, 9) 57.6 → 33.5; W3 (Gaussian σ=2 float32, ~7) 45 → 31; W4 (σ=10, ~31)
-  // 151 → 93; W5 (box uint8, 4) 27 → 24.
+  // 151 → 93; W5 (box uint8, 4) 27 → 24 then, and 19.9 → 26.1 once its running sums got
+  // faster (session-2 bench, quiet): box filters stay on one thread.
   const perByte = tapsPerOutput / BYTES[input.dtype];
   if (t > 1 && poolMinWork > 0 && perByte < POOL_MIN_TAPS_PER_BYTE) {
     t = 1;
