@@ -84,8 +84,9 @@ export const DIRECT_COST = { generatedTap: 0.6, passTap: 1.3, perOutput: 4 };
  * its bands run again in f64 (0.28: 7×7–15×15 measured 14.6–63 ns per output), plus ns per
  * output. The float64 loops (float64 data and output, uint16) keep the plain model scaled by
  * WASM_SPEEDUP for now: measured there, direct beats separable up to ~5×5 (1080p Gaussians,
- * ns per output: 5×5 direct 5.2, separable 9.4; 9×9 13.7 vs 12.5), against the rule the
- * property tests hold (separable for dense rank-1 kernels from 4×4) — left to a refit of both. The guard (an f32 error bound against 0.5e-5 of a band's largest
+ * ns per output: 5×5 direct 5.2, separable 9.4; 9×9 13.7 vs 12.5), while the scaled model
+ * switches after 4×4 (the property test holds separable for dense rank-1 kernels from 5×5) —
+ * left to a refit of both. The guard (an f32 error bound against 0.5e-5 of a band's largest
  * output) is predicted from the kernel alone: a non-negative kernel keeps f32 up to ~83 taps
  * (its bound is relative to the outputs); a mixed-sign kernel's bound is relative to
  * Σ|w|·max|x|, which the largest output rarely reaches — taken as kept while γ(taps)·3 ≤ 0.5e-5
