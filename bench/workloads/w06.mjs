@@ -1,6 +1,6 @@
 // W6: median 5×5, uint8, 4K RGB, border replicate (OpenCV medianBlur's). Uniform random
 // pixels: the sorting networks' cost does not depend on the data.
-import { fill, handOff, nodePeer } from '../lib.mjs';
+import { fill, handOff, nodePeer, warmed } from '../lib.mjs';
 
 export default {
   id: 'W6',
@@ -8,15 +8,8 @@ export default {
   setup({ convkit, quick }) {
     const [h, w] = quick ? [540, 960] : [2160, 3840];
     const input = convkit.ndarray(fill(new Uint8Array(h * w * 3), 6, 256), [h, w, 3]);
-    convkit.startWorkers(); // a warm pool, as in a long-running process (and as W1–W5, W8, W10)
-    const run = (opts) => {
-      const fn = () => convkit.medianFilter(input, 5, opts);
-      // Two extra warm-ups: the WebAssembly loops are tiered up (Liftoff → TurboFan) in the
-      // background during the first runs, in this thread and in the pool's workers.
-      fn();
-      fn();
-      return fn;
-    };
+    convkit.startWorkers(); // a warm pool, as in a long-running process (as every workload)
+    const run = (opts) => warmed(() => convkit.medianFilter(input, 5, opts));
     return {
       size: `${w}×${h}×3`,
       bytes: h * w * 3 * 2,

@@ -1,6 +1,6 @@
 // W7: median 45×45, uint8, 1080p gray, border replicate. Constant time per pixel
 // (Perreault–Hébert histograms) in convkit and OpenCV alike.
-import { fill, handOff, nodePeer } from '../lib.mjs';
+import { fill, handOff, nodePeer, warmed } from '../lib.mjs';
 
 export default {
   id: 'W7',
@@ -8,15 +8,8 @@ export default {
   setup({ convkit, quick }) {
     const [h, w] = quick ? [270, 480] : [1080, 1920];
     const input = convkit.ndarray(fill(new Uint8Array(h * w), 7, 256), [h, w]);
-    convkit.startWorkers(); // a warm pool, as in a long-running process (and as W1–W5, W8, W10)
-    const run = (opts) => {
-      const fn = () => convkit.medianFilter(input, 45, opts);
-      // Two extra warm-ups: the WebAssembly loops are tiered up (Liftoff → TurboFan) in the
-      // background during the first runs, in this thread and in the pool's workers.
-      fn();
-      fn();
-      return fn;
-    };
+    convkit.startWorkers(); // a warm pool, as in a long-running process (as every workload)
+    const run = (opts) => warmed(() => convkit.medianFilter(input, 45, opts));
     return {
       size: `${w}×${h}`,
       bytes: h * w * 2,
