@@ -1,4 +1,5 @@
 /** Shared test helpers: fixture loading and tolerance comparison as the golden manifests state it. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '../src/core/npy.js';
@@ -111,6 +112,48 @@ export function cliFailure(
   const status = typeof outcome === 'number' ? outcome : outcome.status;
   if (status !== 0) return typeof outcome === 'number' ? `exit ${status}` : outcome.stderr.trim();
   return mismatch(loadNpy(out), loadNpy(join(dir, c.expected as string)), tolerance);
+}
+
+/** The built CLI (`npm run build` first). */
+export const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Runs the built CLI in a child process (exit status, stdout, stderr), with extra environment. */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs golden cases through the CLI — `runner` is `spawnCli` or the in-process `run` — with
+ * `extra` flags appended, output files in `work`. `suites` names each suite and which of its
+ * cases to run; `tolerance` may replace a case's own. Returns how many passed and the failures
+ * ("suite/id: why").
+ */
+export async function cliGolden(
+  runner: (args: string[]) => number | { status: number | null; stderr: string } | Promise<number>,
+  work: string,
+  suites: [suite: string, keep: (c: GoldenCase, i: number) => boolean][],
+  { extra = [], tolerance }: { extra?: string[]; tolerance?: (c: GoldenCase) => Tolerance } = {},
+): Promise<{ passed: number; failures: string[] }> {
+  let passed = 0;
+  const failures: string[] = [];
+  for (const [suite, keep] of suites) {
+    const { dir, cases } = loadSuite(suite);
+    for (const c of cases.filter(keep)) {
+      const out = join(work, `${suite}-${c.id}${extra.join('')}.npy`);
+      const outcome = await runner([...cliArgs(c, dir, out), ...extra]);
+      const why = cliFailure(c, dir, out, outcome, tolerance?.(c) ?? c.tolerance);
+      if (why) failures.push(`${suite}/${c.id}${extra.length ? ` ${extra.join(' ')}` : ''}: ${why}`);
+      else passed++;
+    }
+  }
+  return { passed, failures };
 }
 
 /** Input, kernel and library options of a `linear`/`seed` golden case. */

@@ -3,19 +3,13 @@
 // give the same files, within the suite's tolerance of OpenCV; bad values get one line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, loadSuite, cliFailure } from '../helpers.js';
+import { loadSuite, cliFailure, spawnCli as convkit, cliArgs } from '../helpers.js';
 
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-bil-nlm-engine-'));
-
-function convkit(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 test('golden bilateral/nlmeans cases with --backend wasm --threads 2 equal --backend js and OpenCV', () => {
   const { dir, cases } = loadSuite('filters');
@@ -28,8 +22,7 @@ test('golden bilateral/nlmeans cases with --backend wasm --threads 2 equal --bac
       ['--backend', 'js'],
     ]) {
       const out = join(work, `${c.id}-${engine[1]}.npy`);
-      const args = c.cli.map((a) => (a === 'IN' ? join(dir, c.input as string) : a === 'OUT' ? out : a));
-      const r = convkit([...args, ...engine]);
+      const r = convkit([...cliArgs(c, dir, out), ...engine]);
       const why = cliFailure(c, dir, out, r);
       if (why) failures.push(`${c.id} ${engine.join(' ')}: ${why}`);
       outs.push(out);

@@ -1,20 +1,13 @@
 // The built CLI (dist/cli/main.js): golden suites end to end, and every error path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
-import { ROOT, cliArgs, loadNpy, loadSuite, cliFailure } from '../helpers.js';
-
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
-
-export function convkit(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { ROOT, loadNpy, spawnCli as convkit, cliGolden } from '../helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'convkit-cli-'));
 const img = join(work, 'img.npy');
@@ -28,19 +21,12 @@ writeFileSync(
   ),
 );
 
-test('golden suites linear + seed through the CLI', () => {
-  let passed = 0;
-  const failures: string[] = [];
-  for (const suite of ['linear', 'seed']) {
-    const { dir, cases } = loadSuite(suite);
-    for (const c of cases) {
-      const out = join(work, `${suite}-${c.id}.npy`);
-      const r = convkit(cliArgs(c, dir, out));
-      const why = cliFailure(c, dir, out, r);
-      if (why) failures.push(`${suite}/${c.id}: ${why}`);
-      else passed++;
-    }
-  }
+test('golden suites linear + seed through the CLI', async () => {
+  const all = () => true;
+  const { passed, failures } = await cliGolden(convkit, work, [
+    ['linear', all],
+    ['seed', all],
+  ]);
   assert.deepEqual(failures, []);
   assert.equal(passed, 87);
 });

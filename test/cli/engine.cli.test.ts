@@ -2,37 +2,20 @@
 // suite, every dtype), --threads, --explain-plan, and the errors for bad values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, cliArgs, loadSuite, cliFailure } from '../helpers.js';
+import { cliArgs, loadSuite, cliFailure, spawnCli as convkit, cliGolden } from '../helpers.js';
 
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-engine-cli-'));
 
-function convkit(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
+test('golden linear cases with --backend wasm (every third case) and --threads 2', async () => {
+  const { passed, failures } = await cliGolden(convkit, work, [['linear', (_, i) => i % 3 === 0]], {
+    extra: ['--backend', 'wasm', '--threads', '2'],
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-test('golden linear cases with --backend wasm (every third case) and --threads 2', () => {
-  const { dir, cases } = loadSuite('linear');
-  const failures: string[] = [];
-  let run = 0;
-  for (const c of cases.filter((_, i) => i % 3 === 0)) {
-    const out = join(work, `${c.id}.npy`);
-    const args = cliArgs(c, dir, out);
-    const r = convkit([...args, '--backend', 'wasm', '--threads', '2']);
-    const why = cliFailure(c, dir, out, r);
-    if (why) failures.push(`${c.id}: ${why}`);
-    run++;
-  }
   assert.deepEqual(failures, []);
-  assert.equal(run, 28);
+  assert.equal(passed, 28);
 });
 
 test('CONVKIT_BACKEND=wasm forces the SIMD plan, and --explain-plan says so', () => {

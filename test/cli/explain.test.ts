@@ -1,18 +1,13 @@
 // The built CLI (dist/cli/main.js): explain, borders, compare, and kernel warnings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodePng } from '../../src/io/png.js';
-import { FIXTURES, ROOT, loadNpy } from '../helpers.js';
+import { FIXTURES, ROOT, loadNpy, spawnCli as convkit } from '../helpers.js';
 
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
-const convkit = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 const work = mkdtempSync(join(tmpdir(), 'convkit-explain-'));
 const ASTRONAUT = join(ROOT, 'samples', 'astronaut.png');
 const CROP = join(FIXTURES, 'explain', 'box-rgb.in.npy'); // 37×41×3 uint8

@@ -2,22 +2,16 @@
 // `kernel` command, `--kernel name:params`, help texts, and every error path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
 import { composeKernels, correlate, gaussianTaps, sobelKernel } from '../../src/index.js';
-import { ROOT, loadNpy, loadSuite, cliFailure, cliArgs } from '../helpers.js';
+import { loadNpy, spawnCli as convkit, cliGolden } from '../helpers.js';
 
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-cli3-'));
-
-function convkit(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const img = join(work, 'img.npy');
 writeFileSync(
@@ -30,22 +24,11 @@ writeFileSync(
   ),
 );
 
-test('golden gaussian (16) and filters box|der|lap (13) through the CLI', () => {
-  const failures: string[] = [];
-  let passed = 0;
-  for (const [suite, only] of [
-    ['gaussian', /./],
-    ['filters', /^(box|der|lap)/],
-  ] as const) {
-    const { dir, cases } = loadSuite(suite);
-    for (const c of cases.filter((x) => only.test(x.id))) {
-      const out = join(work, `${suite}-${c.id}.npy`);
-      const r = convkit(cliArgs(c, dir, out));
-      const why = cliFailure(c, dir, out, r);
-      if (why) failures.push(`${suite}/${c.id}: ${why}`);
-      else passed++;
-    }
-  }
+test('golden gaussian (16) and filters box|der|lap (13) through the CLI', async () => {
+  const { passed, failures } = await cliGolden(convkit, work, [
+    ['gaussian', () => true],
+    ['filters', (c) => /^(box|der|lap)/.test(c.id)],
+  ]);
   assert.deepEqual(failures, []);
   assert.equal(passed, 29);
 });

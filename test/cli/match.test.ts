@@ -1,7 +1,7 @@
 // `convkit match` and `--method fft` end to end through the built CLI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,49 +9,32 @@ import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
 import { decodePng } from '../../src/io/png.js';
 import { readFileSync } from 'node:fs';
-import { ROOT, cliArgs, loadSuite, cliFailure } from '../helpers.js';
+import { cliArgs, loadSuite, spawnCli as convkit, cliGolden } from '../helpers.js';
 import { run } from '../../src/cli/program.js';
-
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
-
-function convkit(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const work = mkdtempSync(join(tmpdir(), 'convkit-match-'));
 
 // The golden cases run the CLI in this process (`run`, the same code as the binary minus
 // the process start, which costs ~0.5 s per case on a loaded 2-core machine); the error
 // cases below spawn the real binary to check exit codes and stderr.
+const all = () => true;
+
 test('golden suite match through the CLI (all six methods)', async () => {
-  const { dir, cases } = loadSuite('match');
-  const failures: string[] = [];
-  for (const c of cases) {
-    const out = join(work, `${c.id}.npy`);
-    const args = cliArgs(c, dir, out);
-    const status = await run(args);
-    const why = cliFailure(c, dir, out, status);
-    if (why) failures.push(`${c.id}: ${why}`);
-  }
+  const { passed, failures } = await cliGolden(run, work, [['match', all]]);
   assert.deepEqual(failures, []);
+  assert.equal(passed, 18);
 });
 
 test('golden suite match with --backend wasm --threads 2 and with --backend js; a bad --threads is one line', async () => {
-  const { dir, cases } = loadSuite('match');
-  const failures: string[] = [];
-  for (const engine of [
+  for (const extra of [
     ['--backend', 'wasm', '--threads', '2'],
     ['--backend', 'js'],
   ]) {
-    for (const c of cases) {
-      const out = join(work, `${c.id}-${engine[1]}.npy`);
-      const status = await run([...cliArgs(c, dir, out), ...engine]);
-      const why = cliFailure(c, dir, out, status);
-      if (why) failures.push(`${c.id} ${engine.join(' ')}: ${why}`);
-    }
+    const { passed, failures } = await cliGolden(run, work, [['match', all]], { extra });
+    assert.deepEqual(failures, []);
+    assert.equal(passed, 18);
   }
-  assert.deepEqual(failures, []);
+  const { dir, cases } = loadSuite('match');
   const c = cases[0];
   const out = join(work, 'bad-threads.npy');
   const r = convkit([...cliArgs(c, dir, out), '--threads', '65']);
@@ -64,21 +47,17 @@ test('golden suite match with --backend wasm --threads 2 and with --backend js; 
 });
 
 test('linear + seed golden suites through the CLI with --method fft', async () => {
-  const failures: string[] = [];
-  let ran = 0;
-  for (const suite of ['linear', 'seed']) {
-    const { dir, cases } = loadSuite(suite);
-    for (const c of cases) {
-      const out = join(work, `${suite}-${c.id}.npy`);
-      const args = cliArgs(c, dir, out);
-      const status = await run([...args, '--method', 'fft']);
-      ran++;
-      const why = cliFailure(c, dir, out, status);
-      if (why) failures.push(`${suite}/${c.id}: ${why}`);
-    }
-  }
+  const { passed, failures } = await cliGolden(
+    run,
+    work,
+    [
+      ['linear', all],
+      ['seed', all],
+    ],
+    { extra: ['--method', 'fft'] },
+  );
   assert.deepEqual(failures, []);
-  assert.equal(ran, 87);
+  assert.equal(passed, 87);
 });
 
 const { dir } = loadSuite('match');

@@ -2,16 +2,14 @@
 // golden suite on every method, and every bad-input path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray, zeros } from '../../src/core/ndarray.js';
-import { ROOT, loadNpy, loadSuite, mismatch } from '../helpers.js';
+import { loadNpy, loadSuite, mismatch, spawnCli as convkit } from '../helpers.js';
 
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
-const convkit = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 const work = mkdtempSync(join(tmpdir(), 'convkit-nn-'));
 
 const INPUTS: Record<string, string> = {

@@ -2,21 +2,15 @@
 // every bad-input path (one line, non-zero exit, no output file).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../src/core/npy.js';
 import { ndarray } from '../../src/core/ndarray.js';
-import { ROOT, loadNpy, loadSuite, cliFailure, cliArgs } from '../helpers.js';
+import { ROOT, loadNpy, loadSuite, spawnCli as convkit, cliGolden, type GoldenCase } from '../helpers.js';
 
-const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'convkit-nonlinear-'));
-
-function convkit(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function npy(name: string, a: Parameters<typeof encodeNpy>[0]): string {
   const p = join(work, name);
@@ -28,22 +22,18 @@ function npy(name: string, a: Parameters<typeof encodeNpy>[0]): string {
 // (a process each) the shared suite's 14 and a sample of ours keep this file fast.
 const CLI_SAMPLE = /^(med05|med09|bil12|bil15|nlm17|nlm20|nlm21)$/;
 
-test('golden median/bilateral/nlmeans cases (filters suite + a sample of nonlinear) through the CLI', () => {
-  const failures: string[] = [];
-  let passed = 0;
-  for (const suite of ['filters', 'nonlinear']) {
-    const { dir, cases } = loadSuite(suite);
-    const ours = cases.filter((k) => /^(median|bilateral|nlmeans)$/.test(k.op));
-    for (const c of suite === 'filters' ? ours : ours.filter((k) => CLI_SAMPLE.test(k.id))) {
-      const out = join(work, `${suite}-${c.id}.npy`);
-      const r = convkit(cliArgs(c, dir, out));
-      // nlmeans of the shared suite allows a mean difference; ours matches OpenCV exactly
-      const tol = 'mean_abs_diff' in c.tolerance ? { max_abs_diff: 0 } : c.tolerance;
-      const why = cliFailure(c, dir, out, r, tol);
-      if (why) failures.push(`${suite}/${c.id}: ${why}`);
-      else passed++;
-    }
-  }
+test('golden median/bilateral/nlmeans cases (filters suite + a sample of nonlinear) through the CLI', async () => {
+  const ours = (c: GoldenCase) => /^(median|bilateral|nlmeans)$/.test(c.op);
+  const { passed, failures } = await cliGolden(
+    convkit,
+    work,
+    [
+      ['filters', ours],
+      ['nonlinear', (c) => ours(c) && CLI_SAMPLE.test(c.id)],
+    ],
+    // nlmeans of the shared suite allows a mean difference; ours matches OpenCV exactly
+    { tolerance: (c) => ('mean_abs_diff' in c.tolerance ? { max_abs_diff: 0 } : c.tolerance) },
+  );
   assert.deepEqual(failures, []);
   assert.equal(passed, 14 + 7);
 });
