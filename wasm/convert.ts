@@ -1,5 +1,7 @@
 // Conversions between band element types and outputs (AssemblyScript → WebAssembly SIMD).
 
+import { laneTable } from './lanes';
+
 /** dst[k] = src[k] for `count` uint8 → f32 elements (exact; the signed convert is one x86 instruction, the unsigned about eight). */
 export function widen_u8_f32(src: usize, dst: usize, count: i32): void {
   let k = 0;
@@ -50,14 +52,11 @@ export function storeCertified_u8(
   nt: i32,
   half: f32,
   list: usize,
-  bandU8: i32,
-  prods: usize,
 ): i32 {
   const vh = f32x4.splat(half);
   const magic = f32x4.splat(12582912); // 1.5·2²³: x + magic rounds x to an integer, half to even
   const lanes = laneTable();
-  // The band the exact recompute reads: f32 (sh 2) or, for the integer loop, the raw u8 band (sh 0).
-  const sh: usize = bandU8 ? 0 : 2;
+  const sh: usize = 2; // the f32 band the exact recompute reads
   let redone = 0;
   for (let m = 0; m < rows; m++) {
     const arow = acc + ((<usize>(m * accStride)) << 2);
@@ -137,61 +136,21 @@ export function storeCertified_u8(
         const o6 = (<usize>load<i32>(o, 24)) << sh;
         const o7 = (<usize>load<i32>(o, 28)) << sh;
         const o8 = (<usize>load<i32>(o, 32)) << sh;
-        if (bandU8) {
-          // Two outputs per step, their chains interleaved: each is nine dependent additions,
-          // and two independent chains keep the adder busy where one would wait on latency.
-          let i = 0;
-          for (; i + 2 <= count; i += 2) {
-            const ka = <usize>load<u16>(list + ((<usize>i) << 1));
-            const kb = <usize>load<u16>(list + ((<usize>i) << 1), 2);
-            const pa = brow + ka;
-            const pb = brow + kb;
-            // The reference's order: Σ w_t·x_t from t = 0, in f64, no fused multiply-add; the
-            // products w_t·x for x = 0…255 come from `prods` (the same IEEE products, looked up).
-            let sa: f64 = load<f64>(prods + ((<usize>load<u8>(pa + o0)) << 3));
-            let sb: f64 = load<f64>(prods + ((<usize>load<u8>(pb + o0)) << 3));
-            sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o1)) << 3), 2048);
-            sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o1)) << 3), 2048);
-            sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o2)) << 3), 4096);
-            sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o2)) << 3), 4096);
-            sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o3)) << 3), 6144);
-            sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o3)) << 3), 6144);
-            sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o4)) << 3), 8192);
-            sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o4)) << 3), 8192);
-            sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o5)) << 3), 10240);
-            sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o5)) << 3), 10240);
-            sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o6)) << 3), 12288);
-            sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o6)) << 3), 12288);
-            sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o7)) << 3), 14336);
-            sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o7)) << 3), 14336);
-            sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o8)) << 3), 16384);
-            sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o8)) << 3), 16384);
-            const ra = nearest<f64>(sa);
-            const rb = nearest<f64>(sb);
-            store<u8>(drow + ka, <u8>(ra < 0 ? 0 : ra > 255 ? 255 : ra));
-            store<u8>(drow + kb, <u8>(rb < 0 ? 0 : rb > 255 ? 255 : rb));
-          }
-          if (i < count) {
-            const k = <usize>load<u16>(list + ((<usize>i) << 1));
-            store<u8>(drow + k, exactU8(brow + k, taps64, nt, sh));
-          }
-        } else {
-          for (let i = 0; i < count; i++) {
-            const k = <usize>load<u16>(list + ((<usize>i) << 1));
-            const p = brow + (k << sh);
-            // The reference's order: Σ w_t·x_t from t = 0, in f64, no fused multiply-add.
-            let s: f64 = w0 * <f64>load<f32>(p + o0);
-            s = s + w1 * <f64>load<f32>(p + o1);
-            s = s + w2 * <f64>load<f32>(p + o2);
-            s = s + w3 * <f64>load<f32>(p + o3);
-            s = s + w4 * <f64>load<f32>(p + o4);
-            s = s + w5 * <f64>load<f32>(p + o5);
-            s = s + w6 * <f64>load<f32>(p + o6);
-            s = s + w7 * <f64>load<f32>(p + o7);
-            s = s + w8 * <f64>load<f32>(p + o8);
-            const r = nearest<f64>(s);
-            store<u8>(drow + k, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
-          }
+        for (let i = 0; i < count; i++) {
+          const k = <usize>load<u16>(list + ((<usize>i) << 1));
+          const p = brow + (k << sh);
+          // The reference's order: Σ w_t·x_t from t = 0, in f64, no fused multiply-add.
+          let s: f64 = w0 * <f64>load<f32>(p + o0);
+          s = s + w1 * <f64>load<f32>(p + o1);
+          s = s + w2 * <f64>load<f32>(p + o2);
+          s = s + w3 * <f64>load<f32>(p + o3);
+          s = s + w4 * <f64>load<f32>(p + o4);
+          s = s + w5 * <f64>load<f32>(p + o5);
+          s = s + w6 * <f64>load<f32>(p + o6);
+          s = s + w7 * <f64>load<f32>(p + o7);
+          s = s + w8 * <f64>load<f32>(p + o8);
+          const r = nearest<f64>(s);
+          store<u8>(drow + k, <u8>(r < 0 ? 0 : r > 255 ? 255 : r));
         }
       } else {
         for (let i = 0; i < count; i++) {
@@ -214,26 +173,6 @@ export function storeCertified_u8(
     }
   }
   return redone;
-}
-
-/** For each byte b, the indices of its set bits, packed from the front (8 bytes per entry). */
-const LANES: usize = memory.data(256 * 8, 16);
-let lanesReady = false;
-
-function laneTable(): usize {
-  if (!lanesReady) {
-    for (let b = 0; b < 256; b++) {
-      let j = 0;
-      for (let k = 0; k < 8; k++) {
-        store<u8>(LANES + <usize>(b * 8 + k), 0);
-      }
-      for (let k = 0; k < 8; k++) {
-        if ((b >> k) & 1) store<u8>(LANES + <usize>(b * 8 + j++), <u8>k);
-      }
-    }
-    lanesReady = true;
-  }
-  return LANES;
 }
 
 /** One band element as f64: u8 (sh 0) or f32 (sh 2). */

@@ -11,6 +11,8 @@
 //
 //   out[m, n] = Σ_t w_t · P[m·pw + n + off_t]
 
+import { laneTable } from './lanes';
+
 /** f32 accumulation, tap order; 8 vectors (32 outputs) per pass over the taps. */
 export function correlateTaps_f32(
   src: usize,
@@ -384,94 +386,6 @@ export function correlateTaps_f32x64(
   }
 }
 
-/**
- * uint8 data, 3×3 kernels whose weights are integers k over a common divisor D (decimal
- * weights such as 0.05 = 1/20, binomials over 16): T = Σ k·x in i16 lanes — eight outputs per
- * vector where f32 holds four, and exact (the host admits Σ|k|·255 < 2¹⁵; partial sums may
- * wrap, the final sum does not) — written as f32 T·(1/D) for the certified rounding
- * (storeCertified_u8 with its `half` set from D by the host, see simdDirectProgram).
- * `raw`: the u8 band; `k9`: nine splatted i16 weights (16 bytes each); two output rows share
- * each loaded source row.
- */
-export function correlate3x3_u8i16(
-  raw: usize,
-  pw: i32,
-  dst: usize,
-  dstStride: i32,
-  rows: i32,
-  width: i32,
-  k9: usize,
-  C: i32,
-  recip: f32,
-): void {
-  const k00 = v128.load(k9, 0);
-  const k01 = v128.load(k9, 16);
-  const k02 = v128.load(k9, 32);
-  const k10 = v128.load(k9, 48);
-  const k11 = v128.load(k9, 64);
-  const k12 = v128.load(k9, 80);
-  const k20 = v128.load(k9, 96);
-  const k21 = v128.load(k9, 112);
-  const k22 = v128.load(k9, 128);
-  const vr = f32x4.splat(recip);
-  const rs = <usize>pw;
-  const cs = <usize>C;
-  let m = 0;
-  for (; m < rows; m += 2) {
-    const two = m + 1 < rows;
-    const prow = raw + <usize>(m * pw);
-    const d0 = dst + ((<usize>(m * dstStride)) << 2);
-    const d1 = two ? d0 + ((<usize>dstStride) << 2) : d0;
-    let n = 0;
-    for (; n + 8 <= width; n += 8) {
-      const p = prow + <usize>n;
-      let x0 = i16x8.extend_low_i8x16_u(v128.load64_zero(p));
-      let x1 = i16x8.extend_low_i8x16_u(v128.load64_zero(p + cs));
-      let x2 = i16x8.extend_low_i8x16_u(v128.load64_zero(p + cs + cs));
-      let a = i16x8.mul(k00, x0);
-      a = i16x8.add(a, i16x8.mul(k01, x1));
-      a = i16x8.add(a, i16x8.mul(k02, x2));
-      const p1 = p + rs;
-      x0 = i16x8.extend_low_i8x16_u(v128.load64_zero(p1));
-      x1 = i16x8.extend_low_i8x16_u(v128.load64_zero(p1 + cs));
-      x2 = i16x8.extend_low_i8x16_u(v128.load64_zero(p1 + cs + cs));
-      a = i16x8.add(a, i16x8.mul(k10, x0));
-      a = i16x8.add(a, i16x8.mul(k11, x1));
-      a = i16x8.add(a, i16x8.mul(k12, x2));
-      let b = i16x8.mul(k00, x0);
-      b = i16x8.add(b, i16x8.mul(k01, x1));
-      b = i16x8.add(b, i16x8.mul(k02, x2));
-      const p2 = p1 + rs;
-      x0 = i16x8.extend_low_i8x16_u(v128.load64_zero(p2));
-      x1 = i16x8.extend_low_i8x16_u(v128.load64_zero(p2 + cs));
-      x2 = i16x8.extend_low_i8x16_u(v128.load64_zero(p2 + cs + cs));
-      a = i16x8.add(a, i16x8.mul(k20, x0));
-      a = i16x8.add(a, i16x8.mul(k21, x1));
-      a = i16x8.add(a, i16x8.mul(k22, x2));
-      const q0 = d0 + ((<usize>n) << 2);
-      v128.store(q0, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(a)), vr), 0);
-      v128.store(q0, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(a)), vr), 16);
-      if (two) {
-        b = i16x8.add(b, i16x8.mul(k10, x0));
-        b = i16x8.add(b, i16x8.mul(k11, x1));
-        b = i16x8.add(b, i16x8.mul(k12, x2));
-        const p3 = p2 + rs;
-        b = i16x8.add(b, i16x8.mul(k20, i16x8.extend_low_i8x16_u(v128.load64_zero(p3))));
-        b = i16x8.add(b, i16x8.mul(k21, i16x8.extend_low_i8x16_u(v128.load64_zero(p3 + cs))));
-        b = i16x8.add(b, i16x8.mul(k22, i16x8.extend_low_i8x16_u(v128.load64_zero(p3 + cs + cs))));
-        const q1 = d1 + ((<usize>n) << 2);
-        v128.store(q1, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(b)), vr), 0);
-        v128.store(q1, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(b)), vr), 16);
-      }
-    }
-    for (; n < width; n++) {
-      // The same value as a vector lane: the exact integer sum, then f32(T)·recip.
-      store<f32>(d0 + ((<usize>n) << 2), <f32>dot3x3_i32(prow + <usize>n, rs, cs, k9) * recip);
-      if (two) store<f32>(d1 + ((<usize>n) << 2), <f32>dot3x3_i32(prow + rs + <usize>n, rs, cs, k9) * recip);
-    }
-  }
-}
-
 function dot3x3_i32(p: usize, rs: usize, cs: usize, k9: usize): i32 {
   let t: i32 = 0;
   for (let i = 0; i < 3; i++) {
@@ -482,4 +396,249 @@ function dot3x3_i32(p: usize, rs: usize, cs: usize, k9: usize): i32 {
       <i32>load<i16>(k9 + <usize>(i * 48 + 32)) * <i32>load<u8>(q + cs + cs);
   }
   return t;
+}
+
+/**
+ * T = Σ k·x in i16 lanes as correlate3x3_u8i16, rounded to uint8 in the same pass: the f32 value
+ * f32(T)·recip rounded half to even (by adding 1.5·2²³) and saturated to 0..255 — the
+ * reference's rounding for every output except the exact ties T ≡ D/2 (mod D), which are found
+ * in the integer domain (T − r·D = ±D/2 for the rounded r; `halfD` = D/2, or −1 for odd D: no
+ * ties) and recomputed afterwards as the reference computes them (redoTies). No f32 buffer is
+ * written and read back (W2, 4K RGB, one thread, 2-core AMD EPYC: 31.4 → … ms of CPU).
+ *
+ * `taps9`: nine i32 element offsets i·pw + j·C in row-major order; `prods`: 9 × 256 f64 products
+ * w_t·x (zero for a zero weight, see redoTies); `list`: two u16 lists of `width + 16` entries.
+ * Returns the number of ties recomputed.
+ */
+export function correlate3x3_u8i16_u8(
+  raw: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  k9: usize,
+  C: i32,
+  recip: f32,
+  D: i32,
+  halfD: i32,
+  taps9: usize,
+  prods: usize,
+  list: usize,
+): i32 {
+  const k00 = v128.load(k9, 0);
+  const k01 = v128.load(k9, 16);
+  const k02 = v128.load(k9, 32);
+  const k10 = v128.load(k9, 48);
+  const k11 = v128.load(k9, 64);
+  const k12 = v128.load(k9, 80);
+  const k20 = v128.load(k9, 96);
+  const k21 = v128.load(k9, 112);
+  const k22 = v128.load(k9, 128);
+  const vr = f32x4.splat(recip);
+  const vD = i16x8.splat(<i16>D);
+  const vh = i16x8.splat(<i16>halfD);
+  const rs = <usize>pw;
+  const cs = <usize>C;
+  const lanes = laneTable();
+  const list1 = list + ((<usize>(width + 16)) << 1);
+  let ties = 0;
+  for (let m = 0; m < rows; m += 2) {
+    const two = m + 1 < rows;
+    const prow = raw + <usize>(m * pw);
+    const d0 = dst + <usize>(m * dstStride);
+    // A last single row writes its values twice to the same place (b = a).
+    const d1 = two ? d0 + <usize>dstStride : d0;
+    let c0 = 0;
+    let c1 = 0;
+    let n = 0;
+    for (; n + 8 <= width; n += 8) {
+      const p = prow + <usize>n;
+      let x0 = v128.load8x8_u(p);
+      let x1 = v128.load8x8_u(p + cs);
+      let x2 = v128.load8x8_u(p + cs + cs);
+      let a = i16x8.mul(k00, x0);
+      a = i16x8.add(a, i16x8.mul(k01, x1));
+      a = i16x8.add(a, i16x8.mul(k02, x2));
+      const p1 = p + rs;
+      x0 = v128.load8x8_u(p1);
+      x1 = v128.load8x8_u(p1 + cs);
+      x2 = v128.load8x8_u(p1 + cs + cs);
+      a = i16x8.add(a, i16x8.mul(k10, x0));
+      a = i16x8.add(a, i16x8.mul(k11, x1));
+      a = i16x8.add(a, i16x8.mul(k12, x2));
+      let b = i16x8.mul(k00, x0);
+      b = i16x8.add(b, i16x8.mul(k01, x1));
+      b = i16x8.add(b, i16x8.mul(k02, x2));
+      const p2 = p1 + rs;
+      x0 = v128.load8x8_u(p2);
+      x1 = v128.load8x8_u(p2 + cs);
+      x2 = v128.load8x8_u(p2 + cs + cs);
+      a = i16x8.add(a, i16x8.mul(k20, x0));
+      a = i16x8.add(a, i16x8.mul(k21, x1));
+      a = i16x8.add(a, i16x8.mul(k22, x2));
+      if (two) {
+        b = i16x8.add(b, i16x8.mul(k10, x0));
+        b = i16x8.add(b, i16x8.mul(k11, x1));
+        b = i16x8.add(b, i16x8.mul(k12, x2));
+        const p3 = p2 + rs;
+        b = i16x8.add(b, i16x8.mul(k20, v128.load8x8_u(p3)));
+        b = i16x8.add(b, i16x8.mul(k21, v128.load8x8_u(p3 + cs)));
+        b = i16x8.add(b, i16x8.mul(k22, v128.load8x8_u(p3 + cs + cs)));
+      } else {
+        b = a;
+      }
+      const ra = round8(a, vr);
+      const rb = round8(b, vr);
+      const v = i8x16.narrow_i16x8_u(ra, rb);
+      v128.store64_lane(d0 + <usize>n, v, 0);
+      v128.store64_lane(d1 + <usize>n, v, 1);
+      // Ties: |T − r·D| = D/2 (the difference is small, so i16 wrap-around cannot fake it).
+      const ta = i16x8.eq(i16x8.abs(i16x8.sub(a, i16x8.mul(ra, vD))), vh);
+      const tb = i16x8.eq(i16x8.abs(i16x8.sub(b, i16x8.mul(rb, vD))), vh);
+      const bits = i8x16.bitmask(i8x16.narrow_i16x8_s(ta, tb));
+      // Append positions n + k branch-free: 8 lanes from the table, the count advancing by
+      // the number of set bits (entries past it are overwritten later).
+      const base = i16x8.splat(<i16>n);
+      const fl = bits & 0xff;
+      const fh = bits >>> 8;
+      v128.store(
+        list + ((<usize>c0) << 1),
+        i16x8.add(base, v128.load8x8_u(lanes + ((<usize>fl) << 3))),
+      );
+      c0 += <i32>popcnt<u32>(fl);
+      v128.store(
+        list1 + ((<usize>c1) << 1),
+        i16x8.add(base, v128.load8x8_u(lanes + ((<usize>fh) << 3))),
+      );
+      c1 += <i32>popcnt<u32>(fh);
+    }
+    for (; n < width; n++) {
+      // The same value as a vector lane: the exact integer sum, f32(T)·recip rounded half to even.
+      const ta = dot3x3_i32(prow + <usize>n, rs, cs, k9);
+      const ra = <i32>nearest<f32>(<f32>ta * recip);
+      store<u8>(d0 + <usize>n, <u8>(ra < 0 ? 0 : ra > 255 ? 255 : ra));
+      store<u16>(list + ((<usize>c0) << 1), <u16>n);
+      c0 += <i32>(abs<i32>(ta - ra * D) == halfD);
+      if (two) {
+        const tb = dot3x3_i32(prow + rs + <usize>n, rs, cs, k9);
+        const rb = <i32>nearest<f32>(<f32>tb * recip);
+        store<u8>(d1 + <usize>n, <u8>(rb < 0 ? 0 : rb > 255 ? 255 : rb));
+        store<u16>(list1 + ((<usize>c1) << 1), <u16>n);
+        c1 += <i32>(abs<i32>(tb - rb * D) == halfD);
+      }
+    }
+    redoTies(list, c0, prow, d0, taps9, prods);
+    ties += c0;
+    if (two) {
+      redoTies(list1, c1, prow + rs, d1, taps9, prods);
+      ties += c1;
+    }
+  }
+  return ties;
+}
+
+/** f32(T)·recip rounded half to even, as i16 lanes (1.5·2²³ added: exact for |x| < 2²²). */
+// @ts-ignore: decorator
+@inline
+function round8(a: v128, vr: v128): v128 {
+  const magic = f32x4.splat(12582912);
+  const lo = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(a)), vr), magic);
+  const hi = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(a)), vr), magic);
+  return i16x8.narrow_i32x4_s(i32x4.sub(lo, magic), i32x4.sub(hi, magic));
+}
+
+/**
+ * Recomputes the listed outputs of one row as the reference does: Σ w_t·x_t in f64 from t = 0
+ * in row-major tap order, no fused multiply-add, rounded half to even (IEEE nearest) and
+ * saturated. The products w_t·x come from `prods` (the same IEEE products, looked up). Zero
+ * weights, which the reference skips, are zero products here: adding +0 leaves every sum
+ * unchanged except the sign of a zero, and ±0 both round to 0. Four outputs per step: each is
+ * nine dependent f64 additions, and four independent chains keep the adder busy where one
+ * would wait on its latency.
+ */
+function redoTies(list: usize, count: i32, brow: usize, drow: usize, taps9: usize, prods: usize): void {
+  const o0 = <usize>load<i32>(taps9, 0);
+  const o1 = <usize>load<i32>(taps9, 4);
+  const o2 = <usize>load<i32>(taps9, 8);
+  const o3 = <usize>load<i32>(taps9, 12);
+  const o4 = <usize>load<i32>(taps9, 16);
+  const o5 = <usize>load<i32>(taps9, 20);
+  const o6 = <usize>load<i32>(taps9, 24);
+  const o7 = <usize>load<i32>(taps9, 28);
+  const o8 = <usize>load<i32>(taps9, 32);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const l = list + ((<usize>i) << 1);
+    const ka = <usize>load<u16>(l, 0);
+    const kb = <usize>load<u16>(l, 2);
+    const kc = <usize>load<u16>(l, 4);
+    const kd = <usize>load<u16>(l, 6);
+    const pa = brow + ka;
+    const pb = brow + kb;
+    const pc = brow + kc;
+    const pd = brow + kd;
+    let sa: f64 = load<f64>(prods + ((<usize>load<u8>(pa + o0)) << 3));
+    let sb: f64 = load<f64>(prods + ((<usize>load<u8>(pb + o0)) << 3));
+    let sc: f64 = load<f64>(prods + ((<usize>load<u8>(pc + o0)) << 3));
+    let sd: f64 = load<f64>(prods + ((<usize>load<u8>(pd + o0)) << 3));
+    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o1)) << 3), 2048);
+    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o1)) << 3), 2048);
+    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o1)) << 3), 2048);
+    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o1)) << 3), 2048);
+    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o2)) << 3), 4096);
+    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o2)) << 3), 4096);
+    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o2)) << 3), 4096);
+    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o2)) << 3), 4096);
+    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o3)) << 3), 6144);
+    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o3)) << 3), 6144);
+    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o3)) << 3), 6144);
+    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o3)) << 3), 6144);
+    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o4)) << 3), 8192);
+    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o4)) << 3), 8192);
+    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o4)) << 3), 8192);
+    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o4)) << 3), 8192);
+    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o5)) << 3), 10240);
+    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o5)) << 3), 10240);
+    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o5)) << 3), 10240);
+    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o5)) << 3), 10240);
+    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o6)) << 3), 12288);
+    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o6)) << 3), 12288);
+    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o6)) << 3), 12288);
+    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o6)) << 3), 12288);
+    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o7)) << 3), 14336);
+    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o7)) << 3), 14336);
+    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o7)) << 3), 14336);
+    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o7)) << 3), 14336);
+    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o8)) << 3), 16384);
+    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o8)) << 3), 16384);
+    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o8)) << 3), 16384);
+    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o8)) << 3), 16384);
+    store<u8>(drow + ka, satU8(sa));
+    store<u8>(drow + kb, satU8(sb));
+    store<u8>(drow + kc, satU8(sc));
+    store<u8>(drow + kd, satU8(sd));
+  }
+  for (; i < count; i++) {
+    const k = <usize>load<u16>(list + ((<usize>i) << 1));
+    const p = brow + k;
+    let s: f64 = load<f64>(prods + ((<usize>load<u8>(p + o0)) << 3));
+    s = s + load<f64>(prods + ((<usize>load<u8>(p + o1)) << 3), 2048);
+    s = s + load<f64>(prods + ((<usize>load<u8>(p + o2)) << 3), 4096);
+    s = s + load<f64>(prods + ((<usize>load<u8>(p + o3)) << 3), 6144);
+    s = s + load<f64>(prods + ((<usize>load<u8>(p + o4)) << 3), 8192);
+    s = s + load<f64>(prods + ((<usize>load<u8>(p + o5)) << 3), 10240);
+    s = s + load<f64>(prods + ((<usize>load<u8>(p + o6)) << 3), 12288);
+    s = s + load<f64>(prods + ((<usize>load<u8>(p + o7)) << 3), 14336);
+    s = s + load<f64>(prods + ((<usize>load<u8>(p + o8)) << 3), 16384);
+    store<u8>(drow + k, satU8(s));
+  }
+}
+
+/** IEEE round to nearest even (the reference's half-even), saturated to 0..255. */
+// @ts-ignore: decorator
+@inline
+function satU8(s: f64): u8 {
+  const r = nearest<f64>(s);
+  return <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
 }

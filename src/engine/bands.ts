@@ -92,6 +92,8 @@ export interface BandStats {
   exactBands: number;
   /** uint8 vectors whose rounding was not certain and were recomputed in f64. */
   exactVectors: number;
+  /** uint8 outputs recomputed in f64 (the integer 3×3 loop's exact ties). */
+  exactOutputs: number;
 }
 
 /** Runs the bands `claim` hands out, writing output rows into `out`; `done` after each band. */

@@ -198,6 +198,7 @@ interface Layout {
   stats: number;
   list: number;
   prods: number;
+  taps9: number;
 }
 
 /**
@@ -221,8 +222,10 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
     acc: arena.reserve(R * prog.ow * (prog.bandType === 'f64' ? 8 : 4)),
     outBand: prog.path === 'u8' || prog.path === 'u16' ? arena.reserve(R * prog.ow * 2) : 0,
     stats: arena.reserve(16),
-    list: prog.path === 'u8' ? arena.reserve((prog.ow + 16) * 2) : 0,
+    // Two lists (rows m and m + 1) for the integer loop's ties, one for storeCertified_u8.
+    list: prog.path === 'u8' ? arena.reserve((prog.ow + 16) * 4) : 0,
     prods: prog.divisor > 0 ? arena.reserve(9 * 256 * 8) : 0,
+    taps9: prog.divisor > 0 ? arena.reserve(9 * 4) : 0,
   };
   const buf = arena.buffer;
   const f32 = new Float32Array(buf);
@@ -240,10 +243,13 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
   });
   if (prog.divisor > 0) {
     // The exact recompute of ties looks up each tap's products w·x, x = 0…255 (the same IEEE
-    // products the reference computes), in tap order.
-    prog.taps.forEach((t, k) => {
-      for (let v = 0; v < 256; v++) f64[(L.prods >> 3) + 256 * k + v] = t.w * v;
-    });
+    // products the reference computes), for all nine positions in row-major order (zero
+    // products for zero weights: see redoTies in wasm/direct.ts).
+    f64.fill(0, L.prods >> 3, (L.prods >> 3) + 9 * 256);
+    for (const t of prog.taps) {
+      for (let v = 0; v < 256; v++) f64[(L.prods >> 3) + 256 * (t.i * 3 + t.j) + v] = t.w * v;
+    }
+    for (let k = 0; k < 9; k++) i32[(L.taps9 >> 2) + k] = Math.floor(k / 3) * S + (k % 3) * C;
     const i16 = new Int16Array(buf, L.k9, 72).fill(0);
     for (const t of prog.taps)
       i16.fill(Math.round(t.w * prog.divisor), 8 * (t.i * 3 + t.j), 8 * (t.i * 3 + t.j) + 8);
@@ -301,7 +307,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
     const shift = source.phase(m0);
     source(m0, m0 + rows + kh - 1, bandAt(shift), pw);
     const raw = L.raw + shift;
-    // The integer loop and its exact recompute read the u8 band itself.
+    // The integer loop and its exact recompute of ties read the u8 band itself.
     if (prog.bandType === 'u8' && prog.divisor === 0) x.widen_u8_f32(raw, L.band, bandLen);
     const band = prog.bandType === 'u8' ? L.band : L.band + shift;
     if (prog.path === 'f64') {
@@ -313,21 +319,28 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       x.correlateTaps_f64(band, pw, L.acc, ow, rows, ow, L.taps64, nt);
       x.round_f64_u16(L.acc, L.outBand, rows * ow);
       out.set(outU16.subarray(0, rows * ow), m0 * ow);
+    } else if (prog.divisor > 0) {
+      // Rounded in the integer loop itself; the exact ties are recomputed there in f64.
+      stats.exactOutputs += x.correlate3x3_u8i16_u8(
+        raw,
+        pw,
+        L.outBand,
+        ow,
+        rows,
+        ow,
+        L.k9,
+        prog.channels,
+        Math.fround(1 / prog.divisor),
+        prog.divisor,
+        prog.divisor % 2 === 0 ? prog.divisor / 2 : -1,
+        L.taps9,
+        L.prods,
+        L.list,
+      );
+      out.set(outU8.subarray(0, rows * ow), m0 * ow);
     } else {
       let maxY = NaN;
-      if (prog.divisor > 0)
-        x.correlate3x3_u8i16(
-          raw,
-          pw,
-          L.acc,
-          ow,
-          rows,
-          ow,
-          L.k9,
-          prog.channels,
-          Math.fround(1 / prog.divisor),
-        );
-      else if (prog.loop === '3x3' && prog.path === 'u8')
+      if (prog.loop === '3x3' && prog.path === 'u8')
         x.correlate3x3_u8f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
       else if (prog.loop === '3x3')
         maxY = x.correlate3x3_f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
@@ -336,7 +349,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         stats.exactVectors += x.storeCertified_u8(
           L.acc,
           ow,
-          prog.divisor > 0 ? raw : band,
+          band,
           pw,
           L.outBand,
           ow,
@@ -347,8 +360,6 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
           nt,
           prog.half,
           L.list,
-          prog.divisor > 0 ? 1 : 0,
-          L.prods,
         );
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
       } else {

@@ -27,7 +27,7 @@ export function runProgram(
   source: BandSource,
   claim: BandClaim,
   out: AnyTypedArray,
-  stats: BandStats = { exactBands: 0, exactVectors: 0 },
+  stats: BandStats = { exactBands: 0, exactVectors: 0, exactOutputs: 0 },
   done: (band: number) => void = () => {},
 ): BandStats {
   if (prog.kind === 'direct') runDirectBands(arena, prog, source, claim, out, stats, done);

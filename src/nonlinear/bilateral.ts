@@ -170,7 +170,7 @@ function bilateralSimd(
   );
   if (choice.backend !== 'wasm') return undefined;
   const progress = new Progress(onProgress, bandCount(choice.program!));
-  const stats = { exactBands: 0, exactVectors: 0 };
+  const stats = { exactBands: 0, exactVectors: 0, exactOutputs: 0 };
   const out = runBands(input, choice, () => progress.step(), stats);
   if (choice.threads === 1) {
     lastBilateralRun.groups = height * Math.ceil(width / 8) * 2;
