@@ -419,9 +419,7 @@ export function correlate3x3_u8i16_u8(
   width: i32,
   k9: usize,
   C: i32,
-  recip: f32,
-  D: i32,
-  halfD: i32,
+  div: usize,
   taps9: usize,
   prods: usize,
   list: usize,
@@ -435,9 +433,17 @@ export function correlate3x3_u8i16_u8(
   const k20 = v128.load(k9, 96);
   const k21 = v128.load(k9, 112);
   const k22 = v128.load(k9, 128);
-  const vr = f32x4.splat(recip);
+  const D = load<i32>(div, 0);
+  const B = load<i32>(div, 4);
+  const M = load<i32>(div, 8);
+  const sh = load<i32>(div, 12);
+  const c = load<i32>(div, 16);
+  const tie = load<i32>(div, 20);
   const vD = i16x8.splat(<i16>D);
-  const vh = i16x8.splat(<i16>halfD);
+  const vB = i16x8.splat(<i16>B);
+  const vM = i16x8.splat(<i16>M);
+  const vc = i16x8.splat(<i16>c);
+  const vt = i16x8.splat(<i16>tie);
   const rs = <usize>pw;
   const cs = <usize>C;
   const lanes = laneTable();
@@ -457,7 +463,7 @@ export function correlate3x3_u8i16_u8(
       let x0 = v128.load8x8_u(p);
       let x1 = v128.load8x8_u(p + cs);
       let x2 = v128.load8x8_u(p + cs + cs);
-      let a = i16x8.mul(k00, x0);
+      let a = i16x8.add(vB, i16x8.mul(k00, x0));
       a = i16x8.add(a, i16x8.mul(k01, x1));
       a = i16x8.add(a, i16x8.mul(k02, x2));
       const p1 = p + rs;
@@ -467,7 +473,7 @@ export function correlate3x3_u8i16_u8(
       a = i16x8.add(a, i16x8.mul(k10, x0));
       a = i16x8.add(a, i16x8.mul(k11, x1));
       a = i16x8.add(a, i16x8.mul(k12, x2));
-      let b = i16x8.mul(k00, x0);
+      let b = i16x8.add(vB, i16x8.mul(k00, x0));
       b = i16x8.add(b, i16x8.mul(k01, x1));
       b = i16x8.add(b, i16x8.mul(k02, x2));
       const p2 = p1 + rs;
@@ -488,14 +494,22 @@ export function correlate3x3_u8i16_u8(
       } else {
         b = a;
       }
-      const ra = round8(a, vr);
-      const rb = round8(b, vr);
-      const v = i8x16.narrow_i16x8_u(ra, rb);
+      // q = ⌊T'/D⌋ = ⌊(x·M) / 2^sh⌋ for the u16 T' (exact over T's range, checked by the host).
+      const qa = i16x8.narrow_i32x4_u(
+        i32x4.shr_u(i32x4.extmul_low_i16x8_u(a, vM), sh),
+        i32x4.shr_u(i32x4.extmul_high_i16x8_u(a, vM), sh),
+      );
+      const qb = i16x8.narrow_i32x4_u(
+        i32x4.shr_u(i32x4.extmul_low_i16x8_u(b, vM), sh),
+        i32x4.shr_u(i32x4.extmul_high_i16x8_u(b, vM), sh),
+      );
+      // r = q − c as signed i16, saturated to 0..255 by the narrowing.
+      const v = i8x16.narrow_i16x8_u(i16x8.sub(qa, vc), i16x8.sub(qb, vc));
       v128.store64_lane(d0 + <usize>n, v, 0);
       v128.store64_lane(d1 + <usize>n, v, 1);
-      // Ties: |T − r·D| = D/2 (the difference is small, so i16 wrap-around cannot fake it).
-      const ta = i16x8.eq(i16x8.abs(i16x8.sub(a, i16x8.mul(ra, vD))), vh);
-      const tb = i16x8.eq(i16x8.abs(i16x8.sub(b, i16x8.mul(rb, vD))), vh);
+      // Ties: T' − q·D = 0 (0 ≤ T' − q·D < D, so i16 wrap-around cannot fake it).
+      const ta = i16x8.eq(i16x8.sub(a, i16x8.mul(qa, vD)), vt);
+      const tb = i16x8.eq(i16x8.sub(b, i16x8.mul(qb, vD)), vt);
       const bits = i8x16.bitmask(i8x16.narrow_i16x8_s(ta, tb));
       // Append positions n + k branch-free: 8 lanes from the table, the count advancing by
       // the number of set bits (entries past it are overwritten later).
@@ -514,18 +528,18 @@ export function correlate3x3_u8i16_u8(
       c1 += <i32>popcnt<u32>(fh);
     }
     for (; n < width; n++) {
-      // The same value as a vector lane: the exact integer sum, f32(T)·recip rounded half to even.
-      const ta = dot3x3_i32(prow + <usize>n, rs, cs, k9);
-      const ra = <i32>nearest<f32>(<f32>ta * recip);
-      store<u8>(d0 + <usize>n, <u8>(ra < 0 ? 0 : ra > 255 ? 255 : ra));
+      // The same values as a vector lane.
+      const ta = dot3x3_i32(prow + <usize>n, rs, cs, k9) + B;
+      const qa = <i32>((<u32>ta * <u32>M) >> sh);
+      store<u8>(d0 + <usize>n, satU8i(qa - c));
       store<u16>(list + ((<usize>c0) << 1), <u16>n);
-      c0 += <i32>(abs<i32>(ta - ra * D) == halfD);
+      c0 += <i32>(ta - qa * D == tie);
       if (two) {
-        const tb = dot3x3_i32(prow + rs + <usize>n, rs, cs, k9);
-        const rb = <i32>nearest<f32>(<f32>tb * recip);
-        store<u8>(d1 + <usize>n, <u8>(rb < 0 ? 0 : rb > 255 ? 255 : rb));
+        const tb = dot3x3_i32(prow + rs + <usize>n, rs, cs, k9) + B;
+        const qb = <i32>((<u32>tb * <u32>M) >> sh);
+        store<u8>(d1 + <usize>n, satU8i(qb - c));
         store<u16>(list1 + ((<usize>c1) << 1), <u16>n);
-        c1 += <i32>(abs<i32>(tb - rb * D) == halfD);
+        c1 += <i32>(tb - qb * D == tie);
       }
     }
     redoTies(list, c0, prow, d0, taps9, prods);
@@ -538,14 +552,11 @@ export function correlate3x3_u8i16_u8(
   return ties;
 }
 
-/** f32(T)·recip rounded half to even, as i16 lanes (1.5·2²³ added: exact for |x| < 2²²). */
+/** Saturated to 0..255. */
 // @ts-ignore: decorator
 @inline
-function round8(a: v128, vr: v128): v128 {
-  const magic = f32x4.splat(12582912);
-  const lo = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(a)), vr), magic);
-  const hi = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(a)), vr), magic);
-  return i16x8.narrow_i32x4_s(i32x4.sub(lo, magic), i32x4.sub(hi, magic));
+function satU8i(r: i32): u8 {
+  return <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
 }
 
 /**

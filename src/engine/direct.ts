@@ -34,9 +34,11 @@ export interface SimdDirectProgram extends BandGrid {
   readonly half: number;
   /**
    * uint8 3×3 with weights k/D (k integers, Σ|k|·255 < 2¹⁵): D, for the i16 loop
-   * (correlate3x3_u8i16); 0 otherwise.
+   * (correlate3x3_u8i16_u8); 0 otherwise.
    */
   readonly divisor: number;
+  /** The i16 loop's rounding constants [D, B, M, sh, c, tie] (see integerRounding). */
+  readonly division: readonly number[];
 }
 
 /**
@@ -96,13 +98,14 @@ export function simdDirectProgram(
   const f32Bound = guard.gamma * sumAbs;
   let half = 0.5;
   const cvalFitsU8 = Number.isInteger(border.cval) && border.cval >= 0 && border.cval <= 255;
-  const divisor = path === 'u8' && loop === '3x3' && cvalFitsU8 ? decimalDivisor(taps) : 0;
-  if (divisor > 0) {
-    // T = Σ k·x is exact; a non-tie T/D lies at least 1/(2D) from a half-integer, and both
-    // f32(T)·f32(1/D) (off by < 2⁻²²·|T|/D < 1/(8D)) and the reference's f64 sum (off by
-    // < 1e-5/D) stay on its side: only exact ties reach 0.5 − 1/(4D) and are recomputed.
-    half = Math.fround(0.5 - 1 / (4 * divisor));
-  } else if (path === 'u8') {
+  const division = path === 'u8' && loop === '3x3' && cvalFitsU8 ? integerRounding(taps) : [];
+  const divisor = division.length > 0 ? division[0] : 0;
+  // With a divisor, T = Σ k·x is exact and the loop rounds it as ⌊(T + ⌊D/2⌋)/D⌋ in integers:
+  // T/D to nearest except at the exact ties T ≡ D/2 (mod D). A non-tie T/D lies at least
+  // 1/(2D) from a half-integer and the reference's f64 sum (off by < 1e-5/D) stays on its side,
+  // so both round alike; the ties, where the f64 sum's last bits decide, are recomputed as the
+  // reference computes them (no `half`: storeCertified_u8 is not used).
+  if (divisor === 0 && path === 'u8') {
     const xmax = Math.max(255, Math.abs(border.cval));
     // storeCertified_u8 rounds by adding 1.5·2²³, exact while |sum| < 2²².
     if (sumAbs * xmax >= 2 ** 21) return `weights too large for the float32 uint8 loop (Σ|w|·${xmax} ≥ 2²¹)`;
@@ -144,6 +147,7 @@ export function simdDirectProgram(
     guard,
     half,
     divisor,
+    division,
   };
 }
 
@@ -166,6 +170,36 @@ function decimalDivisor(taps: readonly Tap[]): number {
     if (ok) return sum * 255 < 2 ** 15 ? D : 0;
   }
   return 0;
+}
+
+/**
+ * For weights k/D (decimalDivisor): the constants with which correlate3x3_u8i16_u8 rounds
+ * T = Σ k·x (x = 0…255) to uint8 in integer arithmetic, [D, B, M, sh, c, tie]:
+ *   T' = T + B, B = c·D + ⌊D/2⌋ with c = ⌈(largest −T)/D⌉, so 0 ≤ T' < 2¹⁶ (a u16 lane);
+ *   q = ⌊T'·M / 2^sh⌋ = ⌊T'/D⌋ (M < 2¹⁶ — checked here for every T' in range);
+ *   r = q − c = ⌊T/D + 1/2⌋: T/D rounded to nearest except at the ties T ≡ D/2 (mod D);
+ *   T' − q·D = tie exactly at those ties (tie = 0 for even D, −1 — never — for odd D).
+ * [] when there is no divisor or the multiply-shift is not exact over the range.
+ */
+function integerRounding(taps: readonly Tap[]): number[] {
+  const D = decimalDivisor(taps);
+  if (D === 0) return [];
+  let neg = 0;
+  let pos = 0;
+  for (const t of taps) {
+    const k = Math.round(t.w * D);
+    if (k < 0) neg -= k * 255;
+    else pos += k * 255;
+  }
+  const c = Math.ceil(neg / D);
+  const B = c * D + Math.floor(D / 2);
+  const X = pos + B;
+  if (X >= 2 ** 16) return [];
+  let sh = 0;
+  while (Math.ceil(2 ** (sh + 1) / D) < 2 ** 16) sh++;
+  const M = Math.ceil(2 ** sh / D);
+  for (let x = 0; x <= X; x++) if (Math.floor((x * M) / 2 ** sh) !== Math.floor(x / D)) return [];
+  return [D, B, M, sh, c, D % 2 === 0 ? 0 : -1];
 }
 
 /**
@@ -199,6 +233,7 @@ interface Layout {
   list: number;
   prods: number;
   taps9: number;
+  division: number;
 }
 
 /**
@@ -226,6 +261,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
     list: prog.path === 'u8' ? arena.reserve((prog.ow + 16) * 4) : 0,
     prods: prog.divisor > 0 ? arena.reserve(9 * 256 * 8) : 0,
     taps9: prog.divisor > 0 ? arena.reserve(9 * 4) : 0,
+    division: prog.divisor > 0 ? arena.reserve(6 * 4) : 0,
   };
   const buf = arena.buffer;
   const f32 = new Float32Array(buf);
@@ -250,6 +286,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
       for (let v = 0; v < 256; v++) f64[(L.prods >> 3) + 256 * (t.i * 3 + t.j) + v] = t.w * v;
     }
     for (let k = 0; k < 9; k++) i32[(L.taps9 >> 2) + k] = Math.floor(k / 3) * S + (k % 3) * C;
+    i32.set(prog.division, L.division >> 2);
     const i16 = new Int16Array(buf, L.k9, 72).fill(0);
     for (const t of prog.taps)
       i16.fill(Math.round(t.w * prog.divisor), 8 * (t.i * 3 + t.j), 8 * (t.i * 3 + t.j) + 8);
@@ -330,9 +367,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         ow,
         L.k9,
         prog.channels,
-        Math.fround(1 / prog.divisor),
-        prog.divisor,
-        prog.divisor % 2 === 0 ? prog.divisor / 2 : -1,
+        L.division,
         L.taps9,
         L.prods,
         L.list,
