@@ -516,15 +516,9 @@ export function correlate3x3_u8i16_u8(
       const base = i16x8.splat(<i16>n);
       const fl = bits & 0xff;
       const fh = bits >>> 8;
-      v128.store(
-        list + ((<usize>c0) << 1),
-        i16x8.add(base, v128.load8x8_u(lanes + ((<usize>fl) << 3))),
-      );
+      v128.store(list + ((<usize>c0) << 1), i16x8.add(base, v128.load8x8_u(lanes + ((<usize>fl) << 3))));
       c0 += <i32>popcnt<u32>(fl);
-      v128.store(
-        list1 + ((<usize>c1) << 1),
-        i16x8.add(base, v128.load8x8_u(lanes + ((<usize>fh) << 3))),
-      );
+      v128.store(list1 + ((<usize>c1) << 1), i16x8.add(base, v128.load8x8_u(lanes + ((<usize>fh) << 3))));
       c1 += <i32>popcnt<u32>(fh);
     }
     for (; n < width; n++) {
@@ -553,8 +547,6 @@ export function correlate3x3_u8i16_u8(
 }
 
 /** Saturated to 0..255. */
-// @ts-ignore: decorator
-@inline
 function satU8i(r: i32): u8 {
   return <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
 }
@@ -647,8 +639,6 @@ function redoTies(list: usize, count: i32, brow: usize, drow: usize, taps9: usiz
 }
 
 /** IEEE round to nearest even (the reference's half-even), saturated to 0..255. */
-// @ts-ignore: decorator
-@inline
 function satU8(s: f64): u8 {
   const r = nearest<f64>(s);
   return <u8>(r < 0 ? 0 : r > 255 ? 255 : r);

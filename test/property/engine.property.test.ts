@@ -220,6 +220,95 @@ test('uint8 rounding ties (x.5 exactly in float64) round half to even as the ref
   );
 });
 
+const SMALL = [0, 1, 2, 3, 5, 10, 15, 20, 25, 50, 100, 127, 128, 200, 254, 255];
+
+test('uint8 3×3 kernels k/D (the integer loop: rounded in i16 lanes, ties recomputed in float64) equal the reference for 1, 2 and 3 threads', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        D: fc.constantFrom(1, 2, 3, 4, 5, 7, 8, 10, 16, 20, 25, 40, 64, 100, 255, 1000),
+        // Σ|k| ≤ 126, so Σ|k|·255 < 2¹⁵ and the integer loop is admitted for every D.
+        k: fc.array(fc.integer({ min: -14, max: 14 }), { minLength: 9, maxLength: 9 }),
+        h: fc.integer({ min: 1, max: 70 }),
+        w: fc.integer({ min: 1, max: 45 }),
+        channels: fc.constantFrom(1, 3, 3, 4),
+        mode: fc.constantFrom(...MODES),
+        cval: fc.integer({ min: 0, max: 255 }),
+        // 'small': values from a short list (many equal sums, many ties); 'random': uniform.
+        data: fc.constantFrom('small', 'random', 'extremes'),
+        seed: fc.integer(),
+        shared: fc.boolean(),
+      }),
+      (c) => {
+        fc.pre(c.k.some((k) => k !== 0));
+        const r = rand(c.seed);
+        const data = new Uint8Array(c.h * c.w * c.channels).map(() =>
+          c.data === 'small'
+            ? SMALL[Math.floor(r() * SMALL.length)]
+            : c.data === 'extremes'
+              ? r() < 0.5
+                ? 0
+                : 255
+              : Math.floor(r() * 256),
+        );
+        let img = ndarray(data, c.channels === 1 ? [c.h, c.w] : [c.h, c.w, c.channels]);
+        if (c.shared) img = sharedCopy(img, c.seed);
+        const kernel = [0, 1, 2].map((i) => c.k.slice(3 * i, 3 * i + 3).map((k) => k / c.D));
+        const opts: LinearOptions = { border: c.mode, cval: c.cval };
+        const plan = planLinear(img, linearSpec(img, kernel, opts, false), { backend: 'wasm', threads: 1 });
+        assert.match(plan.reason, /3×3 integer/);
+        const ref = correlate(img, kernel, { ...opts, backend: 'js' });
+        for (const threads of [1, 2, 3]) {
+          const got = correlate(img, kernel, { ...opts, backend: 'wasm', threads });
+          assert.deepEqual(got.data, ref.data, `threads ${threads}`);
+        }
+      },
+    ),
+    RUNS,
+  );
+});
+
+test('the integer loop recomputes exact ties as the float64 reference rounds them, not half up or the float32 way', () => {
+  // W2's kernel (D = 20) on the interior of a deterministic RGB image: at a tie T ≡ 10 (mod 20)
+  // the reference's float64 sum lies a few ulps off the half-integer either way, so neither
+  // ⌊T/20 + 1/2⌋ (the loop's provisional value) nor f32(T)·f32(1/20) rounded half to even
+  // matches it everywhere — the preconditions below check that — and only a recompute does.
+  const k = [2, 4, 1, -2, 12, 4, 1, -1, -1];
+  const kernel = [0, 1, 2].map((i) => k.slice(3 * i, 3 * i + 3).map((v) => v / 20));
+  const h = 41,
+    w = 37,
+    C = 3;
+  const r = rand(7);
+  const data = new Uint8Array(h * w * C).map(() => Math.floor(r() * 256));
+  const img = ndarray(data, [h, w, C]);
+  const ref = correlate(img, kernel, { border: 'mirror', backend: 'js' });
+  const sat = (v: number) => Math.min(255, Math.max(0, v));
+  const even = (v: number) => (Math.abs(v - Math.trunc(v)) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v));
+  let ties = 0;
+  let halfUpWrong = 0;
+  let f32Wrong = 0;
+  for (let m = 1; m < h - 1; m++) {
+    for (let n = 1; n < w - 1; n++) {
+      for (let ch = 0; ch < C; ch++) {
+        let T = 0;
+        for (let t = 0; t < 9; t++)
+          T += k[t] * data[((m - 1 + Math.floor(t / 3)) * w + n - 1 + (t % 3)) * C + ch];
+        if (((T % 20) + 20) % 20 !== 10) continue;
+        ties++;
+        const want = ref.data[(m * w + n) * C + ch];
+        if (sat(Math.floor((T + 10) / 20)) !== want) halfUpWrong++;
+        if (sat(even(Math.fround(Math.fround(T) * Math.fround(1 / 20)))) !== want) f32Wrong++;
+      }
+    }
+  }
+  assert.ok(ties > 50, `${ties} ties`);
+  assert.ok(halfUpWrong > 0 && f32Wrong > 0, `half up wrong ${halfUpWrong}, float32 wrong ${f32Wrong}`);
+  for (const threads of [1, 2]) {
+    const got = correlate(img, kernel, { border: 'mirror', backend: 'wasm', threads });
+    assert.deepEqual(got.data, ref.data, `threads ${threads}`);
+  }
+});
+
 test('a float32 kernel that cancels falls back to float64 where float32 sums would miss the tolerance', () => {
   // On a flat image y = 0.3·x − 0.1·x − 0.2·x is −2.8e-14 in float64, but summing in float32
   // leaves −1.5e-5 (and 0.7·x + 0.1·x − 0.8·x: 0 against −6.1e-5): errors far above 1e-5 of |y|.
