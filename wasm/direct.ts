@@ -570,6 +570,17 @@ function redoTies(list: usize, count: i32, brow: usize, drow: usize, taps9: usiz
   const o6 = <usize>load<i32>(taps9, 24);
   const o7 = <usize>load<i32>(taps9, 28);
   const o8 = <usize>load<i32>(taps9, 32);
+  // w_t = w_t·1 from the product table, splatted.
+  const w0 = v128.load64_splat(prods, 8);
+  const w1 = v128.load64_splat(prods, 2048 + 8);
+  const w2 = v128.load64_splat(prods, 4096 + 8);
+  const w3 = v128.load64_splat(prods, 6144 + 8);
+  const w4 = v128.load64_splat(prods, 8192 + 8);
+  const w5 = v128.load64_splat(prods, 10240 + 8);
+  const w6 = v128.load64_splat(prods, 12288 + 8);
+  const w7 = v128.load64_splat(prods, 14336 + 8);
+  const w8 = v128.load64_splat(prods, 16384 + 8);
+  const z = i32x4.splat(0);
   let i = 0;
   for (; i + 4 <= count; i += 4) {
     const l = list + ((<usize>i) << 1);
@@ -581,46 +592,28 @@ function redoTies(list: usize, count: i32, brow: usize, drow: usize, taps9: usiz
     const pb = brow + kb;
     const pc = brow + kc;
     const pd = brow + kd;
-    let sa: f64 = load<f64>(prods + ((<usize>load<u8>(pa + o0)) << 3));
-    let sb: f64 = load<f64>(prods + ((<usize>load<u8>(pb + o0)) << 3));
-    let sc: f64 = load<f64>(prods + ((<usize>load<u8>(pc + o0)) << 3));
-    let sd: f64 = load<f64>(prods + ((<usize>load<u8>(pd + o0)) << 3));
-    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o1)) << 3), 2048);
-    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o1)) << 3), 2048);
-    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o1)) << 3), 2048);
-    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o1)) << 3), 2048);
-    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o2)) << 3), 4096);
-    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o2)) << 3), 4096);
-    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o2)) << 3), 4096);
-    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o2)) << 3), 4096);
-    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o3)) << 3), 6144);
-    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o3)) << 3), 6144);
-    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o3)) << 3), 6144);
-    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o3)) << 3), 6144);
-    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o4)) << 3), 8192);
-    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o4)) << 3), 8192);
-    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o4)) << 3), 8192);
-    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o4)) << 3), 8192);
-    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o5)) << 3), 10240);
-    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o5)) << 3), 10240);
-    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o5)) << 3), 10240);
-    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o5)) << 3), 10240);
-    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o6)) << 3), 12288);
-    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o6)) << 3), 12288);
-    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o6)) << 3), 12288);
-    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o6)) << 3), 12288);
-    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o7)) << 3), 14336);
-    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o7)) << 3), 14336);
-    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o7)) << 3), 14336);
-    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o7)) << 3), 14336);
-    sa = sa + load<f64>(prods + ((<usize>load<u8>(pa + o8)) << 3), 16384);
-    sb = sb + load<f64>(prods + ((<usize>load<u8>(pb + o8)) << 3), 16384);
-    sc = sc + load<f64>(prods + ((<usize>load<u8>(pc + o8)) << 3), 16384);
-    sd = sd + load<f64>(prods + ((<usize>load<u8>(pd + o8)) << 3), 16384);
-    store<u8>(drow + ka, satU8(sa));
-    store<u8>(drow + kb, satU8(sb));
-    store<u8>(drow + kc, satU8(sc));
-    store<u8>(drow + kd, satU8(sd));
+    let s0 = f64x2.mul(w0, pair(pa + o0, pb + o0, z));
+    let s1 = f64x2.mul(w0, pair(pc + o0, pd + o0, z));
+    s0 = f64x2.add(s0, f64x2.mul(w1, pair(pa + o1, pb + o1, z)));
+    s1 = f64x2.add(s1, f64x2.mul(w1, pair(pc + o1, pd + o1, z)));
+    s0 = f64x2.add(s0, f64x2.mul(w2, pair(pa + o2, pb + o2, z)));
+    s1 = f64x2.add(s1, f64x2.mul(w2, pair(pc + o2, pd + o2, z)));
+    s0 = f64x2.add(s0, f64x2.mul(w3, pair(pa + o3, pb + o3, z)));
+    s1 = f64x2.add(s1, f64x2.mul(w3, pair(pc + o3, pd + o3, z)));
+    s0 = f64x2.add(s0, f64x2.mul(w4, pair(pa + o4, pb + o4, z)));
+    s1 = f64x2.add(s1, f64x2.mul(w4, pair(pc + o4, pd + o4, z)));
+    s0 = f64x2.add(s0, f64x2.mul(w5, pair(pa + o5, pb + o5, z)));
+    s1 = f64x2.add(s1, f64x2.mul(w5, pair(pc + o5, pd + o5, z)));
+    s0 = f64x2.add(s0, f64x2.mul(w6, pair(pa + o6, pb + o6, z)));
+    s1 = f64x2.add(s1, f64x2.mul(w6, pair(pc + o6, pd + o6, z)));
+    s0 = f64x2.add(s0, f64x2.mul(w7, pair(pa + o7, pb + o7, z)));
+    s1 = f64x2.add(s1, f64x2.mul(w7, pair(pc + o7, pd + o7, z)));
+    s0 = f64x2.add(s0, f64x2.mul(w8, pair(pa + o8, pb + o8, z)));
+    s1 = f64x2.add(s1, f64x2.mul(w8, pair(pc + o8, pd + o8, z)));
+    store<u8>(drow + ka, satU8(f64x2.extract_lane(s0, 0)));
+    store<u8>(drow + kb, satU8(f64x2.extract_lane(s0, 1)));
+    store<u8>(drow + kc, satU8(f64x2.extract_lane(s1, 0)));
+    store<u8>(drow + kd, satU8(f64x2.extract_lane(s1, 1)));
   }
   for (; i < count; i++) {
     const k = <usize>load<u16>(list + ((<usize>i) << 1));
@@ -636,6 +629,11 @@ function redoTies(list: usize, count: i32, brow: usize, drow: usize, taps9: usiz
     s = s + load<f64>(prods + ((<usize>load<u8>(p + o8)) << 3), 16384);
     store<u8>(drow + k, satU8(s));
   }
+}
+
+/** f64x2 (x at p, x at q) for two u8 band values: bytes 0 and 4 of a zero vector, converted. */
+function pair(p: usize, q: usize, z: v128): v128 {
+  return f64x2.convert_low_i32x4_s(v128.load8_lane(q, v128.load8_lane(p, z, 0), 4));
 }
 
 /** IEEE round to nearest even (the reference's half-even), saturated to 0..255. */
