@@ -399,16 +399,22 @@ function dot3x3_i32(p: usize, rs: usize, cs: usize, k9: usize): i32 {
 }
 
 /**
- * T = Σ k·x in i16 lanes as correlate3x3_u8i16, rounded to uint8 in the same pass: the f32 value
- * f32(T)·recip rounded half to even (by adding 1.5·2²³) and saturated to 0..255 — the
- * reference's rounding for every output except the exact ties T ≡ D/2 (mod D), which are found
- * in the integer domain (T − r·D = ±D/2 for the rounded r; `halfD` = D/2, or −1 for odd D: no
- * ties) and recomputed afterwards as the reference computes them (redoTies). No f32 buffer is
- * written and read back (W2, 4K RGB, one thread, 2-core AMD EPYC: 31.4 → … ms of CPU).
+ * uint8 data, 3×3 kernels whose weights are integers k over a common divisor D (decimal
+ * weights such as 0.05 = 1/20, binomials over 16), rounded to uint8 in the same pass:
+ * T = Σ k·x in i16 lanes — eight outputs per vector where f32 holds four, and exact (the host
+ * admits Σ|k|·255 < 2¹⁵; partial sums may wrap, the final sum does not) — then
+ * r = ⌊(T + B)·M / 2^sh⌋ − c = ⌊T/D + 1/2⌋ in integers (constants `div` = [D, B, M, sh, c, tie]
+ * from integerRounding in src/engine/direct.ts), saturated to 0..255 by the narrowing. That is
+ * the reference's rounding of its f64 sum for every output except the exact ties
+ * T ≡ D/2 (mod D) — where the remainder T + B − q·D is 0 — whose positions go to a list and
+ * are recomputed as the reference computes them (redoTies) after each pair of rows.
  *
- * `taps9`: nine i32 element offsets i·pw + j·C in row-major order; `prods`: 9 × 256 f64 products
- * w_t·x (zero for a zero weight, see redoTies); `list`: two u16 lists of `width + 16` entries.
- * Returns the number of ties recomputed.
+ * One pass, no f32 buffer written and read back, no certification pass: W2 (4K RGB, one
+ * thread, 2-core AMD EPYC) took 31.5 ms of CPU with the i16 loop + storeCertified_u8, 26 now.
+ * `k9`: nine splatted i16 weights (16 bytes each); `exact9`: the nine f64 weights and their
+ * i32 element offsets i·pw + j·C in row-major order (for redoTies); `list`: two u16 lists of
+ * `width + 16` entries. Two output rows share each loaded source row. Returns the number of
+ * ties recomputed.
  */
 export function correlate3x3_u8i16_u8(
   raw: usize,
@@ -420,8 +426,7 @@ export function correlate3x3_u8i16_u8(
   k9: usize,
   C: i32,
   div: usize,
-  taps9: usize,
-  prods: usize,
+  exact9: usize,
   list: usize,
 ): i32 {
   const k00 = v128.load(k9, 0);
@@ -536,10 +541,10 @@ export function correlate3x3_u8i16_u8(
         c1 += <i32>(tb - qb * D == tie);
       }
     }
-    redoTies(list, c0, prow, d0, taps9, prods);
+    redoTies(list, c0, prow, d0, exact9);
     ties += c0;
     if (two) {
-      redoTies(list1, c1, prow + rs, d1, taps9, prods);
+      redoTies(list1, c1, prow + rs, d1, exact9);
       ties += c1;
     }
   }
@@ -553,81 +558,51 @@ function satU8i(r: i32): u8 {
 
 /**
  * Recomputes the listed outputs of one row as the reference does: Σ w_t·x_t in f64 from t = 0
- * in row-major tap order, no fused multiply-add, rounded half to even (IEEE nearest) and
- * saturated. The products w_t·x come from `prods` (the same IEEE products, looked up). Zero
- * weights, which the reference skips, are zero products here: adding +0 leaves every sum
- * unchanged except the sign of a zero, and ±0 both round to 0. Four outputs per step: each is
- * nine dependent f64 additions, and four independent chains keep the adder busy where one
- * would wait on its latency.
+ * in row-major tap order, IEEE products, no fused multiply-add, rounded half to even (IEEE
+ * nearest) and saturated. Zero weights, which the reference skips, give zero products here:
+ * adding +0 leaves every sum unchanged except the sign of a zero, and ±0 both round to 0.
+ * Two outputs per step, one per f64x2 lane (their nine band bytes inserted pairwise); the steps
+ * are independent, so the out-of-order core overlaps their addition chains. (W2, 4K RGB, one
+ * thread: 1.24 M ties, ≈ 5.5 ms of CPU; two scalar chains from a product table took ≈ 8.)
  */
-function redoTies(list: usize, count: i32, brow: usize, drow: usize, taps9: usize, prods: usize): void {
-  const o0 = <usize>load<i32>(taps9, 0);
-  const o1 = <usize>load<i32>(taps9, 4);
-  const o2 = <usize>load<i32>(taps9, 8);
-  const o3 = <usize>load<i32>(taps9, 12);
-  const o4 = <usize>load<i32>(taps9, 16);
-  const o5 = <usize>load<i32>(taps9, 20);
-  const o6 = <usize>load<i32>(taps9, 24);
-  const o7 = <usize>load<i32>(taps9, 28);
-  const o8 = <usize>load<i32>(taps9, 32);
-  // w_t = w_t·1 from the product table, splatted.
-  const w0 = v128.load64_splat(prods, 8);
-  const w1 = v128.load64_splat(prods, 2048 + 8);
-  const w2 = v128.load64_splat(prods, 4096 + 8);
-  const w3 = v128.load64_splat(prods, 6144 + 8);
-  const w4 = v128.load64_splat(prods, 8192 + 8);
-  const w5 = v128.load64_splat(prods, 10240 + 8);
-  const w6 = v128.load64_splat(prods, 12288 + 8);
-  const w7 = v128.load64_splat(prods, 14336 + 8);
-  const w8 = v128.load64_splat(prods, 16384 + 8);
+function redoTies(list: usize, count: i32, brow: usize, drow: usize, exact9: usize): void {
+  const w0 = v128.load64_splat(exact9, 0);
+  const w1 = v128.load64_splat(exact9, 8);
+  const w2 = v128.load64_splat(exact9, 16);
+  const w3 = v128.load64_splat(exact9, 24);
+  const w4 = v128.load64_splat(exact9, 32);
+  const w5 = v128.load64_splat(exact9, 40);
+  const w6 = v128.load64_splat(exact9, 48);
+  const w7 = v128.load64_splat(exact9, 56);
+  const w8 = v128.load64_splat(exact9, 64);
+  const o0 = <usize>load<i32>(exact9, 72);
+  const o1 = <usize>load<i32>(exact9, 76);
+  const o2 = <usize>load<i32>(exact9, 80);
+  const o3 = <usize>load<i32>(exact9, 84);
+  const o4 = <usize>load<i32>(exact9, 88);
+  const o5 = <usize>load<i32>(exact9, 92);
+  const o6 = <usize>load<i32>(exact9, 96);
+  const o7 = <usize>load<i32>(exact9, 100);
+  const o8 = <usize>load<i32>(exact9, 104);
   const z = i32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) {
+  for (let i = 0; i < count; i += 2) {
     const l = list + ((<usize>i) << 1);
     const ka = <usize>load<u16>(l, 0);
-    const kb = <usize>load<u16>(l, 2);
-    const kc = <usize>load<u16>(l, 4);
-    const kd = <usize>load<u16>(l, 6);
+    // An odd last output is paired with itself (the same value stored twice).
+    const kb = select<usize>(<usize>load<u16>(l, 2), ka, i + 1 < count);
     const pa = brow + ka;
     const pb = brow + kb;
-    const pc = brow + kc;
-    const pd = brow + kd;
-    let s0 = f64x2.mul(w0, pair(pa + o0, pb + o0, z));
-    let s1 = f64x2.mul(w0, pair(pc + o0, pd + o0, z));
-    s0 = f64x2.add(s0, f64x2.mul(w1, pair(pa + o1, pb + o1, z)));
-    s1 = f64x2.add(s1, f64x2.mul(w1, pair(pc + o1, pd + o1, z)));
-    s0 = f64x2.add(s0, f64x2.mul(w2, pair(pa + o2, pb + o2, z)));
-    s1 = f64x2.add(s1, f64x2.mul(w2, pair(pc + o2, pd + o2, z)));
-    s0 = f64x2.add(s0, f64x2.mul(w3, pair(pa + o3, pb + o3, z)));
-    s1 = f64x2.add(s1, f64x2.mul(w3, pair(pc + o3, pd + o3, z)));
-    s0 = f64x2.add(s0, f64x2.mul(w4, pair(pa + o4, pb + o4, z)));
-    s1 = f64x2.add(s1, f64x2.mul(w4, pair(pc + o4, pd + o4, z)));
-    s0 = f64x2.add(s0, f64x2.mul(w5, pair(pa + o5, pb + o5, z)));
-    s1 = f64x2.add(s1, f64x2.mul(w5, pair(pc + o5, pd + o5, z)));
-    s0 = f64x2.add(s0, f64x2.mul(w6, pair(pa + o6, pb + o6, z)));
-    s1 = f64x2.add(s1, f64x2.mul(w6, pair(pc + o6, pd + o6, z)));
-    s0 = f64x2.add(s0, f64x2.mul(w7, pair(pa + o7, pb + o7, z)));
-    s1 = f64x2.add(s1, f64x2.mul(w7, pair(pc + o7, pd + o7, z)));
-    s0 = f64x2.add(s0, f64x2.mul(w8, pair(pa + o8, pb + o8, z)));
-    s1 = f64x2.add(s1, f64x2.mul(w8, pair(pc + o8, pd + o8, z)));
-    store<u8>(drow + ka, satU8(f64x2.extract_lane(s0, 0)));
-    store<u8>(drow + kb, satU8(f64x2.extract_lane(s0, 1)));
-    store<u8>(drow + kc, satU8(f64x2.extract_lane(s1, 0)));
-    store<u8>(drow + kd, satU8(f64x2.extract_lane(s1, 1)));
-  }
-  for (; i < count; i++) {
-    const k = <usize>load<u16>(list + ((<usize>i) << 1));
-    const p = brow + k;
-    let s: f64 = load<f64>(prods + ((<usize>load<u8>(p + o0)) << 3));
-    s = s + load<f64>(prods + ((<usize>load<u8>(p + o1)) << 3), 2048);
-    s = s + load<f64>(prods + ((<usize>load<u8>(p + o2)) << 3), 4096);
-    s = s + load<f64>(prods + ((<usize>load<u8>(p + o3)) << 3), 6144);
-    s = s + load<f64>(prods + ((<usize>load<u8>(p + o4)) << 3), 8192);
-    s = s + load<f64>(prods + ((<usize>load<u8>(p + o5)) << 3), 10240);
-    s = s + load<f64>(prods + ((<usize>load<u8>(p + o6)) << 3), 12288);
-    s = s + load<f64>(prods + ((<usize>load<u8>(p + o7)) << 3), 14336);
-    s = s + load<f64>(prods + ((<usize>load<u8>(p + o8)) << 3), 16384);
-    store<u8>(drow + k, satU8(s));
+    let s = f64x2.mul(w0, pair(pa + o0, pb + o0, z));
+    s = f64x2.add(s, f64x2.mul(w1, pair(pa + o1, pb + o1, z)));
+    s = f64x2.add(s, f64x2.mul(w2, pair(pa + o2, pb + o2, z)));
+    s = f64x2.add(s, f64x2.mul(w3, pair(pa + o3, pb + o3, z)));
+    s = f64x2.add(s, f64x2.mul(w4, pair(pa + o4, pb + o4, z)));
+    s = f64x2.add(s, f64x2.mul(w5, pair(pa + o5, pb + o5, z)));
+    s = f64x2.add(s, f64x2.mul(w6, pair(pa + o6, pb + o6, z)));
+    s = f64x2.add(s, f64x2.mul(w7, pair(pa + o7, pb + o7, z)));
+    s = f64x2.add(s, f64x2.mul(w8, pair(pa + o8, pb + o8, z)));
+    store<u8>(drow + ka, satU8(f64x2.extract_lane(s, 0)));
+    store<u8>(drow + kb, satU8(f64x2.extract_lane(s, 1)));
   }
 }
 

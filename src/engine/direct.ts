@@ -238,8 +238,7 @@ interface Layout {
   outBand: number;
   stats: number;
   list: number;
-  prods: number;
-  taps9: number;
+  exact9: number;
   division: number;
 }
 
@@ -266,8 +265,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
     stats: arena.reserve(16),
     // Two lists (rows m and m + 1) for the integer loop's ties, one for storeCertified_u8.
     list: prog.path === 'u8' ? arena.reserve((prog.ow + 16) * 4) : 0,
-    prods: prog.divisor > 0 ? arena.reserve(9 * 256 * 8) : 0,
-    taps9: prog.divisor > 0 ? arena.reserve(9 * 4) : 0,
+    exact9: prog.divisor > 0 ? arena.reserve(9 * 12) : 0,
     division: prog.divisor > 0 ? arena.reserve(6 * 4) : 0,
   };
   const buf = arena.buffer;
@@ -285,14 +283,11 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
     i32[(L.plain64 >> 2) + 2 * nt + k] = off;
   });
   if (prog.divisor > 0) {
-    // The exact recompute of ties looks up each tap's products w·x, x = 0…255 (the same IEEE
-    // products the reference computes), for all nine positions in row-major order (zero
-    // products for zero weights: see redoTies in wasm/direct.ts).
-    f64.fill(0, L.prods >> 3, (L.prods >> 3) + 9 * 256);
-    for (const t of prog.taps) {
-      for (let v = 0; v < 256; v++) f64[(L.prods >> 3) + 256 * (t.i * 3 + t.j) + v] = t.w * v;
-    }
-    for (let k = 0; k < 9; k++) i32[(L.taps9 >> 2) + k] = Math.floor(k / 3) * S + (k % 3) * C;
+    // The exact recompute of ties (redoTies in wasm/direct.ts): the nine f64 weights in
+    // row-major order (zero for zero weights), then their i32 element offsets i·S + j·C.
+    f64.fill(0, L.exact9 >> 3, (L.exact9 >> 3) + 9);
+    for (const t of prog.taps) f64[(L.exact9 >> 3) + t.i * 3 + t.j] = t.w;
+    for (let k = 0; k < 9; k++) i32[(L.exact9 >> 2) + 18 + k] = Math.floor(k / 3) * S + (k % 3) * C;
     i32.set(prog.division, L.division >> 2);
     const i16 = new Int16Array(buf, L.k9, 72).fill(0);
     for (const t of prog.taps)
@@ -375,8 +370,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         L.k9,
         prog.channels,
         L.division,
-        L.taps9,
-        L.prods,
+        L.exact9,
         L.list,
       );
       out.set(outU8.subarray(0, rows * ow), m0 * ow);
