@@ -302,19 +302,21 @@ function scheduleRelease(): void {
  * Workers take bands from the top and write them to a shared output buffer; this thread copies
  * the input rows they need ahead of them (unless the input is shared already), takes bands from
  * the bottom straight from the caller's input into the result, and copies the workers' bands
- * into the result as they finish. The result is an ordinary (non-shared) typed array.
+ * into the result as they finish. The result is an ordinary (non-shared) typed array:
+ * `target` when given (of the output's length and dtype), else a new one.
  */
 export function runPooled(
   input: NDArray,
   program: EngineProgram,
   threads: number,
   outDtype: DType,
+  target?: AnyTypedArray,
 ): AnyTypedArray {
   while (workers.length < threads - 1) workers.push(spawn());
   const bands = bandCount(program);
   const n = program.outHeight * program.ow;
   const rowsOut = program.bandRows * program.ow;
-  const result = allocateUnfilled(outDtype, n);
+  const result = target ?? allocateUnfilled(outDtype, n);
   const output: SharedView = {
     buffer: sharedBuffer('output', n * result.BYTES_PER_ELEMENT),
     byteOffset: 0,
