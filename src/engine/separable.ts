@@ -94,7 +94,8 @@ export function simdSeparableProgram(
   // Band rows: the padded band is read in strips, so only the intermediate (pw) and output
   // rows need to stay hot; the band itself may be taller than the cache.
   const bandRows = Math.max(2, Math.min(geo.outHeight, Math.floor(BAND_BYTES / ((pw + ow) * elem))));
-  const strip = Math.max(64, Math.floor((256 * 1024) / ((bandRows + kh - 1) * elem)) & ~15);
+  // A multiple of 48: whole 16-byte-aligned steps of 12 outputs (the f32 pass takes 3 vectors).
+  const strip = Math.max(96, Math.floor((256 * 1024) / ((bandRows + kh - 1) * elem) / 48) * 48);
   return {
     kind: 'separable',
     path,
@@ -122,23 +123,42 @@ export function simdSeparableProgram(
   };
 }
 
-/** Room for a term list: weights (splatted f32: 16 bytes; f64: 8), then a, b, kind (i32 each). */
-function reserveTerms(arena: SimdArena, nt: number, splat: boolean): number {
-  return arena.reserve(nt * ((splat ? 16 : 8) + 12));
+/** Room for a term list: f64 weights (8 bytes), then a, b, kind (i32 each). */
+function reserveTerms(arena: SimdArena, nt: number): number {
+  return arena.reserve(nt * 20);
 }
 
-function fillTerms(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], stride: number, splat: boolean) {
+/** The exact loop's term list, in the reference's order. */
+function fillTerms(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], stride: number) {
   const nt = terms.length;
-  const f32 = new Float32Array(buf);
   const f64 = new Float64Array(buf);
   const i32 = new Int32Array(buf);
-  const ints = (ptr + nt * (splat ? 16 : 8)) >> 2;
+  const ints = (ptr + nt * 8) >> 2;
   terms.forEach((t, k) => {
-    if (splat) f32.fill(t.w, (ptr >> 2) + 4 * k, (ptr >> 2) + 4 * k + 4);
-    else f64[(ptr >> 3) + k] = t.w;
+    f64[(ptr >> 3) + k] = t.w;
     i32[ints + k] = t.a * stride;
     i32[ints + nt + k] = t.kind === 0 ? t.a * stride : t.b * stride;
     i32[ints + 2 * nt + k] = t.kind;
+  });
+}
+
+/**
+ * The f32 loop's term records (32 bytes each: the weight splatted over four f32 lanes, then
+ * the byte offsets of x_a and x_b as u32), grouped by kind — pairs w·(x_a + x_b), pairs
+ * w·(x_a − x_b), singles — as the loop takes them (its sum order is free: within tolerance).
+ * One pointer walks the records: the loop's per-term bookkeeping is a third of what separate
+ * weight and offset arrays indexed by k cost, and it ran as many instructions as the
+ * arithmetic.
+ */
+function fillRecords(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], stride: number) {
+  const f32 = new Float32Array(buf);
+  const u32 = new Uint32Array(buf);
+  const sorted = [1, 2, 0].flatMap((k) => terms.filter((t) => t.kind === k));
+  sorted.forEach((t, k) => {
+    const r = (ptr >> 2) + 8 * k;
+    f32.fill(t.w, r, r + 4);
+    u32[r + 4] = t.a * stride * 4;
+    u32[r + 5] = (t.kind === 0 ? t.a : t.b) * stride * 4;
   });
 }
 
@@ -155,10 +175,10 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   arena.reset();
   const nc = prog.colTerms.length;
   const nr = prog.rowTerms.length;
-  const col32 = reserveTerms(arena, nc, true);
-  const row32 = reserveTerms(arena, nr, true);
-  const col64 = reserveTerms(arena, nc, false);
-  const row64 = reserveTerms(arena, nr, false);
+  const col32 = arena.reserve(nc * 32);
+  const row32 = arena.reserve(nr * 32);
+  const col64 = reserveTerms(arena, nc);
+  const row64 = reserveTerms(arena, nr);
   const bandLen = (R + kh - 1) * pw;
   const raw = prog.bandType === 'u8' ? arena.reserve(bandLen) : 0;
   const band = arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4));
@@ -167,19 +187,17 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   const outBand = arena.reserve(R * ow * 4);
   const statsPtr = arena.reserve(16);
   const buf = arena.buffer;
-  // The f32 loop takes the terms grouped by kind (its sum order is free: within tolerance).
-  const byKind = (ts: readonly SepTerm[]) => [1, 2, 0].flatMap((k) => ts.filter((t) => t.kind === k));
   const count = (ts: readonly SepTerm[], k: number) => ts.filter((t) => t.kind === k).length;
-  fillTerms(buf, col32, byKind(prog.colTerms), pw, true);
-  fillTerms(buf, row32, byKind(prog.rowTerms), C, true);
+  fillRecords(buf, col32, prog.colTerms, pw);
+  fillRecords(buf, row32, prog.rowTerms, C);
   const [cp, cm, rp, rm] = [
     count(prog.colTerms, 1),
     count(prog.colTerms, 2),
     count(prog.rowTerms, 1),
     count(prog.rowTerms, 2),
   ];
-  fillTerms(buf, col64, prog.colTerms, pw, false);
-  fillTerms(buf, row64, prog.rowTerms, C, false);
+  fillTerms(buf, col64, prog.colTerms, pw);
+  fillTerms(buf, row64, prog.rowTerms, C);
   const x = arena.exports;
   const f32 = new Float32Array(buf);
   const bandView =
