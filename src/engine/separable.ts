@@ -79,7 +79,17 @@ export function simdSeparableProgram(
     return 'weights outside float32 range (|w| < 2⁻¹⁰⁰ or > 2¹⁰⁰)';
   const sumAbs = (ts: readonly SepTerm[]) =>
     ts.reduce((s, t) => s + Math.abs(t.w) * (t.kind === 0 ? 1 : 2), 0);
-  // Longest rounding chain per pass: product, pair sum, ⌈nt/2⌉ additions, the final add.
+  // Error bound of one f32 pass (Higham's γₙ = nu/(1 − nu), u = 2⁻²⁴). A term's value picks up
+  // at most these relative roundings on its way to the output: the weight's conversion to f32
+  // (1), the pair sum fl(x_a ± x_b) = (x_a ± x_b)(1 + δ) (1; none for a single term), the
+  // product (1), the ⌈nt/2⌉ − 1 additions of its accumulator (terms alternate between two)
+  // and the final e + o (1): ⌈nt/2⌉ + 3 in all, so |ŷ − y| ≤ γ(⌈nt/2⌉ + 3)·Σ_k |w_k|·(|x_a| +
+  // |x_b|), since |x_a ± x_b| ≤ |x_a| + |x_b| — which is why `sumAbs` counts a pair's weight
+  // twice (≤ γ·Σ|w|·max|x|, the same bound as unpaired taps with half the additions). The
+  // row pass reads the column pass's f32 results t̂ = t + ε: its error is γr·Σ|r|·|t̂| plus
+  // Σ|r|·|ε|, so the two passes give (γc + γr + γc·γr)·Σ|c|·Σ|r|·max|x| (each γ with a u of
+  // margin). With every weight ≥ 0, no subtraction and data ≥ 0, Σ|w|·|x| is the output
+  // itself: the bound becomes γ·|y| (f32Acceptable).
   const chain = (ts: readonly SepTerm[]) => Math.ceil(ts.length / 2) + 3;
   const gc = gammaOf(chain(colTerms), U) + U;
   const gr = gammaOf(chain(rowTerms), U) + U;
