@@ -2,15 +2,30 @@
 // convkit benchmarks: each workload of DESIGN.md beside its peers, in one run, as ratios.
 //   node bench/run.mjs [--quick] [--only W1,W3] [--reps N] [--no-browser]
 // Not a test: nothing here passes or fails. Peers that are not installed are skipped with a note.
+//
+// Each workload runs in a fresh Node process (this script with --one ID), as each Python peer
+// runs in its own: in one long process, the heap that earlier workloads left (opencv.js's
+// module, jimp's garbage, 33 MB arrays) made every later 4K result's collection slower — W3
+// measured 30.8 ms after W1/W2 in the same process and 20.0 ms alone (2-core AMD EPYC, quiet).
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { copyBandwidth, machine, pythonPeers, timeIt } from './lib.mjs';
 
 const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const quick = args.includes('--quick');
-const onlyArg = args.indexOf('--only');
-const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',').map((s) => s.trim().toUpperCase())) : null;
-const repsArg = args.indexOf('--reps');
-const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : quick ? 5 : 7;
+const only = flag('--only')
+  ? new Set(
+      flag('--only')
+        .split(',')
+        .map((s) => s.trim().toUpperCase()),
+    )
+  : null;
+const one = flag('--one');
+const reps = flag('--reps') ? Number(flag('--reps')) : quick ? 5 : 7;
 
 const convkit = await import('../dist/index.js');
 const dir = new URL('./workloads/', import.meta.url);
@@ -18,18 +33,47 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.mjs'))
   .sort();
 const workloads = [];
-for (const f of files) workloads.push((await import(new URL(f, dir))).default);
+for (const f of files) {
+  const w = (await import(new URL(f, dir))).default;
+  if (one ? w.id === one : !only || only.has(w.id)) workloads.push(w);
+}
 
-const bw = copyBandwidth();
-console.log(`convkit bench — ${machine()}`);
-console.log(
-  `mode: ${quick ? 'quick (smaller sizes)' : 'full (DESIGN.md sizes)'}; median of ${reps} runs after a warm-up`,
-);
-console.log(`copy bandwidth: ${(bw / 1e6).toFixed(1)} GB/s (floor = bytes read + written ÷ this)\n`);
+const bw = flag('--bw') ? Number(flag('--bw')) : copyBandwidth();
+if (!one) {
+  console.log(`convkit bench — ${machine()}`);
+  console.log(
+    `mode: ${quick ? 'quick (smaller sizes)' : 'full (DESIGN.md sizes)'}; median of ${reps} runs after a warm-up; each workload in a fresh process`,
+  );
+  console.log(`copy bandwidth: ${(bw / 1e6).toFixed(1)} GB/s (floor = bytes read + written ÷ this)\n`);
+  const summary = [];
+  const passOn = ['--reps', String(reps), '--bw', String(bw), ...(quick ? ['--quick'] : [])];
+  for (const w of workloads) {
+    const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--one', w.id, ...passOn], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
+    for (const line of r.stdout.split('\n')) {
+      if (line.startsWith('SUMMARY\t')) summary.push(line.slice(8));
+      else if (line) console.log(line);
+    }
+    if (r.status !== 0) console.log(`${w.id}: the bench process exited with ${r.status ?? r.signal}\n`);
+    else console.log('');
+  }
+  if (summary.length)
+    console.log(`summary (time ratio, < 1 means convkit is faster):\n  ${summary.join('\n  ')}`);
+  // The same workloads in a browser (chromium, convkit in a worker beside opencv.js), in this run.
+  if (!args.includes('--no-browser')) {
+    console.log('');
+    spawnSync(process.execPath, [new URL('./browser.mjs', import.meta.url).pathname, ...args], {
+      stdio: 'inherit',
+    });
+  }
+  process.exit(0);
+}
 
 const summary = [];
 for (const w of workloads) {
-  if (only && !only.has(w.id)) continue;
   const ctx = await w.setup({ convkit, quick });
   const rows = [];
   for (const [name, fn] of Object.entries(ctx.ours))
@@ -66,7 +110,6 @@ for (const w of workloads) {
     const ratio1 = ref1 && r.ours ? `, ${(r.ms / ref1.ms).toFixed(2)}× 1 thread` : '';
     console.log(`    ${r.name.padEnd(44)} ${r.ms.toFixed(2).padStart(9)} ms${ratio}${ratio1}`);
   }
-  console.log('');
   const best = rows.filter((r) => r.ours && r.ms !== undefined).sort((a, b) => a.ms - b.ms)[0];
   if (best && ref)
     summary.push(
@@ -75,14 +118,5 @@ for (const w of workloads) {
         (floor ? `; floor ${floor.toFixed(1)} ms → ${(best.ms / floor).toFixed(2)}×` : ''),
     );
 }
-if (summary.length)
-  console.log(`summary (time ratio, < 1 means convkit is faster):\n  ${summary.join('\n  ')}`);
-
-// The same workloads in a browser (chromium, convkit in a worker beside opencv.js), in this run.
-if (!args.includes('--no-browser')) {
-  const { spawnSync } = await import('node:child_process');
-  console.log('');
-  spawnSync(process.execPath, [new URL('./browser.mjs', import.meta.url).pathname, ...args], {
-    stdio: 'inherit',
-  });
-}
+for (const line of summary) console.log(`SUMMARY\t${line}`);
+// Workers are unref'd; the Python peers have exited: nothing keeps this process.

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '../src/core/npy.js';
+import { ndarray } from '../src/core/ndarray.js';
 import type { NDArray } from '../src/core/ndarray.js';
 import { type Kernel, parseInlineKernel } from '../src/kernels/kernel.js';
 import type { LinearOptions } from '../src/linear/correlate.js';
@@ -172,4 +173,19 @@ export function linearCase(
       anchor: (c.anchor as [number, number] | null) ?? undefined,
     },
   };
+}
+
+/**
+ * A copy of `img` in a SharedArrayBuffer, starting `offset` elements into it (`offset` from
+ * `seed`, 0–7): a caller's shared input, at every address phase modulo 8 that the engine's
+ * band copies care about (see src/engine/bands.ts BandSource).
+ */
+export function sharedCopy(img: NDArray, seed: number): NDArray {
+  const src = img.data;
+  const C = src.constructor as new (b: SharedArrayBuffer, o: number, n: number) => typeof src;
+  const offset = ((seed % 8) + 8) % 8;
+  const e = src.BYTES_PER_ELEMENT;
+  const data = new C(new SharedArrayBuffer((src.length + offset) * e), offset * e, src.length);
+  data.set(src as never);
+  return ndarray(data, img.shape);
 }

@@ -199,7 +199,10 @@ export interface InterleavedView {
  * `padRows` for every channel of an interleaved image at once: padded row r holds
  * (width + left + right) pixels of `channels` interleaved elements, so a kernel column offset
  * j is j·channels elements and all channels are filtered in one pass (the SIMD engine's bands).
- * `out` may be any typed array that holds the source values and cval exactly.
+ * `out` may be any typed array that holds the source values and cval exactly. Rows are
+ * `stride` elements apart in `out` (default: the padded row length); the elements between a
+ * row's end and the next row repeat its last element, so a scan of the whole block for its
+ * range sees only row values.
  */
 export function padRowsInterleaved(
   src: InterleavedView,
@@ -209,24 +212,26 @@ export function padRowsInterleaved(
   r1: number,
   out: Uint8Array | Uint16Array | Float32Array | Float64Array,
   cols: Int32Array = borderIndexMap(src.width, pad.left, pad.right, border.mode),
+  stride?: number,
 ): void {
   const { height: h, width: w, channels: C, data } = src;
   const rowLen = (w + pad.left + pad.right) * C;
+  const step = stride ?? rowLen;
   const body = w * C;
   const view = typeof (data as Float64Array).subarray === 'function' ? (data as Float64Array) : undefined;
   for (let r = r0; r < r1; r++) {
     const sr = borderIndex(r - pad.top, h, border.mode);
-    const o = (r - r0) * rowLen;
-    if (sr < 0) {
-      out.fill(border.cval, o, o + rowLen);
-      continue;
+    const o = (r - r0) * step;
+    if (sr < 0) out.fill(border.cval, o, o + rowLen);
+    else {
+      const base = sr * body;
+      for (let k = 0; k < pad.left; k++) copyPixel(data, base, cols[k], C, border.cval, out, o + k * C);
+      if (view) out.set(view.subarray(base, base + body), o + pad.left * C);
+      else for (let e = 0; e < body; e++) out[o + pad.left * C + e] = data[base + e];
+      for (let k = pad.left + w; k < pad.left + w + pad.right; k++)
+        copyPixel(data, base, cols[k], C, border.cval, out, o + k * C);
     }
-    const base = sr * body;
-    for (let k = 0; k < pad.left; k++) copyPixel(data, base, cols[k], C, border.cval, out, o + k * C);
-    if (view) out.set(view.subarray(base, base + body), o + pad.left * C);
-    else for (let e = 0; e < body; e++) out[o + pad.left * C + e] = data[base + e];
-    for (let k = pad.left + w; k < pad.left + w + pad.right; k++)
-      copyPixel(data, base, cols[k], C, border.cval, out, o + k * C);
+    if (step > rowLen) out.fill(out[o + rowLen - 1], o + rowLen, o + step);
   }
 }
 

@@ -72,7 +72,7 @@ export interface EngineChoice {
  * to start it. See docs/engine.md.
  */
 let poolMinWork = 2_000_000;
-const POOL_MIN_TAPS_PER_BYTE = 5;
+const POOL_MIN_TAPS_PER_BYTE = 0.5;
 const BYTES: Record<string, number> = { uint8: 1, uint16: 2, float32: 4, float64: 8 };
 const POOL_START_WORK = 40_000_000;
 
@@ -132,11 +132,12 @@ export function chooseEngine(
   let t = Math.min(threads, bands);
   let why = '';
   // Taps per byte of input: the calling thread copies the workers' input rows and results, so
-  // a pool pays only when each byte brings enough arithmetic. Measured on the 2-core bench
-  // machine, quiet, 4K: W1 (3×3 float32, 2.25 taps/byte) 15.0 ms on one thread, 15.7 on two;
-  // W2 (3×3 uint8, 9) 57.6 → 33.5; W3 (Gaussian σ=2 float32, ~7) 45 → 31; W4 (σ=10, ~31)
-  // 151 → 93; W5 (box uint8, 4) 27 → 24 then, and 19.9 → 26.1 once its running sums got
-  // faster (session-2 bench, quiet): box filters stay on one thread.
+  // a pool pays only when each byte brings some arithmetic. Since workers pad their bands at
+  // the staging copy's address phase (./bands.ts BandSource), it pays from under one tap per
+  // byte. Measured on the 2-core bench machine, 4K, best of 15, one thread → two: 3×3 float32
+  // (2.25 taps/byte) 12.4 → 10.9 ms; 1×3 float32 (0.75) 10.9 → 8.6; 3×3 uint8 RGB (9) 54.5 →
+  // 29.3; box 45×45 uint8 RGB (4) 17.3 → 11.8; box 5×5 uint8 gray 5.9 → 3.8. (Before, worker
+  // bands copied byte by byte: 3×3 float32 was 15.0 → 15.7 and box filters stayed on one thread.)
   const perByte = tapsPerOutput / BYTES[input.dtype];
   if (t > 1 && poolMinWork > 0 && perByte < POOL_MIN_TAPS_PER_BYTE) {
     t = 1;

@@ -69,18 +69,22 @@ export const runBoxBands: BandRunner<SimdBoxProgram> = (arena, prog, source, cla
   const { pw, ow, kh, bandRows: R, channels: C } = prog;
   arena.reset();
   const slots = kh + 1;
-  const ring = arena.reserve(slots * pw);
+  // Each ring slot starts 8-aligned and its row at the source's phase (see BandSource).
+  const slotBytes = Math.ceil((pw + 8) / 8) * 8;
+  const ring = arena.reserve(slots * slotBytes);
   const colSum = arena.reserve(pw * 4);
   const prefix = arena.reserve((pw + C) * 4);
   const rowOut = arena.reserve(ow);
   const x = arena.exports;
   const buf = arena.buffer;
-  const ringView = new Uint8Array(buf, ring, slots * pw);
+  const ringView = new Uint8Array(buf, ring, slots * slotBytes);
   const colView = new Int32Array(buf, colSum, pw);
   const outView = new Uint8Array(buf, rowOut, ow);
-  const slot = (r: number) => ring + (r % slots) * pw;
+  const slotAt = new Int32Array(slots);
+  const slot = (r: number) => ring + slotAt[r % slots];
   const padRow = (r: number) => {
-    const s = (r % slots) * pw;
+    const s = (r % slots) * slotBytes + source.phase(r);
+    slotAt[r % slots] = s;
     source(r, r + 1, ringView.subarray(s, s + pw));
   };
   const recip = Math.fround(1 / prog.divisor);

@@ -200,20 +200,24 @@ interface Layout {
   prods: number;
 }
 
-/** Reserves this run's buffers and writes the taps into the arena. */
-function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
+/**
+ * Reserves this run's buffers and writes the taps into the arena; padded band rows are `S`
+ * elements apart (the source's stride, see BandSource), and the padded band gets 8 spare
+ * bytes for the source's phase.
+ */
+function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
   arena.reset();
   const nt = prog.taps.length;
   const R = prog.bandRows;
-  const bandLen = (R + prog.kh - 1) * prog.pw;
+  const bandLen = (R + prog.kh - 1) * S;
   const L: Layout = {
     taps: arena.reserve(nt * 20),
     taps64: arena.reserve(nt * 20),
     plain64: arena.reserve(nt * 12),
     w9: arena.reserve(9 * 16),
     k9: arena.reserve(9 * 16),
-    raw: prog.bandType === 'u8' ? arena.reserve(bandLen) : 0,
-    band: arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4)),
+    raw: prog.bandType === 'u8' ? arena.reserve(bandLen + 8) : 0,
+    band: arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4) + 8),
     acc: arena.reserve(R * prog.ow * (prog.bandType === 'f64' ? 8 : 4)),
     outBand: prog.path === 'u8' || prog.path === 'u16' ? arena.reserve(R * prog.ow * 2) : 0,
     stats: arena.reserve(16),
@@ -226,7 +230,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram): Layout {
   const i32 = new Int32Array(buf);
   const C = prog.channels;
   prog.taps.forEach((t, k) => {
-    const off = t.i * prog.pw + t.j * C;
+    const off = t.i * S + t.j * C;
     f32.fill(t.w, (L.taps >> 2) + 4 * k, (L.taps >> 2) + 4 * k + 4);
     i32[(L.taps >> 2) + 4 * nt + k] = off;
     f64.fill(t.w, (L.taps64 >> 3) + 2 * k, (L.taps64 >> 3) + 2 * k + 2);
@@ -266,17 +270,25 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
   stats,
   done,
 ) => {
-  const L = layout(arena, prog);
+  const { ow, kh, bandRows: R } = prog;
+  const padBytes = prog.bandType === 'u8' ? 1 : prog.bandType === 'f32' ? 4 : 8;
+  const pw = source.strideFor(prog.pw, padBytes);
+  const L = layout(arena, prog, pw);
   const x = arena.exports;
   const buf = arena.buffer;
-  const { pw, ow, kh, bandRows: R } = prog;
   const nt = prog.taps.length;
-  const bandView =
-    prog.bandType === 'u8'
-      ? new Uint8Array(buf, L.raw, (R + kh - 1) * pw)
-      : prog.bandType === 'f32'
-        ? new Float32Array(buf, L.band, (R + kh - 1) * pw)
-        : new Float64Array(buf, L.band, (R + kh - 1) * pw);
+  const padded = prog.bandType === 'u8' ? L.raw : L.band;
+  // The padded band, started at the source's phase (one view per phase, at most eight).
+  const bandViews = new Map<number, Uint8Array | Float32Array | Float64Array>();
+  const bandAt = (shift: number) => {
+    let v = bandViews.get(shift);
+    if (!v) {
+      const C = prog.bandType === 'u8' ? Uint8Array : prog.bandType === 'f32' ? Float32Array : Float64Array;
+      v = new C(buf, padded + shift, (R + kh - 1) * pw);
+      bandViews.set(shift, v);
+    }
+    return v;
+  };
   const accF32 = new Float32Array(buf, L.acc, R * ow);
   const f32 = new Float32Array(buf);
   const accF64 = prog.bandType === 'f64' ? new Float64Array(buf, L.acc, R * ow) : accF32;
@@ -286,23 +298,26 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
     const m0 = b * R;
     const rows = Math.min(R, prog.outHeight - m0);
     const bandLen = (rows + kh - 1) * pw;
-    source(m0, m0 + rows + kh - 1, bandView);
+    const shift = source.phase(m0);
+    source(m0, m0 + rows + kh - 1, bandAt(shift), pw);
+    const raw = L.raw + shift;
     // The integer loop and its exact recompute read the u8 band itself.
-    if (prog.bandType === 'u8' && prog.divisor === 0) x.widen_u8_f32(L.raw, L.band, bandLen);
+    if (prog.bandType === 'u8' && prog.divisor === 0) x.widen_u8_f32(raw, L.band, bandLen);
+    const band = prog.bandType === 'u8' ? L.band : L.band + shift;
     if (prog.path === 'f64') {
-      x.correlateTaps_f64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
+      x.correlateTaps_f64(band, pw, L.acc, ow, rows, ow, L.taps64, nt);
       out.set(accF64.subarray(0, rows * ow), m0 * ow);
     } else if (prog.path === 'u16') {
       // uint16 sums need more than f32's certified margin: f64 in tap order, then the
       // reference's rounding (uint16 data holds no NaN).
-      x.correlateTaps_f64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
+      x.correlateTaps_f64(band, pw, L.acc, ow, rows, ow, L.taps64, nt);
       x.round_f64_u16(L.acc, L.outBand, rows * ow);
       out.set(outU16.subarray(0, rows * ow), m0 * ow);
     } else {
       let maxY = NaN;
       if (prog.divisor > 0)
         x.correlate3x3_u8i16(
-          L.raw,
+          raw,
           pw,
           L.acc,
           ow,
@@ -313,15 +328,15 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
           Math.fround(1 / prog.divisor),
         );
       else if (prog.loop === '3x3' && prog.path === 'u8')
-        x.correlate3x3_u8f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
+        x.correlate3x3_u8f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
       else if (prog.loop === '3x3')
-        maxY = x.correlate3x3_f32(L.band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
-      else x.correlateTaps_f32(L.band, pw, L.acc, ow, rows, ow, L.taps, nt);
+        maxY = x.correlate3x3_f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
+      else x.correlateTaps_f32(band, pw, L.acc, ow, rows, ow, L.taps, nt);
       if (prog.path === 'u8') {
         stats.exactVectors += x.storeCertified_u8(
           L.acc,
           ow,
-          prog.divisor > 0 ? L.raw : L.band,
+          prog.divisor > 0 ? raw : band,
           pw,
           L.outBand,
           ow,
@@ -338,10 +353,10 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
       } else {
         // float32: keep the f32 sums only where their error bound is within tolerance.
-        x.rangeStats_f32(L.band, bandLen, L.stats);
+        x.rangeStats_f32(band, bandLen, L.stats);
         if (prog.loop !== '3x3') maxY = x.absMaxRows_f32(L.acc, ow, rows, ow);
         if (!f32Acceptable(prog.guard, f32[L.stats >> 2], f32[(L.stats >> 2) + 1], maxY)) {
-          x.correlateTaps_f32x64(L.band, pw, L.acc, ow, rows, ow, L.taps64, nt);
+          x.correlateTaps_f32x64(band, pw, L.acc, ow, rows, ow, L.taps64, nt);
           stats.exactBands++;
         }
         out.set(accF32.subarray(0, rows * ow), m0 * ow);

@@ -189,16 +189,19 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   const row32 = arena.reserve(nr * 32);
   const col64 = reserveTerms(arena, nc);
   const row64 = reserveTerms(arena, nr);
-  const bandLen = (R + kh - 1) * pw;
-  const raw = prog.bandType === 'u8' ? arena.reserve(bandLen) : 0;
-  const band = arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4));
+  // Padded band rows are S elements apart, each band started at the source's phase (see
+  // BandSource): 8 spare bytes.
+  const S = source.strideFor(pw, prog.bandType === 'u8' ? 1 : prog.bandType === 'f32' ? 4 : 8);
+  const bandLen = (R + kh - 1) * S;
+  const rawBase = prog.bandType === 'u8' ? arena.reserve(bandLen + 8) : 0;
+  const bandBase = arena.reserve(bandLen * (prog.bandType === 'f64' ? 8 : 4) + 8);
   const t = arena.reserve(R * pw * 8);
   const acc = arena.reserve(R * ow * 8);
   const outBand = arena.reserve(R * ow * 4);
   const statsPtr = arena.reserve(16);
   const buf = arena.buffer;
   const count = (ts: readonly SepTerm[], k: number) => ts.filter((t) => t.kind === k).length;
-  fillRecords(buf, col32, prog.colTerms, pw);
+  fillRecords(buf, col32, prog.colTerms, S);
   fillRecords(buf, row32, prog.rowTerms, C);
   const [cp, cm, rp, rm] = [
     count(prog.colTerms, 1),
@@ -206,16 +209,21 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
     count(prog.rowTerms, 1),
     count(prog.rowTerms, 2),
   ];
-  fillTerms(buf, col64, prog.colTerms, pw);
+  fillTerms(buf, col64, prog.colTerms, S);
   fillTerms(buf, row64, prog.rowTerms, C);
   const x = arena.exports;
   const f32 = new Float32Array(buf);
-  const bandView =
-    prog.bandType === 'u8'
-      ? new Uint8Array(buf, raw, bandLen)
-      : prog.bandType === 'f32'
-        ? new Float32Array(buf, band, bandLen)
-        : new Float64Array(buf, band, bandLen);
+  const padded = prog.bandType === 'u8' ? rawBase : bandBase;
+  const bandViews = new Map<number, Uint8Array | Float32Array | Float64Array>();
+  const bandAt = (shift: number) => {
+    let v = bandViews.get(shift);
+    if (!v) {
+      const T = prog.bandType === 'u8' ? Uint8Array : prog.bandType === 'f32' ? Float32Array : Float64Array;
+      bandViews.set(shift, (v = new T(buf, padded + shift, bandLen)));
+    }
+    return v;
+  };
+  let band = bandBase;
   const accF64 = new Float64Array(buf, acc, R * ow);
   const outF32 = new Float32Array(buf, outBand, R * ow);
   const outU8 = new Uint8Array(buf, outBand, R * ow);
@@ -227,7 +235,7 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
       x.correlateTerms_x64(
         band + s0 * (srcF32 ? 4 : 8),
         srcF32,
-        pw,
+        S,
         t + s0 * 8,
         pw,
         rows,
@@ -242,13 +250,15 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   for (let b = claim(); b >= 0; b = claim()) {
     const m0 = b * R;
     const rows = Math.min(R, prog.outHeight - m0);
-    const len = (rows + kh - 1) * pw;
-    source(m0, m0 + rows + kh - 1, bandView);
-    if (prog.bandType === 'u8') x.widen_u8_f32(raw, band, len);
+    const len = (rows + kh - 1) * S;
+    const shift = source.phase(m0);
+    source(m0, m0 + rows + kh - 1, bandAt(shift), S);
+    band = prog.bandType === 'u8' ? bandBase : bandBase + shift;
+    if (prog.bandType === 'u8') x.widen_u8_f32(rawBase + shift, band, len);
     if (prog.path === 'f32') {
       for (let s0 = 0; s0 < pw; s0 += prog.strip) {
         const sw = Math.min(prog.strip, pw - s0);
-        x.correlateTerms_f32(band + s0 * 4, pw, t + s0 * 4, pw, rows, sw, col32, nc, cp, cm);
+        x.correlateTerms_f32(band + s0 * 4, S, t + s0 * 4, pw, rows, sw, col32, nc, cp, cm);
       }
       x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr, rp, rm);
       x.rangeStats_f32(band, len, statsPtr);

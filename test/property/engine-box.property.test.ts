@@ -9,6 +9,7 @@ import type { BorderMode } from '../../src/border/border.js';
 import { linearGeometry, linearSpec } from '../../src/linear/correlate.js';
 import { chooseBoxEngine, runEngine, setPoolCrossover } from '../../src/engine/backend.js';
 import { warmPoolAsync } from '../../src/engine/pool.js';
+import { sharedCopy } from '../helpers.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 
@@ -91,6 +92,9 @@ test('WASM box running sums equal the exact rounded mean, every border, window a
           const got = runEngine(img, choice, 'uint8');
           assert.deepEqual(got.shape, img.shape);
           assert.deepEqual(Array.from(got.data), Array.from(want), `threads ${threads}`);
+          // A shared input is padded at its own address phase (BandSource.phase).
+          const fromShared = runEngine(sharedCopy(img, seed + threads), choice, 'uint8');
+          assert.deepEqual(Array.from(fromShared.data), Array.from(want), `shared input, threads ${threads}`);
         }
       },
     ),

@@ -13,6 +13,7 @@ import { linearSpec } from '../../src/linear/correlate.js';
 import { planLinear } from '../../src/linear/plan.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { warmPoolAsync } from '../../src/engine/pool.js';
+import { sharedCopy } from '../helpers.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 type D = 'uint8' | 'uint16' | 'float32' | 'float64';
@@ -100,6 +101,9 @@ test('WASM separable equals the plain-TypeScript separable method, every dtype, 
           const many = correlate(img, kernel, { ...opts, backend: 'wasm', threads });
           assert.deepEqual(Array.from(many.data), Array.from(one.data), `${threads} threads`);
         }
+        // A shared input is padded at its own address phase (BandSource.phase/strideFor).
+        const shared = correlate(sharedCopy(img, c.seed), kernel, { ...opts, backend: 'wasm', threads: 2 });
+        assert.deepEqual(Array.from(shared.data), Array.from(one.data), 'shared input');
       },
     ),
     { numRuns: runs },

@@ -13,6 +13,7 @@ import { planLinear } from '../../src/linear/plan.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { lastPoolRun, setCallerClaims, warmPoolAsync } from '../../src/engine/pool.js';
 import { disableSimd, simdStatus } from '../../src/engine/simd.js';
+import { sharedCopy } from '../helpers.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 const RUNS = { numRuns: 60 };
@@ -134,6 +135,12 @@ test('WASM plans equal the plain-TypeScript reference for every dtype, border, s
       for (const threads of [2, 3]) {
         const many = run(c, img, kernel, { ...opts, backend: 'wasm', threads });
         assert.deepEqual(Array.from(many.data), Array.from(one.data), `${threads} threads`);
+      }
+      // A shared input is padded at its own address phase (BandSource.phase/strideFor).
+      const shared = sharedCopy(img, c.seed);
+      for (const threads of [1, 2]) {
+        const got = run(c, shared, kernel, { ...opts, backend: 'wasm', threads });
+        assert.deepEqual(Array.from(got.data), Array.from(one.data), `shared input, ${threads} threads`);
       }
     }),
     RUNS,
