@@ -105,9 +105,12 @@ export const WASM_DIRECT_COST = { f32Tap: 0.115, guardedTap: 0.28, perOutput: 0.
 /**
  * The SIMD separable passes on one thread, measured the same way (1080p Gaussians 3×3–31×31,
  * one thread): ns per tap (kh + kw) per output and ns per output, float32 and float64 data.
+ * f32 tap scaled from the fitted 0.065 by 0.9: the f32 pass's term records and three vectors
+ * per step took W3's column + row passes from 21.9 to 19.7 ms of CPU (4K, one thread, 2-core
+ * AMD EPYC VM; W4's whole run 118.6 → 107.6 ms).
  */
 export const WASM_SEPARABLE_COST = {
-  f32: { tap: 0.065, perOutput: 1.85 },
+  f32: { tap: 0.058, perOutput: 1.85 },
   f64: { tap: 0.51, perOutput: 4.3 },
 };
 
