@@ -238,7 +238,9 @@ export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType, ou
     const view = { data: input.data, height, width, channels };
     runProgram(simdArena()!, program, paddingSource(view, program), bandRange(0, bandCount(program)), data);
   }
-  return out ?? ndarray(data, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) });
+  return (
+    out ?? ndarray(data, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) })
+  );
 }
 
 /** What the engine can use here (for `convkit --version`-style diagnostics and the docs). */
