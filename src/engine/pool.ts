@@ -358,9 +358,13 @@ export function runPooled(
       const last = Math.min(bands - 1, Math.max(top, Math.min(top + ahead, (s >>> 16) - 1)));
       const want = order.readyAt[last];
       if (staged >= want) return;
-      for (; staged < want; staged++) {
-        const r = order.rows[staged] * rowLen;
-        target.set((data as Float64Array).subarray(r, r + rowLen), r);
+      // Runs of consecutive rows (all but the border rows) go in one copy each.
+      while (staged < want) {
+        const first = order.rows[staged];
+        let rows = 1;
+        while (staged + rows < want && order.rows[staged + rows] === first + rows) rows++;
+        target.set((data as Float64Array).subarray(first * rowLen, (first + rows) * rowLen), first * rowLen);
+        staged += rows;
       }
       Atomics.store(ctrl, CTRL.STAGED, staged);
       Atomics.notify(ctrl, CTRL.STAGED);
