@@ -216,10 +216,10 @@ export function chooseDirectEngine(
   );
 }
 
-/** Runs a program on the SIMD loops (one thread or the pool) and returns the output array. */
 /**
- * Runs a compiled engine choice: into `out`'s data when given (the caller checked its shape
- * and dtype, and that it does not share memory with the input), which is then returned.
+ * Runs a compiled engine choice on the SIMD loops (this thread or the pool). Writes into
+ * `out`'s data when given (the caller checked its shape and dtype, and that it does not
+ * share memory with the input), and then returns `out`.
  */
 export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType, out?: NDArray): NDArray {
   const program = choice.program!;
