@@ -307,15 +307,6 @@ export function rangeStats_f32(src: usize, count: i32, out: usize): void {
   store<f32>(out, l, 4);
 }
 
-/** Largest |x| over rows × width f32 values with a row stride. */
-export function absMaxRows_f32(src: usize, stride: i32, rows: i32, width: i32): f32 {
-  let r: f32 = 0;
-  for (let m = 0; m < rows; m++) {
-    r = max<f32>(r, absMax_f32(src + ((<usize>(m * stride)) << 2), width));
-  }
-  return r;
-}
-
 /** dst[k] = f32(src[k]) for `count` f64 → f32 (round to nearest even, as a Float32Array store). */
 export function demote_f64_f32(src: usize, dst: usize, count: i32): void {
   let k = 0;
