@@ -261,8 +261,9 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
         x.correlateTerms_f32(band + s0 * 4, S, t + s0 * 4, pw, rows, sw, col32, nc, cp, cm);
       }
       x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr, rp, rm);
-      x.rangeStats_f32(band, len, statsPtr);
-      const maxY = x.absMax_f32(outBand, rows * ow);
+      // The guard's statistics on bit patterns, four chains (wasm/direct.ts guardRange_f32).
+      x.guardRange_f32(band, len, statsPtr);
+      const maxY = x.guardAbsMax_f32(outBand, rows * ow);
       if (!f32Acceptable(prog.guard, f32[statsPtr >> 2], f32[(statsPtr >> 2) + 1], maxY)) {
         exact(rows);
         x.demote_f64_f32(acc, outBand, rows * ow);
