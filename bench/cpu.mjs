@@ -3,13 +3,16 @@
 // against OpenCV with cv2.setNumThreads(1). CPU time (process.cpuUsage / time.process_time)
 // hardly moves when other processes share the cores, where wall-clock medians swing 2–5×:
 // use it to compare loops on a busy machine; `npm run bench` gives the wall-clock picture.
-//   node bench/cpu.mjs [--quick] [--reps N]
+//   node bench/cpu.mjs [--quick] [--reps N] [--only W3,W4] [--no-js]
 import { cpuMs, fill, handOff, machine, pythonCpuMs } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const repsArg = args.indexOf('--reps');
 const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : 7;
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : undefined;
+const noJs = args.includes('--no-js');
 const convkit = await import('../dist/index.js');
 const [h, w] = quick ? [540, 960] : [2160, 3840];
 
@@ -45,8 +48,9 @@ ts.sort(); print(ts[len(ts) // 2])
 console.log(`single-thread CPU time (median of ${reps}) — ${machine()}, ${w}×${h}`);
 console.log('workload  convkit WASM  convkit plain TS  OpenCV 1 thread  WASM ÷ OpenCV');
 for (const [id, run, arrays, op] of cases) {
+  if (only && !only.includes(id)) continue;
   const wasm = cpuMs(() => run({ backend: 'wasm', threads: 1 }), reps, 2);
-  const js = cpuMs(() => run({ backend: 'js' }), reps, 2);
+  const js = noJs ? NaN : cpuMs(() => run({ backend: 'js' }), reps, 2);
   const files = arrays.map((a, i) => handOff(convkit, `cpu-${id}-${i}`, a));
   const cv = pythonCpuMs(PY, [op, reps, ...files]);
   const f = (v) => `${v.toFixed(1)} ms`.padStart(10);

@@ -74,6 +74,10 @@ def peers_for(workload, params, arrays):
                 return run
             out["opencv filter2D (1 thread)"] = cv(1)
             out["opencv filter2D"] = cv(-1)
+            dst = np.empty_like(x)
+            # into a reused dst (no fresh result), as convkit's `out` rows
+            out["opencv filter2D into dst"] = lambda: (cv2.setNumThreads(-1), cv2.filter2D(
+                x, -1, k.astype(np.float32), dst=dst, borderType=cv2.BORDER_REFLECT_101))
         if nd is not None:
             kk = k.astype(x.dtype) if x.dtype.kind == "f" else k
             if x.ndim == 3:
@@ -86,6 +90,9 @@ def peers_for(workload, params, arrays):
             one, many = opencv_threads(lambda: cv2.GaussianBlur(x, (0, 0), sigma, borderType=cv2.BORDER_REFLECT_101))
             out["opencv GaussianBlur (1 thread)"] = one
             out["opencv GaussianBlur"] = many
+            gdst = np.empty_like(x)
+            out["opencv GaussianBlur into dst"] = lambda: (cv2.setNumThreads(-1), cv2.GaussianBlur(
+                x, (0, 0), sigma, dst=gdst, borderType=cv2.BORDER_REFLECT_101))
         if nd is not None:
             out["scipy ndimage.gaussian_filter"] = lambda: nd.gaussian_filter(x, sigma, mode="mirror", truncate=4.0)
     if workload == "W5":
@@ -95,6 +102,9 @@ def peers_for(workload, params, arrays):
             one, many = opencv_threads(lambda: cv2.blur(x, (n, n), borderType=cv2.BORDER_REFLECT_101))
             out["opencv blur (1 thread)"] = one
             out["opencv blur"] = many
+            bdst = np.empty_like(x)
+            out["opencv blur into dst"] = lambda: (cv2.setNumThreads(-1), cv2.blur(
+                x, (n, n), dst=bdst, borderType=cv2.BORDER_REFLECT_101))
         if nd is not None:
             out["scipy ndimage.uniform_filter"] = lambda: nd.uniform_filter(x, size=(n, n, 1), mode="mirror")
     if workload in ("W6", "W7"):

@@ -194,67 +194,6 @@ function exactU8(p: usize, taps64: usize, nt: i32, sh: usize): u8 {
   return <u8>(r < 0 ? 0 : r > 255 ? 255 : r);
 }
 
-/** Largest |x| over `count` f32 values; NaN when any value is NaN (the host then takes the exact path). */
-export function absMax_f32(src: usize, count: i32): f32 {
-  // pmax + a separate NaN test: the NaN-propagating f32x4.max costs eight x86 instructions.
-  let m = f32x4.splat(0);
-  let nan = i32x4.splat(0);
-  let k = 0;
-  for (; k + 4 <= count; k += 4) {
-    const x = v128.load(src + ((<usize>k) << 2));
-    m = f32x4.pmax(m, f32x4.abs(x));
-    nan = v128.or(nan, f32x4.ne(x, x));
-  }
-  let r = max<f32>(
-    max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
-    max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
-  );
-  for (; k < count; k++) r = max<f32>(r, abs<f32>(load<f32>(src + ((<usize>k) << 2))));
-  return v128.any_true(nan) ? NaN : r;
-}
-
-/**
- * out[0] = largest |x|, out[1] = smallest x, over `count` f32 values; out[0] is NaN when any
- * value is NaN (the host then takes the exact path). pmax/pmin (one instruction each on x86,
- * where the NaN-propagating max/min take eight) plus a separate NaN test.
- */
-export function rangeStats_f32(src: usize, count: i32, out: usize): void {
-  let m = f32x4.splat(0);
-  let lo = f32x4.splat(Infinity);
-  let nan = i32x4.splat(0);
-  let k = 0;
-  for (; k + 4 <= count; k += 4) {
-    const x = v128.load(src + ((<usize>k) << 2));
-    m = f32x4.pmax(m, f32x4.abs(x));
-    lo = f32x4.pmin(lo, x);
-    nan = v128.or(nan, f32x4.ne(x, x));
-  }
-  let r = max<f32>(
-    max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)),
-    max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)),
-  );
-  let l = min<f32>(
-    min<f32>(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
-    min<f32>(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
-  );
-  for (; k < count; k++) {
-    const x = load<f32>(src + ((<usize>k) << 2));
-    r = max<f32>(r, abs<f32>(x));
-    l = min<f32>(l, x);
-  }
-  store<f32>(out, v128.any_true(nan) ? NaN : r);
-  store<f32>(out, l, 4);
-}
-
-/** Largest |x| over rows × width f32 values with a row stride. */
-export function absMaxRows_f32(src: usize, stride: i32, rows: i32, width: i32): f32 {
-  let r: f32 = 0;
-  for (let m = 0; m < rows; m++) {
-    r = max<f32>(r, absMax_f32(src + ((<usize>(m * stride)) << 2), width));
-  }
-  return r;
-}
-
 /** dst[k] = f32(src[k]) for `count` f64 → f32 (round to nearest even, as a Float32Array store). */
 export function demote_f64_f32(src: usize, dst: usize, count: i32): void {
   let k = 0;

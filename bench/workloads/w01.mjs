@@ -24,6 +24,8 @@ export default {
       files: [handOff(convkit, 'w01-in', input), handOff(convkit, 'w01-k', kernel)],
       ours: {
         'convkit correlate (auto)': run({}),
+        // into a reused result array (the `out` option; OpenCV's dst): no fresh 25–33 MB result to fault in
+        'convkit correlate into out (auto)': run({ out: convkit.zeros([h, w], 'float32') }),
         'convkit WASM SIMD, 1 thread': run({ backend: 'wasm', threads: 1 }),
         [`convkit WASM SIMD, ${cores} threads`]: run({ backend: 'wasm', threads: cores }),
         'convkit plain TS (reference)': run({ backend: 'js' }),

@@ -29,6 +29,8 @@ export default {
       files: [handOff(convkit, 'w02-in', input), handOff(convkit, 'w02-k', kernel)],
       ours: {
         'convkit correlate (auto)': run({}),
+        // into a reused result array (the `out` option; OpenCV's dst): no fresh 25–33 MB result to fault in
+        'convkit correlate into out (auto)': run({ out: convkit.zeros([h, w, 3], 'uint8') }),
         'convkit WASM SIMD, 1 thread': run({ backend: 'wasm', threads: 1 }),
         [`convkit WASM SIMD, ${cores} threads`]: run({ backend: 'wasm', threads: cores }),
         'convkit plain TS (reference)': run({ backend: 'js' }),

@@ -25,6 +25,8 @@ export const gaussianWorkload = (id, sigma) => ({
       params: { sigma },
       ours: {
         'convkit gaussianBlur (auto)': run({}),
+        // into a reused result array (the `out` option; OpenCV's dst): no fresh 25–33 MB result to fault in
+        'convkit gaussianBlur into out (auto)': run({ out: convkit.zeros([h, w], 'float32') }),
         'convkit WASM SIMD separable, 1 thread': run({ backend: 'wasm', threads: 1 }),
         [`convkit WASM SIMD separable, ${cores} threads`]: run({ backend: 'wasm', threads: cores }),
         'convkit separable, plain TS (reference)': run({ backend: 'js' }),

@@ -23,6 +23,8 @@ export default {
       params: { ksize: 45 },
       ours: {
         'convkit boxFilter (auto)': run({}),
+        // into a reused result array (the `out` option; OpenCV's dst): no fresh 25–33 MB result to fault in
+        'convkit boxFilter into out (auto)': run({ out: convkit.zeros([h, w, 3], 'uint8') }),
         'convkit WASM SIMD running sums, 1 thread': run({ backend: 'wasm', threads: 1 }),
         [`convkit WASM SIMD running sums, ${cores} threads`]: run({ backend: 'wasm', threads: cores }),
         'convkit running sums, plain TS (reference)': run({ backend: 'js' }),

@@ -216,8 +216,12 @@ export function chooseDirectEngine(
   );
 }
 
-/** Runs a program on the SIMD loops (one thread or the pool) and returns the output array. */
-export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType): NDArray {
+/**
+ * Runs a compiled engine choice on the SIMD loops (this thread or the pool). Writes into
+ * `out`'s data when given (the caller checked its shape and dtype, and that it does not
+ * share memory with the input), and then returns `out`.
+ */
+export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType, out?: NDArray): NDArray {
   const program = choice.program!;
   const { height, width, channels } = imageDims(input);
   const outShape =
@@ -226,15 +230,17 @@ export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType): N
       : input.shape.length === 2
         ? [program.outHeight, program.ow]
         : [program.outHeight, program.ow / channels, channels];
-  let out: AnyTypedArray;
+  let data: AnyTypedArray;
   if (choice.threads > 1) {
-    out = runPooled(input, program, choice.threads, dtype);
+    data = runPooled(input, program, choice.threads, dtype, out?.data);
   } else {
-    out = allocateUnfilled(dtype, program.outHeight * program.ow);
+    data = out?.data ?? allocateUnfilled(dtype, program.outHeight * program.ow);
     const view = { data: input.data, height, width, channels };
-    runProgram(simdArena()!, program, paddingSource(view, program), bandRange(0, bandCount(program)), out);
+    runProgram(simdArena()!, program, paddingSource(view, program), bandRange(0, bandCount(program)), data);
   }
-  return ndarray(out, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) });
+  return (
+    out ?? ndarray(data, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) })
+  );
 }
 
 /** What the engine can use here (for `convkit --version`-style diagnostics and the docs). */

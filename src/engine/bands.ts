@@ -124,8 +124,9 @@ export function gammaOf(k: number, u: number): number {
 
 /**
  * Whether f32 results of a band are within DESIGN.md's float32 tolerance (half of it, for
- * margin: 0.5e-5 of the band's largest output), given the band input's largest |x| and
- * smallest x and the output's largest |y|. NaN or ±Infinity anywhere: not within.
+ * margin: 0.5e-5 of the band's largest output), given the band input's largest |x|, its
+ * smallest x or a lower bound of it, and the output's largest |y|. NaN or ±Infinity anywhere
+ * (NaN passed for maxX or maxY): not within.
  */
 export function f32Acceptable(g: F32Guard, maxX: number, minX: number, maxY: number): boolean {
   if (!Number.isFinite(maxY) || !Number.isFinite(maxX)) return false;

@@ -375,11 +375,9 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       );
       out.set(outU8.subarray(0, rows * ow), m0 * ow);
     } else {
-      let maxY = NaN;
       if (prog.loop === '3x3' && prog.path === 'u8')
         x.correlate3x3_u8f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
-      else if (prog.loop === '3x3')
-        maxY = x.correlate3x3_f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
+      else if (prog.loop === '3x3') x.correlate3x3_f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
       else x.correlateTaps_f32(band, pw, L.acc, ow, rows, ow, L.taps, nt);
       if (prog.path === 'u8') {
         stats.exactVectors += x.storeCertified_u8(
@@ -399,9 +397,11 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         );
         out.set(outU8.subarray(0, rows * ow), m0 * ow);
       } else {
-        // float32: keep the f32 sums only where their error bound is within tolerance.
-        x.rangeStats_f32(band, bandLen, L.stats);
-        if (prog.loop !== '3x3') maxY = x.absMaxRows_f32(L.acc, ow, rows, ow);
+        // float32: keep the f32 sums only where their error bound is within tolerance. The
+        // statistics cover every element of the band (halo rows and columns included) and
+        // every output: NaN or ±Infinity in either makes maxX or maxY NaN.
+        x.guardRange_f32(band, bandLen, L.stats);
+        const maxY = x.guardAbsMax_f32(L.acc, rows * ow);
         if (!f32Acceptable(prog.guard, f32[L.stats >> 2], f32[(L.stats >> 2) + 1], maxY)) {
           x.correlateTaps_f32x64(band, pw, L.acc, ow, rows, ow, L.taps64, nt);
           stats.exactBands++;

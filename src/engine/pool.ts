@@ -302,19 +302,21 @@ function scheduleRelease(): void {
  * Workers take bands from the top and write them to a shared output buffer; this thread copies
  * the input rows they need ahead of them (unless the input is shared already), takes bands from
  * the bottom straight from the caller's input into the result, and copies the workers' bands
- * into the result as they finish. The result is an ordinary (non-shared) typed array.
+ * into the result as they finish. The result is an ordinary (non-shared) typed array:
+ * `target` when given (of the output's length and dtype), else a new one.
  */
 export function runPooled(
   input: NDArray,
   program: EngineProgram,
   threads: number,
   outDtype: DType,
+  target?: AnyTypedArray,
 ): AnyTypedArray {
   while (workers.length < threads - 1) workers.push(spawn());
   const bands = bandCount(program);
   const n = program.outHeight * program.ow;
   const rowsOut = program.bandRows * program.ow;
-  const result = allocateUnfilled(outDtype, n);
+  const result = target ?? allocateUnfilled(outDtype, n);
   const output: SharedView = {
     buffer: sharedBuffer('output', n * result.BYTES_PER_ELEMENT),
     byteOffset: 0,
@@ -356,9 +358,13 @@ export function runPooled(
       const last = Math.min(bands - 1, Math.max(top, Math.min(top + ahead, (s >>> 16) - 1)));
       const want = order.readyAt[last];
       if (staged >= want) return;
-      for (; staged < want; staged++) {
-        const r = order.rows[staged] * rowLen;
-        target.set((data as Float64Array).subarray(r, r + rowLen), r);
+      // Runs of consecutive rows (all but the border rows) go in one copy each.
+      while (staged < want) {
+        const first = order.rows[staged];
+        let rows = 1;
+        while (staged + rows < want && order.rows[staged + rows] === first + rows) rows++;
+        target.set((data as Float64Array).subarray(first * rowLen, (first + rows) * rowLen), first * rowLen);
+        staged += rows;
       }
       Atomics.store(ctrl, CTRL.STAGED, staged);
       Atomics.notify(ctrl, CTRL.STAGED);

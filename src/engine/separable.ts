@@ -79,7 +79,17 @@ export function simdSeparableProgram(
     return 'weights outside float32 range (|w| < 2⁻¹⁰⁰ or > 2¹⁰⁰)';
   const sumAbs = (ts: readonly SepTerm[]) =>
     ts.reduce((s, t) => s + Math.abs(t.w) * (t.kind === 0 ? 1 : 2), 0);
-  // Longest rounding chain per pass: product, pair sum, ⌈nt/2⌉ additions, the final add.
+  // Error bound of one f32 pass (Higham's γₙ = nu/(1 − nu), u = 2⁻²⁴). A term's value picks up
+  // at most these relative roundings on its way to the output: the weight's conversion to f32
+  // (1), the pair sum fl(x_a ± x_b) = (x_a ± x_b)(1 + δ) (1; none for a single term), the
+  // product (1), the ⌈nt/2⌉ − 1 additions of its accumulator (terms alternate between two)
+  // and the final e + o (1): ⌈nt/2⌉ + 3 in all, so |ŷ − y| ≤ γ(⌈nt/2⌉ + 3)·Σ_k |w_k|·(|x_a| +
+  // |x_b|), since |x_a ± x_b| ≤ |x_a| + |x_b| — which is why `sumAbs` counts a pair's weight
+  // twice (≤ γ·Σ|w|·max|x|, the same bound as unpaired taps with half the additions). The
+  // row pass reads the column pass's f32 results t̂ = t + ε: its error is γr·Σ|r|·|t̂| plus
+  // Σ|r|·|ε|, so the two passes give (γc + γr + γc·γr)·Σ|c|·Σ|r|·max|x| (each γ with a u of
+  // margin). With every weight ≥ 0, no subtraction and data ≥ 0, Σ|w|·|x| is the output
+  // itself: the bound becomes γ·|y| (f32Acceptable).
   const chain = (ts: readonly SepTerm[]) => Math.ceil(ts.length / 2) + 3;
   const gc = gammaOf(chain(colTerms), U) + U;
   const gr = gammaOf(chain(rowTerms), U) + U;
@@ -94,7 +104,8 @@ export function simdSeparableProgram(
   // Band rows: the padded band is read in strips, so only the intermediate (pw) and output
   // rows need to stay hot; the band itself may be taller than the cache.
   const bandRows = Math.max(2, Math.min(geo.outHeight, Math.floor(BAND_BYTES / ((pw + ow) * elem))));
-  const strip = Math.max(64, Math.floor((256 * 1024) / ((bandRows + kh - 1) * elem)) & ~15);
+  // A multiple of 48: whole 16-byte-aligned steps of 12 outputs (the f32 pass takes 3 vectors).
+  const strip = Math.max(96, Math.floor((256 * 1024) / ((bandRows + kh - 1) * elem) / 48) * 48);
   return {
     kind: 'separable',
     path,
@@ -122,23 +133,42 @@ export function simdSeparableProgram(
   };
 }
 
-/** Room for a term list: weights (splatted f32: 16 bytes; f64: 8), then a, b, kind (i32 each). */
-function reserveTerms(arena: SimdArena, nt: number, splat: boolean): number {
-  return arena.reserve(nt * ((splat ? 16 : 8) + 12));
+/** Room for a term list: f64 weights (8 bytes), then a, b, kind (i32 each). */
+function reserveTerms(arena: SimdArena, nt: number): number {
+  return arena.reserve(nt * 20);
 }
 
-function fillTerms(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], stride: number, splat: boolean) {
+/** The exact loop's term list, in the reference's order. */
+function fillTerms(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], stride: number) {
   const nt = terms.length;
-  const f32 = new Float32Array(buf);
   const f64 = new Float64Array(buf);
   const i32 = new Int32Array(buf);
-  const ints = (ptr + nt * (splat ? 16 : 8)) >> 2;
+  const ints = (ptr + nt * 8) >> 2;
   terms.forEach((t, k) => {
-    if (splat) f32.fill(t.w, (ptr >> 2) + 4 * k, (ptr >> 2) + 4 * k + 4);
-    else f64[(ptr >> 3) + k] = t.w;
+    f64[(ptr >> 3) + k] = t.w;
     i32[ints + k] = t.a * stride;
     i32[ints + nt + k] = t.kind === 0 ? t.a * stride : t.b * stride;
     i32[ints + 2 * nt + k] = t.kind;
+  });
+}
+
+/**
+ * The f32 loop's term records (32 bytes each: the weight splatted over four f32 lanes, then
+ * the byte offsets of x_a and x_b as u32), grouped by kind — pairs w·(x_a + x_b), pairs
+ * w·(x_a − x_b), singles — as the loop takes them (its sum order is free: within tolerance).
+ * One pointer walks the records: the loop's per-term bookkeeping is a third of what separate
+ * weight and offset arrays indexed by k cost, and it ran as many instructions as the
+ * arithmetic.
+ */
+function fillRecords(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], stride: number) {
+  const f32 = new Float32Array(buf);
+  const u32 = new Uint32Array(buf);
+  const sorted = [1, 2, 0].flatMap((k) => terms.filter((t) => t.kind === k));
+  sorted.forEach((t, k) => {
+    const r = (ptr >> 2) + 8 * k;
+    f32.fill(t.w, r, r + 4);
+    u32[r + 4] = t.a * stride * 4;
+    u32[r + 5] = (t.kind === 0 ? t.a : t.b) * stride * 4;
   });
 }
 
@@ -155,10 +185,10 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   arena.reset();
   const nc = prog.colTerms.length;
   const nr = prog.rowTerms.length;
-  const col32 = reserveTerms(arena, nc, true);
-  const row32 = reserveTerms(arena, nr, true);
-  const col64 = reserveTerms(arena, nc, false);
-  const row64 = reserveTerms(arena, nr, false);
+  const col32 = arena.reserve(nc * 32);
+  const row32 = arena.reserve(nr * 32);
+  const col64 = reserveTerms(arena, nc);
+  const row64 = reserveTerms(arena, nr);
   // Padded band rows are S elements apart, each band started at the source's phase (see
   // BandSource): 8 spare bytes.
   const S = source.strideFor(pw, prog.bandType === 'u8' ? 1 : prog.bandType === 'f32' ? 4 : 8);
@@ -170,19 +200,17 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   const outBand = arena.reserve(R * ow * 4);
   const statsPtr = arena.reserve(16);
   const buf = arena.buffer;
-  // The f32 loop takes the terms grouped by kind (its sum order is free: within tolerance).
-  const byKind = (ts: readonly SepTerm[]) => [1, 2, 0].flatMap((k) => ts.filter((t) => t.kind === k));
   const count = (ts: readonly SepTerm[], k: number) => ts.filter((t) => t.kind === k).length;
-  fillTerms(buf, col32, byKind(prog.colTerms), S, true);
-  fillTerms(buf, row32, byKind(prog.rowTerms), C, true);
+  fillRecords(buf, col32, prog.colTerms, S);
+  fillRecords(buf, row32, prog.rowTerms, C);
   const [cp, cm, rp, rm] = [
     count(prog.colTerms, 1),
     count(prog.colTerms, 2),
     count(prog.rowTerms, 1),
     count(prog.rowTerms, 2),
   ];
-  fillTerms(buf, col64, prog.colTerms, S, false);
-  fillTerms(buf, row64, prog.rowTerms, C, false);
+  fillTerms(buf, col64, prog.colTerms, S);
+  fillTerms(buf, row64, prog.rowTerms, C);
   const x = arena.exports;
   const f32 = new Float32Array(buf);
   const padded = prog.bandType === 'u8' ? rawBase : bandBase;
@@ -233,8 +261,9 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
         x.correlateTerms_f32(band + s0 * 4, S, t + s0 * 4, pw, rows, sw, col32, nc, cp, cm);
       }
       x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr, rp, rm);
-      x.rangeStats_f32(band, len, statsPtr);
-      const maxY = x.absMax_f32(outBand, rows * ow);
+      // The guard's statistics on bit patterns, four chains (wasm/direct.ts guardRange_f32).
+      x.guardRange_f32(band, len, statsPtr);
+      const maxY = x.guardAbsMax_f32(outBand, rows * ow);
       if (!f32Acceptable(prog.guard, f32[statsPtr >> 2], f32[(statsPtr >> 2) + 1], maxY)) {
         exact(rows);
         x.demote_f64_f32(acc, outBand, rows * ow);

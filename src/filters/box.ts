@@ -15,7 +15,7 @@ import { boxKernel } from '../kernels/presets.js';
 import { linearGeometry, runPlanes } from '../linear/correlate.js';
 import { chooseBoxEngine, runEngine } from '../engine/backend.js';
 import { boxSumPlanes, runBoxInteger } from '../linear/separable.js';
-import { executeLinear, planLinear } from '../linear/plan.js';
+import { checkOut, copyInto, executeLinear, overlaps, planLinear } from '../linear/plan.js';
 import { type FilterOptions, recipeSpec } from './common.js';
 
 export interface BoxFilterOptions extends FilterOptions {
@@ -65,19 +65,23 @@ export function boxFilter(input: NDArray, options: BoxFilterOptions): NDArray {
         ? `${plan.reason} (the image holds NaN or ±Infinity, which running sums would spread)`
         : plan.reason,
     );
-    return executeLinear(input, spec, plan);
+    return executeLinear(input, spec, plan, options.out);
   }
   const divisor = normalize ? kh * kw : 1;
   const what = `box running sums: O(1) per pixel for the ${kw}×${kh} window (${input.shape.join('×')})`;
   const { height, width } = imageDims(input);
   const engine = chooseBoxEngine(input, spec, linearGeometry(spec, height, width), options, kh, kw, divisor);
+  const out = options.out;
+  if (out) checkOut(out, input.shape, spec.dtype);
   if (engine.backend === 'wasm') {
     options.onPlan?.(`${what}; ${engine.note}`);
-    return runEngine(input, engine, spec.dtype);
+    if (!out || !overlaps(out, input)) return runEngine(input, engine, spec.dtype, out);
+    return copyInto(out, runEngine(input, engine, spec.dtype));
   }
   const exact = runBoxInteger(input, spec, divisor);
   options.onPlan?.(
     `${what}${exact ? ', integer sums to the output through a table of rounded means' : ''}; ${engine.note}`,
   );
-  return exact ?? runPlanes(input, spec, boxSumPlanes(kh, kw, divisor));
+  const result = exact ?? runPlanes(input, spec, boxSumPlanes(kh, kw, divisor));
+  return out ? copyInto(out, result) : result;
 }

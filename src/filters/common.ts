@@ -10,7 +10,7 @@ import { type NDArray, checkArray, ndarray } from '../core/ndarray.js';
 import type { Kernel } from '../kernels/kernel.js';
 import { withFactors } from '../kernels/separable.js';
 import { type AlphaMode, type LinearSpec, linearSpec } from '../linear/correlate.js';
-import { type PlanOptions, executeLinear, planLinear } from '../linear/plan.js';
+import { type PlanOptions, copyInto, executeLinear, planLinear } from '../linear/plan.js';
 
 /** Options every named filter takes. Each filter states its default border. */
 export interface FilterOptions extends PlanOptions {
@@ -74,7 +74,7 @@ export function runRecipe(
   const spec = recipeSpec(input, recipe, options, defaults);
   const plan = planLinear(input, spec, options);
   options.onPlan?.(plan.reason);
-  return executeLinear(input, spec, plan);
+  return executeLinear(input, spec, plan, options.out);
 }
 
 /**
@@ -98,7 +98,7 @@ export function runSum(
   let acc: Float64Array | undefined;
   let first: NDArray | undefined;
   for (const r of recipes) {
-    const y = runRecipe(input, r, { ...options, dtype: 'float64' }, defaults);
+    const y = runRecipe(input, r, { ...options, dtype: 'float64', out: undefined }, defaults);
     first ??= y;
     if (!acc) acc = y.data as Float64Array;
     else for (let i = 0; i < acc.length; i++) acc[i] += y.data[i];
@@ -106,7 +106,8 @@ export function runSum(
   for (let i = 0; i < acc!.length; i++) acc![i] = acc![i] * scale + delta;
   const out = allocate(recipeSpec(input, recipes[0], options, defaults).dtype, acc!.length);
   storeRow(acc!, acc!.length, out, 0, 1, dtype, options.rounding ?? 'half-even');
-  return ndarray(out, first!.shape, { alpha: first!.alpha });
+  const result = ndarray(out, first!.shape, { alpha: first!.alpha });
+  return options.out ? copyInto(options.out, result) : result;
 }
 
 /** float32 for integer inputs (so negative responses survive), else the input's dtype. */

@@ -9,6 +9,7 @@ import { allocate, isDType } from '../core/dtypes.js';
 import { ndarray } from '../core/ndarray.js';
 import { type FilterOptions, runRecipe } from './common.js';
 import { gaussianBlur } from './gaussian.js';
+import { copyInto } from '../linear/plan.js';
 
 /**
  * Correlates with [0 −a 0; −a 1+4a −a; 0 −a 0] (`amount` a, default 1): the image minus a
@@ -70,5 +71,6 @@ export function unsharpMask(input: NDArray, options: UnsharpOptions = {}): NDArr
   if (!isDType(dtype)) invalidArgument('dtype', 'one of uint8, uint16, float32, float64', dtype);
   const out = allocate(dtype, y.length);
   storeRow(y, y.length, out, 0, 1, dtype, options.rounding ?? 'half-even');
-  return ndarray(out, input.shape, { alpha: input.alpha });
+  const result = ndarray(out, input.shape, { alpha: input.alpha });
+  return options.out ? copyInto(options.out, result) : result;
 }

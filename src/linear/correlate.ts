@@ -93,7 +93,7 @@ export interface LinearSpec {
  */
 export function correlate(input: NDArray, kernel: KernelLike, options: LinearOptions = {}): NDArray {
   const spec = linearSpec(input, kernel, options, false);
-  return executeLinear(input, spec, planLinear(input, spec, options));
+  return executeLinear(input, spec, planLinear(input, spec, options), options.out);
 }
 
 /**
@@ -109,7 +109,7 @@ export function correlate(input: NDArray, kernel: KernelLike, options: LinearOpt
  */
 export function convolve(input: NDArray, kernel: KernelLike, options: LinearOptions = {}): NDArray {
   const spec = linearSpec(input, kernel, options, true);
-  return executeLinear(input, spec, planLinear(input, spec, options));
+  return executeLinear(input, spec, planLinear(input, spec, options), options.out);
 }
 
 /**

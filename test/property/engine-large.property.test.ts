@@ -120,3 +120,75 @@ test('uint8 kernels whose sums could reach 2²¹ stay on plain TypeScript (the r
     correlate(img, kernel, { backend: 'js' }).data,
   );
 });
+
+test('float32 3×3: the tolerance guard sees every element a band reads — halo rows from the next band, cval halo columns, NaN and ±Infinity there', () => {
+  // 4000 columns: bands of 32 output rows (1 MB of band + output), so 96 rows make 3 bands.
+  // Each image is zero inside a band and holds its only large values where the band reads
+  // them as halo; the kernels cancel there (f32 sums 0 or ±1.5e-5 against the reference's
+  // ~1e-14), so a guard blind to the halo would keep a band's f32 sums — far outside the
+  // tolerance — where the exact recompute must give the reference bit for bit.
+  const [h, w] = [96, 4000];
+  const v = Math.fround(1000.1);
+  const same = (img: NDArray, kernel: number[][], opts: object) => {
+    const ref = correlate(img, kernel, { ...opts, backend: 'js' });
+    for (const threads of [1, 2]) {
+      const got = correlate(img, kernel, { ...opts, backend: 'wasm', threads });
+      assert.deepEqual(
+        Array.from(got.data, (x) => x + 0),
+        Array.from(ref.data, (x) => x + 0),
+        `${JSON.stringify(opts)}, ${threads} threads`,
+      );
+    }
+    assert.equal(planCorrelate(img, kernel, { ...opts, backend: 'wasm', threads: 1 }).backend, 'wasm');
+  };
+  fc.assert(
+    fc.property(
+      fc.constantFrom<BorderMode>('mirror', 'replicate', 'symmetric'),
+      fc.constantFrom(v, NaN, Infinity, -Infinity),
+      fc.nat({ max: w - 1 }),
+      (border, bad, col) => {
+        // Rows 0–31 (band 0) zero, row 32 on: band 0 reads row 32 only as its bottom halo row.
+        const data = new Float32Array(h * w);
+        if (Number.isFinite(bad)) data.fill(bad, 32 * w);
+        else data[32 * w + col] = bad; // under the zero taps of band 0's last output row
+        const kernel = Number.isFinite(bad)
+          ? [
+              [0, 0, 0],
+              [0, 0, 0],
+              [0.3, -0.1, -0.2],
+            ]
+          : [
+              [0.3, -0.1, -0.2],
+              [0, 0, 0],
+              [0, 0, 0],
+            ];
+        same(ndarray(data, [h, w]), kernel, { border });
+      },
+    ),
+    { numRuns: 8 },
+  );
+  // Band 1 (output rows 32–63) reads image rows 31–64 only: its one large input is the
+  // constant border's cval, in the halo columns (a guard skipping them accepts band 1's
+  // f32 sums); on the left one the kernel's first column cancels. (Bands 0 and 2 also read cval rows with non-zero weights: outputs of
+  // 0.3·cval keep their f32 sums within tolerance, so only band 1 must be exact.)
+  const img = ndarray(new Float32Array(h * w), [h, w]);
+  const kernel = [
+    [0.3, 0, 0],
+    [-0.1, 0, 0],
+    [-0.2, 0, 0],
+  ];
+  const ref = correlate(img, kernel, { border: 'constant', cval: v, backend: 'js' });
+  assert.ok(
+    ref.data[40 * w] !== 0 && Math.abs(ref.data[40 * w]) < 1e-12,
+    'the reference cancels at column 0',
+  );
+  for (const threads of [1, 2]) {
+    const got = correlate(img, kernel, { border: 'constant', cval: v, backend: 'wasm', threads });
+    withinTolerance(got, ref);
+    assert.deepEqual(
+      got.data.subarray(32 * w, 64 * w),
+      ref.data.subarray(32 * w, 64 * w),
+      `${threads} threads`,
+    );
+  }
+});

@@ -145,3 +145,65 @@ test('gaussianBlur and boxFilter (W3–W5 recipes) on WASM equal plain TypeScrip
     }
   }
 });
+
+/**
+ * Taps that are symmetric (or antisymmetric) except one tap one unit in the last place off
+ * (of float32 for the float32 path, of float64 for the float64 path) must not be paired:
+ * w·(x_a + x_b) with the wrong weight is off by one ulp of a weight. On an impulse every
+ * output is a single product, exact in both paths (weights k/8, one nudged by an ulp, times
+ * a power of two), so the separable result must equal the unpaired direct sums exactly —
+ * and symmetric kernels too, so the pairing is checked both ways.
+ */
+test('WASM separable pairs taps only when they are equal or opposite to the last bit', () => {
+  let onWasm = 0;
+  fc.assert(
+    fc.property(
+      fc.record({
+        kw: fc.integer({ min: 3, max: 19 }),
+        kh: fc.integer({ min: 1, max: 9 }),
+        shape: fc.constantFrom('symmetric', 'antisymmetric'),
+        nudge: fc.option(fc.nat(), { nil: undefined }),
+        up: fc.boolean(),
+        transpose: fc.boolean(),
+        dtype: fc.constantFrom<'float32' | 'float64'>('float32', 'float64'),
+        mode: fc.constantFrom(...MODES),
+        threads: fc.constantFrom(1, 2, 3),
+        seed: fc.integer(),
+      }),
+      (c) => {
+        const r = rand(c.seed);
+        // row: k/8 weights, symmetric or antisymmetric, the largest |w| a unique 2 (the centre,
+        // or the two ends) so that `separate` finds exact factors; then one other tap nudged
+        const row = taps(c.kw, c.shape, r).map((v) => v || 0.125);
+        if (c.kw % 2) row[c.kw >> 1] = 2;
+        else [row[0], row[c.kw - 1]] = [2, c.shape === 'symmetric' ? 2 : -2];
+        const others = row.flatMap((v, j) => (Math.abs(v) < 2 ? [j] : []));
+        if (c.nudge !== undefined && others.length) {
+          const j = others[c.nudge % others.length];
+          const ulp = 2 ** (Math.floor(Math.log2(Math.abs(row[j]))) - (c.dtype === 'float32' ? 23 : 52));
+          row[j] += c.up ? ulp : -ulp;
+        }
+        // column: powers of two (products with the row stay exact), symmetric
+        const col = Array.from({ length: c.kh }, (_, i) => 2 ** -Math.min(i, c.kh - 1 - i));
+        const [ky, kx] = c.transpose ? [row, col] : [col, row];
+        const kernel = ky.map((a) => kx.map((b) => a * b));
+        const [h, w] = [2 * ky.length + 5, 2 * kx.length + 7];
+        const data = new CTOR[c.dtype](h * w);
+        data[(h >> 1) * w + (w >> 1)] = 1;
+        const img = ndarray(data, [h, w]);
+        const opts: LinearOptions = { border: c.mode, method: 'separable' };
+        const plan = planLinear(img, linearSpec(img, kernel, opts, false), { ...opts, backend: 'wasm' });
+        if (plan.backend === 'wasm') onWasm++;
+        const direct = correlate(img, kernel, { border: c.mode, method: 'direct', backend: 'js' });
+        const ref = correlate(img, kernel, { ...opts, backend: 'js' });
+        const got = correlate(img, kernel, { ...opts, backend: 'wasm', threads: c.threads });
+        // (+0 and −0 alike: a paired w·(0 − 0) and a sum of products w·0 may differ in sign)
+        const values = (a: NDArray) => Array.from(a.data, (v) => v + 0);
+        assert.deepEqual(values(ref), values(direct), 'plain-TypeScript separable');
+        assert.deepEqual(values(got), values(direct), plan.reason);
+      },
+    ),
+    { numRuns: 80 },
+  );
+  assert.ok(onWasm > 60, `only ${onWasm} of 80 cases ran on WASM`);
+});

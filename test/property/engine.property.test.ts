@@ -252,7 +252,7 @@ test('uint8 3×3 kernels k/D (the integer loop: rounded in i16 lanes, ties recom
                 : 255
               : Math.floor(r() * 256),
         );
-        let img = ndarray(data, c.channels === 1 ? [c.h, c.w] : [c.h, c.w, c.channels]);
+        let img: NDArray = ndarray(data, c.channels === 1 ? [c.h, c.w] : [c.h, c.w, c.channels]);
         if (c.shared) img = sharedCopy(img, c.seed);
         const kernel = [0, 1, 2].map((i) => c.k.slice(3 * i, 3 * i + 3).map((k) => k / c.D));
         const opts: LinearOptions = { border: c.mode, cval: c.cval };
