@@ -12,9 +12,14 @@ export const PYTHON = '/usr/bin/python3';
 const here = new URL('.', import.meta.url).pathname;
 export const tmp = mkdtempSync(join(tmpdir(), 'convkit-bench-'));
 
-/** Median wall time in ms of `reps` runs after one warm-up. */
+/**
+ * Median wall time in ms of `reps` runs after three warm-ups (on top of the workloads' own
+ * two): a fresh process's first five or six 4K calls run 2–10× slower while V8 tiers the
+ * WebAssembly loops up (Liftoff, then TurboFan in the background) in this thread and in the
+ * pool's workers — W1 measured 93, 28, 28, 30, 37, 24, then 8–10 ms (2-core AMD EPYC VM).
+ */
 export async function timeIt(fn, reps) {
-  await fn();
+  for (let i = 0; i < 3; i++) await fn();
   const times = [];
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
