@@ -108,7 +108,7 @@ onmessage = async ({ data: m }) => {
   for (const [name, o] of [['auto', {}], ['one', { threads: 1 }], ['out', { out: reused }]]) {
     const fn = () => c.convkit(ck, a, o);
     if (name === 'out' && fn() !== reused) continue; // not a linear filter: no out option
-    for (let i = 0; i < 5; i++) fn(); // WebAssembly tier-up: the first five or six 4K calls run slower
+    for (let i = 0; i < 10; i++) fn(); // steady state: a fresh worker's first 5–10 4K calls run slower (bench/lib.mjs timeIt)
     const ts = [];
     for (let i = 0; i < m.reps; i++) { const t = performance.now(); fn(); ts.push(performance.now() - t); }
     out[name] = median(ts);

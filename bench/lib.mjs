@@ -13,13 +13,18 @@ const here = new URL('.', import.meta.url).pathname;
 export const tmp = mkdtempSync(join(tmpdir(), 'convkit-bench-'));
 
 /**
- * Median wall time in ms of `reps` runs after three warm-ups (on top of the workloads' own
- * two): a fresh process's first five or six 4K calls run 2–10× slower while V8 tiers the
- * WebAssembly loops up (Liftoff, then TurboFan in the background) in this thread and in the
- * pool's workers — W1 measured 93, 28, 28, 30, 37, 24, then 8–10 ms (2-core AMD EPYC VM).
+ * Median wall time in ms of `reps` runs after eight warm-ups (on top of the workloads' own
+ * two; fewer for a peer that takes over 1.5 s to warm up, at least one): a long-running
+ * process's steady state. A fresh process's first 5–10 calls of a 4K
+ * filter run slower while V8 tiers the WebAssembly loops up (Liftoff, then TurboFan in the
+ * background) in this thread and the pool's workers, the pool's shared buffers fault their
+ * pages in once, and the allocator settles on recycling the previous results' memory — W5
+ * (box 45×45, 4K RGB) measured 46, 37, 22, 23, 34, 14, 16, 17, 14, then 11–12 ms from the
+ * tenth call (2-core AMD EPYC VM). The README gives both figures.
  */
 export async function timeIt(fn, reps) {
-  for (let i = 0; i < 3; i++) await fn();
+  const t0 = performance.now();
+  for (let i = 0; i < 8 && (i === 0 || performance.now() - t0 < 1500); i++) await fn();
   const times = [];
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
