@@ -201,6 +201,95 @@ export function correlateTerms_f32(
 }
 
 /**
+ * correlateTerms_f32 for a whole symmetric kernel of L taps: `np` ≥ 2 pair records (taps j and
+ * L−1−j, j = 0…np−1, in that order), then with `center` = 1 the middle tap. The taps' addresses
+ * are stepped `step` bytes apart instead of read from the records: per term and 3-vector step,
+ * one weight load and six data loads instead of three record loads and six. The same f32
+ * operations in the same order as correlateTerms_f32, so the same values: the 3-vector part of
+ * each row here, the rest by correlateTerms_f32 itself.
+ */
+export function correlateSym_f32(
+  src: usize,
+  srcStride: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  terms: usize,
+  np: i32,
+  center: i32,
+  step: i32,
+): void {
+  const st = <usize>step;
+  const span = <usize>(2 * np + center - 1) * st;
+  const endP = terms + ((<usize>np) << 5);
+  const w12 = width - (width % 12);
+  for (let m = 0; m < rows; m++) {
+    const srow = src + ((<usize>(m * srcStride)) << 2);
+    const drow = dst + ((<usize>(m * dstStride)) << 2);
+    for (let n = 0; n < w12; n += 12) {
+      let qa = srow + ((<usize>n) << 2);
+      let qb = qa + span;
+      // pairs 0 and 1 start the two accumulators with their products
+      let w = v128.load(terms);
+      let e0 = f32x4.mul(w, f32x4.add(v128.load(qa, 0), v128.load(qb, 0)));
+      let e1 = f32x4.mul(w, f32x4.add(v128.load(qa, 16), v128.load(qb, 16)));
+      let e2 = f32x4.mul(w, f32x4.add(v128.load(qa, 32), v128.load(qb, 32)));
+      qa += st;
+      qb -= st;
+      w = v128.load(terms, 32);
+      let o0 = f32x4.mul(w, f32x4.add(v128.load(qa, 0), v128.load(qb, 0)));
+      let o1 = f32x4.mul(w, f32x4.add(v128.load(qa, 16), v128.load(qb, 16)));
+      let o2 = f32x4.mul(w, f32x4.add(v128.load(qa, 32), v128.load(qb, 32)));
+      for (let t = terms + 64; t < endP; t += 32) {
+        qa += st;
+        qb -= st;
+        const wt = v128.load(t);
+        const t0 = f32x4.add(e0, f32x4.mul(wt, f32x4.add(v128.load(qa, 0), v128.load(qb, 0))));
+        const t1 = f32x4.add(e1, f32x4.mul(wt, f32x4.add(v128.load(qa, 16), v128.load(qb, 16))));
+        const t2 = f32x4.add(e2, f32x4.mul(wt, f32x4.add(v128.load(qa, 32), v128.load(qb, 32))));
+        e0 = o0;
+        e1 = o1;
+        e2 = o2;
+        o0 = t0;
+        o1 = t1;
+        o2 = t2;
+      }
+      if (center) {
+        qa += st;
+        const wt = v128.load(endP);
+        const t0 = f32x4.add(e0, f32x4.mul(wt, v128.load(qa, 0)));
+        const t1 = f32x4.add(e1, f32x4.mul(wt, v128.load(qa, 16)));
+        const t2 = f32x4.add(e2, f32x4.mul(wt, v128.load(qa, 32)));
+        e0 = o0;
+        e1 = o1;
+        e2 = o2;
+        o0 = t0;
+        o1 = t1;
+        o2 = t2;
+      }
+      const d = drow + ((<usize>n) << 2);
+      v128.store(d, f32x4.add(e0, o0), 0);
+      v128.store(d, f32x4.add(e1, o1), 16);
+      v128.store(d, f32x4.add(e2, o2), 32);
+    }
+  }
+  if (w12 < width)
+    correlateTerms_f32(
+      src + ((<usize>w12) << 2),
+      srcStride,
+      dst + ((<usize>w12) << 2),
+      dstStride,
+      rows,
+      width - w12,
+      terms,
+      np + center,
+      np,
+      0,
+    );
+}
+
+/**
  * Exact float64 pass in the plain-TypeScript separable loops' order: terms summed left to
  * right in chunks of `chunk` (the first chunk's sum is stored, each later chunk's sum added),
  * each term w·(x_a ± x_b) with the pair added first. `srcF32`: the source holds f32 (a band

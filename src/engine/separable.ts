@@ -152,6 +152,30 @@ function fillTerms(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], str
   });
 }
 
+let symmetricLoop = true;
+/** Test hook: whether symmetric kernels take correlateSym_f32 (false: the general term loop). */
+export function setSymmetricLoop(on: boolean): void {
+  symmetricLoop = on;
+}
+
+/**
+ * Whether the f32 records of `terms` (pairs first, as fillRecords orders them) are a whole
+ * symmetric kernel — pairs of taps j and L−1−j for j = 0, 1, … in order, at least two, then
+ * at most the middle tap — which correlateSym_f32 runs with stepped addresses (Gaussians,
+ * binomials, boxes); `center` is 1 with a middle tap.
+ */
+export function symmetricLayout(terms: readonly SepTerm[]): { center: 0 | 1 } | undefined {
+  if (!symmetricLoop) return;
+  const pairs = terms.filter((t) => t.kind === 1);
+  const singles = terms.filter((t) => t.kind === 0);
+  if (pairs.length < 2 || pairs.length + singles.length !== terms.length || singles.length > 1) return;
+  const center = singles.length as 0 | 1;
+  const L = 2 * pairs.length + center;
+  if (pairs.some((t, j) => t.a !== j || t.b !== L - 1 - j)) return;
+  if (center && singles[0].a !== pairs.length) return;
+  return { center };
+}
+
 /**
  * The f32 loop's term records (32 bytes each: the weight splatted over four f32 lanes, then
  * the byte offsets of x_a and x_b as u32), grouped by kind — pairs w·(x_a + x_b), pairs
@@ -229,6 +253,8 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   const outU8 = new Uint8Array(buf, outBand, R * ow);
   const outU16 = new Uint16Array(buf, outBand, R * ow);
   const srcF32 = prog.bandType === 'f64' ? 0 : 1;
+  const colSym = symmetricLayout(prog.colTerms);
+  const rowSym = symmetricLayout(prog.rowTerms);
   const exact = (rows: number) => {
     for (let s0 = 0; s0 < pw; s0 += prog.strip) {
       const sw = Math.min(prog.strip, pw - s0);
@@ -258,9 +284,12 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
     if (prog.path === 'f32') {
       for (let s0 = 0; s0 < pw; s0 += prog.strip) {
         const sw = Math.min(prog.strip, pw - s0);
-        x.correlateTerms_f32(band + s0 * 4, S, t + s0 * 4, pw, rows, sw, col32, nc, cp, cm);
+        if (colSym)
+          x.correlateSym_f32(band + s0 * 4, S, t + s0 * 4, pw, rows, sw, col32, cp, colSym.center, S * 4);
+        else x.correlateTerms_f32(band + s0 * 4, S, t + s0 * 4, pw, rows, sw, col32, nc, cp, cm);
       }
-      x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr, rp, rm);
+      if (rowSym) x.correlateSym_f32(t, pw, outBand, ow, rows, ow, row32, rp, rowSym.center, C * 4);
+      else x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr, rp, rm);
       // The guard's statistics on bit patterns, four chains (wasm/direct.ts guardRange_f32).
       x.guardRange_f32(band, len, statsPtr);
       const maxY = x.guardAbsMax_f32(outBand, rows * ow);

@@ -12,6 +12,7 @@ import type { LinearOptions } from '../../src/linear/correlate.js';
 import { linearSpec } from '../../src/linear/correlate.js';
 import { planLinear } from '../../src/linear/plan.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
+import { setSymmetricLoop } from '../../src/engine/separable.js';
 import { warmPoolAsync } from '../../src/engine/pool.js';
 import { sharedCopy } from '../helpers.js';
 
@@ -206,4 +207,60 @@ test('WASM separable pairs taps only when they are equal or opposite to the last
     { numRuns: 80 },
   );
   assert.ok(onWasm > 60, `only ${onWasm} of 80 cases ran on WASM`);
+});
+
+test('symmetric kernels: the stepped-address loop gives exactly the values of the general term loop', () => {
+  let symmetric = 0;
+  try {
+    fc.assert(
+      fc.property(
+        fc.record({
+          h: fc.integer({ min: 1, max: 40 }),
+          w: fc.integer({ min: 1, max: 75 }),
+          channels: fc.constantFrom(1, 3),
+          rx: fc.integer({ min: 1, max: 12 }),
+          ry: fc.integer({ min: 1, max: 12 }),
+          even: fc.boolean(),
+          mode: fc.constantFrom(...MODES),
+          threads: fc.constantFrom(1, 2),
+          seed: fc.integer(),
+        }),
+        (c) => {
+          const r = rand(c.seed);
+          // a whole symmetric kernel of 2·radius + 1 (or 2·radius) taps per axis
+          const sym = (radius: number) => {
+            const half = Array.from({ length: radius }, () => r() + 0.05);
+            return c.even
+              ? [...half, ...half.slice().reverse()]
+              : [...half, r() + 0.5, ...half.slice().reverse()];
+          };
+          const col = sym(c.ry);
+          const row = sym(c.rx);
+          const kernel = col.map((a) => row.map((b) => a * b));
+          const n = c.h * c.w * c.channels;
+          const img = ndarray(
+            new Float32Array(n).map(() => (r() - 0.3) * 50),
+            c.channels === 1 ? [c.h, c.w] : [c.h, c.w, c.channels],
+          );
+          const opts: LinearOptions = {
+            border: c.mode,
+            method: 'separable',
+            backend: 'wasm',
+            threads: c.threads,
+          };
+          const spec = linearSpec(img, kernel, opts, false);
+          if (planLinear(img, spec, opts).backend === 'wasm') symmetric++;
+          setSymmetricLoop(true);
+          const stepped = correlate(img, kernel, opts);
+          setSymmetricLoop(false);
+          const general = correlate(img, kernel, opts);
+          assert.deepEqual(Array.from(stepped.data), Array.from(general.data));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  } finally {
+    setSymmetricLoop(true);
+  }
+  assert.ok(symmetric > 30, `only ${symmetric} of 60 cases ran on WASM`);
 });
