@@ -36,19 +36,21 @@ const WORKER = `
 import { correlate } from '/dist/linear/correlate.js';
 import { ndarray } from '/dist/core/ndarray.js';
 import { engineInfo, setPoolCrossover } from '/dist/engine/backend.js';
-import { lastPoolRun, setCallerClaims } from '/dist/engine/pool.js';
+import { lastPoolRun, setCallerClaims, warmPoolAsync } from '/dist/engine/pool.js';
 setPoolCrossover(0);
 const img = ndarray(Uint8Array.from({ length: 500 * 130 * 3 }, (_, i) => (i * 7919) % 256), [500, 130, 3]);
 const k = [[0.1, 0.2, 0.05], [-0.1, 0.6, 0.2], [0.05, -0.05, -0.05]];
 const js = correlate(img, k, { backend: 'js' });
 const one = correlate(img, k, { backend: 'wasm', threads: 1 });
 correlate(img, k, { backend: 'wasm', threads: 2 }); // starts the pool's worker
-const until = Date.now() + 20000;
-while (engineInfo().workers < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-await new Promise((r) => setTimeout(r, 300)); // let it load
+// Wait until it has loaded, yielding to this worker's event loop: a nested worker may need its
+// parent's event loop to start, so blocking before it has loaded (as the run below does, with
+// no band for this thread) could stall. Under a loaded CI machine 300 ms was not always enough.
+const ready = await warmPoolAsync(2, 30000);
 setCallerClaims(false); // every band on the pool's worker
 const two = correlate(img, k, { backend: 'wasm', threads: 2 });
 postMessage({
+  ready,
   info: engineInfo(),
   sameOne: one.data.every((v, i) => v === js.data[i]),
   sameTwo: two.data.every((v, i) => v === js.data[i]),
@@ -101,6 +103,7 @@ describe('engine in chromium', { skip: skipReason }, () => {
       main: { simd: boolean; pool: boolean; poolReason: string };
       mainWithin: boolean;
       worker: {
+        ready: number;
         info: { simd: boolean; pool: boolean };
         sameOne: boolean;
         sameTwo: boolean;
@@ -116,6 +119,7 @@ describe('engine in chromium', { skip: skipReason }, () => {
     assert.equal(r.mainWithin, true);
     assert.equal(r.worker.info.simd, true);
     assert.equal(r.worker.info.pool, true);
+    assert.equal(r.worker.ready, 1, 'the pool worker loaded');
     assert.equal(r.worker.sameOne, true);
     assert.equal(r.worker.sameTwo, true);
     assert.ok(r.worker.bands > 1);
