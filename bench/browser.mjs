@@ -155,7 +155,7 @@ try {
   const version = r.ua.match(/Chrome\/([\d.]+)/)?.[1] ?? r.ua;
   console.log(
     `convkit browser bench — chromium ${version}, ${r.cores} cores, cross-origin isolated: ${r.isolated}; ` +
-      `convkit in a module worker (SIMD: ${r.info.simd}, pool workers: ${r.info.workers}), ` +
+      `convkit in a module worker (SIMD: ${r.info.simd}${r.info.relaxedSimd ? ' with relaxed SIMD (fused multiply-add)' : ''}, pool workers: ${r.info.workers}), ` +
       `opencv.js on the page; ${quick ? 'quick sizes' : 'DESIGN.md sizes'}, median of ${reps} runs after warm-ups\n`,
   );
   if (!existsSync(opencvFile))

@@ -12,6 +12,7 @@
 //   out[m, n] = Σ_t w_t · P[m·pw + n + off_t]
 
 import { laneTable } from './lanes';
+import { madd, maddScalar } from './madd';
 
 /** f32 accumulation, tap order; 8 vectors (32 outputs) per pass over the taps. */
 export function correlateTaps_f32(
@@ -45,14 +46,14 @@ export function correlateTaps_f32(
       for (let t = 1; t < nt; t++) {
         q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2);
         const w = v128.load(taps + ((<usize>t) << 4));
-        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(q, 0)));
-        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(q, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(w, v128.load(q, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(w, v128.load(q, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(w, v128.load(q, 64)));
-        a5 = f32x4.add(a5, f32x4.mul(w, v128.load(q, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(w, v128.load(q, 96)));
-        a7 = f32x4.add(a7, f32x4.mul(w, v128.load(q, 112)));
+        a0 = madd(w, v128.load(q, 0), a0);
+        a1 = madd(w, v128.load(q, 16), a1);
+        a2 = madd(w, v128.load(q, 32), a2);
+        a3 = madd(w, v128.load(q, 48), a3);
+        a4 = madd(w, v128.load(q, 64), a4);
+        a5 = madd(w, v128.load(q, 80), a5);
+        a6 = madd(w, v128.load(q, 96), a6);
+        a7 = madd(w, v128.load(q, 112), a7);
       }
       const d = drow + ((<usize>n) << 2);
       v128.store(d, a0, 0);
@@ -69,7 +70,7 @@ export function correlateTaps_f32(
       let a = f32x4.mul(w0, v128.load(p + o0));
       for (let t = 1; t < nt; t++) {
         const q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2);
-        a = f32x4.add(a, f32x4.mul(v128.load(taps + ((<usize>t) << 4)), v128.load(q)));
+        a = madd(v128.load(taps + ((<usize>t) << 4)), v128.load(q), a);
       }
       v128.store(drow + ((<usize>n) << 2), a);
     }
@@ -80,7 +81,7 @@ export function correlateTaps_f32(
       let a: f32 = load<f32>(taps) * load<f32>(p + o0);
       for (let t = 1; t < nt; t++) {
         const q = p + ((<usize>load<i32>(offs + ((<usize>t) << 2))) << 2);
-        a = a + load<f32>(taps + ((<usize>t) << 4)) * load<f32>(q);
+        a = maddScalar(load<f32>(taps + ((<usize>t) << 4)), load<f32>(q), a);
       }
       store<f32>(drow + ((<usize>n) << 2), a);
     }
@@ -141,62 +142,62 @@ export function correlate3x3_f32(
       let x = v128.load(p);
       let a0 = f32x4.mul(w00, x);
       x = v128.load(p + cs);
-      a0 = f32x4.add(a0, f32x4.mul(w01, x));
+      a0 = madd(w01, x, a0);
       x = v128.load(p + cs2);
-      a0 = f32x4.add(a0, f32x4.mul(w02, x));
+      a0 = madd(w02, x, a0);
       let q = p + rs;
       x = v128.load(q);
-      a0 = f32x4.add(a0, f32x4.mul(w10, x));
+      a0 = madd(w10, x, a0);
       let a1 = f32x4.mul(w00, x);
       x = v128.load(q + cs);
-      a0 = f32x4.add(a0, f32x4.mul(w11, x));
-      a1 = f32x4.add(a1, f32x4.mul(w01, x));
+      a0 = madd(w11, x, a0);
+      a1 = madd(w01, x, a1);
       x = v128.load(q + cs2);
-      a0 = f32x4.add(a0, f32x4.mul(w12, x));
-      a1 = f32x4.add(a1, f32x4.mul(w02, x));
+      a0 = madd(w12, x, a0);
+      a1 = madd(w02, x, a1);
       q += rs;
       x = v128.load(q);
-      a0 = f32x4.add(a0, f32x4.mul(w20, x));
-      a1 = f32x4.add(a1, f32x4.mul(w10, x));
+      a0 = madd(w20, x, a0);
+      a1 = madd(w10, x, a1);
       let a2 = f32x4.mul(w00, x);
       x = v128.load(q + cs);
-      a0 = f32x4.add(a0, f32x4.mul(w21, x));
-      a1 = f32x4.add(a1, f32x4.mul(w11, x));
-      a2 = f32x4.add(a2, f32x4.mul(w01, x));
+      a0 = madd(w21, x, a0);
+      a1 = madd(w11, x, a1);
+      a2 = madd(w01, x, a2);
       x = v128.load(q + cs2);
-      a0 = f32x4.add(a0, f32x4.mul(w22, x));
-      a1 = f32x4.add(a1, f32x4.mul(w12, x));
-      a2 = f32x4.add(a2, f32x4.mul(w02, x));
+      a0 = madd(w22, x, a0);
+      a1 = madd(w12, x, a1);
+      a2 = madd(w02, x, a2);
       v128.store(d, a0);
       q += rs;
       x = v128.load(q);
-      a1 = f32x4.add(a1, f32x4.mul(w20, x));
-      a2 = f32x4.add(a2, f32x4.mul(w10, x));
+      a1 = madd(w20, x, a1);
+      a2 = madd(w10, x, a2);
       let a3 = f32x4.mul(w00, x);
       x = v128.load(q + cs);
-      a1 = f32x4.add(a1, f32x4.mul(w21, x));
-      a2 = f32x4.add(a2, f32x4.mul(w11, x));
-      a3 = f32x4.add(a3, f32x4.mul(w01, x));
+      a1 = madd(w21, x, a1);
+      a2 = madd(w11, x, a2);
+      a3 = madd(w01, x, a3);
       x = v128.load(q + cs2);
-      a1 = f32x4.add(a1, f32x4.mul(w22, x));
-      a2 = f32x4.add(a2, f32x4.mul(w12, x));
-      a3 = f32x4.add(a3, f32x4.mul(w02, x));
+      a1 = madd(w22, x, a1);
+      a2 = madd(w12, x, a2);
+      a3 = madd(w02, x, a3);
       v128.store(d + ds, a1);
       q += rs;
       x = v128.load(q);
-      a2 = f32x4.add(a2, f32x4.mul(w20, x));
-      a3 = f32x4.add(a3, f32x4.mul(w10, x));
+      a2 = madd(w20, x, a2);
+      a3 = madd(w10, x, a3);
       x = v128.load(q + cs);
-      a2 = f32x4.add(a2, f32x4.mul(w21, x));
-      a3 = f32x4.add(a3, f32x4.mul(w11, x));
+      a2 = madd(w21, x, a2);
+      a3 = madd(w11, x, a3);
       x = v128.load(q + cs2);
-      a2 = f32x4.add(a2, f32x4.mul(w22, x));
-      a3 = f32x4.add(a3, f32x4.mul(w12, x));
+      a2 = madd(w22, x, a2);
+      a3 = madd(w12, x, a3);
       v128.store(d + ds + ds, a2);
       q += rs;
-      a3 = f32x4.add(a3, f32x4.mul(w20, v128.load(q)));
-      a3 = f32x4.add(a3, f32x4.mul(w21, v128.load(q + cs)));
-      a3 = f32x4.add(a3, f32x4.mul(w22, v128.load(q + cs2)));
+      a3 = madd(w20, v128.load(q), a3);
+      a3 = madd(w21, v128.load(q + cs), a3);
+      a3 = madd(w22, v128.load(q + cs2), a3);
       v128.store(d + ds + ds + ds, a3);
     }
     for (let r = 0; r < 4; r++) tail3x3(prow + <usize>r * rs, rs, cs, drow + <usize>r * ds, vw, width, w9);
@@ -209,16 +210,16 @@ export function correlate3x3_f32(
     const end = prow + vw;
     for (; p < end; p += 16, d += 16) {
       let a = f32x4.mul(w00, v128.load(p));
-      a = f32x4.add(a, f32x4.mul(w01, v128.load(p + cs)));
-      a = f32x4.add(a, f32x4.mul(w02, v128.load(p + cs2)));
+      a = madd(w01, v128.load(p + cs), a);
+      a = madd(w02, v128.load(p + cs2), a);
       const p1 = p + rs;
-      a = f32x4.add(a, f32x4.mul(w10, v128.load(p1)));
-      a = f32x4.add(a, f32x4.mul(w11, v128.load(p1 + cs)));
-      a = f32x4.add(a, f32x4.mul(w12, v128.load(p1 + cs2)));
+      a = madd(w10, v128.load(p1), a);
+      a = madd(w11, v128.load(p1 + cs), a);
+      a = madd(w12, v128.load(p1 + cs2), a);
       const p2 = p1 + rs;
-      a = f32x4.add(a, f32x4.mul(w20, v128.load(p2)));
-      a = f32x4.add(a, f32x4.mul(w21, v128.load(p2 + cs)));
-      a = f32x4.add(a, f32x4.mul(w22, v128.load(p2 + cs2)));
+      a = madd(w20, v128.load(p2), a);
+      a = madd(w21, v128.load(p2 + cs), a);
+      a = madd(w22, v128.load(p2 + cs2), a);
       v128.store(d, a);
     }
     tail3x3(prow, rs, cs, drow, vw, width, w9);
@@ -326,16 +327,16 @@ function absFromShifted(s: u32): f32 {
 
 function dot3x3_scalar(p: usize, rs: usize, cs: usize, w9: usize): f32 {
   let a: f32 = load<f32>(w9) * load<f32>(p);
-  a = a + load<f32>(w9, 16) * load<f32>(p + cs);
-  a = a + load<f32>(w9, 32) * load<f32>(p + cs + cs);
+  a = maddScalar(load<f32>(w9, 16), load<f32>(p + cs), a);
+  a = maddScalar(load<f32>(w9, 32), load<f32>(p + cs + cs), a);
   const p1 = p + rs;
-  a = a + load<f32>(w9, 48) * load<f32>(p1);
-  a = a + load<f32>(w9, 64) * load<f32>(p1 + cs);
-  a = a + load<f32>(w9, 80) * load<f32>(p1 + cs + cs);
+  a = maddScalar(load<f32>(w9, 48), load<f32>(p1), a);
+  a = maddScalar(load<f32>(w9, 64), load<f32>(p1 + cs), a);
+  a = maddScalar(load<f32>(w9, 80), load<f32>(p1 + cs + cs), a);
   const p2 = p1 + rs;
-  a = a + load<f32>(w9, 96) * load<f32>(p2);
-  a = a + load<f32>(w9, 112) * load<f32>(p2 + cs);
-  a = a + load<f32>(w9, 128) * load<f32>(p2 + cs + cs);
+  a = maddScalar(load<f32>(w9, 96), load<f32>(p2), a);
+  a = maddScalar(load<f32>(w9, 112), load<f32>(p2 + cs), a);
+  a = maddScalar(load<f32>(w9, 128), load<f32>(p2 + cs + cs), a);
   return a;
 }
 

@@ -15,6 +15,8 @@
 // (in elements), nt i32 kinds (0: w·x_a, 1: w·(x_a + x_b), 2: w·(x_a − x_b)), in the
 // reference's order.
 
+import { madd, maddScalar } from './madd';
+
 /**
  * f32 accumulation with two interleaved accumulators (even and odd terms, added at the end):
  * half the dependency chain, and an error bound of γ(⌈nt/2⌉ + 3) instead of γ(nt + 2).
@@ -91,9 +93,9 @@ export function correlateTerms_f32(
         const w = v128.load(t);
         const q = p + <usize>load<u32>(t, 16);
         const qb = p + <usize>load<u32>(t, 20);
-        const t0 = f32x4.add(e0, f32x4.mul(w, f32x4.add(v128.load(q, 0), v128.load(qb, 0))));
-        const t1 = f32x4.add(e1, f32x4.mul(w, f32x4.add(v128.load(q, 16), v128.load(qb, 16))));
-        const t2 = f32x4.add(e2, f32x4.mul(w, f32x4.add(v128.load(q, 32), v128.load(qb, 32))));
+        const t0 = madd(w, f32x4.add(v128.load(q, 0), v128.load(qb, 0)), e0);
+        const t1 = madd(w, f32x4.add(v128.load(q, 16), v128.load(qb, 16)), e1);
+        const t2 = madd(w, f32x4.add(v128.load(q, 32), v128.load(qb, 32)), e2);
         e0 = o0;
         e1 = o1;
         e2 = o2;
@@ -105,9 +107,9 @@ export function correlateTerms_f32(
         const w = v128.load(t);
         const q = p + <usize>load<u32>(t, 16);
         const qb = p + <usize>load<u32>(t, 20);
-        const t0 = f32x4.add(e0, f32x4.mul(w, f32x4.sub(v128.load(q, 0), v128.load(qb, 0))));
-        const t1 = f32x4.add(e1, f32x4.mul(w, f32x4.sub(v128.load(q, 16), v128.load(qb, 16))));
-        const t2 = f32x4.add(e2, f32x4.mul(w, f32x4.sub(v128.load(q, 32), v128.load(qb, 32))));
+        const t0 = madd(w, f32x4.sub(v128.load(q, 0), v128.load(qb, 0)), e0);
+        const t1 = madd(w, f32x4.sub(v128.load(q, 16), v128.load(qb, 16)), e1);
+        const t2 = madd(w, f32x4.sub(v128.load(q, 32), v128.load(qb, 32)), e2);
         e0 = o0;
         e1 = o1;
         e2 = o2;
@@ -118,9 +120,9 @@ export function correlateTerms_f32(
       for (; t < end; t += 32) {
         const w = v128.load(t);
         const q = p + <usize>load<u32>(t, 16);
-        const t0 = f32x4.add(e0, f32x4.mul(w, v128.load(q, 0)));
-        const t1 = f32x4.add(e1, f32x4.mul(w, v128.load(q, 16)));
-        const t2 = f32x4.add(e2, f32x4.mul(w, v128.load(q, 32)));
+        const t0 = madd(w, v128.load(q, 0), e0);
+        const t1 = madd(w, v128.load(q, 16), e1);
+        const t2 = madd(w, v128.load(q, 32), e2);
         e0 = o0;
         e1 = o1;
         e2 = o2;
@@ -156,7 +158,7 @@ export function correlateTerms_f32(
         const w = v128.load(t);
         const q = p + <usize>load<u32>(t, 16);
         const qb = p + <usize>load<u32>(t, 20);
-        const t0 = f32x4.add(e0, f32x4.mul(w, f32x4.add(v128.load(q, 0), v128.load(qb, 0))));
+        const t0 = madd(w, f32x4.add(v128.load(q, 0), v128.load(qb, 0)), e0);
         e0 = o0;
         o0 = t0;
       }
@@ -164,14 +166,14 @@ export function correlateTerms_f32(
         const w = v128.load(t);
         const q = p + <usize>load<u32>(t, 16);
         const qb = p + <usize>load<u32>(t, 20);
-        const t0 = f32x4.add(e0, f32x4.mul(w, f32x4.sub(v128.load(q, 0), v128.load(qb, 0))));
+        const t0 = madd(w, f32x4.sub(v128.load(q, 0), v128.load(qb, 0)), e0);
         e0 = o0;
         o0 = t0;
       }
       for (; t < end; t += 32) {
         const w = v128.load(t);
         const q = p + <usize>load<u32>(t, 16);
-        const t0 = f32x4.add(e0, f32x4.mul(w, v128.load(q, 0)));
+        const t0 = madd(w, v128.load(q, 0), e0);
         e0 = o0;
         o0 = t0;
       }
@@ -192,8 +194,8 @@ export function correlateTerms_f32(
         }
         if (t == terms) e = w * x;
         else if (t == terms + 32) o = w * x;
-        else if ((t - terms) & 32) o = o + w * x;
-        else e = e + w * x;
+        else if ((t - terms) & 32) o = maddScalar(w, x, o);
+        else e = maddScalar(w, x, e);
       }
       store<f32>(drow + ((<usize>n) << 2), e + o);
     }
@@ -245,9 +247,9 @@ export function correlateSym_f32(
         qa += st;
         qb -= st;
         const wt = v128.load(t);
-        const t0 = f32x4.add(e0, f32x4.mul(wt, f32x4.add(v128.load(qa, 0), v128.load(qb, 0))));
-        const t1 = f32x4.add(e1, f32x4.mul(wt, f32x4.add(v128.load(qa, 16), v128.load(qb, 16))));
-        const t2 = f32x4.add(e2, f32x4.mul(wt, f32x4.add(v128.load(qa, 32), v128.load(qb, 32))));
+        const t0 = madd(wt, f32x4.add(v128.load(qa, 0), v128.load(qb, 0)), e0);
+        const t1 = madd(wt, f32x4.add(v128.load(qa, 16), v128.load(qb, 16)), e1);
+        const t2 = madd(wt, f32x4.add(v128.load(qa, 32), v128.load(qb, 32)), e2);
         e0 = o0;
         e1 = o1;
         e2 = o2;
@@ -258,9 +260,9 @@ export function correlateSym_f32(
       if (center) {
         qa += st;
         const wt = v128.load(endP);
-        const t0 = f32x4.add(e0, f32x4.mul(wt, v128.load(qa, 0)));
-        const t1 = f32x4.add(e1, f32x4.mul(wt, v128.load(qa, 16)));
-        const t2 = f32x4.add(e2, f32x4.mul(wt, v128.load(qa, 32)));
+        const t0 = madd(wt, v128.load(qa, 0), e0);
+        const t1 = madd(wt, v128.load(qa, 16), e1);
+        const t2 = madd(wt, v128.load(qa, 32), e2);
         e0 = o0;
         e1 = o1;
         e2 = o2;

@@ -15,7 +15,7 @@ import { simdDirectProgram } from './direct.js';
 import { type SepTerm, simdSeparableProgram } from './separable.js';
 import { allocateUnfilled, availableCores, env } from './platform.js';
 import { type EngineProgram, runProgram } from './programs.js';
-import { simdArena, simdStatus } from './simd.js';
+import { simdArena, simdRelaxed, simdStatus } from './simd.js';
 import { poolStatus, poolWorkers, runPooled, warmPool } from './pool.js';
 
 export type { SepTerm } from './separable.js';
@@ -248,6 +248,8 @@ export interface EngineInfo {
   /** WebAssembly SIMD loops usable (else every plan runs plain TypeScript). */
   readonly simd: boolean;
   readonly simdReason: string;
+  /** The relaxed-SIMD build is loaded (fused multiply-add in the float32 loops; see docs/engine.md). */
+  readonly relaxedSimd: boolean;
   /** A worker pool usable from this thread. */
   readonly pool: boolean;
   readonly poolReason: string;
@@ -264,6 +266,7 @@ export function engineInfo(): EngineInfo {
   return {
     simd: s.available,
     simdReason: s.reason,
+    relaxedSimd: simdRelaxed(),
     pool: p.available,
     poolReason: p.reason,
     workers: poolWorkers(),

@@ -20,7 +20,7 @@ import { borderIndex } from '../border/border.js';
 import { bandCount, paddingSource } from './bands.js';
 import { type EngineProgram, runProgram } from './programs.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node } from './platform.js';
-import { simdArena, simdModule } from './simd.js';
+import { simdArena, simdModule, simdRelaxed } from './simd.js';
 
 /** Control words of a job (Int32Array over a small SharedArrayBuffer). */
 export const CTRL = {
@@ -166,7 +166,7 @@ function workerUrl(): URL {
 function spawn(): PoolWorker {
   if (isNode) {
     const url = workerUrl();
-    const workerData = { ready: ready!.buffer, module: simdModule() };
+    const workerData = { ready: ready!.buffer, module: simdModule(), relaxed: simdRelaxed() };
     // Running from TypeScript sources (tests): a worker does not inherit the parent's
     // `--import tsx` hooks, so it registers tsx itself before loading worker.ts.
     const w = url.pathname.endsWith('.ts')
@@ -186,7 +186,7 @@ function spawn(): PoolWorker {
   // unbundled, dist/engine/worker.js is this module's sibling. (Browsers never run the .ts
   // sources directly, so the source-tree case is Node's alone, above.)
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  w.postMessage({ ready: ready!.buffer, module: simdModule() });
+  w.postMessage({ ready: ready!.buffer, module: simdModule(), relaxed: simdRelaxed() });
   w.onerror = (e) => {
     startFailure = `a worker failed: ${e.message}`;
   };

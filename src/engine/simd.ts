@@ -10,7 +10,8 @@
  * Where WebAssembly or its SIMD proposal is missing (old browsers, `--jitless`, restricted
  * hosts), `simdStatus()` says why and the plans fall back to the plain-TypeScript loops.
  */
-import { SIMD_WASM, type SimdExports } from './simd.generated.js';
+import { SIMD_RELAXED_WASM, SIMD_WASM, type SimdExports } from './simd.generated.js';
+import { env } from './platform.js';
 
 export type { SimdExports };
 
@@ -31,6 +32,21 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/**
+ * The relaxed-SIMD build (wasm/madd.ts: the float32 loops that are within tolerance fuse their
+ * multiply-adds where the host has FMA) is used where the host validates it — Chromium since
+ * 114; Node 20 only with `--experimental-wasm-relaxed-simd`. CONVKIT_RELAXED_SIMD=0 keeps the
+ * default build. Every path's guarantee holds for both: bit-identical paths do not use it, and
+ * the float32 guard's error bound counts two roundings per multiply-add, a fused one has one.
+ */
+let relaxedInUse = false;
+const relaxedAllowed = env('CONVKIT_RELAXED_SIMD') !== '0';
+
+/** Whether the loaded SIMD module is the relaxed-SIMD build. */
+export function simdRelaxed(): boolean {
+  return simdStatus().available && relaxedInUse;
+}
+
 /** Forcing the plain path (tests of the fallback, hosts that must not run WebAssembly). */
 let disabledReason: string | undefined;
 export function disableSimd(reason: string | undefined): void {
@@ -44,9 +60,14 @@ export function simdStatus(): SimdStatus {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') {
     return (status = { available: false, reason: 'this JavaScript host has no WebAssembly' });
   }
-  const bytes = decodeBase64(SIMD_WASM);
+  let bytes = decodeBase64(SIMD_WASM);
   if (!WebAssembly.validate(bytes)) {
     return (status = { available: false, reason: 'this WebAssembly host lacks the SIMD (v128) proposal' });
+  }
+  const relaxed = relaxedAllowed ? decodeBase64(SIMD_RELAXED_WASM) : undefined;
+  if (relaxed && WebAssembly.validate(relaxed)) {
+    bytes = relaxed;
+    relaxedInUse = true;
   }
   try {
     compiled = new WebAssembly.Module(bytes);
@@ -78,7 +99,8 @@ export async function simdReady(): Promise<SimdStatus> {
  * Uses a module compiled elsewhere (a pool worker receives its parent's: the compiled and
  * optimised code is shared instead of compiled again per worker).
  */
-export function adoptSimdModule(m: WebAssembly.Module): void {
+export function adoptSimdModule(m: WebAssembly.Module, relaxed = false): void {
+  relaxedInUse = relaxed;
   compiled = m;
   status = { available: true, reason: '' };
 }

@@ -10,10 +10,12 @@ interface Start {
   ready: SharedArrayBuffer;
   /** The parent's compiled SIMD module (shared code, no second compile). */
   module?: WebAssembly.Module;
+  /** Whether that module is the relaxed-SIMD build. */
+  relaxed?: boolean;
 }
 
-function started({ ready, module }: Start): void {
-  if (module) adoptSimdModule(module);
+function started({ ready, module, relaxed }: Start): void {
+  if (module) adoptSimdModule(module, relaxed === true);
   const r = new Int32Array(ready);
   Atomics.add(r, 0, 1);
   Atomics.notify(r, 0);
