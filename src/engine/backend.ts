@@ -218,10 +218,15 @@ export function chooseDirectEngine(
 
 /**
  * Runs a compiled engine choice on the SIMD loops (this thread or the pool). Writes into
- * `out`'s data when given (the caller checked its shape and dtype, and that it does not
- * share memory with the input), and then returns `out`.
+ * `out`'s data when given (the caller checked its shape and dtype) and returns `out`; an `out`
+ * sharing memory with the input is filled from a result computed aside (bands read input
+ * rows that earlier bands would already have overwritten).
  */
 export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType, out?: NDArray): NDArray {
+  if (out && sharesMemory(out, input)) {
+    (out.data as Float64Array).set(runEngine(input, choice, dtype).data as Float64Array);
+    return out;
+  }
   const program = choice.program!;
   const { height, width, channels } = imageDims(input);
   const outShape =
@@ -241,6 +246,14 @@ export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType, ou
   return (
     out ?? ndarray(data, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) })
   );
+}
+
+/** Whether two arrays' elements share memory. */
+export function sharesMemory(a: NDArray, b: NDArray): boolean {
+  if (a.data.buffer !== b.data.buffer) return false;
+  const a0 = a.data.byteOffset;
+  const b0 = b.data.byteOffset;
+  return a0 < b0 + b.data.byteLength && b0 < a0 + a.data.byteLength;
 }
 
 /** What the engine can use here (for `convkit --version`-style diagnostics and the docs). */

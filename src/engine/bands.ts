@@ -86,6 +86,25 @@ export function paddingSource(input: InterleavedView, g: BandGrid): BandSource {
   return source;
 }
 
+/**
+ * Views of a padded band of `length` elements of `type` at byte `base` + the source's phase
+ * (BandSource.phase): one view per phase, made on first use (at most eight).
+ */
+export function phasedBand(
+  buf: ArrayBuffer,
+  base: number,
+  type: BandGrid['bandType'],
+  length: number,
+): (shift: number) => Uint8Array | Float32Array | Float64Array {
+  const views = new Map<number, Uint8Array | Float32Array | Float64Array>();
+  const T = type === 'u8' ? Uint8Array : type === 'f32' ? Float32Array : Float64Array;
+  return (shift) => {
+    let v = views.get(shift);
+    if (!v) views.set(shift, (v = new T(buf, base + shift, length)));
+    return v;
+  };
+}
+
 /** Statistics of a run, for tests and `--explain-plan`. */
 export interface BandStats {
   /** Bands recomputed in f64 (float32 tolerance guard). */

@@ -17,7 +17,14 @@ import type { Border, Padding } from '../border/border.js';
 import type { DType } from '../core/dtypes.js';
 import type { Tap } from '../linear/direct.js';
 import type { SimdArena } from './simd.js';
-import { type BandGrid, type BandRunner, type F32Guard, f32Acceptable, gammaOf } from './bands.js';
+import {
+  type BandGrid,
+  type BandRunner,
+  type F32Guard,
+  f32Acceptable,
+  gammaOf,
+  phasedBand,
+} from './bands.js';
 
 /** Element types the SIMD direct loops handle, input → output. */
 type Path = 'f32' | 'f64' | 'u8' | 'u16';
@@ -322,18 +329,8 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
   const x = arena.exports;
   const buf = arena.buffer;
   const nt = prog.taps.length;
-  const padded = prog.bandType === 'u8' ? L.raw : L.band;
-  // The padded band, started at the source's phase (one view per phase, at most eight).
-  const bandViews = new Map<number, Uint8Array | Float32Array | Float64Array>();
-  const bandAt = (shift: number) => {
-    let v = bandViews.get(shift);
-    if (!v) {
-      const C = prog.bandType === 'u8' ? Uint8Array : prog.bandType === 'f32' ? Float32Array : Float64Array;
-      v = new C(buf, padded + shift, (R + kh - 1) * pw);
-      bandViews.set(shift, v);
-    }
-    return v;
-  };
+  // The padded band, started at the source's phase.
+  const bandAt = phasedBand(buf, prog.bandType === 'u8' ? L.raw : L.band, prog.bandType, (R + kh - 1) * pw);
   const accF32 = new Float32Array(buf, L.acc, R * ow);
   const f32 = new Float32Array(buf);
   const accF64 = prog.bandType === 'f64' ? new Float64Array(buf, L.acc, R * ow) : accF32;

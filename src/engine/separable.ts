@@ -11,7 +11,14 @@
  */
 import type { Border, Padding } from '../border/border.js';
 import type { DType } from '../core/dtypes.js';
-import { type BandGrid, type BandRunner, type F32Guard, f32Acceptable, gammaOf } from './bands.js';
+import {
+  type BandGrid,
+  type BandRunner,
+  type F32Guard,
+  f32Acceptable,
+  gammaOf,
+  phasedBand,
+} from './bands.js';
 import type { SimdArena } from './simd.js';
 
 /** A term of a 1-D sum: w·(x[a] ± x[b]) (kind 1: +, 2: −) or w·x[a] (kind 0). */
@@ -237,16 +244,7 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
   fillTerms(buf, row64, prog.rowTerms, C);
   const x = arena.exports;
   const f32 = new Float32Array(buf);
-  const padded = prog.bandType === 'u8' ? rawBase : bandBase;
-  const bandViews = new Map<number, Uint8Array | Float32Array | Float64Array>();
-  const bandAt = (shift: number) => {
-    let v = bandViews.get(shift);
-    if (!v) {
-      const T = prog.bandType === 'u8' ? Uint8Array : prog.bandType === 'f32' ? Float32Array : Float64Array;
-      bandViews.set(shift, (v = new T(buf, padded + shift, bandLen)));
-    }
-    return v;
-  };
+  const bandAt = phasedBand(buf, prog.bandType === 'u8' ? rawBase : bandBase, prog.bandType, bandLen);
   let band = bandBase;
   const accF64 = new Float64Array(buf, acc, R * ow);
   const outF32 = new Float32Array(buf, outBand, R * ow);

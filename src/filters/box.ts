@@ -15,7 +15,7 @@ import { boxKernel } from '../kernels/presets.js';
 import { linearGeometry, runPlanes } from '../linear/correlate.js';
 import { chooseBoxEngine, runEngine } from '../engine/backend.js';
 import { boxSumPlanes, runBoxInteger } from '../linear/separable.js';
-import { checkOut, copyInto, executeLinear, overlaps, planLinear } from '../linear/plan.js';
+import { checkOut, copyInto, executeLinear, planLinear } from '../linear/plan.js';
 import { type FilterOptions, recipeSpec } from './common.js';
 
 export interface BoxFilterOptions extends FilterOptions {
@@ -75,8 +75,7 @@ export function boxFilter(input: NDArray, options: BoxFilterOptions): NDArray {
   if (out) checkOut(out, input.shape, spec.dtype);
   if (engine.backend === 'wasm') {
     options.onPlan?.(`${what}; ${engine.note}`);
-    if (!out || !overlaps(out, input)) return runEngine(input, engine, spec.dtype, out);
-    return copyInto(out, runEngine(input, engine, spec.dtype));
+    return runEngine(input, engine, spec.dtype, out);
   }
   const exact = runBoxInteger(input, spec, divisor);
   options.onPlan?.(

@@ -409,7 +409,7 @@ export function executeLinear(input: NDArray, spec: LinearSpec, plan: LinearPlan
     rank === 1 ? [outWidth] : rank === 2 ? [outHeight, outWidth] : [outHeight, outWidth, channels],
     spec.dtype,
   );
-  if (plan.backend === 'wasm' && plan.engine && plan.method !== 'fft' && !overlaps(out, input))
+  if (plan.backend === 'wasm' && plan.engine && plan.method !== 'fft')
     return runEngine(input, plan.engine, spec.dtype, out);
   return copyInto(out, EXECUTORS[plan.method](input, spec, plan));
 }
@@ -423,14 +423,6 @@ export function checkOut(out: NDArray, shape: readonly number[], dtype: DType): 
       `an array of shape ${shape.join('×')} and dtype ${dtype} (the result's)`,
       `shape ${out.shape.join('×')}, dtype ${out.dtype}`,
     );
-}
-
-/** Whether two arrays' elements share memory. */
-export function overlaps(a: NDArray, b: NDArray): boolean {
-  if (a.data.buffer !== b.data.buffer) return false;
-  const a0 = a.data.byteOffset;
-  const b0 = b.data.byteOffset;
-  return a0 < b0 + b.data.byteLength && b0 < a0 + a.data.byteLength;
 }
 
 /** Copies a computed result into `out` (checked against it) and returns `out`. */
