@@ -26,6 +26,7 @@ export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export type { Backend, EngineOptions, EngineInfo } from './engine/backend.js';
 export { engineInfo, startWorkers, MAX_THREADS } from './engine/backend.js';
 export { simdReady } from './engine/simd.js';
+export { engineArray, releaseEngineArray } from './engine/heap.js';
 export { decodePng, encodePng } from './io/png.js';
 export { decodeJpeg, encodeJpeg } from './io/jpeg.js';
 export type { Gaussian2DOptions } from './kernels/gaussian.js';

@@ -235,6 +235,34 @@ export function padRowsInterleaved(
   }
 }
 
+/**
+ * Padded columns [q0, q1) of padded rows [r0, r1) (coordinates as in `padRowsInterleaved`),
+ * rows `stride` elements apart in `out`: the narrow edge strips of a filter that reads the
+ * image's interior in place (src/engine/inplace.ts).
+ */
+export function padWindowInterleaved(
+  src: InterleavedView,
+  pad: Padding,
+  border: Border,
+  r0: number,
+  r1: number,
+  q0: number,
+  q1: number,
+  out: Uint8Array | Uint16Array | Float32Array | Float64Array,
+  stride: number,
+  cols: Int32Array = borderIndexMap(src.width, pad.left, pad.right, border.mode),
+): void {
+  const { height: h, width: w, channels: C, data } = src;
+  for (let r = r0; r < r1; r++) {
+    const sr = borderIndex(r - pad.top, h, border.mode);
+    const o = (r - r0) * stride;
+    if (sr < 0) out.fill(border.cval, o, o + (q1 - q0) * C);
+    else
+      for (let q = q0; q < q1; q++)
+        copyPixel(data, sr * w * C, cols[q], C, border.cval, out, o + (q - q0) * C);
+  }
+}
+
 function copyPixel(
   data: ArrayLike<number>,
   rowBase: number,

@@ -60,7 +60,7 @@ function dtypeOfSafe(data: unknown): DType | undefined {
   return undefined;
 }
 
-function checkShape(shape: readonly number[]): void {
+export function checkShape(shape: readonly number[]): void {
   if (!Array.isArray(shape) || shape.length < 1 || shape.length > 4) {
     invalidArgument('shape', '[N], [H, W], [H, W, C] or [N, C, H, W]', shape);
   }

@@ -9,12 +9,14 @@ import type { AnyTypedArray, DType } from '../core/dtypes.js';
 import { type NDArray, imageDims, ndarray } from '../core/ndarray.js';
 import { nonZeroTaps } from '../linear/direct.js';
 import type { LinearSpec } from '../linear/correlate.js';
-import { bandCount, bandRange, paddingSource } from './bands.js';
+import { bandCount, bandRange } from './bands.js';
 import { simdBoxProgram } from './box.js';
 import { simdDirectProgram } from './direct.js';
 import { type SepTerm, simdSeparableProgram } from './separable.js';
 import { allocateUnfilled, availableCores, env } from './platform.js';
-import { type EngineProgram, runProgram } from './programs.js';
+import { type EngineProgram, runBands } from './programs.js';
+import { engineMemoryInfo, heapLoops, heapScratch, inEngineMemory, releaseScratch } from './heap.js';
+import { inPlaceScratchBytes, runsInPlace } from './inplace.js';
 import { simdArena, simdRelaxed, simdStatus } from './simd.js';
 import { poolStatus, poolWorkers, runPooled, warmPool } from './pool.js';
 
@@ -235,13 +237,37 @@ export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType, ou
       : input.shape.length === 2
         ? [program.outHeight, program.ow]
         : [program.outHeight, program.ow / channels, channels];
+  // Input and `out` both in engine memory: every thread runs in place (./inplace.ts).
+  const heap =
+    out &&
+    runsInPlace(program, input.data, out.data) &&
+    inEngineMemory(input.data) &&
+    inEngineMemory(out.data)
+      ? heapLoops()
+      : undefined;
+  const bytes = heap
+    ? inPlaceScratchBytes(program as Parameters<typeof inPlaceScratchBytes>[0], height, width)
+    : 0;
+  const scratch = heap ? heapScratch(bytes * choice.threads) : 0;
+  const inPlace = heap && { exports: heap.exports, memory: heap.handle.memory, scratch };
   let data: AnyTypedArray;
-  if (choice.threads > 1) {
-    data = runPooled(input, program, choice.threads, dtype, out?.data);
-  } else {
-    data = out?.data ?? allocateUnfilled(dtype, program.outHeight * program.ow);
-    const view = { data: input.data, height, width, channels };
-    runProgram(simdArena()!, program, paddingSource(view, program), bandRange(0, bandCount(program)), data);
+  try {
+    if (choice.threads > 1) {
+      data = runPooled(
+        input,
+        program,
+        choice.threads,
+        dtype,
+        out?.data,
+        inPlace && { run: inPlace, heap: heap.handle, bytes },
+      );
+    } else {
+      data = out?.data ?? allocateUnfilled(dtype, program.outHeight * program.ow);
+      const view = { data: input.data, height, width, channels };
+      runBands(simdArena()!, program, view, bandRange(0, bandCount(program)), data, inPlace);
+    }
+  } finally {
+    if (heap) releaseScratch(scratch);
   }
   return (
     out ?? ndarray(data, outShape, { alpha: input.alpha === true && (channels === 2 || channels === 4) })
@@ -250,7 +276,8 @@ export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType, ou
 
 /** Whether two arrays' elements share memory. */
 export function sharesMemory(a: NDArray, b: NDArray): boolean {
-  if (a.data.buffer !== b.data.buffer) return false;
+  // Views of the engine memory taken before and after it grew have different buffers.
+  if (a.data.buffer !== b.data.buffer && !(inEngineMemory(a.data) && inEngineMemory(b.data))) return false;
   const a0 = a.data.byteOffset;
   const b0 = b.data.byteOffset;
   return a0 < b0 + b.data.byteLength && b0 < a0 + a.data.byteLength;
@@ -270,12 +297,18 @@ export interface EngineInfo {
   readonly workers: number;
   /** Default `threads`. */
   readonly cores: number;
+  /** Engine memory (engineArray) available here, why not, and its bytes in use and reserved. */
+  readonly engineMemory: boolean;
+  readonly engineMemoryReason: string;
+  readonly engineMemoryInUse: number;
+  readonly engineMemoryBytes: number;
 }
 
 /** Reports the engine's capabilities on this host. */
 export function engineInfo(): EngineInfo {
   const s = simdStatus();
   const p = poolStatus();
+  const m = engineMemoryInfo();
   return {
     simd: s.available,
     simdReason: s.reason,
@@ -284,6 +317,10 @@ export function engineInfo(): EngineInfo {
     poolReason: p.reason,
     workers: poolWorkers(),
     cores: Math.min(availableCores(), MAX_THREADS),
+    engineMemory: m.available,
+    engineMemoryReason: m.reason,
+    engineMemoryInUse: m.bytesInUse,
+    engineMemoryBytes: m.bytes,
   };
 }
 

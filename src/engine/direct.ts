@@ -66,6 +66,12 @@ const MIN_BAND_ROWS = 32;
 const INTEGER_BAND_ROWS = 128;
 const U = 2 ** -24;
 
+let bandRowsOverride: number | undefined;
+/** Test hook: rows per band of programs compiled from now on (undefined: the tuned sizes). */
+export function setDirectBandRows(rows: number | undefined): void {
+  bandRowsOverride = rows;
+}
+
 /**
  * Compiles a spec for the SIMD loops, or returns the reason it cannot run there (the plan
  * then keeps the plain-TypeScript path).
@@ -140,7 +146,8 @@ export function simdDirectProgram(
   const perRow = (pw + ow) * elem;
   const bandRows = Math.min(
     geo.outHeight,
-    divisor > 0 ? INTEGER_BAND_ROWS : Math.max(MIN_BAND_ROWS, Math.floor(BAND_BYTES / perRow) - (kh - 1)),
+    bandRowsOverride ??
+      (divisor > 0 ? INTEGER_BAND_ROWS : Math.max(MIN_BAND_ROWS, Math.floor(BAND_BYTES / perRow) - (kh - 1))),
   );
   // uint16 data is filtered in f64 (exact, as the reference) from an f64 band.
   const bandType = inDtype === 'uint8' ? (cvalFitsU8 ? 'u8' : 'f32') : path === 'u16' ? 'f64' : path;
@@ -276,14 +283,12 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
     division: prog.divisor > 0 ? arena.reserve(6 * 4) : 0,
   };
   const buf = arena.buffer;
-  const f32 = new Float32Array(buf);
   const f64 = new Float64Array(buf);
   const i32 = new Int32Array(buf);
   const C = prog.channels;
+  writeTapTable(buf, L.taps, prog.taps, S, C);
   prog.taps.forEach((t, k) => {
     const off = t.i * S + t.j * C;
-    f32.fill(t.w, (L.taps >> 2) + 4 * k, (L.taps >> 2) + 4 * k + 4);
-    i32[(L.taps >> 2) + 4 * nt + k] = off;
     f64.fill(t.w, (L.taps64 >> 3) + 2 * k, (L.taps64 >> 3) + 2 * k + 2);
     i32[(L.taps64 >> 2) + 4 * nt + k] = off;
     f64[(L.plain64 >> 3) + k] = t.w;
@@ -300,12 +305,33 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
     for (const t of prog.taps)
       i16.fill(Math.round(t.w * prog.divisor), 8 * (t.i * 3 + t.j), 8 * (t.i * 3 + t.j) + 8);
   }
-  if (prog.loop === '3x3') {
-    f32.fill(0, L.w9 >> 2, (L.w9 >> 2) + 36);
-    for (const t of prog.taps)
-      f32.fill(t.w, (L.w9 >> 2) + 4 * (t.i * 3 + t.j), (L.w9 >> 2) + 4 * (t.i * 3 + t.j) + 4);
-  }
+  if (prog.loop === '3x3') write3x3Weights(buf, L.w9, prog.taps);
   return L;
+}
+
+/**
+ * The f32 tap table of correlateTaps_f32 at byte `at` (nt × 20 bytes): each weight in four
+ * lanes, then each tap's element offset i·S + j·C for padded rows S elements apart.
+ */
+export function writeTapTable(
+  buf: ArrayBufferLike,
+  at: number,
+  taps: readonly Tap[],
+  S: number,
+  C: number,
+): void {
+  const f32 = new Float32Array(buf, at, taps.length * 5);
+  const i32 = new Int32Array(buf, at, taps.length * 5);
+  taps.forEach((t, k) => {
+    f32.fill(t.w, 4 * k, 4 * k + 4);
+    i32[4 * taps.length + k] = t.i * S + t.j * C;
+  });
+}
+
+/** The nine weights of correlate3x3_f32 at byte `at`, each in four lanes (zero for absent taps). */
+export function write3x3Weights(buf: ArrayBufferLike, at: number, taps: readonly Tap[]): void {
+  const f32 = new Float32Array(buf, at, 36).fill(0);
+  for (const t of taps) f32.fill(t.w, 4 * (t.i * 3 + t.j), 4 * (t.i * 3 + t.j) + 4);
 }
 
 /**

@@ -18,7 +18,8 @@ import type { NDArray } from '../core/ndarray.js';
 import { imageDims } from '../core/ndarray.js';
 import { borderIndex } from '../border/border.js';
 import { bandCount, paddingSource } from './bands.js';
-import { type EngineProgram, runProgram } from './programs.js';
+import { type EngineProgram, type InPlaceRun, runBands, runProgram } from './programs.js';
+import { type HeapHandle, workerHeapLoops } from './heap.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node } from './platform.js';
 import { simdArena, simdModule, simdRelaxed } from './simd.js';
 
@@ -32,7 +33,9 @@ export const CTRL = {
   WORKER_BANDS: 4,
   /** Input rows copied to the staging buffer so far (positions in the job's staging order). */
   STAGED: 5,
-  ERROR_TEXT: 6,
+  /** In-place jobs: scratch slots taken by workers (the caller has slot 0). */
+  SLOTS: 6,
+  ERROR_TEXT: 7,
 } as const;
 const ERROR_INTS = 256;
 export const CTRL_INTS = CTRL.ERROR_TEXT + ERROR_INTS;
@@ -50,6 +53,12 @@ export interface EngineJob {
    * between its own bands, so workers start at once instead of after a full copy.
    */
   readonly readyAt?: Int32Array;
+  /**
+   * Input and output are arrays in engine memory (./heap.ts): each thread runs the program in
+   * place on its instance of the shared-memory loops, with `bytes` of scratch at
+   * scratch + slot·bytes.
+   */
+  readonly inPlace?: { readonly heap: HeapHandle; readonly scratch: number; readonly bytes: number };
 }
 
 export interface SharedView {
@@ -93,10 +102,11 @@ export function workOnJob(job: EngineJob, inWorker: boolean): void {
       width: job.input.width,
       channels: job.input.channels,
     };
-    runProgram(
+    const inPlace = job.inPlace;
+    runBands(
       arena,
       job.program,
-      paddingSource(view, job.program),
+      view,
       () => {
         const b = claim(ctrl, true);
         if (b >= 0 && job.readyAt) {
@@ -110,6 +120,11 @@ export function workOnJob(job: EngineJob, inWorker: boolean): void {
         return b;
       },
       viewOf(job.output),
+      inPlace && {
+        exports: workerHeapLoops(inPlace.heap),
+        memory: inPlace.heap.memory,
+        scratch: inPlace.scratch + (Atomics.add(ctrl, CTRL.SLOTS, 1) + 1) * inPlace.bytes,
+      },
       undefined,
       (b) => {
         if (inWorker) Atomics.add(ctrl, CTRL.WORKER_BANDS, 1);
@@ -302,8 +317,8 @@ function scheduleRelease(): void {
  * Workers take bands from the top and write them to a shared output buffer; this thread copies
  * the input rows they need ahead of them (unless the input is shared already), takes bands from
  * the bottom straight from the caller's input into the result, and copies the workers' bands
- * into the result as they finish. The result is an ordinary (non-shared) typed array:
- * `target` when given (of the output's length and dtype), else a new one.
+ * into the result as they finish (workers write a shared `target` themselves). The result is
+ * `target` when given (of the output's length and dtype), else a new ordinary typed array.
  */
 export function runPooled(
   input: NDArray,
@@ -311,15 +326,21 @@ export function runPooled(
   threads: number,
   outDtype: DType,
   target?: AnyTypedArray,
+  inPlace?: { run: InPlaceRun; heap: HeapHandle; bytes: number },
 ): AnyTypedArray {
   while (workers.length < threads - 1) workers.push(spawn());
   const bands = bandCount(program);
   const n = program.outHeight * program.ow;
   const rowsOut = program.bandRows * program.ow;
   const result = target ?? allocateUnfilled(outDtype, n);
+  // A shared result (the caller's `out` on a SharedArrayBuffer): workers write into it
+  // directly, and nothing is collected.
+  const direct = isShared(result);
   const output: SharedView = {
-    buffer: sharedBuffer('output', n * result.BYTES_PER_ELEMENT),
-    byteOffset: 0,
+    buffer: direct
+      ? (result.buffer as unknown as SharedArrayBuffer)
+      : sharedBuffer('output', n * result.BYTES_PER_ELEMENT),
+    byteOffset: direct ? result.byteOffset : 0,
     length: n,
     dtype: outDtype,
     height: program.outHeight,
@@ -335,7 +356,14 @@ export function runPooled(
   let stage: (() => void) | undefined;
   if (isShared(data)) {
     const buffer = data.buffer as unknown as SharedArrayBuffer;
-    job = { program, input: sharedView(input, buffer, data.byteOffset), output, ctrl: ctrlBuffer, bands };
+    job = {
+      program,
+      input: sharedView(input, buffer, data.byteOffset),
+      output,
+      ctrl: ctrlBuffer,
+      bands,
+      inPlace: inPlace && { heap: inPlace.heap, scratch: inPlace.run.scratch, bytes: inPlace.bytes },
+    };
   } else {
     const order = stagingOrder(program, height, bands);
     const staging = sharedBuffer('staging', data.byteLength);
@@ -376,6 +404,7 @@ export function runPooled(
   const copied = new Uint8Array(bands);
   let cursor = 0;
   const collect = () => {
+    if (direct) return;
     for (let b = cursor; b < bands; b++) {
       if (copied[b]) {
         if (b === cursor) cursor++;
@@ -393,16 +422,17 @@ export function runPooled(
   };
   // This thread: feed and drain the workers between its own bands from the bottom, which it
   // pads straight from the caller's input and writes straight into the result.
-  runProgram(
+  runBands(
     simdArena()!,
     program,
-    paddingSource({ data, height, width, channels }, program),
+    { data, height, width, channels },
     () => {
       stage?.();
       collect();
       return callerClaims ? claim(ctrl, false) : -1;
     },
     result,
+    inPlace?.run,
     undefined,
     (b) => {
       copied[b] = 1;

@@ -1,6 +1,9 @@
 /** Every engine program kind and the loop that runs its bands (used by this thread and workers). */
 import type { AnyTypedArray } from '../core/dtypes.js';
-import type { BandClaim, BandSource, BandStats } from './bands.js';
+import type { InterleavedView } from '../border/border.js';
+import { type BandClaim, type BandSource, type BandStats, paddingSource } from './bands.js';
+import type { HeapExports } from './heap.js';
+import { type HeapImage, runDirectInPlace, runsInPlace } from './inplace.js';
 import { type SimdBoxProgram, runBoxBands } from './box.js';
 import { type SimdDirectProgram, runDirectBands } from './direct.js';
 import { type SimdMedianProgram, runMedianBands } from './median.js';
@@ -39,4 +42,45 @@ export function runProgram(
   else if (prog.kind === 'matchStats') runMatchStatsBands(arena, prog, source, claim, out, stats, done);
   else runBoxBands(arena, prog, source, claim, out, stats, done);
   return stats;
+}
+
+/** A thread's loops on the engine memory and its scratch there, for in-place runs. */
+export interface InPlaceRun {
+  readonly exports: HeapExports;
+  readonly memory: WebAssembly.Memory;
+  readonly scratch: number;
+}
+
+/**
+ * Runs the bands `claim` hands out of an input image: in place (./inplace.ts) when `inPlace`
+ * is given — the caller found input and output in engine memory — and the program runs there,
+ * else padded band by band from the input through src/border.
+ */
+export function runBands(
+  arena: SimdArena,
+  prog: EngineProgram,
+  input: InterleavedView,
+  claim: BandClaim,
+  out: AnyTypedArray,
+  inPlace?: InPlaceRun,
+  stats: BandStats = { exactBands: 0, exactVectors: 0, exactOutputs: 0 },
+  done: (band: number) => void = () => {},
+): BandStats {
+  if (inPlace && runsInPlace(prog, input.data, out)) {
+    const image = input as HeapImage;
+    runDirectInPlace(
+      inPlace.exports,
+      inPlace.memory,
+      inPlace.scratch,
+      arena,
+      prog,
+      image,
+      claim,
+      out as Float32Array,
+      stats,
+      done,
+    );
+    return stats;
+  }
+  return runProgram(arena, prog, paddingSource(input, prog), claim, out, stats, done);
 }

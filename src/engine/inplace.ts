@@ -1,0 +1,224 @@
+/**
+ * Direct float32 correlation in place in engine memory (./heap.ts): the SIMD loops read the
+ * input array's rows and write the output array's rows where they are, with no padded band
+ * copied in and no result band copied out.
+ *
+ * Each band of the program's fixed grid whose input rows all lie inside the image (every band
+ * but the first and last few, for shape `same`) runs as:
+ *   1. the float32 guard's range statistics over the band's input rows, read in place;
+ *   2. the loop over the interior columns, reading the input rows in place (row stride =
+ *      the image row) and writing the output rows in place;
+ *   3. the left and right edge strips (the columns whose window crosses the border), padded
+ *      through src/border into a small scratch strip, filtered by the same loop, copied in;
+ *   4. the guard over the output band, as ./direct.ts.
+ * Bands reaching the top or bottom border, and bands the guard rejects, run through the padded
+ * band runner (./direct.ts runDirectBands), which then recomputes them exactly as every other
+ * path would. Every output is computed by the same operations in the same order as in the
+ * padded-band runner (a pixel's value does not depend on its place in a row, see tail3x3 in
+ * wasm/direct.ts), and the guard sees the same values (the padded band holds the rows' own
+ * values and, for a constant border with padded columns, cval) — so the result is
+ * bit-identical to that runner's, for any thread count.
+ */
+import { borderIndexMap, padWindowInterleaved } from '../border/border.js';
+import { type BandClaim, type BandStats, f32Acceptable, paddingSource } from './bands.js';
+import { type SimdDirectProgram, runDirectBands, write3x3Weights, writeTapTable } from './direct.js';
+import type { HeapExports } from './heap.js';
+import type { SimdArena } from './simd.js';
+
+/**
+ * Bands this thread ran in place, left to the padded runner because they reach the top or
+ * bottom border, and computed in place but rejected by the float32 guard (tests).
+ */
+export const inPlaceCounts = { inPlace: 0, border: 0, rejected: 0 };
+
+/** An input image in engine memory. */
+export interface HeapImage {
+  readonly data: Float32Array;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** Whether a program can run in place: direct, float32 in and out. */
+export function runsInPlace(prog: { kind: string }, input: unknown, out: unknown): prog is SimdDirectProgram {
+  const p = prog as SimdDirectProgram;
+  return (
+    p.kind === 'direct' &&
+    p.path === 'f32' &&
+    p.bandType === 'f32' &&
+    input instanceof Float32Array &&
+    out instanceof Float32Array
+  );
+}
+
+interface Geometry {
+  /** Kernel width. */
+  kw: number;
+  /** Interior output rows [mLo, mHi) and columns [nL, nR). */
+  mLo: number;
+  mHi: number;
+  nL: number;
+  nR: number;
+  /** Padded strip row stride and strip output row length, in elements. */
+  Ss: number;
+  So: number;
+}
+
+function geometry(prog: SimdDirectProgram, height: number, width: number): Geometry {
+  const { pad, kh, ow, channels: C } = prog;
+  const outW = ow / C;
+  // paddedWidth = width + left + right = outWidth + kw − 1 for every output shape.
+  const kw = prog.pw / C - outW + 1;
+  const nL = Math.min(pad.left, outW);
+  const nR = Math.max(nL, Math.min(outW, width - kw + 1 + pad.left));
+  const strip = Math.max(nL, outW - nR);
+  return {
+    kw,
+    mLo: pad.top,
+    mHi: height - kh + 1 + pad.top,
+    nL,
+    nR,
+    Ss: (strip + kw - 1) * C,
+    So: strip * C,
+  };
+}
+
+interface Layout {
+  w9: number;
+  tapsIn: number;
+  tapsStrip: number;
+  stats: number;
+  strip: number;
+  sacc: number;
+  end: number;
+}
+
+function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
+  let at = base;
+  const take = (bytes: number) => {
+    const p = at;
+    at = (at + bytes + 64 + 15) & ~15;
+    return p;
+  };
+  const nt = prog.taps.length;
+  const L = {
+    w9: take(144),
+    tapsIn: take(nt * 20),
+    tapsStrip: take(nt * 20),
+    stats: take(16),
+    strip: take((prog.bandRows + prog.kh - 1) * g.Ss * 4),
+    sacc: take(prog.bandRows * g.So * 4),
+  };
+  return { ...L, end: at };
+}
+
+/** Scratch bytes one thread needs to run `prog` in place on an image `width` pixels wide. */
+export function inPlaceScratchBytes(prog: SimdDirectProgram, height: number, width: number): number {
+  return layout(prog, geometry(prog, height, width), 0).end;
+}
+
+/**
+ * Runs the bands `claim` hands out in place: `input` and `out` (the whole output) are arrays
+ * in engine memory, `scratch` this thread's inPlaceScratchBytes there; `arena` is this
+ * thread's private arena for the bands that run padded.
+ */
+export function runDirectInPlace(
+  x: HeapExports,
+  memory: WebAssembly.Memory,
+  scratch: number,
+  arena: SimdArena,
+  prog: SimdDirectProgram,
+  input: HeapImage,
+  claim: BandClaim,
+  out: Float32Array,
+  stats: BandStats,
+  done: (band: number) => void,
+): void {
+  const { pad, kh, ow, bandRows: R, channels: C, border } = prog;
+  const { height: H, width: W } = input;
+  const g = geometry(prog, H, W);
+  const L = layout(prog, g, scratch);
+  const buf = memory.buffer;
+  const rowLen = W * C;
+  const nt = prog.taps.length;
+  // The scratch is written only once this thread holds a band: a pool worker that picks up the
+  // job after its last band was claimed must not touch memory the caller may have released.
+  let ready = false;
+  const prepare = () => {
+    if (prog.loop === '3x3') write3x3Weights(buf, L.w9, prog.taps);
+    else {
+      writeTapTable(buf, L.tapsIn, prog.taps, rowLen, C);
+      writeTapTable(buf, L.tapsStrip, prog.taps, g.Ss, C);
+    }
+    ready = true;
+  };
+  const statsF32 = new Float32Array(buf, L.stats, 2);
+  const strip = new Float32Array(buf, L.strip, (R + kh - 1) * g.Ss);
+  const sacc = new Float32Array(buf, L.sacc, R * g.So);
+  const cols = borderIndexMap(W, pad.left, pad.right, border.mode);
+  // The padded band's columns beyond the image hold cval (constant border) or row values.
+  const cvalInBand = border.mode === 'constant' && pad.left + pad.right > 0;
+  const inBase = input.data.byteOffset;
+  const outBase = out.byteOffset;
+  const padded: number[] = [];
+  const loop = (
+    src: number,
+    stride: number,
+    dst: number,
+    dstStride: number,
+    rows: number,
+    width: number,
+    taps: number,
+  ) => {
+    if (prog.loop === '3x3') x.correlate3x3_f32(src, stride, dst, dstStride, rows, width, L.w9, C);
+    else x.correlateTaps_f32(src, stride, dst, dstStride, rows, width, taps, nt);
+  };
+  const edge = (m0: number, rows: number, n0: number, n1: number) => {
+    if (n1 <= n0) return;
+    padWindowInterleaved(input, pad, border, m0, m0 + rows + kh - 1, n0, n1 + g.kw - 1, strip, g.Ss, cols);
+    const width = (n1 - n0) * C;
+    loop(L.strip, g.Ss, L.sacc, g.So, rows, width, L.tapsStrip);
+    for (let i = 0; i < rows; i++) out.set(sacc.subarray(i * g.So, i * g.So + width), (m0 + i) * ow + n0 * C);
+  };
+  for (let b = claim(); b >= 0; b = claim()) {
+    const m0 = b * R;
+    const rows = Math.min(R, prog.outHeight - m0);
+    if (g.nR <= g.nL || m0 < g.mLo || m0 + rows > g.mHi) {
+      inPlaceCounts.border++;
+      padded.push(b);
+      continue;
+    }
+    if (!ready) prepare();
+    const band = inBase + (m0 - pad.top) * rowLen * 4;
+    x.guardRange_f32(band, (rows + kh - 1) * rowLen, L.stats);
+    let maxX = statsF32[0];
+    let minX = statsF32[1];
+    if (cvalInBand) {
+      maxX = Math.max(maxX, Math.abs(border.cval));
+      if (border.cval < 0 || Object.is(border.cval, -0)) minX = -Infinity;
+    }
+    loop(
+      band + (g.nL - pad.left) * C * 4,
+      rowLen,
+      outBase + (m0 * ow + g.nL * C) * 4,
+      ow,
+      rows,
+      (g.nR - g.nL) * C,
+      L.tapsIn,
+    );
+    edge(m0, rows, 0, g.nL);
+    edge(m0, rows, g.nR, ow / C);
+    const maxY = x.guardAbsMax_f32(outBase + m0 * ow * 4, rows * ow);
+    if (f32Acceptable(prog.guard, maxX, minX, maxY)) {
+      inPlaceCounts.inPlace++;
+      done(b);
+    } else {
+      inPlaceCounts.rejected++;
+      padded.push(b);
+    }
+  }
+  if (padded.length > 0) {
+    const source = paddingSource(input, prog);
+    runDirectBands(arena, prog, source, () => padded.pop() ?? -1, out, stats, done);
+  }
+}

@@ -1,0 +1,223 @@
+// Engine memory (src/engine/heap.ts): arrays every thread's loops read and write in place.
+// A direct float32 filter from an engine array into an engine array runs in place
+// (src/engine/inplace.ts) and gives exactly what the padded-band path gives for ordinary
+// arrays — every shape, border, anchor, channel count and thread count — and the engine
+// arrays themselves are allocated, reused and released as documented.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  convolve,
+  correlate,
+  engineArray,
+  engineInfo,
+  ndarray,
+  releaseEngineArray,
+} from '../../src/index.js';
+import type { NDArray } from '../../src/core/ndarray.js';
+import { setPoolCrossover } from '../../src/engine/backend.js';
+import { setDirectBandRows } from '../../src/engine/direct.js';
+import { inPlaceCounts } from '../../src/engine/inplace.js';
+import { warmPoolAsync } from '../../src/engine/pool.js';
+import { mismatch, rng } from '../helpers.js';
+
+let oldCrossover = 0;
+before(async () => {
+  oldCrossover = setPoolCrossover(0); // the pool even on small images
+  await warmPoolAsync(3);
+});
+after(() => {
+  setPoolCrossover(oldCrossover);
+  setDirectBandRows(undefined);
+});
+
+/** An engine array holding a copy of `a`. */
+function toEngine(a: NDArray): NDArray {
+  const e = engineArray(a.shape, a.dtype);
+  e.data.set(a.data);
+  return e;
+}
+
+const MODES = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'] as const;
+
+test('in place from engine arrays = the padded-band path on ordinary arrays, bit for bit, any threads', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        h: fc.integer({ min: 1, max: 30 }),
+        w: fc.integer({ min: 1, max: 37 }),
+        c: fc.constantFrom(1, 1, 3, 4),
+        kh: fc.constantFrom(1, 2, 3, 3, 3, 4, 5),
+        kw: fc.constantFrom(1, 2, 3, 3, 3, 5, 7),
+        border: fc.constantFrom(...MODES),
+        cval: fc.constantFrom(0, 2.5, -3, -0, 5000),
+        shape: fc.constantFrom('same', 'same', 'full', 'valid'),
+        anchor: fc.option(fc.tuple(fc.nat(6), fc.nat(6)), { nil: undefined }),
+        convolution: fc.boolean(),
+        bandRows: fc.integer({ min: 1, max: 9 }),
+        seed: fc.integer(),
+      }),
+      ({ h, w, c, kh, kw, border, cval, shape, anchor, convolution, bandRows, seed }) => {
+        if (shape === 'valid' && (h < kh || w < kw)) return;
+        const r = rng(seed);
+        const img = ndarray(
+          Float32Array.from({ length: h * w * c }, () => (r() - 0.3) * 40),
+          c === 1 ? [h, w] : [h, w, c],
+        );
+        const kernel = Array.from({ length: kh }, () => Array.from({ length: kw }, () => r() - 0.4));
+        const a =
+          anchor && shape === 'same' ? ([anchor[0] % kh, anchor[1] % kw] as [number, number]) : undefined;
+        const run = convolution ? convolve : correlate;
+        const opts = {
+          border,
+          cval: border === 'constant' ? cval : 0,
+          shape,
+          anchor: a,
+          method: 'direct' as const,
+        };
+        setDirectBandRows(bandRows);
+        const want = run(img, kernel, { ...opts, backend: 'wasm', threads: 1 });
+        const reference = run(img, kernel, { ...opts, backend: 'js' });
+        const what = `${h}×${w}×${c} ${kh}×${kw} ${border} ${shape} anchor ${a} bands of ${bandRows}`;
+        assert.equal(mismatch(want, reference, { rel: 1e-5, abs: 1e-6 }), null, what);
+        const input = toEngine(img);
+        try {
+          for (const threads of [1, 2, 3]) {
+            const out = engineArray(want.shape, 'float32');
+            out.data.fill(-123456);
+            const before = inPlaceCounts.inPlace + inPlaceCounts.rejected;
+            const got = run(input, kernel, { ...opts, backend: 'wasm', threads, out });
+            assert.equal(got, out, what);
+            assert.deepEqual(Array.from(out.data), Array.from(want.data), `${what}, ${threads} threads`);
+            // The caller's bands of an image with interior rows and columns ran in place.
+            const interiorRows = shape === 'valid' || h - kh + 1 >= 2 * bandRows + 2;
+            if (threads === 1 && interiorRows && w >= kw + 1 && shape !== 'full')
+              assert.ok(
+                inPlaceCounts.inPlace + inPlaceCounts.rejected > before,
+                `${what}: no band ran in place`,
+              );
+            releaseEngineArray(out);
+          }
+          assert.deepEqual(Array.from(input.data), Array.from(img.data), 'the input is not modified');
+        } finally {
+          releaseEngineArray(input);
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test('in place: bands the float32 guard rejects are recomputed exactly, as on the padded path', () => {
+  setDirectBandRows(4);
+  const h = 40;
+  const w = 33;
+  const r = rng(7);
+  // Large values whose differences the kernel takes: f32 sums' error bound (relative to the
+  // largest input) exceeds the tolerance of the small outputs, so bands are redone in f64.
+  const data = Float32Array.from({ length: h * w }, () => 1e6 + (r() - 0.5));
+  const img = ndarray(data, [h, w]);
+  const kernel = [
+    [0.5, -1, 0.5],
+    [1, -1, 0],
+    [0, 0.25, -0.25],
+  ];
+  const want = correlate(img, kernel, { backend: 'wasm', threads: 1, border: 'replicate' });
+  assert.equal(
+    mismatch(want, correlate(img, kernel, { backend: 'js', border: 'replicate' }), { rel: 1e-5, abs: 0 }),
+    null,
+  );
+  const input = toEngine(img);
+  const out = engineArray([h, w], 'float32');
+  const rejected = inPlaceCounts.rejected;
+  for (const threads of [1, 2]) {
+    correlate(input, kernel, { backend: 'wasm', threads, out, border: 'replicate' });
+    assert.deepEqual(Array.from(out.data), Array.from(want.data), `${threads} threads`);
+  }
+  assert.ok(inPlaceCounts.rejected > rejected + 2, 'the guard rejected bands computed in place');
+  releaseEngineArray(input);
+  releaseEngineArray(out);
+  setDirectBandRows(undefined);
+});
+
+test('in place: a constant border counts cval in the guard, as the padded band does', () => {
+  // The padded columns hold cval = −1e6 but only zero weights read them: the padded band's
+  // statistics (a negative value, max |x| = 1e6) make the guard redo every band in f64; in place must too.
+  setDirectBandRows(3);
+  const r = rng(11);
+  const img = ndarray(
+    Float32Array.from({ length: 30 * 20 }, () => r()),
+    [30, 20],
+  );
+  const kernel = [
+    [0, 1 / 3, 0],
+    [0, 1 / 3, 0],
+    [0, 1 / 3, 0],
+  ];
+  const opts = { border: 'constant', cval: -1e6, method: 'direct' as const, backend: 'wasm' as const };
+  const want = correlate(img, kernel, { ...opts, threads: 1 });
+  const input = toEngine(img);
+  const out = engineArray([30, 20], 'float32');
+  correlate(input, kernel, { ...opts, threads: 1, out });
+  assert.deepEqual(Array.from(out.data), Array.from(want.data));
+  releaseEngineArray(input);
+  releaseEngineArray(out);
+  setDirectBandRows(undefined);
+});
+
+test('engine arrays mixed with ordinary ones, and `out` = the input, give the ordinary result', () => {
+  const r = rng(3);
+  const img = ndarray(
+    Float32Array.from({ length: 50 * 61 }, () => r() * 10),
+    [50, 61],
+  );
+  const kernel = [
+    [0.1, 0.2, 0.3],
+    [0.4, -0.5, 0.6],
+    [0.7, 0.8, -0.9],
+  ];
+  const want = correlate(img, kernel, { backend: 'wasm', threads: 1, border: 'wrap' });
+  const input = toEngine(img);
+  const ordinary = correlate(input, kernel, { border: 'wrap', threads: 2 });
+  assert.deepEqual(Array.from(ordinary.data), Array.from(want.data), 'engine input, fresh result');
+  const out = engineArray([50, 61], 'float32');
+  correlate(img, kernel, { border: 'wrap', threads: 2, out });
+  assert.deepEqual(Array.from(out.data), Array.from(want.data), 'ordinary input, engine out');
+  correlate(input, kernel, { border: 'wrap', threads: 2, out: input });
+  assert.deepEqual(Array.from(input.data), Array.from(want.data), 'out is the input itself');
+  releaseEngineArray(input);
+  releaseEngineArray(out);
+});
+
+test('engineArray: zero-filled, validated, released once, its memory reused', () => {
+  const base = engineInfo().engineMemoryInUse;
+  assert.equal(engineInfo().engineMemory, true);
+  const a = engineArray([3, 4, 3], 'uint8');
+  assert.deepEqual(a.shape, [3, 4, 3]);
+  assert.equal(a.dtype, 'uint8');
+  assert.ok(a.data instanceof Uint8Array && a.data.length === 36);
+  assert.ok(a.data.every((v) => v === 0));
+  a.data.fill(9);
+  const f = engineArray([5], 'float64');
+  assert.ok(f.data instanceof Float64Array && f.data.byteOffset % 64 === 0);
+  assert.ok(engineInfo().engineMemoryInUse > base);
+  const where = a.data.byteOffset;
+  assert.equal(releaseEngineArray(a), true);
+  assert.equal(releaseEngineArray(a), false, 'a second release does nothing');
+  const b = engineArray([3, 4, 3], 'uint8');
+  assert.equal(b.data.byteOffset, where, 'the released block is reused');
+  assert.ok(
+    b.data.every((v) => v === 0),
+    'and zero-filled again',
+  );
+  assert.equal(releaseEngineArray(a), false, 'a stale handle cannot release the new owner');
+  assert.equal(releaseEngineArray(ndarray(new Float32Array(4), [4])), false, 'an ordinary array');
+  assert.equal(releaseEngineArray(b), true);
+  assert.equal(releaseEngineArray(f), true);
+  assert.equal(engineInfo().engineMemoryInUse, base, 'everything returned');
+  assert.throws(() => engineArray([0, 3]), /Expected positive integer dimensions for shape/);
+  assert.throws(
+    () => engineArray([2, 2], 'int8' as 'uint8'),
+    /Expected uint8, uint16, float32 or float64 for dtype, got "int8"/,
+  );
+});
