@@ -134,3 +134,18 @@ export function machine() {
   const c = cpus();
   return `${c.length} × ${c[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
 }
+
+/**
+ * A row on engine arrays (convkit.engineArray): a copy of `input` and a result of its shape
+ * and dtype in the engine's shared memory, where every thread reads and writes them without
+ * copies in or out (direct float32 filters run in place). `make(input, out)` returns the
+ * timed function; two warm-ups, as the other rows.
+ */
+export function engineRow(convkit, input, make) {
+  const inside = convkit.engineArray(input.shape, input.dtype);
+  inside.data.set(input.data);
+  const fn = make(inside, convkit.engineArray(input.shape, input.dtype));
+  fn();
+  fn();
+  return fn;
+}

@@ -111,9 +111,10 @@ for (const w of workloads) {
     console.log(`    ${r.name.padEnd(44)} ${r.ms.toFixed(2).padStart(9)} ms${ratio}${ratio1}`);
   }
   // Fresh results against fresh results; writing into a reused array is compared separately.
-  const reused = (r) => / into (out|dst)\b/.test(r.name);
+  const reused = (r) => / into (out|dst)\b|engine arrays/.test(r.name);
   const best = rows.filter((r) => r.ours && r.ms !== undefined && !reused(r)).sort((a, b) => a.ms - b.ms)[0];
-  const intoOut = rows.find((r) => r.ours && r.ms !== undefined && reused(r));
+  const engine = rows.find((r) => r.ours && r.ms !== undefined && /engine arrays/.test(r.name));
+  const intoOut = rows.find((r) => r.ours && r.ms !== undefined && / into out\b/.test(r.name));
   const intoDst = rows.find((r) => !r.ours && r.ms !== undefined && reused(r));
   if (best && ref)
     summary.push(
@@ -123,6 +124,10 @@ for (const w of workloads) {
         (intoOut && intoDst
           ? `; into a reused array ${intoOut.ms.toFixed(1)} vs ${intoDst.ms.toFixed(1)} ms → ${(intoOut.ms / intoDst.ms).toFixed(2)}×` +
             (floor ? ` (floor → ${(intoOut.ms / floor).toFixed(2)}×)` : '')
+          : '') +
+        (engine && intoDst
+          ? `; engine arrays in place ${engine.ms.toFixed(1)} vs ${intoDst.ms.toFixed(1)} ms → ${(engine.ms / intoDst.ms).toFixed(2)}×` +
+            (floor ? ` (floor → ${(engine.ms / floor).toFixed(2)}×)` : '')
           : ''),
     );
 }

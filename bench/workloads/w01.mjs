@@ -1,5 +1,5 @@
 // W1: 3×3 generic (non-separable) kernel, float32, 4K gray, border mirror (OpenCV's default).
-import { fill, handOff } from '../lib.mjs';
+import { engineRow, fill, handOff } from '../lib.mjs';
 
 export default {
   id: 'W1',
@@ -26,6 +26,12 @@ export default {
         'convkit correlate (auto)': run({}),
         // into a reused result array (the `out` option; OpenCV's dst): no fresh 25–33 MB result to fault in
         'convkit correlate into out (auto)': run({ out: convkit.zeros([h, w], 'float32') }),
+        // input and result in engine memory (engineArray): every thread filters in place
+        'convkit engine arrays (auto)': engineRow(
+          convkit,
+          input,
+          (inside, out) => () => convkit.correlate(inside, kernel, { border: 'mirror', out }),
+        ),
         'convkit WASM SIMD, 1 thread': run({ backend: 'wasm', threads: 1 }),
         [`convkit WASM SIMD, ${cores} threads`]: run({ backend: 'wasm', threads: cores }),
         'convkit plain TS (reference)': run({ backend: 'js' }),

@@ -1,7 +1,7 @@
 // W2: 3×3 generic (non-separable) kernel, uint8, 4K RGB, border mirror (OpenCV's default).
 // Our uint8 output is rounded half to even and bit-identical to the float64 reference; sharp
 // and jimp compute differently rounded (truncated) results — they are timed, not compared.
-import { fill, handOff, nodePeer } from '../lib.mjs';
+import { engineRow, fill, handOff, nodePeer } from '../lib.mjs';
 
 const K = [0.1, 0.2, 0.05, -0.1, 0.6, 0.2, 0.05, -0.05, -0.05];
 
@@ -31,6 +31,12 @@ export default {
         'convkit correlate (auto)': run({}),
         // into a reused result array (the `out` option; OpenCV's dst): no fresh 25–33 MB result to fault in
         'convkit correlate into out (auto)': run({ out: convkit.zeros([h, w, 3], 'uint8') }),
+        // input and result in engine memory (engineArray): no staging or collecting copies
+        'convkit engine arrays (auto)': engineRow(
+          convkit,
+          input,
+          (inside, out) => () => convkit.correlate(inside, kernel, { border: 'mirror', out }),
+        ),
         'convkit WASM SIMD, 1 thread': run({ backend: 'wasm', threads: 1 }),
         [`convkit WASM SIMD, ${cores} threads`]: run({ backend: 'wasm', threads: cores }),
         'convkit plain TS (reference)': run({ backend: 'js' }),

@@ -1,6 +1,6 @@
 // W3: Gaussian σ = 2, float32, 4K gray. OpenCV's call GaussianBlur(x, (0, 0), 2): size from σ
 // (round(8σ + 1) | 1 = 17 taps, the same as SciPy's truncate-4 rule), border mirror (REFLECT_101).
-import { fill, handOff } from '../lib.mjs';
+import { engineRow, fill, handOff } from '../lib.mjs';
 import { openCvJs } from './w02.mjs';
 
 export const gaussianWorkload = (id, sigma) => ({
@@ -27,6 +27,12 @@ export const gaussianWorkload = (id, sigma) => ({
         'convkit gaussianBlur (auto)': run({}),
         // into a reused result array (the `out` option; OpenCV's dst): no fresh 25–33 MB result to fault in
         'convkit gaussianBlur into out (auto)': run({ out: convkit.zeros([h, w], 'float32') }),
+        // input and result in engine memory (engineArray): no staging or collecting copies
+        'convkit engine arrays (auto)': engineRow(
+          convkit,
+          input,
+          (inside, out) => () => convkit.gaussianBlur(inside, { ...opts, out }),
+        ),
         'convkit WASM SIMD separable, 1 thread': run({ backend: 'wasm', threads: 1 }),
         [`convkit WASM SIMD separable, ${cores} threads`]: run({ backend: 'wasm', threads: cores }),
         'convkit separable, plain TS (reference)': run({ backend: 'js' }),

@@ -1,5 +1,5 @@
 // W5: box 45×45, uint8, 4K RGB, border mirror: OpenCV blur(x, (45, 45)).
-import { fill, handOff } from '../lib.mjs';
+import { engineRow, fill, handOff } from '../lib.mjs';
 import { openCvJs } from './w02.mjs';
 
 export default {
@@ -25,6 +25,12 @@ export default {
         'convkit boxFilter (auto)': run({}),
         // into a reused result array (the `out` option; OpenCV's dst): no fresh 25–33 MB result to fault in
         'convkit boxFilter into out (auto)': run({ out: convkit.zeros([h, w, 3], 'uint8') }),
+        // input and result in engine memory (engineArray): no staging or collecting copies
+        'convkit engine arrays (auto)': engineRow(
+          convkit,
+          input,
+          (inside, out) => () => convkit.boxFilter(inside, { ksize: [45, 45], out }),
+        ),
         'convkit WASM SIMD running sums, 1 thread': run({ backend: 'wasm', threads: 1 }),
         [`convkit WASM SIMD running sums, ${cores} threads`]: run({ backend: 'wasm', threads: cores }),
         'convkit running sums, plain TS (reference)': run({ backend: 'js' }),
