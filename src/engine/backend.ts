@@ -16,7 +16,7 @@ import { type SepTerm, simdSeparableProgram } from './separable.js';
 import { allocateUnfilled, availableCores, env } from './platform.js';
 import { type EngineProgram, runBands } from './programs.js';
 import { engineMemoryInfo, heapLoops, heapScratch, inEngineMemory, releaseScratch } from './heap.js';
-import { inPlaceScratchBytes, runsInPlace } from './inplace.js';
+import { type InPlaceProgram, inPlaceScratchBytes, runsInPlace } from './inplace.js';
 import { simdArena, simdRelaxed, simdStatus } from './simd.js';
 import { poolStatus, poolWorkers, runPooled, warmPool } from './pool.js';
 
@@ -245,9 +245,7 @@ export function runEngine(input: NDArray, choice: EngineChoice, dtype: DType, ou
     inEngineMemory(out.data)
       ? heapLoops()
       : undefined;
-  const bytes = heap
-    ? inPlaceScratchBytes(program as Parameters<typeof inPlaceScratchBytes>[0], height, width)
-    : 0;
+  const bytes = heap ? inPlaceScratchBytes(program as InPlaceProgram, height, width) : 0;
   const scratch = heap ? heapScratch(bytes * choice.threads) : 0;
   const inPlace = heap && { exports: heap.exports, memory: heap.handle.memory, scratch };
   let data: AnyTypedArray;

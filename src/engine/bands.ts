@@ -54,6 +54,20 @@ export function bandRange(b0: number, b1: number): BandClaim {
   return () => (b < b1 ? b++ : -1);
 }
 
+let bandRowsOverride: number | undefined;
+/**
+ * Test hook: rows per band of the direct and separable programs compiled from now on
+ * (undefined: their tuned sizes), so small test images have bands away from the borders.
+ */
+export function setBandRows(rows: number | undefined): void {
+  bandRowsOverride = rows;
+}
+
+/** The test hook's rows per band, if set. */
+export function testBandRows(): number | undefined {
+  return bandRowsOverride;
+}
+
 /** Number of bands in a program's grid. */
 export function bandCount(g: BandGrid): number {
   return Math.ceil(g.outHeight / g.bandRows);

@@ -24,6 +24,7 @@ import {
   f32Acceptable,
   gammaOf,
   phasedBand,
+  testBandRows,
 } from './bands.js';
 
 /** Element types the SIMD direct loops handle, input → output. */
@@ -65,12 +66,6 @@ const MIN_BAND_ROWS = 32;
  */
 const INTEGER_BAND_ROWS = 128;
 const U = 2 ** -24;
-
-let bandRowsOverride: number | undefined;
-/** Test hook: rows per band of programs compiled from now on (undefined: the tuned sizes). */
-export function setDirectBandRows(rows: number | undefined): void {
-  bandRowsOverride = rows;
-}
 
 /**
  * Compiles a spec for the SIMD loops, or returns the reason it cannot run there (the plan
@@ -146,7 +141,7 @@ export function simdDirectProgram(
   const perRow = (pw + ow) * elem;
   const bandRows = Math.min(
     geo.outHeight,
-    bandRowsOverride ??
+    testBandRows() ??
       (divisor > 0 ? INTEGER_BAND_ROWS : Math.max(MIN_BAND_ROWS, Math.floor(BAND_BYTES / perRow) - (kh - 1))),
   );
   // uint16 data is filtered in f64 (exact, as the reference) from an f64 band.

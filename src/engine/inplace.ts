@@ -22,6 +22,13 @@
 import { borderIndexMap, padWindowInterleaved } from '../border/border.js';
 import { type BandClaim, type BandStats, f32Acceptable, paddingSource } from './bands.js';
 import { type SimdDirectProgram, runDirectBands, write3x3Weights, writeTapTable } from './direct.js';
+import {
+  type SepTerm,
+  type SimdSeparableProgram,
+  fillRecords,
+  runSeparableBands,
+  symmetricLayout,
+} from './separable.js';
 import type { HeapExports } from './heap.js';
 import type { SimdArena } from './simd.js';
 
@@ -39,16 +46,17 @@ export interface HeapImage {
   readonly channels: number;
 }
 
-/** Whether a program can run in place: direct, float32 in and out. */
-export function runsInPlace(prog: { kind: string }, input: unknown, out: unknown): prog is SimdDirectProgram {
-  const p = prog as SimdDirectProgram;
-  return (
-    p.kind === 'direct' &&
-    p.path === 'f32' &&
-    p.bandType === 'f32' &&
-    input instanceof Float32Array &&
-    out instanceof Float32Array
-  );
+export type InPlaceProgram = SimdDirectProgram | SimdSeparableProgram;
+
+/**
+ * Whether a program can run in place: direct float32 → float32, or separable float32 →
+ * float32 with a border that is not constant.
+ */
+export function runsInPlace(prog: { kind: string }, input: unknown, out: unknown): prog is InPlaceProgram {
+  if (!(input instanceof Float32Array && out instanceof Float32Array)) return false;
+  const p = prog as InPlaceProgram;
+  if (p.kind === 'direct') return p.path === 'f32' && p.bandType === 'f32';
+  return p.kind === 'separable' && p.path === 'f32' && p.bandType === 'f32' && p.border.mode !== 'constant';
 }
 
 interface Geometry {
@@ -112,15 +120,90 @@ function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
   return { ...L, end: at };
 }
 
-/** Scratch bytes one thread needs to run `prog` in place on an image `width` pixels wide. */
-export function inPlaceScratchBytes(prog: SimdDirectProgram, height: number, width: number): number {
+/** Scratch bytes one thread needs to run `prog` in place on an image of this size. */
+export function inPlaceScratchBytes(prog: InPlaceProgram, height: number, width: number): number {
+  if (prog.kind === 'separable') return separableLayout(prog, 0).end();
   return layout(prog, geometry(prog, height, width), 0).end;
 }
 
 /**
- * Runs the bands `claim` hands out in place: `input` and `out` (the whole output) are arrays
- * in engine memory, `scratch` this thread's inPlaceScratchBytes there; `arena` is this
- * thread's private arena for the bands that run padded.
+ * What a program's in-place runner supplies to the shared band loop (runInPlaceBands).
+ */
+interface InPlaceKind {
+  /** Output rows [mLo, mHi) read only image rows; `interior` false: every band runs padded. */
+  readonly mLo: number;
+  readonly mHi: number;
+  readonly interior: boolean;
+  /** Scratch address of the guard's statistics (two f32). */
+  readonly stats: number;
+  /** Writes the loops' tables into the scratch (once this thread holds a band). */
+  prepare(): void;
+  /** Filters output rows [m0, m0 + rows) in place; `band` is the address of their first input row. */
+  filter(m0: number, rows: number, band: number): void;
+  /** Runs the listed bands through the padded-band runner. */
+  padded(claim: BandClaim): void;
+}
+
+/**
+ * The band loop every in-place runner shares: border bands and guard-rejected bands go to the
+ * padded runner; the others are filtered in place between the guard's two statistics.
+ */
+function runInPlaceBands(
+  x: HeapExports,
+  memory: WebAssembly.Memory,
+  prog: SimdDirectProgram | SimdSeparableProgram,
+  input: HeapImage,
+  claim: BandClaim,
+  out: Float32Array,
+  done: (band: number) => void,
+  kind: InPlaceKind,
+): void {
+  const { pad, kh, ow, bandRows: R, border } = prog;
+  const rowLen = input.width * input.channels;
+  const statsF32 = new Float32Array(memory.buffer, kind.stats, 2);
+  // The padded band's columns beyond the image hold cval (constant border) or row values.
+  const cvalInBand = border.mode === 'constant' && pad.left + pad.right > 0;
+  const padded: number[] = [];
+  // The scratch is written only once this thread holds a band: a pool worker that picks up the
+  // job after its last band was claimed must not touch memory the caller may have released.
+  let ready = false;
+  for (let b = claim(); b >= 0; b = claim()) {
+    const m0 = b * R;
+    const rows = Math.min(R, prog.outHeight - m0);
+    if (!kind.interior || m0 < kind.mLo || m0 + rows > kind.mHi) {
+      inPlaceCounts.border++;
+      padded.push(b);
+      continue;
+    }
+    if (!ready) {
+      kind.prepare();
+      ready = true;
+    }
+    const band = input.data.byteOffset + (m0 - pad.top) * rowLen * 4;
+    x.guardRange_f32(band, (rows + kh - 1) * rowLen, kind.stats);
+    let maxX = statsF32[0];
+    let minX = statsF32[1];
+    if (cvalInBand) {
+      maxX = Math.max(maxX, Math.abs(border.cval));
+      if (border.cval < 0 || Object.is(border.cval, -0)) minX = -Infinity;
+    }
+    kind.filter(m0, rows, band);
+    const maxY = x.guardAbsMax_f32(out.byteOffset + m0 * ow * 4, rows * ow);
+    if (f32Acceptable(prog.guard, maxX, minX, maxY)) {
+      inPlaceCounts.inPlace++;
+      done(b);
+    } else {
+      inPlaceCounts.rejected++;
+      padded.push(b);
+    }
+  }
+  if (padded.length > 0) kind.padded(() => padded.pop() ?? -1);
+}
+
+/**
+ * Runs the bands `claim` hands out of a direct program in place: `input` and `out` (the whole
+ * output) are arrays in engine memory, `scratch` this thread's inPlaceScratchBytes there;
+ * `arena` is this thread's private arena for the bands that run padded.
  */
 export function runDirectInPlace(
   x: HeapExports,
@@ -141,26 +224,9 @@ export function runDirectInPlace(
   const buf = memory.buffer;
   const rowLen = W * C;
   const nt = prog.taps.length;
-  // The scratch is written only once this thread holds a band: a pool worker that picks up the
-  // job after its last band was claimed must not touch memory the caller may have released.
-  let ready = false;
-  const prepare = () => {
-    if (prog.loop === '3x3') write3x3Weights(buf, L.w9, prog.taps);
-    else {
-      writeTapTable(buf, L.tapsIn, prog.taps, rowLen, C);
-      writeTapTable(buf, L.tapsStrip, prog.taps, g.Ss, C);
-    }
-    ready = true;
-  };
-  const statsF32 = new Float32Array(buf, L.stats, 2);
   const strip = new Float32Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sacc = new Float32Array(buf, L.sacc, R * g.So);
   const cols = borderIndexMap(W, pad.left, pad.right, border.mode);
-  // The padded band's columns beyond the image hold cval (constant border) or row values.
-  const cvalInBand = border.mode === 'constant' && pad.left + pad.right > 0;
-  const inBase = input.data.byteOffset;
-  const outBase = out.byteOffset;
-  const padded: number[] = [];
   const loop = (
     src: number,
     stride: number,
@@ -180,45 +246,132 @@ export function runDirectInPlace(
     loop(L.strip, g.Ss, L.sacc, g.So, rows, width, L.tapsStrip);
     for (let i = 0; i < rows; i++) out.set(sacc.subarray(i * g.So, i * g.So + width), (m0 + i) * ow + n0 * C);
   };
-  for (let b = claim(); b >= 0; b = claim()) {
-    const m0 = b * R;
-    const rows = Math.min(R, prog.outHeight - m0);
-    if (g.nR <= g.nL || m0 < g.mLo || m0 + rows > g.mHi) {
-      inPlaceCounts.border++;
-      padded.push(b);
-      continue;
-    }
-    if (!ready) prepare();
-    const band = inBase + (m0 - pad.top) * rowLen * 4;
-    x.guardRange_f32(band, (rows + kh - 1) * rowLen, L.stats);
-    let maxX = statsF32[0];
-    let minX = statsF32[1];
-    if (cvalInBand) {
-      maxX = Math.max(maxX, Math.abs(border.cval));
-      if (border.cval < 0 || Object.is(border.cval, -0)) minX = -Infinity;
-    }
-    loop(
-      band + (g.nL - pad.left) * C * 4,
-      rowLen,
-      outBase + (m0 * ow + g.nL * C) * 4,
-      ow,
-      rows,
-      (g.nR - g.nL) * C,
-      L.tapsIn,
-    );
-    edge(m0, rows, 0, g.nL);
-    edge(m0, rows, g.nR, ow / C);
-    const maxY = x.guardAbsMax_f32(outBase + m0 * ow * 4, rows * ow);
-    if (f32Acceptable(prog.guard, maxX, minX, maxY)) {
-      inPlaceCounts.inPlace++;
-      done(b);
-    } else {
-      inPlaceCounts.rejected++;
-      padded.push(b);
-    }
-  }
-  if (padded.length > 0) {
-    const source = paddingSource(input, prog);
-    runDirectBands(arena, prog, source, () => padded.pop() ?? -1, out, stats, done);
-  }
+  runInPlaceBands(x, memory, prog, input, claim, out, done, {
+    mLo: g.mLo,
+    mHi: g.mHi,
+    interior: g.nR > g.nL,
+    stats: L.stats,
+    prepare: () => {
+      if (prog.loop === '3x3') write3x3Weights(buf, L.w9, prog.taps);
+      else {
+        writeTapTable(buf, L.tapsIn, prog.taps, rowLen, C);
+        writeTapTable(buf, L.tapsStrip, prog.taps, g.Ss, C);
+      }
+    },
+    filter: (m0, rows, band) => {
+      const width = (g.nR - g.nL) * C;
+      loop(
+        band + (g.nL - pad.left) * C * 4,
+        rowLen,
+        out.byteOffset + (m0 * ow + g.nL * C) * 4,
+        ow,
+        rows,
+        width,
+        L.tapsIn,
+      );
+      edge(m0, rows, 0, g.nL);
+      edge(m0, rows, g.nR, ow / C);
+    },
+    padded: (c) => runDirectBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
+  });
+}
+
+/** Scratch bytes one thread needs to run a separable program in place. */
+function separableLayout(prog: SimdSeparableProgram, base: number) {
+  let at = base;
+  const take = (bytes: number) => {
+    const p = at;
+    at = (at + bytes + 64 + 15) & ~15;
+    return p;
+  };
+  return {
+    col32: take(prog.colTerms.length * 32),
+    row32: take(prog.rowTerms.length * 32),
+    stats: take(16),
+    t: take(prog.bandRows * prog.pw * 4),
+    end: () => at,
+  };
+}
+
+/**
+ * Runs the bands `claim` hands out of a separable float32 program in place (border not
+ * constant): the column pass reads the input rows where they are and fills the intermediate
+ * rows' image columns; their padded columns are copies of the image columns the border rule
+ * names (a padded column of the band is a copy of an image column in every row, so its
+ * column-pass value is that column's); the row pass writes the output rows in place. As in the
+ * padded runner (./separable.ts), the same loops compute each value by the same operations.
+ */
+export function runSeparableInPlace(
+  x: HeapExports,
+  memory: WebAssembly.Memory,
+  scratch: number,
+  arena: SimdArena,
+  prog: SimdSeparableProgram,
+  input: HeapImage,
+  claim: BandClaim,
+  out: Float32Array,
+  stats: BandStats,
+  done: (band: number) => void,
+): void {
+  const { pad, kh, ow, pw, channels: C, border } = prog;
+  const { height: H, width: W } = input;
+  const L = separableLayout(prog, scratch);
+  const buf = memory.buffer;
+  const rowLen = W * C;
+  const t = new Float32Array(buf, L.t, prog.bandRows * pw);
+  const cols = borderIndexMap(W, pad.left, pad.right, border.mode);
+  const count = (ts: readonly SepTerm[], k: number) => ts.filter((term) => term.kind === k).length;
+  const nc = prog.colTerms.length;
+  const nr = prog.rowTerms.length;
+  const [cp, cm, rp, rm] = [
+    count(prog.colTerms, 1),
+    count(prog.colTerms, 2),
+    count(prog.rowTerms, 1),
+    count(prog.rowTerms, 2),
+  ];
+  const colSym = symmetricLayout(prog.colTerms);
+  const rowSym = symmetricLayout(prog.rowTerms);
+  // Padded columns of the intermediate rows: element offsets of each and of its image column.
+  const padCols: number[] = [];
+  for (let q = 0; q < pad.left + W + pad.right; q++)
+    if (q < pad.left || q >= pad.left + W) padCols.push(q * C, (pad.left + cols[q]) * C);
+  runInPlaceBands(x, memory, prog, input, claim, out, done, {
+    mLo: pad.top,
+    mHi: H - kh + 1 + pad.top,
+    interior: true,
+    stats: L.stats,
+    prepare: () => {
+      fillRecords(buf, L.col32, prog.colTerms, rowLen);
+      fillRecords(buf, L.row32, prog.rowTerms, C);
+    },
+    filter: (m0, rows, band) => {
+      for (let s0 = 0; s0 < rowLen; s0 += prog.strip) {
+        const sw = Math.min(prog.strip, rowLen - s0);
+        const dst = L.t + (pad.left * C + s0) * 4;
+        if (colSym)
+          x.correlateSym_f32(
+            band + s0 * 4,
+            rowLen,
+            dst,
+            pw,
+            rows,
+            sw,
+            L.col32,
+            cp,
+            colSym.center,
+            rowLen * 4,
+          );
+        else x.correlateTerms_f32(band + s0 * 4, rowLen, dst, pw, rows, sw, L.col32, nc, cp, cm);
+      }
+      for (let i = 0; i < rows; i++) {
+        const r = i * pw;
+        for (let k = 0; k < padCols.length; k += 2)
+          for (let ch = 0; ch < C; ch++) t[r + padCols[k] + ch] = t[r + padCols[k + 1] + ch];
+      }
+      const dst = out.byteOffset + m0 * ow * 4;
+      if (rowSym) x.correlateSym_f32(L.t, pw, dst, ow, rows, ow, L.row32, rp, rowSym.center, C * 4);
+      else x.correlateTerms_f32(L.t, pw, dst, ow, rows, ow, L.row32, nr, rp, rm);
+    },
+    padded: (c) => runSeparableBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
+  });
 }

@@ -3,7 +3,7 @@ import type { AnyTypedArray } from '../core/dtypes.js';
 import type { InterleavedView } from '../border/border.js';
 import { type BandClaim, type BandSource, type BandStats, paddingSource } from './bands.js';
 import type { HeapExports } from './heap.js';
-import { type HeapImage, runDirectInPlace, runsInPlace } from './inplace.js';
+import { type HeapImage, runDirectInPlace, runSeparableInPlace, runsInPlace } from './inplace.js';
 import { type SimdBoxProgram, runBoxBands } from './box.js';
 import { type SimdDirectProgram, runDirectBands } from './direct.js';
 import { type SimdMedianProgram, runMedianBands } from './median.js';
@@ -67,19 +67,12 @@ export function runBands(
   done: (band: number) => void = () => {},
 ): BandStats {
   if (inPlace && runsInPlace(prog, input.data, out)) {
+    const { exports: x, memory, scratch } = inPlace;
     const image = input as HeapImage;
-    runDirectInPlace(
-      inPlace.exports,
-      inPlace.memory,
-      inPlace.scratch,
-      arena,
-      prog,
-      image,
-      claim,
-      out as Float32Array,
-      stats,
-      done,
-    );
+    const o = out as Float32Array;
+    if (prog.kind === 'direct')
+      runDirectInPlace(x, memory, scratch, arena, prog, image, claim, o, stats, done);
+    else runSeparableInPlace(x, memory, scratch, arena, prog, image, claim, o, stats, done);
     return stats;
   }
   return runProgram(arena, prog, paddingSource(input, prog), claim, out, stats, done);

@@ -18,6 +18,7 @@ import {
   f32Acceptable,
   gammaOf,
   phasedBand,
+  testBandRows,
 } from './bands.js';
 import type { SimdArena } from './simd.js';
 
@@ -110,7 +111,8 @@ export function simdSeparableProgram(
   const elem = path === 'f32' ? 4 : 8;
   // Band rows: the padded band is read in strips, so only the intermediate (pw) and output
   // rows need to stay hot; the band itself may be taller than the cache.
-  const bandRows = Math.max(2, Math.min(geo.outHeight, Math.floor(BAND_BYTES / ((pw + ow) * elem))));
+  const bandRows =
+    testBandRows() ?? Math.max(2, Math.min(geo.outHeight, Math.floor(BAND_BYTES / ((pw + ow) * elem))));
   // A multiple of 48: whole 16-byte-aligned steps of 12 outputs (the f32 pass takes 3 vectors).
   const strip = Math.max(96, Math.floor((256 * 1024) / ((bandRows + kh - 1) * elem) / 48) * 48);
   return {
@@ -191,7 +193,7 @@ export function symmetricLayout(terms: readonly SepTerm[]): { center: 0 | 1 } | 
  * weight and offset arrays indexed by k cost, and it ran as many instructions as the
  * arithmetic.
  */
-function fillRecords(buf: ArrayBuffer, ptr: number, terms: readonly SepTerm[], stride: number) {
+export function fillRecords(buf: ArrayBufferLike, ptr: number, terms: readonly SepTerm[], stride: number) {
   const f32 = new Float32Array(buf);
   const u32 = new Uint32Array(buf);
   const sorted = [1, 2, 0].flatMap((k) => terms.filter((t) => t.kind === k));

@@ -11,12 +11,13 @@ import {
   correlate,
   engineArray,
   engineInfo,
+  gaussianBlur,
   ndarray,
   releaseEngineArray,
 } from '../../src/index.js';
 import type { NDArray } from '../../src/core/ndarray.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
-import { setDirectBandRows } from '../../src/engine/direct.js';
+import { setBandRows } from '../../src/engine/bands.js';
 import { inPlaceCounts } from '../../src/engine/inplace.js';
 import { warmPoolAsync } from '../../src/engine/pool.js';
 import { mismatch, rng } from '../helpers.js';
@@ -28,7 +29,7 @@ before(async () => {
 });
 after(() => {
   setPoolCrossover(oldCrossover);
-  setDirectBandRows(undefined);
+  setBandRows(undefined);
 });
 
 /** An engine array holding a copy of `a`. */
@@ -75,7 +76,7 @@ test('in place from engine arrays = the padded-band path on ordinary arrays, bit
           anchor: a,
           method: 'direct' as const,
         };
-        setDirectBandRows(bandRows);
+        setBandRows(bandRows);
         const want = run(img, kernel, { ...opts, backend: 'wasm', threads: 1 });
         const reference = run(img, kernel, { ...opts, backend: 'js' });
         const what = `${h}×${w}×${c} ${kh}×${kw} ${border} ${shape} anchor ${a} bands of ${bandRows}`;
@@ -108,8 +109,83 @@ test('in place from engine arrays = the padded-band path on ordinary arrays, bit
   );
 });
 
+test('separable in place from engine arrays = the padded-band path, bit for bit, any threads', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        h: fc.integer({ min: 1, max: 30 }),
+        w: fc.integer({ min: 1, max: 37 }),
+        c: fc.constantFrom(1, 1, 3),
+        kh: fc.integer({ min: 1, max: 7 }),
+        kw: fc.integer({ min: 1, max: 7 }),
+        symmetric: fc.boolean(),
+        border: fc.constantFrom(...MODES),
+        shape: fc.constantFrom('same', 'same', 'full', 'valid'),
+        bandRows: fc.integer({ min: 1, max: 9 }),
+        seed: fc.integer(),
+      }),
+      ({ h, w, c, kh, kw, symmetric, border, shape, bandRows, seed }) => {
+        if (shape === 'valid' && (h < kh || w < kw)) return;
+        const r = rng(seed);
+        const img = ndarray(
+          Float32Array.from({ length: h * w * c }, () => r() * 40),
+          c === 1 ? [h, w] : [h, w, c],
+        );
+        // Symmetric factors take the stepped-address loop, others the term-record loop.
+        const factor = (n: number) => {
+          const v = Array.from({ length: n }, () => r() + 0.1);
+          return symmetric ? v.map((x, i) => (i < n / 2 ? x : v[n - 1 - i])) : v;
+        };
+        const col = factor(kh);
+        const row = factor(kw);
+        const kernel = col.map((a) => row.map((b) => a * b));
+        const opts = { border, shape, method: 'separable' as const };
+        setBandRows(bandRows);
+        const want = correlate(img, kernel, { ...opts, backend: 'wasm', threads: 1 });
+        const what = `${h}×${w}×${c} ${kh}×${kw} ${symmetric ? 'symmetric' : ''} ${border} ${shape} bands of ${bandRows}`;
+        const input = toEngine(img);
+        try {
+          for (const threads of [1, 2, 3]) {
+            const out = engineArray(want.shape, 'float32');
+            out.data.fill(-123456);
+            const before = inPlaceCounts.inPlace + inPlaceCounts.rejected;
+            correlate(input, kernel, { ...opts, backend: 'wasm', threads, out });
+            assert.deepEqual(Array.from(out.data), Array.from(want.data), `${what}, ${threads} threads`);
+            const interiorRows = shape === 'valid' || h - kh + 1 >= 2 * bandRows + 2;
+            if (threads === 1 && interiorRows && border !== 'constant' && shape !== 'full')
+              assert.ok(
+                inPlaceCounts.inPlace + inPlaceCounts.rejected > before,
+                `${what}: no band ran in place`,
+              );
+            releaseEngineArray(out);
+          }
+          // gaussianBlur takes the same path (the W3/W4 recipe).
+          const blurred = engineArray(img.shape, 'float32');
+          gaussianBlur(input, {
+            sigma: 1.3,
+            border: border === 'constant' ? 'mirror' : border,
+            out: blurred,
+            threads: 2,
+          });
+          const ordinary = gaussianBlur(img, {
+            sigma: 1.3,
+            border: border === 'constant' ? 'mirror' : border,
+            threads: 1,
+          });
+          assert.deepEqual(Array.from(blurred.data), Array.from(ordinary.data), `${what}: gaussianBlur`);
+          releaseEngineArray(blurred);
+        } finally {
+          releaseEngineArray(input);
+        }
+      },
+    ),
+    { numRuns: 120 },
+  );
+  setBandRows(undefined);
+});
+
 test('in place: bands the float32 guard rejects are recomputed exactly, as on the padded path', () => {
-  setDirectBandRows(4);
+  setBandRows(4);
   const h = 40;
   const w = 33;
   const r = rng(7);
@@ -137,13 +213,13 @@ test('in place: bands the float32 guard rejects are recomputed exactly, as on th
   assert.ok(inPlaceCounts.rejected > rejected + 2, 'the guard rejected bands computed in place');
   releaseEngineArray(input);
   releaseEngineArray(out);
-  setDirectBandRows(undefined);
+  setBandRows(undefined);
 });
 
 test('in place: a constant border counts cval in the guard, as the padded band does', () => {
   // The padded columns hold cval = −1e6 but only zero weights read them: the padded band's
   // statistics (a negative value, max |x| = 1e6) make the guard redo every band in f64; in place must too.
-  setDirectBandRows(3);
+  setBandRows(3);
   const r = rng(11);
   const img = ndarray(
     Float32Array.from({ length: 30 * 20 }, () => r()),
@@ -162,7 +238,7 @@ test('in place: a constant border counts cval in the guard, as the padded band d
   assert.deepEqual(Array.from(out.data), Array.from(want.data));
   releaseEngineArray(input);
   releaseEngineArray(out);
-  setDirectBandRows(undefined);
+  setBandRows(undefined);
 });
 
 test('engine arrays mixed with ordinary ones, and `out` = the input, give the ordinary result', () => {
