@@ -1,7 +1,8 @@
 // The speed engine in chromium: the built modules (dist/, plain ES modules) loaded by a
 // cross-origin-isolated page. On the page's main thread the SIMD loops run but no pool (it may
 // not block); inside a module worker the pool runs too, and both agree with plain TypeScript
-// exactly (uint8) or within the float32 tolerance.
+// exactly (uint8) or within the float32 tolerance. Engine arrays (shared WebAssembly memory)
+// are filtered in place there, by the pool's worker and by the worker itself.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -37,6 +38,9 @@ import { correlate } from '/dist/linear/correlate.js';
 import { ndarray } from '/dist/core/ndarray.js';
 import { engineInfo, setPoolCrossover } from '/dist/engine/backend.js';
 import { lastPoolRun, setCallerClaims, warmPoolAsync } from '/dist/engine/pool.js';
+import { engineArray, releaseEngineArray } from '/dist/engine/heap.js';
+import { setBandRows } from '/dist/engine/bands.js';
+import { inPlaceCounts } from '/dist/engine/inplace.js';
 setPoolCrossover(0);
 const img = ndarray(Uint8Array.from({ length: 500 * 130 * 3 }, (_, i) => (i * 7919) % 256), [500, 130, 3]);
 const k = [[0.1, 0.2, 0.05], [-0.1, 0.6, 0.2], [0.05, -0.05, -0.05]];
@@ -49,7 +53,27 @@ correlate(img, k, { backend: 'wasm', threads: 2 }); // starts the pool's worker
 const ready = await warmPoolAsync(2, 30000);
 setCallerClaims(false); // every band on the pool's worker
 const two = correlate(img, k, { backend: 'wasm', threads: 2 });
+// Engine arrays: float32 3×3 in place, every band on the pool's worker, then on this thread.
+setBandRows(8);
+const f = ndarray(Float32Array.from({ length: 200 * 150 }, (_, i) => ((i * 7919) % 1000) / 7), [200, 150]);
+const kf = [[1, 2, 0], [-1, 0.5, 3], [0, -2, 1]];
+const want = correlate(f, kf, { backend: 'wasm', threads: 1 });
+const fin = engineArray([200, 150], 'float32');
+fin.data.set(f.data);
+const fout = engineArray([200, 150], 'float32');
+correlate(fin, kf, { backend: 'wasm', threads: 2, out: fout });
+const engineWorkerBands = lastPoolRun.workerBands;
+setCallerClaims(true);
+const before = inPlaceCounts.inPlace;
+const fout1 = engineArray([200, 150], 'float32');
+correlate(fin, kf, { backend: 'wasm', threads: 1, out: fout1 });
 postMessage({
+  engineShared: fin.data.buffer instanceof SharedArrayBuffer,
+  engineSameTwo: fout.data.every((v, i) => v === want.data[i]),
+  engineSameOne: fout1.data.every((v, i) => v === want.data[i]),
+  engineWorkerBands,
+  engineInPlace: inPlaceCounts.inPlace - before,
+  released: releaseEngineArray(fin) && releaseEngineArray(fout) && releaseEngineArray(fout1),
   ready,
   info: engineInfo(),
   sameOne: one.data.every((v, i) => v === js.data[i]),
@@ -109,6 +133,12 @@ describe('engine in chromium', { skip: skipReason }, () => {
         sameTwo: boolean;
         workerBands: number;
         bands: number;
+        engineShared: boolean;
+        engineSameTwo: boolean;
+        engineSameOne: boolean;
+        engineWorkerBands: number;
+        engineInPlace: number;
+        released: boolean;
       };
     };
     assert.deepEqual(errors, []);
@@ -124,5 +154,13 @@ describe('engine in chromium', { skip: skipReason }, () => {
     assert.equal(r.worker.sameTwo, true);
     assert.ok(r.worker.bands > 1);
     assert.equal(r.worker.workerBands, r.worker.bands, 'the pool worker ran every band');
+    // Engine arrays in shared WebAssembly memory, filtered in place by the pool's worker and
+    // by this worker, give the padded path's values exactly.
+    assert.equal(r.worker.engineShared, true);
+    assert.ok(r.worker.engineWorkerBands > 2, 'the pool worker ran the engine-array bands');
+    assert.equal(r.worker.engineSameTwo, true);
+    assert.equal(r.worker.engineSameOne, true);
+    assert.ok(r.worker.engineInPlace > 0, 'bands ran in place');
+    assert.equal(r.worker.released, true);
   });
 });
