@@ -8,6 +8,8 @@ import { adoptSimdModule } from './simd.js';
 
 interface Start {
   ready: SharedArrayBuffer;
+  /** Node: the pool's doorbell, rung after each job posted (see pool.ts). */
+  bell?: SharedArrayBuffer;
   /** The parent's compiled SIMD module (shared code, no second compile). */
   module?: WebAssembly.Module;
   /** Whether that module is the relaxed-SIMD build. */
@@ -21,10 +23,37 @@ function started({ ready, module, relaxed }: Start): void {
   Atomics.notify(r, 0);
 }
 
+/**
+ * How long a Node worker waits for the next job after one, blocked on the doorbell (a futex
+ * sleep, no CPU), before it goes back to its event loop. Filters called back to back (a video
+ * loop, a pipeline) then find the worker awake at once.
+ */
+const LINGER_MS = 25;
+
 if (isNode) {
-  const { parentPort, workerData } = node.workers!;
-  started(workerData as Start);
-  parentPort!.on('message', (job: EngineJob) => workOnJob(job, true));
+  const { parentPort, workerData, receiveMessageOnPort } = node.workers!;
+  const start = workerData as Start;
+  started(start);
+  const bell = start.bell ? new Int32Array(start.bell) : undefined;
+  parentPort!.on('message', (job: EngineJob) => {
+    workOnJob(job, true);
+    if (!bell) return;
+    let until = performance.now() + LINGER_MS;
+    for (;;) {
+      // Read the bell before looking for a message: a job posted in between changes it, and
+      // the wait below then returns at once.
+      const seen = Atomics.load(bell, 0);
+      const next = receiveMessageOnPort(parentPort!);
+      if (next) {
+        workOnJob(next.message as EngineJob, true);
+        until = performance.now() + LINGER_MS;
+        continue;
+      }
+      const left = until - performance.now();
+      if (left <= 0) return;
+      Atomics.wait(bell, 0, seen, left);
+    }
+  });
 } else {
   const scope = globalThis as unknown as { onmessage: (e: { data: unknown }) => void };
   scope.onmessage = (e) => {
