@@ -21,10 +21,16 @@ export const tmp = mkdtempSync(join(tmpdir(), 'convkit-bench-'));
  * pages in once, and the allocator settles on recycling the previous results' memory — W5
  * (box 45×45, 4K RGB) measured 46, 37, 22, 23, 34, 14, 16, 17, 14, then 11–12 ms from the
  * tenth call (2-core AMD EPYC VM). The README gives both figures.
+ *
+ * The warm-up also lasts at least 0.4 s: the rows before this one leave garbage (a fresh 4K
+ * result per call) that V8 collects and unmaps in background threads, which share the two
+ * cores with the pool. W1 on engine arrays right after the fresh-result rows measured 5–10 ms
+ * for its first 18 calls (~130 ms), then 4.2–4.6 ms.
  */
 export async function timeIt(fn, reps) {
   const t0 = performance.now();
-  for (let i = 0; i < 8 && (i === 0 || performance.now() - t0 < 1500); i++) await fn();
+  for (let i = 0; i === 0 || ((i < 8 || performance.now() - t0 < 400) && performance.now() - t0 < 1500); i++)
+    await fn();
   const times = [];
   for (let i = 0; i < reps; i++) {
     const t = performance.now();

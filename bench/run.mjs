@@ -42,7 +42,7 @@ const bw = flag('--bw') ? Number(flag('--bw')) : copyBandwidth();
 if (!one) {
   console.log(`convkit bench — ${machine()}`);
   console.log(
-    `mode: ${quick ? 'quick (smaller sizes)' : 'full (DESIGN.md sizes)'}; median of ${reps} runs after ten warm-ups; each workload in a fresh process`,
+    `mode: ${quick ? 'quick (smaller sizes)' : 'full (DESIGN.md sizes)'}; median of ${reps} runs after at least ten warm-ups and 0.4 s; each workload in a fresh process`,
   );
   console.log(`copy bandwidth: ${(bw / 1e6).toFixed(1)} GB/s (floor = bytes read + written ÷ this)\n`);
   const summary = [];
