@@ -127,6 +127,24 @@ export function inPlaceScratchBytes(prog: InPlaceProgram, height: number, width:
 }
 
 /**
+ * Runs the bands `claim` hands out in place: `input` and `out` (the whole output) are arrays
+ * in engine memory, `scratch` this thread's inPlaceScratchBytes there, `x` this thread's
+ * loops on that memory; `arena` is this thread's private arena for the bands that run padded.
+ */
+type InPlaceRunner<P> = (
+  x: HeapExports,
+  memory: WebAssembly.Memory,
+  scratch: number,
+  arena: SimdArena,
+  prog: P,
+  input: HeapImage,
+  claim: BandClaim,
+  out: Float32Array,
+  stats: BandStats,
+  done: (band: number) => void,
+) => void;
+
+/**
  * What a program's in-place runner supplies to the shared band loop (runInPlaceBands).
  */
 interface InPlaceKind {
@@ -200,23 +218,19 @@ function runInPlaceBands(
   if (padded.length > 0) kind.padded(() => padded.pop() ?? -1);
 }
 
-/**
- * Runs the bands `claim` hands out of a direct program in place: `input` and `out` (the whole
- * output) are arrays in engine memory, `scratch` this thread's inPlaceScratchBytes there;
- * `arena` is this thread's private arena for the bands that run padded.
- */
-export function runDirectInPlace(
-  x: HeapExports,
-  memory: WebAssembly.Memory,
-  scratch: number,
-  arena: SimdArena,
-  prog: SimdDirectProgram,
-  input: HeapImage,
-  claim: BandClaim,
-  out: Float32Array,
-  stats: BandStats,
-  done: (band: number) => void,
-): void {
+/** Runs the bands `claim` hands out of a direct program in place (see InPlaceRunner). */
+export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
+  x,
+  memory,
+  scratch,
+  arena,
+  prog,
+  input,
+  claim,
+  out,
+  stats,
+  done,
+) => {
   const { pad, kh, ow, bandRows: R, channels: C, border } = prog;
   const { height: H, width: W } = input;
   const g = geometry(prog, H, W);
@@ -274,7 +288,7 @@ export function runDirectInPlace(
     },
     padded: (c) => runDirectBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
   });
-}
+};
 
 /** Scratch bytes one thread needs to run a separable program in place. */
 function separableLayout(prog: SimdSeparableProgram, base: number) {
@@ -301,18 +315,18 @@ function separableLayout(prog: SimdSeparableProgram, base: number) {
  * column-pass value is that column's); the row pass writes the output rows in place. As in the
  * padded runner (./separable.ts), the same loops compute each value by the same operations.
  */
-export function runSeparableInPlace(
-  x: HeapExports,
-  memory: WebAssembly.Memory,
-  scratch: number,
-  arena: SimdArena,
-  prog: SimdSeparableProgram,
-  input: HeapImage,
-  claim: BandClaim,
-  out: Float32Array,
-  stats: BandStats,
-  done: (band: number) => void,
-): void {
+export const runSeparableInPlace: InPlaceRunner<SimdSeparableProgram> = (
+  x,
+  memory,
+  scratch,
+  arena,
+  prog,
+  input,
+  claim,
+  out,
+  stats,
+  done,
+) => {
   const { pad, kh, ow, pw, channels: C, border } = prog;
   const { height: H, width: W } = input;
   const L = separableLayout(prog, scratch);
@@ -374,4 +388,4 @@ export function runSeparableInPlace(
     },
     padded: (c) => runSeparableBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
   });
-}
+};
