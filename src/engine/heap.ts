@@ -174,12 +174,6 @@ function theModule(): WebAssembly.Module | undefined {
   return heapModule;
 }
 
-/** Resolves when the shared-memory loops are compiled (or known to be unavailable). */
-export async function heapReady(): Promise<void> {
-  theModule();
-  if (heapModulePending) await heapModulePending;
-}
-
 let mainExports: HeapExports | undefined;
 let workerInstance: { memory: WebAssembly.Memory; exports: HeapExports } | undefined;
 
