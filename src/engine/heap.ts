@@ -17,7 +17,7 @@ import { type AnyTypedArray, type DType, type TypedArrayFor, isDType } from '../
 import { invalidArgument } from '../core/errors.js';
 import { type NDArray, checkShape, sizeOf } from '../core/ndarray.js';
 import { SIMD_SHARED_RELAXED_WASM, SIMD_SHARED_WASM, type SimdExports } from './simd.generated.js';
-import { simdRelaxed, simdStatus } from './simd.js';
+import { decodeBase64, simdRelaxed, simdStatus } from './simd.js';
 
 /** Below this address live the loops' own static data (as in SimdArena). */
 const HEAP_BASE = 65536;
@@ -155,18 +155,15 @@ let heapModulePending: Promise<void> | undefined;
 
 /** The shared-memory build of the loops, compiled on first use (same build choice as simd.ts). */
 function theModule(): WebAssembly.Module | undefined {
-  if (heapModule || heapModuleFailure !== undefined) return heapModule;
+  if (heapModule || heapModuleFailure !== undefined || heapModulePending) return heapModule;
   if (!simdStatus().available) return undefined;
-  const text = simdRelaxed() ? SIMD_SHARED_RELAXED_WASM : SIMD_SHARED_WASM;
-  const bin = atob(text);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const bytes = decodeBase64(simdRelaxed() ? SIMD_SHARED_RELAXED_WASM : SIMD_SHARED_WASM);
   try {
     heapModule = new WebAssembly.Module(bytes);
   } catch {
     // A browser's main thread refuses synchronous compiles of larger modules: compile in the
     // background; until then engine arrays run through the padded-band loops.
-    heapModulePending ??= WebAssembly.compile(bytes).then(
+    heapModulePending = WebAssembly.compile(bytes).then(
       (m) => void (heapModule = m),
       (e: unknown) => void (heapModuleFailure = String(e)),
     );

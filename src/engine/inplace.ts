@@ -101,13 +101,24 @@ interface Layout {
   end: number;
 }
 
-function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
+/**
+ * Carves a thread's scratch from `base`: `take(bytes)` returns the next 16-byte-aligned block
+ * (with 64 spare bytes for the loops' vector reads past a row end); `end()` the bytes so far.
+ */
+function carve(base: number) {
   let at = base;
-  const take = (bytes: number) => {
-    const p = at;
-    at = (at + bytes + 64 + 15) & ~15;
-    return p;
+  return {
+    take(bytes: number): number {
+      const p = at;
+      at = (at + bytes + 64 + 15) & ~15;
+      return p;
+    },
+    end: () => at,
   };
+}
+
+function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
+  const { take, end } = carve(base);
   const nt = prog.taps.length;
   const L = {
     w9: take(144),
@@ -117,7 +128,7 @@ function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
     strip: take((prog.bandRows + prog.kh - 1) * g.Ss * 4),
     sacc: take(prog.bandRows * g.So * 4),
   };
-  return { ...L, end: at };
+  return { ...L, end: end() };
 }
 
 /** Scratch bytes one thread needs to run `prog` in place on an image of this size. */
@@ -292,18 +303,13 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
 
 /** Scratch bytes one thread needs to run a separable program in place. */
 function separableLayout(prog: SimdSeparableProgram, base: number) {
-  let at = base;
-  const take = (bytes: number) => {
-    const p = at;
-    at = (at + bytes + 64 + 15) & ~15;
-    return p;
-  };
+  const { take, end } = carve(base);
   return {
     col32: take(prog.colTerms.length * 32),
     row32: take(prog.rowTerms.length * 32),
     stats: take(16),
     t: take(prog.bandRows * prog.pw * 4),
-    end: () => at,
+    end,
   };
 }
 

@@ -25,7 +25,8 @@ let compiled: WebAssembly.Module | undefined;
 let status: SimdStatus | undefined;
 let pending: Promise<void> | undefined;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a base64 text (the embedded modules). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const bin = atob(text);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
