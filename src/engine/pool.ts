@@ -19,7 +19,8 @@ import { imageDims } from '../core/ndarray.js';
 import { borderIndex } from '../border/border.js';
 import { bandCount, paddingSource } from './bands.js';
 import { type EngineProgram, type InPlaceRun, runBands, runProgram } from './programs.js';
-import { type HeapHandle, workerHeapLoops } from './heap.js';
+import { type HeapHandle, heapLoops, heapScratch, releaseScratch, workerHeapLoops } from './heap.js';
+import { type InPlaceProgram, inPlaceCounts, inPlaceScratchBytes, runsInPlace } from './inplace.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node } from './platform.js';
 import { simdArena, simdModule, simdRelaxed } from './simd.js';
 
@@ -35,7 +36,9 @@ export const CTRL = {
   STAGED: 5,
   /** In-place jobs: scratch slots taken by workers (the caller has slot 0). */
   SLOTS: 6,
-  ERROR_TEXT: 7,
+  /** Bands workers computed in place (./inplace.ts), for tests. */
+  IN_PLACE: 7,
+  ERROR_TEXT: 8,
 } as const;
 const ERROR_INTS = 256;
 export const CTRL_INTS = CTRL.ERROR_TEXT + ERROR_INTS;
@@ -103,6 +106,9 @@ export function workOnJob(job: EngineJob, inWorker: boolean): void {
       channels: job.input.channels,
     };
     const inPlace = job.inPlace;
+    // Bands computed in place, those the float32 guard then sent to the padded path included.
+    const inPlaceNow = () => inPlaceCounts.inPlace + inPlaceCounts.rejected;
+    let inPlaceSeen = inPlaceNow();
     runBands(
       arena,
       job.program,
@@ -127,7 +133,11 @@ export function workOnJob(job: EngineJob, inWorker: boolean): void {
       },
       undefined,
       (b) => {
-        if (inWorker) Atomics.add(ctrl, CTRL.WORKER_BANDS, 1);
+        if (inWorker) {
+          Atomics.add(ctrl, CTRL.WORKER_BANDS, 1);
+          Atomics.add(ctrl, CTRL.IN_PLACE, inPlaceNow() - inPlaceSeen);
+          inPlaceSeen = inPlaceNow();
+        }
         Atomics.store(ctrl, CTRL_INTS + b, 1);
         Atomics.add(ctrl, CTRL.FINISHED, 1);
         Atomics.notify(ctrl, CTRL.FINISHED);
@@ -303,15 +313,27 @@ export function setCallerClaims(on: boolean): void {
   callerClaims = on;
 }
 
-/** Bands of the last pooled run, and how many of them workers ran (for tests and explain). */
-export const lastPoolRun = { bands: 0, workerBands: 0 };
+/**
+ * The last pooled run (for tests and explain): its bands, how many of them workers ran, how
+ * many bands they computed in place (the float32 guard may send some on to the padded path), and where the workers read the input — the caller's own shared
+ * buffer (`shared`), a copy in engine memory (`engine`) or a pool-owned copy (`copy`).
+ */
+export const lastPoolRun = {
+  bands: 0,
+  workerBands: 0,
+  workerInPlace: 0,
+  input: 'shared' as 'shared' | 'engine' | 'copy',
+};
 
 /**
  * Pool-owned shared buffers, reused from run to run: a fresh 33 MB SharedArrayBuffer costs
  * ~35 ms of page faults and unmapping per run on the bench machine, a warm one nothing. They
- * are dropped after a few idle seconds.
+ * are dropped after a few idle seconds. Float32 runs that can run in place (./inplace.ts) stage
+ * into blocks of engine memory instead, so that workers filter the staged rows where they are;
+ * those blocks go back to the engine memory's allocator when idle.
  */
 const scratch: { staging?: SharedArrayBuffer; output?: SharedArrayBuffer } = {};
+const engineBlocks: { staging?: HeapBlock; output?: HeapBlock } = {};
 let releaseTimer: ReturnType<typeof setTimeout> | undefined;
 
 function sharedBuffer(key: 'staging' | 'output', bytes: number): SharedArrayBuffer {
@@ -320,13 +342,35 @@ function sharedBuffer(key: 'staging' | 'output', bytes: number): SharedArrayBuff
   return (scratch[key] = new SharedArrayBuffer(Math.ceil(Math.max(bytes, 1) / 65536) * 65536));
 }
 
+/** A kept block of engine memory of at least `bytes` (address and the memory's buffer). */
+function engineBlock(key: 'staging' | 'output', bytes: number): HeapBlock {
+  const have = engineBlocks[key];
+  if (have && have.bytes >= bytes) return have;
+  if (have) releaseScratch(have.off);
+  const off = heapScratch(bytes);
+  return (engineBlocks[key] = { off, bytes });
+}
+
 function scheduleRelease(): void {
   if (releaseTimer) clearTimeout(releaseTimer);
-  releaseTimer = setTimeout(() => {
-    scratch.staging = undefined;
-    scratch.output = undefined;
-  }, 5000);
+  releaseTimer = setTimeout(releasePoolBuffers, 5000);
   (releaseTimer as { unref?: () => void }).unref?.();
+}
+
+/** Drops the pool's kept buffers now (they go after a few idle seconds anyway). */
+export function releasePoolBuffers(): void {
+  scratch.staging = undefined;
+  scratch.output = undefined;
+  for (const key of ['staging', 'output'] as const) {
+    const block = engineBlocks[key];
+    if (block) releaseScratch(block.off);
+    engineBlocks[key] = undefined;
+  }
+}
+
+interface HeapBlock {
+  readonly off: number;
+  readonly bytes: number;
 }
 
 /**
@@ -351,22 +395,37 @@ export function runPooled(
   const n = program.outHeight * program.ow;
   const rowsOut = program.bandRows * program.ow;
   const result = target ?? allocateUnfilled(outDtype, n);
+  const { height, width, channels } = imageDims(input);
+  const data = input.data;
+  // An ordinary float32 input of a program that runs in place: it is staged into engine memory
+  // (and, unless the result is shared, the workers' results kept there), so that workers filter
+  // the staged rows where they are instead of copying each band in and out again.
+  const heap = !inPlace && !isShared(data) && runsInPlace(program, data, result) ? heapLoops() : undefined;
   // A shared result (the caller's `out` on a SharedArrayBuffer): workers write into it
   // directly, and nothing is collected.
   const direct = isShared(result);
+  const bytesOut = n * result.BYTES_PER_ELEMENT;
+  const perThread = heap ? inPlaceScratchBytes(program as InPlaceProgram, height, width) : 0;
+  const blocks = heap && {
+    staging: engineBlock('staging', data.byteLength),
+    output: direct ? undefined : engineBlock('output', bytesOut),
+    scratch: heapScratch(perThread * threads),
+  };
+  // (after any growth of the engine memory above)
+  const heapBuffer = heap?.memory.buffer();
   const output: SharedView = {
     buffer: direct
       ? (result.buffer as unknown as SharedArrayBuffer)
-      : sharedBuffer('output', n * result.BYTES_PER_ELEMENT),
-    byteOffset: direct ? result.byteOffset : 0,
+      : blocks
+        ? heapBuffer!
+        : sharedBuffer('output', bytesOut),
+    byteOffset: direct ? result.byteOffset : blocks ? blocks.output!.off : 0,
     length: n,
     dtype: outDtype,
     height: program.outHeight,
     width: program.ow / program.channels,
     channels: program.channels,
   };
-  const { height, width, channels } = imageDims(input);
-  const data = input.data;
   const ctrlBuffer = new SharedArrayBuffer((CTRL_INTS + bands) * 4);
   const ctrl = new Int32Array(ctrlBuffer);
   Atomics.store(ctrl, CTRL.RANGE, bands << 16);
@@ -384,14 +443,16 @@ export function runPooled(
     };
   } else {
     const order = stagingOrder(program, height, bands);
-    const staging = sharedBuffer('staging', data.byteLength);
     job = {
       program,
-      input: sharedView(input, staging, 0),
+      input: blocks
+        ? sharedView(input, heapBuffer!, blocks.staging.off)
+        : sharedView(input, sharedBuffer('staging', data.byteLength), 0),
       output,
       ctrl: ctrlBuffer,
       bands,
       readyAt: order.readyAt,
+      inPlace: blocks && { heap: heap.handle, scratch: blocks.scratch, bytes: perThread },
     };
     const target = viewOf(job.input);
     const rowLen = width * channels;
@@ -463,6 +524,7 @@ export function runPooled(
     if (Atomics.load(ctrl, CTRL.ERROR) !== 0) {
       const len = Atomics.load(ctrl, CTRL.ERROR_LEN);
       const text = new TextDecoder().decode(new Uint8Array(ctrlBuffer, CTRL.ERROR_TEXT * 4, len).slice());
+      if (blocks) releaseScratch(blocks.scratch);
       throw new Error(`convkit worker: ${text}`);
     }
     stage?.();
@@ -491,8 +553,11 @@ export function runPooled(
   }
   cursor = 0;
   collect();
+  if (blocks) releaseScratch(blocks.scratch);
   lastPoolRun.bands = bands;
   lastPoolRun.workerBands = Atomics.load(ctrl, CTRL.WORKER_BANDS);
+  lastPoolRun.workerInPlace = Atomics.load(ctrl, CTRL.IN_PLACE);
+  lastPoolRun.input = isShared(data) ? 'shared' : blocks ? 'engine' : 'copy';
   scheduleRelease();
   return result;
 }

@@ -19,7 +19,7 @@ import type { NDArray } from '../../src/core/ndarray.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { setBandRows } from '../../src/engine/bands.js';
 import { inPlaceCounts } from '../../src/engine/inplace.js';
-import { warmPoolAsync } from '../../src/engine/pool.js';
+import { lastPoolRun, releasePoolBuffers, setCallerClaims, warmPoolAsync } from '../../src/engine/pool.js';
 import { mismatch, rng } from '../helpers.js';
 
 let oldCrossover = 0;
@@ -265,7 +265,74 @@ test('engine arrays mixed with ordinary ones, and `out` = the input, give the or
   releaseEngineArray(out);
 });
 
+test('ordinary float32 arrays on the pool: workers run in place on a staged copy, bit for bit', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        h: fc.integer({ min: 1, max: 30 }),
+        w: fc.integer({ min: 1, max: 37 }),
+        c: fc.constantFrom(1, 1, 3),
+        k: fc.constantFrom(1, 3, 3, 5),
+        method: fc.constantFrom('direct', 'separable'),
+        border: fc.constantFrom(...MODES),
+        shape: fc.constantFrom('same', 'same', 'full', 'valid'),
+        out: fc.constantFrom('fresh', 'ordinary', 'engine'),
+        bandRows: fc.integer({ min: 1, max: 6 }),
+        seed: fc.integer(),
+      }),
+      ({ h, w, c, k, method, border, shape, out, bandRows, seed }) => {
+        if (shape === 'valid' && (h < k || w < k)) return;
+        const r = rng(seed);
+        const img = ndarray(
+          Float32Array.from({ length: h * w * c }, () => (r() - 0.2) * 40),
+          c === 1 ? [h, w] : [h, w, c],
+        );
+        const copy = Float32Array.from(img.data);
+        const col = Array.from({ length: k }, () => r() + 0.1);
+        const row = Array.from({ length: k }, () => r() - 0.3);
+        const kernel = col.map((a) => row.map((b) => a * b));
+        const opts = { border, shape, method, backend: 'wasm' as const };
+        setBandRows(bandRows);
+        const want = correlate(img, kernel, { ...opts, threads: 1 });
+        const what = `${h}×${w}×${c} ${k}×${k} ${method} ${border} ${shape} into ${out}, bands of ${bandRows}`;
+        for (const threads of [2, 3]) {
+          const target =
+            out === 'fresh'
+              ? undefined
+              : out === 'engine'
+                ? engineArray(want.shape, 'float32')
+                : ndarray(new Float32Array(want.data.length), want.shape);
+          target?.data.fill(-123456);
+          setCallerClaims(false); // the workers run every band
+          lastPoolRun.bands = 0;
+          try {
+            const got = correlate(img, kernel, { ...opts, threads, out: target });
+            setCallerClaims(true);
+            assert.deepEqual(Array.from(got.data), Array.from(want.data), `${what}, ${threads} threads`);
+          } finally {
+            setCallerClaims(true);
+            if (target && out === 'engine') releaseEngineArray(target);
+          }
+          if (lastPoolRun.bands > 1) {
+            // (Separable runs with a constant border do not run in place: a pool-owned copy.)
+            const inPlace = method === 'direct' || border !== 'constant';
+            if (inPlace) assert.equal(lastPoolRun.input, 'engine', `${what}: staged in engine memory`);
+            assert.equal(lastPoolRun.workerBands, lastPoolRun.bands, what);
+            const interiorRows = shape === 'valid' || h - k + 1 >= 2 * bandRows + 2;
+            if (interiorRows && w >= k + 1 && shape !== 'full' && inPlace)
+              assert.ok(lastPoolRun.workerInPlace > 0, `${what}: no worker band ran in place`);
+          }
+        }
+        assert.deepEqual(img.data, copy, 'the input is not modified');
+      },
+    ),
+    { numRuns: 120 },
+  );
+  setBandRows(undefined);
+});
+
 test('engineArray: zero-filled, validated, released once, its memory reused', () => {
+  releasePoolBuffers(); // the pool's staging blocks kept from earlier runs
   const base = engineInfo().engineMemoryInUse;
   assert.equal(engineInfo().engineMemory, true);
   const a = engineArray([3, 4, 3], 'uint8');
