@@ -53,7 +53,11 @@ export type InPlaceProgram = SimdDirectProgram | SimdSeparableProgram;
  * float32 with a border that is not constant.
  */
 export function runsInPlace(prog: { kind: string }, input: unknown, out: unknown): prog is InPlaceProgram {
-  if (!(input instanceof Float32Array && out instanceof Float32Array)) return false;
+  return input instanceof Float32Array && out instanceof Float32Array && inPlaceKind(prog);
+}
+
+/** Whether a program is of a kind that runs in place (for float32 input and output). */
+export function inPlaceKind(prog: { kind: string }): prog is InPlaceProgram {
   const p = prog as InPlaceProgram;
   if (p.kind === 'direct') return p.path === 'f32' && p.bandType === 'f32';
   return p.kind === 'separable' && p.path === 'f32' && p.bandType === 'f32' && p.border.mode !== 'constant';

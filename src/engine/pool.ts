@@ -236,7 +236,7 @@ function spawn(): PoolWorker {
   return { post: (job) => w.postMessage(job) };
 }
 
-function isShared(data: AnyTypedArray): boolean {
+export function isShared(data: AnyTypedArray): boolean {
   return typeof SharedArrayBuffer === 'function' && (data.buffer as unknown) instanceof SharedArrayBuffer;
 }
 

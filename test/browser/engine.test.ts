@@ -63,6 +63,9 @@ fin.data.set(f.data);
 const fout = engineArray([200, 150], 'float32');
 correlate(fin, kf, { backend: 'wasm', threads: 2, out: fout });
 const engineWorkerBands = lastPoolRun.workerBands;
+// An ordinary float32 array: staged into engine memory, where the pool's worker filters it in place.
+const staged = correlate(f, kf, { backend: 'wasm', threads: 2 });
+const stagedRun = { ...lastPoolRun };
 setCallerClaims(true);
 const before = inPlaceCounts.inPlace;
 const fout1 = engineArray([200, 150], 'float32');
@@ -73,6 +76,8 @@ postMessage({
   engineSameOne: fout1.data.every((v, i) => v === want.data[i]),
   engineWorkerBands,
   engineInPlace: inPlaceCounts.inPlace - before,
+  stagedSame: staged.data.every((v, i) => v === want.data[i]),
+  stagedRun,
   released: releaseEngineArray(fin) && releaseEngineArray(fout) && releaseEngineArray(fout1),
   ready,
   info: engineInfo(),
@@ -138,6 +143,8 @@ describe('engine in chromium', { skip: skipReason }, () => {
         engineSameOne: boolean;
         engineWorkerBands: number;
         engineInPlace: number;
+        stagedSame: boolean;
+        stagedRun: { input: string; bands: number; workerBands: number; workerInPlace: number };
         released: boolean;
       };
     };
@@ -161,6 +168,11 @@ describe('engine in chromium', { skip: skipReason }, () => {
     assert.equal(r.worker.engineSameTwo, true);
     assert.equal(r.worker.engineSameOne, true);
     assert.ok(r.worker.engineInPlace > 0, 'bands ran in place');
+    // An ordinary float32 array on the pool: staged into engine memory, filtered there in place.
+    assert.equal(r.worker.stagedSame, true);
+    assert.equal(r.worker.stagedRun.input, 'engine');
+    assert.equal(r.worker.stagedRun.workerBands, r.worker.stagedRun.bands);
+    assert.ok(r.worker.stagedRun.workerInPlace > 2, JSON.stringify(r.worker.stagedRun));
     assert.equal(r.worker.released, true);
   });
 });

@@ -3,10 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliArgs, loadSuite, cliFailure, spawnCli as convkit, cliGolden } from '../helpers.js';
+import { BIN, cliArgs, loadSuite, cliFailure, spawnCli as convkit, cliGolden } from '../helpers.js';
+import { encodeNpy } from '../../src/core/npy.js';
+import { ndarray } from '../../src/core/ndarray.js';
 
 const work = mkdtempSync(join(tmpdir(), 'convkit-engine-cli-'));
 
@@ -47,4 +50,50 @@ test('bad --threads and --backend: one line naming the flag, exit 2, no output f
     assert.equal(r.stderr, `convkit correlate: error: Expected ${allowed} for ${flag}, got "${value}"\n`);
     assert.equal(existsSync(out), false);
   }
+});
+
+test('the named filters take --threads and --backend: the same bytes from every plan, bad values refused', () => {
+  const input = join(work, 'named-in.npy');
+  // 300×260 RGB uint8: integer outputs are bit-identical on every path.
+  const pixels = Uint8Array.from({ length: 300 * 260 * 3 }, (_, i) => (i * 7919 + (i >> 7)) % 256);
+  writeFileSync(input, encodeNpy(ndarray(pixels, [300, 260, 3])));
+  for (const [name, ...args] of [
+    ['gaussian', '--sigma', '2.5'],
+    ['box', '--ksize', '7x5'],
+    ['sobel', '--dx', '1', '--dy', '0', '--dtype', 'float64'],
+    ['sharpen', '--amount', '0.7'],
+  ]) {
+    const outputs = [
+      ['--threads', '1', '--backend', 'js'],
+      ['--threads', '2', '--backend', 'wasm'],
+      ['--threads', '3'],
+    ].map((flags, i) => {
+      const out = join(work, `${name}-${i}.npy`);
+      const r = convkit([name, input, ...args, ...flags, '-o', out]);
+      assert.equal(r.status, 0, `${name} ${flags.join(' ')}: ${r.stderr}`);
+      return readFileSync(out);
+    });
+    assert.ok(
+      outputs[0].equals(outputs[1]) && outputs[0].equals(outputs[2]),
+      `${name}: every plan the same bytes`,
+    );
+    const bad = join(work, `${name}-bad.npy`);
+    const r = convkit([name, input, ...args, '--threads', '0', '-o', bad]);
+    assert.equal(r.status, 2);
+    assert.equal(
+      r.stderr,
+      `convkit ${name}: error: Expected an integer from 1 to 64 for --threads, got "0"\n`,
+    );
+    assert.equal(existsSync(bad), false);
+  }
+});
+
+test('a reader that closes the pipe early (convkit … --help | head) ends the CLI quietly', async () => {
+  const child = spawn(process.execPath, [BIN, 'gaussian', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the reader is gone before the help is written
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const code = await new Promise((ok) => child.on('close', ok));
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
 });

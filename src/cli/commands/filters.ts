@@ -13,6 +13,7 @@ import { boxFilter } from '../../filters/box.js';
 import { laplacian, scharr, sobel } from '../../filters/derivatives.js';
 import { sharpen, unsharpMask } from '../../filters/sharpen.js';
 import { registerFlag } from '../errors.js';
+import { type EngineFlags, addEngineOptions, engineFlags } from '../engine.js';
 import { parseChoice, parseFloatFlag, parseIntFlag, parseSize } from '../parse.js';
 import { parseQuality } from './linear.js';
 import { gaussianBlurWarnings } from '../../explain/warnings.js';
@@ -39,7 +40,7 @@ for (const [option, flag] of [
 ] as const)
   registerFlag(option, flag);
 
-interface CommonFlags {
+interface CommonFlags extends EngineFlags {
   border?: string;
   cval?: string;
   dtype?: string;
@@ -63,7 +64,7 @@ function common(
   derivative = false,
 ): Command {
   if (derivative) scaleDelta(cmd);
-  return cmd
+  return addEngineOptions(cmd)
     .option(
       '-b, --border <B>',
       `border mode: ${BORDER_MODES.join(', ')} or an alias (default: ${borderDefault})`,
@@ -95,6 +96,7 @@ function commonOptions(flags: CommonFlags): FilterOptions {
         : parseChoice('--alpha', flags.alpha, ['premultiply', 'separate'] as const),
     method: parseChoice<Method>('--method', flags.method, METHODS),
     onPlan: flags.explainPlan ? (reason) => process.stderr.write(`plan: ${reason}\n`) : undefined,
+    ...engineFlags(flags),
   };
 }
 
