@@ -16,9 +16,9 @@ import { type SepTerm, simdSeparableProgram } from './separable.js';
 import { allocateUnfilled, availableCores, env } from './platform.js';
 import { type EngineProgram, runBands } from './programs.js';
 import { engineMemoryInfo, heapLoops, heapScratch, inEngineMemory, releaseScratch } from './heap.js';
-import { type InPlaceProgram, inPlaceKind, inPlaceScratchBytes, runsInPlace } from './inplace.js';
+import { type InPlaceProgram, inPlaceScratchBytes, runsInPlace } from './inplace.js';
 import { simdArena, simdRelaxed, simdStatus } from './simd.js';
-import { isShared, poolStatus, poolWorkers, runPooled, warmPool } from './pool.js';
+import { poolStatus, poolWorkers, runPooled, stagesInPlace, warmPool } from './pool.js';
 
 export type { SepTerm } from './separable.js';
 
@@ -161,10 +161,10 @@ export function chooseEngine(
       why = `; one thread: ${pool.reason}`;
     }
   }
-  // Workers cannot read an ordinary array: the calling thread copies its rows for them, into
-  // engine memory where the program runs in place there (./pool.ts).
+  // Workers cannot read an ordinary array: the calling thread copies its rows for them
+  // (./pool.ts), into engine memory when the program runs in place.
   const staged =
-    t > 1 && !isShared(input.data) && input.dtype === 'float32' && inPlaceKind(program)
+    t > 1 && stagesInPlace(program, input.data)
       ? engineMemoryInfo().available
         ? '; workers filter a copy in engine memory in place'
         : '; workers filter a shared copy'

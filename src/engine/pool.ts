@@ -20,7 +20,7 @@ import { borderIndex } from '../border/border.js';
 import { bandCount, paddingSource } from './bands.js';
 import { type EngineProgram, type InPlaceRun, runBands, runProgram } from './programs.js';
 import { type HeapHandle, heapLoops, heapScratch, releaseScratch, workerHeapLoops } from './heap.js';
-import { type InPlaceProgram, inPlaceCounts, inPlaceScratchBytes, runsInPlace } from './inplace.js';
+import { type InPlaceProgram, inPlaceCounts, inPlaceKind, inPlaceScratchBytes } from './inplace.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node } from './platform.js';
 import { simdArena, simdModule, simdRelaxed } from './simd.js';
 
@@ -236,8 +236,17 @@ function spawn(): PoolWorker {
   return { post: (job) => w.postMessage(job) };
 }
 
-export function isShared(data: AnyTypedArray): boolean {
+function isShared(data: AnyTypedArray): boolean {
   return typeof SharedArrayBuffer === 'function' && (data.buffer as unknown) instanceof SharedArrayBuffer;
+}
+
+/**
+ * Whether a pooled run of `program` on `data` stages the input into engine memory, where the
+ * workers filter it in place: an ordinary (not shared) float32 input of a program that runs in
+ * place (its output is float32 too).
+ */
+export function stagesInPlace(program: EngineProgram, data: AnyTypedArray): boolean {
+  return !isShared(data) && data instanceof Float32Array && inPlaceKind(program);
 }
 
 function sharedView(input: NDArray, buffer: SharedArrayBuffer, byteOffset: number): SharedView {
@@ -315,8 +324,9 @@ export function setCallerClaims(on: boolean): void {
 
 /**
  * The last pooled run (for tests and explain): its bands, how many of them workers ran, how
- * many bands they computed in place (the float32 guard may send some on to the padded path), and where the workers read the input — the caller's own shared
- * buffer (`shared`), a copy in engine memory (`engine`) or a pool-owned copy (`copy`).
+ * many they computed in place (the float32 guard may send some on to the padded path), and
+ * where the workers read the input: the caller's own shared buffer (`shared`), a copy in engine
+ * memory (`engine`) or a pool-owned copy (`copy`).
  */
 export const lastPoolRun = {
   bands: 0,
@@ -342,7 +352,7 @@ function sharedBuffer(key: 'staging' | 'output', bytes: number): SharedArrayBuff
   return (scratch[key] = new SharedArrayBuffer(Math.ceil(Math.max(bytes, 1) / 65536) * 65536));
 }
 
-/** A kept block of engine memory of at least `bytes` (address and the memory's buffer). */
+/** A kept block of engine memory of at least `bytes`, at address `off`. */
 function engineBlock(key: 'staging' | 'output', bytes: number): HeapBlock {
   const have = engineBlocks[key];
   if (have && have.bytes >= bytes) return have;
@@ -400,7 +410,7 @@ export function runPooled(
   // An ordinary float32 input of a program that runs in place: it is staged into engine memory
   // (and, unless the result is shared, the workers' results kept there), so that workers filter
   // the staged rows where they are instead of copying each band in and out again.
-  const heap = !inPlace && !isShared(data) && runsInPlace(program, data, result) ? heapLoops() : undefined;
+  const heap = !inPlace && stagesInPlace(program, data) ? heapLoops() : undefined;
   // A shared result (the caller's `out` on a SharedArrayBuffer): workers write into it
   // directly, and nothing is collected.
   const direct = isShared(result);
