@@ -4,6 +4,7 @@
  */
 import type { ConvGeometry, FloatArray } from './geometry.js';
 import { type PlanMethod, runForward, runInputGrad, runWeightGrad } from './run.js';
+import { weightGradImageSums } from './winograd-simd.js';
 
 /** A typed array on shared memory, described so that it can cross threads. */
 export interface SharedView {
@@ -15,10 +16,13 @@ export interface SharedView {
 
 export interface Task {
   id: number;
-  pass: 'forward' | 'inputGrad' | 'weightGrad';
+  pass: 'forward' | 'inputGrad' | 'weightGrad' | 'weightGradImages';
   method: PlanMethod;
   g: ConvGeometry;
-  /** forward: [x, w, bias|null, y]; inputGrad: [gy, w, gx]; weightGrad: [x, gy, gw]. */
+  /**
+   * forward: [x, w, bias|null, y]; inputGrad: [gy, w, gx]; weightGrad: [x, gy, gw];
+   * weightGradImages (float32 Winograd): [x, gy, per-image sums, done] (winograd-simd.ts).
+   */
   arrays: (SharedView | null)[];
   n0: number;
   n1: number;
@@ -37,5 +41,7 @@ export function runTask(t: Task): void {
   const a = t.arrays.map((v) => (v ? viewOf(v) : null));
   if (t.pass === 'forward') runForward(t.method, t.g, a[0]!, a[1]!, a[2], a[3]!, t.n0, t.n1);
   else if (t.pass === 'inputGrad') runInputGrad(t.method, t.g, a[0]!, a[1]!, a[2]!, t.n0, t.n1);
+  else if (t.pass === 'weightGradImages')
+    weightGradImageSums(t.g, a[0]!, a[1]!, a[2] as Float32Array, a[3]!, t.n0, t.n1);
   else runWeightGrad(t.method, t.g, a[0]!, a[1]!, a[2]!, t.n0, t.n1, t.o0, t.o1);
 }

@@ -4,7 +4,13 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ndarray, type NDArray } from '../core/ndarray.js';
 import { conv2d, conv2dBackward, convTranspose2d } from './conv2d.js';
-import { closeThreads, conv2dBackwardThreaded, conv2dThreaded, convTranspose2dThreaded } from './threads.js';
+import {
+  closeThreads,
+  conv2dBackwardThreaded,
+  conv2dThreaded,
+  convTranspose2dThreaded,
+  lastWeightGradSplit,
+} from './threads.js';
 import { seededRandom } from './demos.js';
 
 after(closeThreads);
@@ -53,6 +59,45 @@ for (const [dtype, T] of [
     }
   });
 }
+
+for (const groups of [1, 2]) {
+  test(`float32 Winograd weight gradient split by images: bit-identical to one thread (groups ${groups})`, async () => {
+    // 3×3, stride 1: the Winograd plan; odd sizes leave partial tiles; batch 5 splits unevenly.
+    const x = arr([5, 4, 9, 11], Float32Array);
+    const w = arr([6, 4 / groups, 3, 3], Float32Array);
+    const options = { padding: 1, groups, method: 'winograd' as const };
+    const gy = arr([5, 6, 9, 11], Float32Array);
+    const one = conv2dBackward(x, w, gy, options);
+    for (const threads of [2, 3]) {
+      const t = await conv2dBackwardThreaded(x, w, gy, { ...options, threads });
+      assert.equal(lastWeightGradSplit.by, 'images');
+      assert.deepEqual(Array.from(t.gradWeight!.data), Array.from(one.gradWeight!.data));
+      assert.deepEqual(Array.from(t.gradInput!.data), Array.from(one.gradInput!.data));
+    }
+    // A NaN in the last image: no image split; the result is still one thread's, NaN where it belongs.
+    x.data[x.data.length - 1] = NaN;
+    const nan = conv2dBackward(x, w, gy, options);
+    const t = await conv2dBackwardThreaded(x, w, gy, { ...options, threads: 2 });
+    assert.notEqual(lastWeightGradSplit.by, 'images');
+    assert.deepEqual(Array.from(t.gradWeight!.data), Array.from(nan.gradWeight!.data));
+  });
+}
+
+test('concurrent threaded calls keep their shared copies apart (kept buffers are reused)', async () => {
+  // Larger and smaller inputs at once, then again: each call copies into buffers of its own.
+  const cases = [
+    arr([3, 4, 12, 10], Float32Array),
+    arr([2, 4, 6, 7], Float32Array),
+    arr([4, 4, 9, 9], Float32Array),
+  ];
+  const w = arr([5, 4, 3, 3], Float32Array);
+  for (let round = 0; round < 2; round++) {
+    const got = await Promise.all(cases.map((x) => conv2dThreaded(x, w, null, { padding: 1, threads: 2 })));
+    got.forEach((y, k) =>
+      assert.deepEqual(Array.from(y.data), Array.from(conv2d(cases[k], w, null, { padding: 1 }).data)),
+    );
+  }
+});
 
 test('threaded: bad thread counts and bad shapes are refused before any work', async () => {
   const x = arr([2, 2, 5, 5]);

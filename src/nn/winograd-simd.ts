@@ -10,7 +10,8 @@
  * Accuracy: f32 sums of f32 products (no fused multiply-add). Against the float64 reference
  * the error stays far inside DESIGN.md's float32 bound (1e-5 of the largest output
  * magnitude): measured ≤ 4e-7 on random data, see docs/nn.md; the property tests hold it.
- * Weight gradients are summed over tiles in f32 per image, then over images in float64.
+ * Weight gradients are summed over tiles in f32 per image, then over images in float64 (in
+ * image order, whichever threads computed the images: see addImageSums).
  *
  * Every output element is the same sequence of f32 operations whichever thread, block or
  * micro-kernel computes it, so results do not depend on the thread count.
@@ -127,16 +128,42 @@ export function forwardWinogradSimd(
 }
 
 /**
- * m[ξ·O·Cg + o·Cg + c] += Σ over images n0 ≤ n < n1 and tiles of Z_ξ[o, t]·V_ξ[c, t] for output
- * channels o0 ≤ o − grp·Og < o1 of every group (the other rows are not touched). Returns false,
- * leaving m unfinished, when x or those channels of gy hold NaN or ±Infinity: the caller then
+ * Receives one image's f32 sums over its tiles, for one group: Σ_t Z_ξ[o, t]·V_ξ[c, t] at
+ * mt[(ξ·Cg + c)·ld + k] for output channel o = o0 + k of the group.
+ */
+export type ImageSums = (n: number, grp: number, mt: Float32Array, ld: number) => void;
+
+/**
+ * The sink that sums images in float64, in the order it is called:
+ * m[ξ·O·Cg + o·Cg + c] += mt[(ξ·Cg + c)·ld + k] for o = grp·Og + o0 + k, k < on. One thread
+ * calls it image after image; threads.ts calls it in the same order with the sums workers
+ * computed, so that every element of m is the same float64 sum either way.
+ */
+export function addImageSums(g: ConvGeometry, m: Float64Array, o0: number, on: number): ImageSums {
+  const { cg, og } = g;
+  const ms = g.o * cg;
+  return (_n, grp, mt, ld) => {
+    for (let xi = 0; xi < 16; xi++) {
+      for (let c = 0; c < cg; c++) {
+        const s = (xi * cg + c) * ld;
+        let d = xi * ms + (grp * og + o0) * cg + c;
+        for (let k = 0; k < on; k++, d += cg) m[d] += mt[s + k];
+      }
+    }
+  };
+}
+
+/**
+ * For images n0 ≤ n < n1 and every group, in that order: the tile sums of output channels
+ * o0 ≤ o − grp·Og < o1, handed to `sink` (the f32 view is reused for the next image). Returns
+ * false, having stopped, when x or those channels of gy hold NaN or ±Infinity: the caller then
  * runs another plan.
  */
 export function weightGradWinogradSimd(
   g: ConvGeometry,
   x: FloatArray,
   gy: FloatArray,
-  m: Float64Array,
+  sink: ImageSums,
   n0: number,
   n1: number,
   o0: number,
@@ -169,7 +196,6 @@ export function weightGradWinogradSimd(
   const v = new Float32Array(buf, pV, 16 * cg * L.nbMax);
   const z = new Float32Array(buf, pZ, 16 * L.nbMax * ldz).fill(0);
   const mt = new Float32Array(buf, pT, 16 * cg * ldz);
-  const ms = g.o * cg;
   for (let n = n0; n < n1; n++) {
     for (let grp = 0; grp < g.groups; grp++) {
       const xs = (n * g.c + grp * cg) * g.h * g.w;
@@ -207,15 +233,58 @@ export function weightGradWinogradSimd(
         }
         first = false;
       }
-      // Σ over images in float64, in image order.
-      for (let xi = 0; xi < 16; xi++) {
-        for (let c = 0; c < cg; c++) {
-          const s = (xi * cg + c) * ldz;
-          let d = xi * ms + (grp * og + o0) * cg + c;
-          for (let k = 0; k < on; k++, d += cg) m[d] += mt[s + k];
-        }
-      }
+      sink(n, grp, mt, ldz);
     }
   }
   return true;
+}
+
+/** Floats of one image's tile sums for one group, all output channels (see imageSumsSlot). */
+export const imageSumsLength = (g: ConvGeometry) => 16 * g.cg * g.og;
+
+/**
+ * The threaded weight gradient's share of one thread: the tile sums of images n0 ≤ n < n1 (every
+ * group, every output channel) into their slots of `sums` (slot n·groups + grp, each
+ * imageSumsLength floats, laid out as mt with ld = Og), and done[n] = 1 for each image whose
+ * slots are complete. Stops at the first image holding NaN or ±Infinity (its done stays 0).
+ */
+export function weightGradImageSums(
+  g: ConvGeometry,
+  x: FloatArray,
+  gy: FloatArray,
+  sums: Float32Array,
+  done: FloatArray,
+  n0: number,
+  n1: number,
+): void {
+  const { cg, og } = g;
+  const len = imageSumsLength(g);
+  weightGradWinogradSimd(
+    g,
+    x,
+    gy,
+    (n, grp, mt, ld) => {
+      const slot = (n * g.groups + grp) * len;
+      for (let r = 0; r < 16 * cg; r++) sums.set(mt.subarray(r * ld, r * ld + og), slot + r * og);
+      if (grp === g.groups - 1) done[n] = 1;
+    },
+    n0,
+    n1,
+    0,
+    og,
+  );
+}
+
+/**
+ * m[ξ·O·Cg + o·Cg + c] = Σ over images, in image order, of the slots weightGradImageSums filled:
+ * the same float64 sums as one thread's weightGradWinogradSimd over the whole batch.
+ */
+export function sumImageSums(g: ConvGeometry, sums: Float32Array, m: Float64Array): void {
+  const add = addImageSums(g, m, 0, g.og);
+  const len = imageSumsLength(g);
+  for (let n = 0; n < g.n; n++)
+    for (let grp = 0; grp < g.groups; grp++) {
+      const slot = (n * g.groups + grp) * len;
+      add(n, grp, sums.subarray(slot, slot + len), g.og);
+    }
 }

@@ -21,7 +21,12 @@
 import { gemm } from './gemm.js';
 import type { ConvGeometry, FloatArray } from './geometry.js';
 import { forwardGemm, inputGradGemm, weightGradGemm } from './plan-gemm.js';
-import { forwardWinogradSimd, weightGradWinogradSimd, winogradSimdUsable } from './winograd-simd.js';
+import {
+  addImageSums,
+  forwardWinogradSimd,
+  weightGradWinogradSimd,
+  winogradSimdUsable,
+} from './winograd-simd.js';
 
 /** True when F(2×2, 3×3) applies: 3×3 kernel, stride 1, dilation 1. */
 export function winogradApplies(g: ConvGeometry): boolean {
@@ -290,7 +295,7 @@ export function weightGradWinograd(
 ): void {
   const m = new Float64Array(16 * g.o * g.cg);
   if (winogradSimdUsable(x, gy)) {
-    if (!weightGradWinogradSimd(g, x, gy, m, n0, n1, o0, o1)) {
+    if (!weightGradWinogradSimd(g, x, gy, addImageSums(g, m, o0, o1 - o0), n0, n1, o0, o1)) {
       // NaN or ±Infinity: Winograd's transforms would spread it; the gemm plan keeps it where it belongs.
       weightGradRows(g, gw, o0, o1, (all) => weightGradGemm(g, x, gy, all, n0, n1));
       return;
@@ -393,7 +398,13 @@ function weightGradSums(
 }
 
 /** gw[o, c] = Gᵀ M G for output channels o0 ≤ o − grp·Og < o1, with Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]. */
-function finishWeightGrad(g: ConvGeometry, m: Float64Array, gw: FloatArray, o0: number, o1: number): void {
+export function finishWeightGrad(
+  g: ConvGeometry,
+  m: Float64Array,
+  gw: FloatArray,
+  o0: number,
+  o1: number,
+): void {
   const { cg, og, o: O } = g;
   const ms = O * cg;
   const t = new Float64Array(12);
