@@ -19,7 +19,14 @@ import { imageDims } from '../core/ndarray.js';
 import { borderIndex } from '../border/border.js';
 import { bandCount, paddingSource } from './bands.js';
 import { type EngineProgram, type InPlaceRun, runBands, runProgram } from './programs.js';
-import { type HeapHandle, heapLoops, heapScratch, releaseScratch, workerHeapLoops } from './heap.js';
+import {
+  type HeapHandle,
+  heapLoops,
+  heapScratch,
+  inEngineMemory,
+  releaseScratch,
+  workerHeapLoops,
+} from './heap.js';
 import { type InPlaceProgram, inPlaceCounts, inPlaceKind, inPlaceScratchBytes } from './inplace.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node } from './platform.js';
 import { simdArena, simdModule, simdRelaxed } from './simd.js';
@@ -412,8 +419,9 @@ export function runPooled(
   // the staged rows where they are instead of copying each band in and out again.
   const heap = !inPlace && stagesInPlace(program, data) ? heapLoops() : undefined;
   // A shared result (the caller's `out` on a SharedArrayBuffer): workers write into it
-  // directly, and nothing is collected.
-  const direct = isShared(result);
+  // directly, and nothing is collected — except where they filter in place, which writes
+  // engine memory only: a shared result elsewhere is then collected from an engine block.
+  const direct = isShared(result) && (!heap || inEngineMemory(result));
   const bytesOut = n * result.BYTES_PER_ELEMENT;
   const perThread = heap ? inPlaceScratchBytes(program as InPlaceProgram, height, width) : 0;
   const blocks = heap && {

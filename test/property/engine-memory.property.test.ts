@@ -276,7 +276,8 @@ test('ordinary float32 arrays on the pool: workers run in place on a staged copy
         method: fc.constantFrom('direct', 'separable'),
         border: fc.constantFrom(...MODES),
         shape: fc.constantFrom('same', 'same', 'full', 'valid'),
-        out: fc.constantFrom('fresh', 'ordinary', 'engine'),
+        // `shared`: a SharedArrayBuffer outside engine memory, which workers cannot filter into
+        out: fc.constantFrom('fresh', 'ordinary', 'engine', 'shared'),
         bandRows: fc.integer({ min: 1, max: 6 }),
         seed: fc.integer(),
       }),
@@ -301,7 +302,9 @@ test('ordinary float32 arrays on the pool: workers run in place on a staged copy
               ? undefined
               : out === 'engine'
                 ? engineArray(want.shape, 'float32')
-                : ndarray(new Float32Array(want.data.length), want.shape);
+                : out === 'shared'
+                  ? ndarray(new Float32Array(new SharedArrayBuffer(want.data.length * 4)), want.shape)
+                  : ndarray(new Float32Array(want.data.length), want.shape);
           target?.data.fill(-123456);
           setCallerClaims(false); // the workers run every band
           lastPoolRun.bands = 0;
