@@ -3,11 +3,12 @@
  * worker or a cross-origin-isolated page that may block), behind one small interface.
  *
  * A pooled run: the input is visible to every thread in a SharedArrayBuffer (the caller's own
- * when it already is one, else a pool-owned staging copy), the output is a fresh
- * SharedArrayBuffer, and all threads — the calling one included — claim bands of the fixed
- * band grid from a shared counter until none is left. Each band is padded with its halo rows
- * through src/border by whichever thread runs it. The calling thread blocks (Atomics.wait)
- * until every band is finished, so the public API stays synchronous.
+ * when it already is one, else a pool-owned staging copy, or — ordinary float32 input of a
+ * program that runs in place — a ring of band slots in engine memory, see Ring), and all
+ * threads — the calling one included — claim bands of the fixed band grid from a shared
+ * counter until none is left. Each band is padded with its halo rows through src/border by
+ * whichever thread runs it. The calling thread blocks (Atomics.wait) until every band is
+ * finished, so the public API stays synchronous.
  *
  * Workers start lazily on the first pooled run and are kept (unref'd in Node, so they never
  * hold a process open). A worker that has not started yet simply finds no band left; the run
@@ -17,7 +18,7 @@ import type { AnyTypedArray, DType } from '../core/dtypes.js';
 import type { NDArray } from '../core/ndarray.js';
 import { imageDims } from '../core/ndarray.js';
 import { borderIndex } from '../border/border.js';
-import { bandCount, paddingSource } from './bands.js';
+import { bandCount, bandRange, paddingSource } from './bands.js';
 import { type EngineProgram, type InPlaceRun, runBands, runProgram } from './programs.js';
 import {
   type HeapHandle,
@@ -29,7 +30,7 @@ import {
 } from './heap.js';
 import { type InPlaceProgram, inPlaceCounts, inPlaceKind, inPlaceScratchBytes } from './inplace.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node } from './platform.js';
-import { simdArena, simdModule, simdRelaxed } from './simd.js';
+import { type SimdArena, simdArena, simdModule, simdRelaxed } from './simd.js';
 
 /** Control words of a job (Int32Array over a small SharedArrayBuffer). */
 export const CTRL = {
@@ -69,6 +70,54 @@ export interface EngineJob {
    * scratch + slot·bytes.
    */
   readonly inPlace?: { readonly heap: HeapHandle; readonly scratch: number; readonly bytes: number };
+  /** An ordinary float32 input staged band by band into a ring of engine memory (see Ring). */
+  readonly ring?: Ring;
+}
+
+/**
+ * The ring of an ordinary float32 input on the pool (stagesInPlace). The calling thread copies
+ * the padded rows of worker band b — its rows and halo, the border's rows included — into input
+ * slot b mod `slots`, a small image of its own; a worker filters that image in place into output
+ * slot b mod `slots` (or straight into a result in engine memory: `direct`), and the calling
+ * thread copies the band out, which frees both slots for band b + slots. Band b may run once
+ * CTRL.STAGED > b. The ring stays in the caches: the staged rows and the worker's results are
+ * read back while they are still there, instead of going out to memory and in again as
+ * image-sized copies do.
+ */
+export interface Ring {
+  readonly input: number;
+  readonly output: number;
+  readonly slots: number;
+  /** Bytes per input and output slot (each slot has 8 spare bytes for its phase). */
+  readonly inBytes: number;
+  readonly outBytes: number;
+  readonly direct: boolean;
+  /** Byte addresses modulo 8 of the caller's input data and result. */
+  readonly inPhase: number;
+  readonly outPhase: number;
+}
+
+/**
+ * Where band b's slots start: rows are placed so that the copies in and out run between
+ * addresses equal modulo 8 (V8's word-wise shared copy, see bands.ts), judged by the band's
+ * middle input row and first output row.
+ */
+function ringSlots(ring: Ring, prog: EngineProgram, height: number, rowLen: number, b: number) {
+  const slot = b % ring.slots;
+  const m0 = b * prog.bandRows;
+  const mid = prog.bandRows >> 1;
+  const sr = Math.max(0, borderIndex(m0 + mid - prog.pad.top, height, prog.border.mode));
+  const inBase = ring.input + slot * ring.inBytes;
+  const outBase = ring.output + slot * ring.outBytes;
+  return {
+    input: inBase + ((((ring.inPhase + (sr - mid) * rowLen * 4 - inBase) % 8) + 8) % 8),
+    output: outBase + ((((ring.outPhase + m0 * prog.ow * 4 - outBase) % 8) + 8) % 8),
+  };
+}
+
+/** Band b of an in-place program as a program of its own over the band's padded rows. */
+function bandProgram(prog: EngineProgram, rows: number): EngineProgram {
+  return { ...prog, outHeight: rows, pad: { ...prog.pad, top: 0, bottom: 0 } };
 }
 
 export interface SharedView {
@@ -99,12 +148,71 @@ function claim(ctrl: Int32Array, fromTop: boolean): number {
   }
 }
 
+/** Blocks until CTRL.STAGED ≥ `count`. */
+function waitStaged(ctrl: Int32Array, count: number): void {
+  for (let st = Atomics.load(ctrl, CTRL.STAGED); st < count; st = Atomics.load(ctrl, CTRL.STAGED))
+    Atomics.wait(ctrl, CTRL.STAGED, st, 100);
+}
+
+/** Marks band b finished (and counts it for tests when a worker ran it). */
+function finisher(ctrl: Int32Array, inWorker: boolean): (b: number) => void {
+  // Bands computed in place, those the float32 guard then sent to the padded path included.
+  const inPlaceNow = () => inPlaceCounts.inPlace + inPlaceCounts.rejected;
+  let inPlaceSeen = inPlaceNow();
+  return (b) => {
+    if (inWorker) {
+      Atomics.add(ctrl, CTRL.WORKER_BANDS, 1);
+      Atomics.add(ctrl, CTRL.IN_PLACE, inPlaceNow() - inPlaceSeen);
+      inPlaceSeen = inPlaceNow();
+    }
+    Atomics.store(ctrl, CTRL_INTS + b, 1);
+    Atomics.add(ctrl, CTRL.FINISHED, 1);
+    Atomics.notify(ctrl, CTRL.FINISHED);
+  };
+}
+
+/** A worker's share of a ring job (see Ring): each band it claims, in place, on its slots. */
+function workOnRing(job: EngineJob, ring: Ring, arena: SimdArena, ctrl: Int32Array, inWorker: boolean): void {
+  const { program: prog, inPlace } = job;
+  const { height, width, channels } = job.input;
+  const rowLen = width * channels;
+  const { bandRows: R, kh, ow, outHeight } = prog;
+  const run: InPlaceRun = {
+    exports: workerHeapLoops(inPlace!.heap),
+    memory: inPlace!.heap.memory,
+    scratch: inPlace!.scratch + (Atomics.add(ctrl, CTRL.SLOTS, 1) + 1) * inPlace!.bytes,
+  };
+  const result = ring.direct ? viewOf(job.output) : undefined;
+  const finished = finisher(ctrl, inWorker);
+  for (let b = claim(ctrl, true); b >= 0; b = claim(ctrl, true)) {
+    waitStaged(ctrl, b + 1);
+    const m0 = b * R;
+    const rows = Math.min(R, outHeight - m0);
+    const at = ringSlots(ring, prog, height, rowLen, b);
+    const buffer = run.memory.buffer;
+    const image = {
+      data: new Float32Array(buffer, at.input, (rows + kh - 1) * rowLen),
+      height: rows + kh - 1,
+      width,
+      channels,
+    };
+    const out = result
+      ? result.subarray(m0 * ow, (m0 + rows) * ow)
+      : new Float32Array(buffer, at.output, rows * ow);
+    runBands(arena, bandProgram(prog, rows), image, bandRange(0, 1), out, run, undefined, () => finished(b));
+  }
+}
+
 /** Runs the job's bands claimed from its shared counter on this thread's arena. */
 export function workOnJob(job: EngineJob, inWorker: boolean): void {
   const ctrl = new Int32Array(job.ctrl);
   try {
     const arena = simdArena();
     if (!arena) throw new Error('WebAssembly SIMD unavailable in this worker');
+    if (job.ring) {
+      workOnRing(job, job.ring, arena, ctrl, inWorker);
+      return;
+    }
     const input = viewOf(job.input);
     const view = {
       data: input,
@@ -113,23 +221,13 @@ export function workOnJob(job: EngineJob, inWorker: boolean): void {
       channels: job.input.channels,
     };
     const inPlace = job.inPlace;
-    // Bands computed in place, those the float32 guard then sent to the padded path included.
-    const inPlaceNow = () => inPlaceCounts.inPlace + inPlaceCounts.rejected;
-    let inPlaceSeen = inPlaceNow();
     runBands(
       arena,
       job.program,
       view,
       () => {
         const b = claim(ctrl, true);
-        if (b >= 0 && job.readyAt) {
-          for (
-            let st = Atomics.load(ctrl, CTRL.STAGED);
-            st < job.readyAt[b];
-            st = Atomics.load(ctrl, CTRL.STAGED)
-          )
-            Atomics.wait(ctrl, CTRL.STAGED, st, 100);
-        }
+        if (b >= 0 && job.readyAt) waitStaged(ctrl, job.readyAt[b]);
         return b;
       },
       viewOf(job.output),
@@ -139,16 +237,7 @@ export function workOnJob(job: EngineJob, inWorker: boolean): void {
         scratch: inPlace.scratch + (Atomics.add(ctrl, CTRL.SLOTS, 1) + 1) * inPlace.bytes,
       },
       undefined,
-      (b) => {
-        if (inWorker) {
-          Atomics.add(ctrl, CTRL.WORKER_BANDS, 1);
-          Atomics.add(ctrl, CTRL.IN_PLACE, inPlaceNow() - inPlaceSeen);
-          inPlaceSeen = inPlaceNow();
-        }
-        Atomics.store(ctrl, CTRL_INTS + b, 1);
-        Atomics.add(ctrl, CTRL.FINISHED, 1);
-        Atomics.notify(ctrl, CTRL.FINISHED);
-      },
+      finisher(ctrl, inWorker),
     );
   } catch (e) {
     const text = new TextEncoder().encode(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
@@ -285,6 +374,12 @@ function stagingOrder(program: EngineProgram, height: number, bands: number) {
   return { rows, readyAt };
 }
 
+/**
+ * Slots of a ring (at least; two per thread when there are more threads): 8 bands of a 4K
+ * float32 3×3 filter hold 4 MB of rows in and out, well inside the shared L3 cache.
+ */
+const RING_SLOTS = 8;
+
 /** No band finished for this long while workers hold bands: the pool is considered broken. */
 const STALL_MS = 60_000;
 
@@ -346,8 +441,8 @@ export const lastPoolRun = {
  * Pool-owned shared buffers, reused from run to run: a fresh 33 MB SharedArrayBuffer costs
  * ~35 ms of page faults and unmapping per run on the bench machine, a warm one nothing. They
  * are dropped after a few idle seconds. Float32 runs that can run in place (./inplace.ts) stage
- * into blocks of engine memory instead, so that workers filter the staged rows where they are;
- * those blocks go back to the engine memory's allocator when idle.
+ * into a ring in engine memory instead (see Ring), whose blocks go back to the engine memory's
+ * allocator when idle.
  */
 const scratch: { staging?: SharedArrayBuffer; output?: SharedArrayBuffer } = {};
 const engineBlocks: { staging?: HeapBlock; output?: HeapBlock } = {};
@@ -414,9 +509,9 @@ export function runPooled(
   const result = target ?? allocateUnfilled(outDtype, n);
   const { height, width, channels } = imageDims(input);
   const data = input.data;
-  // An ordinary float32 input of a program that runs in place: it is staged into engine memory
-  // (and, unless the result is shared, the workers' results kept there), so that workers filter
-  // the staged rows where they are instead of copying each band in and out again.
+  // An ordinary float32 input of a program that runs in place: worker bands are staged into a
+  // ring in engine memory (and, unless the result is in engine memory, their results kept
+  // there), so that workers filter the staged rows where they are (see Ring).
   const heap = !inPlace && stagesInPlace(program, data) ? heapLoops() : undefined;
   // A shared result (the caller's `out` on a SharedArrayBuffer): workers write into it
   // directly, and nothing is collected — except where they filter in place, which writes
@@ -424,10 +519,25 @@ export function runPooled(
   const direct = isShared(result) && (!heap || inEngineMemory(result));
   const bytesOut = n * result.BYTES_PER_ELEMENT;
   const perThread = heap ? inPlaceScratchBytes(program as InPlaceProgram, height, width) : 0;
+  const rowLen = width * channels;
+  const slots = Math.min(bands, Math.max(RING_SLOTS, 2 * threads));
+  const slotBytes = (elements: number) => ((elements * 4 + 8 + 15) >> 4) << 4;
+  const inBytes = slotBytes((program.bandRows + program.kh - 1) * rowLen);
+  const outBytes = slotBytes(rowsOut);
   const blocks = heap && {
-    staging: engineBlock('staging', data.byteLength),
-    output: direct ? undefined : engineBlock('output', bytesOut),
+    staging: engineBlock('staging', slots * inBytes),
+    output: direct ? undefined : engineBlock('output', slots * outBytes),
     scratch: heapScratch(perThread * threads),
+  };
+  const ring: Ring | undefined = blocks && {
+    input: blocks.staging.off,
+    output: blocks.output?.off ?? 0,
+    slots,
+    inBytes,
+    outBytes,
+    direct,
+    inPhase: data.byteOffset % 8,
+    outPhase: result.byteOffset % 8,
   };
   // (after any growth of the engine memory above)
   const heapBuffer = heap?.memory.buffer();
@@ -438,7 +548,8 @@ export function runPooled(
         ? heapBuffer!
         : sharedBuffer('output', bytesOut),
     byteOffset: direct ? result.byteOffset : blocks ? blocks.output!.off : 0,
-    length: n,
+    // (a ring's output slots are read band by band, not through this view)
+    length: ring && !direct ? 0 : n,
     dtype: outDtype,
     height: program.outHeight,
     width: program.ow / program.channels,
@@ -447,6 +558,8 @@ export function runPooled(
   const ctrlBuffer = new SharedArrayBuffer((CTRL_INTS + bands) * 4);
   const ctrl = new Int32Array(ctrlBuffer);
   Atomics.store(ctrl, CTRL.RANGE, bands << 16);
+  // Bands copied into the result (or computed straight into it by this thread).
+  const copied = new Uint8Array(bands);
   let job: EngineJob;
   let stage: (() => void) | undefined;
   if (isShared(data)) {
@@ -459,21 +572,62 @@ export function runPooled(
       bands,
       inPlace: inPlace && { heap: inPlace.heap, scratch: inPlace.run.scratch, bytes: inPlace.bytes },
     };
+  } else if (ring) {
+    job = {
+      program,
+      // (the image's dimensions; its rows travel through the ring)
+      input: { ...sharedView(input, heapBuffer!, ring.input), length: 0 },
+      output,
+      ctrl: ctrlBuffer,
+      bands,
+      inPlace: { heap: heap!.handle, scratch: blocks!.scratch, bytes: perThread },
+      ring,
+    };
+    const { pad, border, kh, bandRows: R, outHeight } = program;
+    let staged = 0;
+    // Copies the padded rows of the next bands into their slots, as far as slots are free.
+    stage = () => {
+      const bottom = Atomics.load(ctrl, CTRL.RANGE) >>> 16;
+      const from = staged;
+      for (; staged < bottom; staged++) {
+        const b = staged;
+        if (b >= slots && !(direct ? Atomics.load(ctrl, CTRL_INTS + b - slots) === 1 : copied[b - slots]))
+          break;
+        const m0 = b * R;
+        const rows = Math.min(R, outHeight - m0) + kh - 1;
+        const slot = new Float32Array(
+          heapBuffer!,
+          ringSlots(ring, program, height, rowLen, b).input,
+          rows * rowLen,
+        );
+        // Runs of consecutive rows (all but the border rows) go in one copy each.
+        for (let i = 0; i < rows;) {
+          const first = borderIndex(m0 + i - pad.top, height, border.mode);
+          let k = 1;
+          if (first < 0) slot.fill(border.cval, i * rowLen, (i + 1) * rowLen);
+          else {
+            while (i + k < rows && borderIndex(m0 + i + k - pad.top, height, border.mode) === first + k) k++;
+            slot.set((data as Float32Array).subarray(first * rowLen, (first + k) * rowLen), i * rowLen);
+          }
+          i += k;
+        }
+      }
+      if (staged > from) {
+        Atomics.store(ctrl, CTRL.STAGED, staged);
+        Atomics.notify(ctrl, CTRL.STAGED);
+      }
+    };
   } else {
     const order = stagingOrder(program, height, bands);
     job = {
       program,
-      input: blocks
-        ? sharedView(input, heapBuffer!, blocks.staging.off)
-        : sharedView(input, sharedBuffer('staging', data.byteLength), 0),
+      input: sharedView(input, sharedBuffer('staging', data.byteLength), 0),
       output,
       ctrl: ctrlBuffer,
       bands,
       readyAt: order.readyAt,
-      inPlace: blocks && { heap: heap.handle, scratch: blocks.scratch, bytes: perThread },
     };
     const target = viewOf(job.input);
-    const rowLen = width * channels;
     let staged = 0;
     const ahead = stageAhead(bands);
     // Copies rows until the workers have what their next bands need.
@@ -497,8 +651,13 @@ export function runPooled(
   }
   for (let k = 0; k < threads - 1; k++) workers[k].post(job);
   const shared = viewOf(output);
+  // The rows of finished band b: in the output buffer, or in its ring slot.
+  const finishedRows = (b: number, o: number): AnyTypedArray => {
+    const len = Math.min(n, o + rowsOut) - o;
+    if (!ring) return shared.subarray(o, o + len);
+    return new Float32Array(heapBuffer!, ringSlots(ring, program, height, rowLen, b).output, len);
+  };
   // Worker bands finish roughly top-down: copy each finished one into the result once.
-  const copied = new Uint8Array(bands);
   let cursor = 0;
   const collect = () => {
     if (direct) return;
@@ -512,7 +671,7 @@ export function runPooled(
         continue;
       }
       const o = b * rowsOut;
-      result.set(shared.subarray(o, Math.min(n, o + rowsOut)) as Float64Array, o);
+      result.set(finishedRows(b, o) as Float64Array, o);
       copied[b] = 1;
       if (b === cursor) cursor++;
     }
@@ -524,8 +683,9 @@ export function runPooled(
     program,
     { data, height, width, channels },
     () => {
-      stage?.();
+      // (collecting first frees ring slots for the staging)
       collect();
+      stage?.();
       return callerClaims ? claim(ctrl, false) : -1;
     },
     result,
@@ -545,9 +705,10 @@ export function runPooled(
       if (blocks) releaseScratch(blocks.scratch);
       throw new Error(`convkit worker: ${text}`);
     }
-    stage?.();
-    collect();
+    // Read before collecting: a band finishing after this read ends the wait below at once.
     const finished = Atomics.load(ctrl, CTRL.FINISHED);
+    collect();
+    stage?.();
     if (finished >= bands) break;
     if (finished !== seen) [seen, progressAt] = [finished, Date.now()];
     else if (Date.now() - progressAt > STALL_MS) {

@@ -41,7 +41,7 @@ export interface GaussianBlurOptions extends FilterOptions {
 export function gaussianBlur(input: NDArray, options: GaussianBlurOptions): NDArray {
   checkArray(input);
   if (typeof options !== 'object' || options === null)
-    invalidArgument('sigma', 'a finite number > 0', options);
+    invalidArgument('options', 'an options object such as { sigma: 2 }', options);
   let ksize = options.ksize;
   if (ksize !== undefined) {
     const [w0, h0] = typeof ksize === 'number' ? [ksize, ksize] : ksize;

@@ -82,3 +82,11 @@ test('uint8 GaussianBlur: convkit is round-half-even of the exact result; OpenCV
     }
   }
 });
+
+test('gaussianBlur called with a bare σ says it wants an options object', () => {
+  const img = { data: new Float32Array(4), shape: [2, 2], dtype: 'float32' } as unknown as NDArray;
+  assert.throws(
+    () => gaussianBlur(img, 2 as unknown as { sigma: number }),
+    /Expected an options object such as \{ sigma: 2 \} for options, got 2/,
+  );
+});

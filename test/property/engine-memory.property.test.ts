@@ -279,23 +279,24 @@ test('ordinary float32 arrays on the pool: workers run in place on a staged copy
         // `shared`: a SharedArrayBuffer outside engine memory, which workers cannot filter into
         out: fc.constantFrom('fresh', 'ordinary', 'engine', 'shared'),
         bandRows: fc.integer({ min: 1, max: 6 }),
+        // the input's data 4 bytes into its buffer: rows land at the other phase modulo 8
+        offset: fc.constantFrom(0, 1),
         seed: fc.integer(),
       }),
-      ({ h, w, c, k, method, border, shape, out, bandRows, seed }) => {
+      ({ h, w, c, k, method, border, shape, out, bandRows, offset, seed }) => {
         if (shape === 'valid' && (h < k || w < k)) return;
         const r = rng(seed);
-        const img = ndarray(
-          Float32Array.from({ length: h * w * c }, () => (r() - 0.2) * 40),
-          c === 1 ? [h, w] : [h, w, c],
-        );
+        const values = new Float32Array(h * w * c + offset).subarray(offset);
+        values.forEach((_, i) => (values[i] = (r() - 0.2) * 40));
+        const img = ndarray(values, c === 1 ? [h, w] : [h, w, c]);
         const copy = Float32Array.from(img.data);
         const col = Array.from({ length: k }, () => r() + 0.1);
         const row = Array.from({ length: k }, () => r() - 0.3);
         const kernel = col.map((a) => row.map((b) => a * b));
-        const opts = { border, shape, method, backend: 'wasm' as const };
+        const opts = { border, cval: 2.5, shape, method, backend: 'wasm' as const }; // cval: constant border only
         setBandRows(bandRows);
         const want = correlate(img, kernel, { ...opts, threads: 1 });
-        const what = `${h}×${w}×${c} ${k}×${k} ${method} ${border} ${shape} into ${out}, bands of ${bandRows}`;
+        const what = `${h}×${w}×${c} ${k}×${k} ${method} ${border} ${shape} into ${out}, bands of ${bandRows}, offset ${offset}`;
         for (const threads of [2, 3]) {
           const target =
             out === 'fresh'
