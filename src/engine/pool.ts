@@ -4,7 +4,8 @@
  *
  * A pooled run: the input is visible to every thread in a SharedArrayBuffer (the caller's own
  * when it already is one, else a pool-owned staging copy, or — ordinary float32 input of a
- * program that runs in place — a ring of band slots in engine memory, see Ring), and all
+ * program that runs in place — a copy in engine memory, through a ring of band slots for
+ * direct programs, see Ring), and all
  * threads — the calling one included — claim bands of the fixed band grid from a shared
  * counter until none is left. Each band is padded with its halo rows through src/border by
  * whichever thread runs it. The calling thread blocks (Atomics.wait) until every band is
@@ -396,6 +397,13 @@ function stagingOrder(program: EngineProgram, height: number, bands: number) {
  */
 const RING_SLOTS = 8;
 
+/**
+ * Program kinds staged through a ring. Separable programs are staged whole into engine memory
+ * instead: through the ring, W3 (σ = 2) gained nothing into `out` (13.3–14.7 ms against
+ * 13.6–15.1) and some processes ran at 20 ms throughout, in Node and in Chromium alike.
+ */
+const RING_KINDS: readonly string[] = ['direct'];
+
 /** No band finished for this long while workers hold bands: the pool is considered broken. */
 const STALL_MS = 60_000;
 
@@ -457,8 +465,8 @@ export const lastPoolRun = {
  * Pool-owned shared buffers, reused from run to run: a fresh 33 MB SharedArrayBuffer costs
  * ~35 ms of page faults and unmapping per run on the bench machine, a warm one nothing. They
  * are dropped after a few idle seconds. Float32 runs that can run in place (./inplace.ts) stage
- * into a ring in engine memory instead (see Ring), whose blocks go back to the engine memory's
- * allocator when idle.
+ * into blocks of engine memory instead (a ring for direct programs, see Ring), which go back to
+ * the engine memory's allocator when idle.
  */
 const scratch: { staging?: SharedArrayBuffer; output?: SharedArrayBuffer } = {};
 const engineBlocks: { staging?: HeapBlock; output?: HeapBlock } = {};
@@ -525,9 +533,10 @@ export function runPooled(
   const result = target ?? allocateUnfilled(outDtype, n);
   const { height, width, channels } = imageDims(input);
   const data = input.data;
-  // An ordinary float32 input of a program that runs in place: worker bands are staged into a
-  // ring in engine memory (and, unless the result is in engine memory, their results kept
-  // there), so that workers filter the staged rows where they are (see Ring).
+  // An ordinary float32 input of a program that runs in place is staged into engine memory (a
+  // ring for direct programs, see Ring; the whole image for separable ones), and, unless the
+  // result is in engine memory, the workers' results kept there: workers filter the staged
+  // rows where they are.
   const heap = !inPlace && stagesInPlace(program, data) ? heapLoops() : undefined;
   // A shared result (the caller's `out` on a SharedArrayBuffer): workers write into it
   // directly, and nothing is collected — except where they filter in place, which writes
@@ -542,22 +551,27 @@ export function runPooled(
   const slotBytes = (elements: number) => ((elements * 4 + 8 + 15) >> 4) << 4;
   const inBytes = slotBytes((group * program.bandRows + program.kh - 1) * rowLen);
   const outBytes = slotBytes(group * rowsOut);
+  // Direct programs stage through a ring; separable ones into image-sized blocks (RING_KINDS).
+  const ringed = heap !== undefined && RING_KINDS.includes(program.kind);
   const blocks = heap && {
-    staging: engineBlock('staging', slots * inBytes),
-    output: direct ? undefined : engineBlock('output', slots * outBytes),
+    staging: engineBlock('staging', ringed ? slots * inBytes : data.byteLength),
+    output: direct ? undefined : engineBlock('output', ringed ? slots * outBytes : bytesOut),
     scratch: heapScratch(perThread * threads),
   };
-  const ring: Ring | undefined = blocks && {
-    input: blocks.staging.off,
-    output: blocks.output?.off ?? 0,
-    slots,
-    group,
-    inBytes,
-    outBytes,
-    direct,
-    inPhase: data.byteOffset % 8,
-    outPhase: result.byteOffset % 8,
-  };
+  const ring: Ring | undefined =
+    blocks && ringed
+      ? {
+          input: blocks.staging.off,
+          output: blocks.output?.off ?? 0,
+          slots,
+          group,
+          inBytes,
+          outBytes,
+          direct,
+          inPhase: data.byteOffset % 8,
+          outPhase: result.byteOffset % 8,
+        }
+      : undefined;
   // (after any growth of the engine memory above)
   const heapBuffer = heap?.memory.buffer();
   const output: SharedView = {
@@ -645,11 +659,14 @@ export function runPooled(
     const order = stagingOrder(program, height, bands);
     job = {
       program,
-      input: sharedView(input, sharedBuffer('staging', data.byteLength), 0),
+      input: blocks
+        ? sharedView(input, heapBuffer!, blocks.staging.off)
+        : sharedView(input, sharedBuffer('staging', data.byteLength), 0),
       output,
       ctrl: ctrlBuffer,
       bands,
       readyAt: order.readyAt,
+      inPlace: blocks && { heap: heap.handle, scratch: blocks.scratch, bytes: perThread },
     };
     const target = viewOf(job.input);
     let staged = 0;
