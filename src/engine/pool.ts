@@ -103,9 +103,10 @@ export interface Ring {
 
 /**
  * Bands per ring slot: enough that a group's halo (kh − 1 rows, copied for every group) adds at
- * most a quarter to its rows. A 3×3 or σ = 2 Gaussian: one band per slot; σ = 10 (81 taps, bands
- * of 68 rows) five. With one band per slot W4 staged 2.2 times its rows, and took 58–60 ms in
- * Chromium against 51–52 for whole-image staging.
+ * most a quarter to its rows. A 3×3 on bands of 32 rows: one band per slot; a 31×31 direct
+ * kernel: four. (Measured while separable programs used the ring: W4's 81 taps on bands of 68
+ * rows, one band per slot, staged 2.2 times its rows and took 58–60 ms in Chromium against
+ * 51–52 for whole-image staging; five bands per slot, 51.5–52.9.)
  */
 function ringGroup(prog: EngineProgram): number {
   return Math.max(1, Math.ceil((4 * (prog.kh - 1)) / prog.bandRows));
@@ -397,13 +398,6 @@ function stagingOrder(program: EngineProgram, height: number, bands: number) {
  */
 const RING_SLOTS = 8;
 
-/**
- * Program kinds staged through a ring. Separable programs are staged whole into engine memory
- * instead: through the ring, W3 (σ = 2) gained nothing into `out` (13.3–14.7 ms against
- * 13.6–15.1) and some processes ran at 20 ms throughout, in Node and in Chromium alike.
- */
-const RING_KINDS: readonly string[] = ['direct'];
-
 /** No band finished for this long while workers hold bands: the pool is considered broken. */
 const STALL_MS = 60_000;
 
@@ -551,8 +545,10 @@ export function runPooled(
   const slotBytes = (elements: number) => ((elements * 4 + 8 + 15) >> 4) << 4;
   const inBytes = slotBytes((group * program.bandRows + program.kh - 1) * rowLen);
   const outBytes = slotBytes(group * rowsOut);
-  // Direct programs stage through a ring; separable ones into image-sized blocks (RING_KINDS).
-  const ringed = heap !== undefined && RING_KINDS.includes(program.kind);
+  // Direct programs stage through a ring. Separable ones are staged whole: through the ring,
+  // W3 (σ = 2) gained nothing into `out` (13.3–14.7 ms against 13.6–15.1) and some processes
+  // ran at 20 ms throughout, in Node and in Chromium alike.
+  const ringed = heap !== undefined && program.kind === 'direct';
   const blocks = heap && {
     staging: engineBlock('staging', ringed ? slots * inBytes : data.byteLength),
     output: direct ? undefined : engineBlock('output', ringed ? slots * outBytes : bytesOut),

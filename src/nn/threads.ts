@@ -141,15 +141,15 @@ function share(held: Held, a: FloatArray): SharedView {
   return view;
 }
 
-/** A zeroed scratch array in a kept buffer. */
-function sharedScratch(held: Held, dtype: 'float32' | 'float64', length: number): SharedView {
+/** A scratch array in a kept buffer, zeroed unless every element will be written anyway. */
+function sharedScratch(held: Held, dtype: 'float32' | 'float64', length: number, zeroed = true): SharedView {
   const view: SharedView = {
     buffer: take(held, length * (dtype === 'float32' ? 4 : 8)),
     byteOffset: 0,
     length,
     dtype,
   };
-  viewOf(view).fill(0);
+  if (zeroed) viewOf(view).fill(0);
   return view;
 }
 
@@ -250,7 +250,8 @@ async function weightGradByImages(
 ): Promise<FloatArray | undefined> {
   const length = g.n * g.groups * imageSumsLength(g);
   if (length * 4 > MAX_IMAGE_SUMS) return undefined;
-  const sums = sharedScratch(held, 'float32', length);
+  // (read only when every image's slots were written: done[n] = 1 for all n)
+  const sums = sharedScratch(held, 'float32', length, false);
   const done = sharedScratch(held, 'float64', g.n);
   await split('weightGradImages', method, g, threads, () => [x, gy, sums, done]);
   if (!(viewOf(done) as Float64Array).every((d) => d === 1)) return undefined;
