@@ -148,6 +148,11 @@ export interface F32Guard {
   readonly sumAbs: number;
   /** All weights ≥ 0: with data ≥ 0 the bound tightens to gamma·|y|. */
   readonly nonNegative: boolean;
+  /**
+   * Every value the loops compute on the way (pair sums, products, partial sums, the output)
+   * is at most peak·max|x| in magnitude, up to a factor (1 + gamma).
+   */
+  readonly peak: number;
 }
 
 /** γ(k) for unit roundoff u: k·u / (1 − k·u). */
@@ -165,4 +170,33 @@ export function f32Acceptable(g: F32Guard, maxX: number, minX: number, maxY: num
   if (!Number.isFinite(maxY) || !Number.isFinite(maxX)) return false;
   const bound = g.nonNegative && minX >= 0 ? g.gamma * maxY * (1 + 2 * g.gamma) : g.gamma * g.sumAbs * maxX;
   return bound <= 0.5e-5 * maxY;
+}
+
+/**
+ * f32Acceptable for a band whose outputs are in engine memory, reading as few of them as the
+ * input statistics allow — always the same answer as f32Acceptable over all outputs:
+ *   - when peak·maxX < 2¹²⁷ no value of the loops can round to ±Infinity (FLT_MAX ≈ 2¹²⁸), and
+ *     finite inputs then give finite outputs: maxY is finite without looking;
+ *   - the non-negative bound γ·maxY·(1 + 2γ) ≤ 0.5e-5·maxY then holds for every maxY ≥ 0 when
+ *     γ·(1 + 2γ) ≤ 0.5e-5 — no output read at all;
+ *   - the general bound compares γ·Σ|w|·maxX with 0.5e-5·maxY, which only grows with maxY: the
+ *     largest |y| of the band's first output row (`firstRow`) is a lower bound, and when it
+ *     passes, the whole band does.
+ * Otherwise `all()` (the largest |y| over every output, NaN for NaN or ±Infinity) decides.
+ * On the bench's W1 (4K float32, 3×3 with weights of both signs) the first row is 1/32 of a
+ * band, and Gaussians on data ≥ 0 read no output at all.
+ */
+export function f32AcceptableBand(
+  g: F32Guard,
+  maxX: number,
+  minX: number,
+  firstRow: () => number,
+  all: () => number,
+): boolean {
+  if (Number.isFinite(maxX) && g.peak * maxX < 2 ** 127) {
+    if (g.nonNegative && minX >= 0) {
+      if (g.gamma * (1 + 2 * g.gamma) * (1 + 1e-9) <= 0.5e-5) return true;
+    } else if (g.gamma * g.sumAbs * maxX <= 0.5e-5 * firstRow()) return true;
+  }
+  return f32Acceptable(g, maxX, minX, all());
 }

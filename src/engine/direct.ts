@@ -21,7 +21,7 @@ import {
   type BandGrid,
   type BandRunner,
   type F32Guard,
-  f32Acceptable,
+  f32AcceptableBand,
   gammaOf,
   phasedBand,
   testBandRows,
@@ -109,6 +109,7 @@ export function simdDirectProgram(
     gamma: exactU8 ? 0 : (gamma(n, U) * (1 + U) + U) * (1 + 1e-6),
     sumAbs,
     nonNegative: taps.every((t) => t.w >= 0),
+    peak: sumAbs,
   };
   const f32Bound = guard.gamma * sumAbs;
   let half = 0.5;
@@ -419,8 +420,14 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
         // statistics cover every element of the band (halo rows and columns included) and
         // every output: NaN or ±Infinity in either makes maxX or maxY NaN.
         x.guardRange_f32(band, bandLen, L.stats);
-        const maxY = x.guardAbsMax_f32(L.acc, rows * ow);
-        if (!f32Acceptable(prog.guard, f32[L.stats >> 2], f32[(L.stats >> 2) + 1], maxY)) {
+        const accepted = f32AcceptableBand(
+          prog.guard,
+          f32[L.stats >> 2],
+          f32[(L.stats >> 2) + 1],
+          () => x.guardAbsMax_f32(L.acc, ow),
+          () => x.guardAbsMax_f32(L.acc, rows * ow),
+        );
+        if (!accepted) {
           x.correlateTaps_f32x64(band, pw, L.acc, ow, rows, ow, L.taps64, nt);
           stats.exactBands++;
         }

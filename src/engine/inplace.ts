@@ -20,7 +20,7 @@
  * bit-identical to that runner's, for any thread count.
  */
 import { borderIndexMap, padWindowInterleaved } from '../border/border.js';
-import { type BandClaim, type BandStats, f32Acceptable, paddingSource } from './bands.js';
+import { type BandClaim, type BandStats, f32AcceptableBand, paddingSource } from './bands.js';
 import { type SimdDirectProgram, runDirectBands, write3x3Weights, writeTapTable } from './direct.js';
 import {
   type SepTerm,
@@ -221,8 +221,15 @@ function runInPlaceBands(
       if (border.cval < 0 || Object.is(border.cval, -0)) minX = -Infinity;
     }
     kind.filter(m0, rows, band);
-    const maxY = x.guardAbsMax_f32(out.byteOffset + m0 * ow * 4, rows * ow);
-    if (f32Acceptable(prog.guard, maxX, minX, maxY)) {
+    const outAt = out.byteOffset + m0 * ow * 4;
+    const accepted = f32AcceptableBand(
+      prog.guard,
+      maxX,
+      minX,
+      () => x.guardAbsMax_f32(outAt, ow),
+      () => x.guardAbsMax_f32(outAt, rows * ow),
+    );
+    if (accepted) {
       inPlaceCounts.inPlace++;
       done(b);
     } else {

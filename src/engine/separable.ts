@@ -15,7 +15,7 @@ import {
   type BandGrid,
   type BandRunner,
   type F32Guard,
-  f32Acceptable,
+  f32AcceptableBand,
   gammaOf,
   phasedBand,
   testBandRows,
@@ -105,6 +105,9 @@ export function simdSeparableProgram(
     gamma: (gc + gr + gc * gr) * (1 + 1e-6),
     sumAbs: sumAbs(colTerms) * sumAbs(rowTerms),
     nonNegative: [...colTerms, ...rowTerms].every((t) => t.w >= 0 && t.kind !== 2),
+    // pair sums of inputs (2·max|x|), the column pass (Σ|c|·max|x|), pair sums of its results
+    // (2·Σ|c|·max|x|), the row pass (Σ|c|·Σ|r|·max|x|)
+    peak: Math.max(2, 2 * sumAbs(colTerms), sumAbs(colTerms) * sumAbs(rowTerms)),
   };
   const pw = geo.paddedWidth * channels;
   const ow = geo.outWidth * channels;
@@ -292,8 +295,14 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
       else x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr, rp, rm);
       // The guard's statistics on bit patterns, four chains (wasm/direct.ts guardRange_f32).
       x.guardRange_f32(band, len, statsPtr);
-      const maxY = x.guardAbsMax_f32(outBand, rows * ow);
-      if (!f32Acceptable(prog.guard, f32[statsPtr >> 2], f32[(statsPtr >> 2) + 1], maxY)) {
+      const accepted = f32AcceptableBand(
+        prog.guard,
+        f32[statsPtr >> 2],
+        f32[(statsPtr >> 2) + 1],
+        () => x.guardAbsMax_f32(outBand, ow),
+        () => x.guardAbsMax_f32(outBand, rows * ow),
+      );
+      if (!accepted) {
         exact(rows);
         x.demote_f64_f32(acc, outBand, rows * ow);
         stats.exactBands++;

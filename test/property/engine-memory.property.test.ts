@@ -216,6 +216,61 @@ test('in place: bands the float32 guard rejects are recomputed exactly, as on th
   setBandRows(undefined);
 });
 
+test('float32 sums that overflow in float32 but not in float64 are recomputed, in place and padded', () => {
+  // Rows of 1e38 and 2e38: x + x rounds to Infinity in float32, x + x − x is finite
+  // in float64. Each band's first output row stays finite, so a guard that trusted that row
+  // alone (f32AcceptableBand without its overflow bound) would let the other rows' ±Infinity through.
+  setBandRows(3);
+  const [h, w] = [13, 17];
+  const cases: Array<{ kernel: number[][]; method: 'direct' | 'separable'; hi: number; rows: number }> = [
+    // the 3×3 loop
+    {
+      kernel: [
+        [1, 1, -1],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      method: 'direct',
+      hi: 2e38,
+      rows: 0b001,
+    },
+    // the taps loop
+    { kernel: [[1, 1, -1, 0, 0]], method: 'direct', hi: 2e38, rows: 0b010 },
+    // the separable passes: (1, 1, −1)ᵀ(1, 0.5, −0.5)
+    {
+      kernel: [
+        [1, 0.5, -0.5],
+        [1, 0.5, -0.5],
+        [-1, -0.5, 0.5],
+      ],
+      method: 'separable',
+      hi: 2e38,
+      rows: 0b011,
+    },
+  ];
+  for (const { kernel, method, hi, rows } of cases) {
+    // row r holds `hi` where bit r mod 3 of `rows` is set, else 1e38
+    const img = ndarray(
+      Float32Array.from({ length: h * w }, (_, i) => ((rows >> (Math.floor(i / w) % 3)) & 1 ? hi : 1e38)),
+      [h, w],
+    );
+    const ref = correlate(img, kernel, { backend: 'js', border: 'mirror' });
+    assert.ok(ref.data.every(Number.isFinite));
+    for (const threads of [1, 2]) {
+      const opts = { backend: 'wasm' as const, method, threads, border: 'mirror' as const };
+      const got = correlate(img, kernel, opts);
+      assert.equal(mismatch(got, ref, { rel: 1e-5, abs: 0 }), null, `${method} ${kernel[0].length} wide`);
+      const input = toEngine(img);
+      const out = engineArray([h, w], 'float32');
+      correlate(input, kernel, { ...opts, out });
+      assert.deepEqual(Array.from(out.data), Array.from(got.data), `${method}, in place, ${threads} threads`);
+      releaseEngineArray(input);
+      releaseEngineArray(out);
+    }
+  }
+  setBandRows(undefined);
+});
+
 test('in place: a constant border counts cval in the guard, as the padded band does', () => {
   // The padded columns hold cval = −1e6 but only zero weights read them: the padded band's
   // statistics (a negative value, max |x| = 1e6) make the guard redo every band in f64; in place must too.
