@@ -19,7 +19,7 @@
  * values and, for a constant border with padded columns, cval) — so the result is
  * bit-identical to that runner's, for any thread count.
  */
-import { borderIndexMap, padWindowInterleaved } from '../border/border.js';
+import { type BorderMode, borderIndexMap, padWindowInterleaved } from '../border/border.js';
 import { type BandClaim, type BandStats, f32AcceptableBand, paddingSource } from './bands.js';
 import { type SimdDirectProgram, runDirectBands, write3x3Weights, writeTapTable } from './direct.js';
 import {
@@ -61,6 +61,18 @@ export function inPlaceKind(prog: { kind: string }): prog is InPlaceProgram {
   const p = prog as InPlaceProgram;
   if (p.kind === 'direct') return p.path === 'f32' && p.bandType === 'f32';
   return p.kind === 'separable' && p.path === 'f32' && p.bandType === 'f32' && p.border.mode !== 'constant';
+}
+
+let columnMemo: { key: string; cols: Int32Array } | undefined;
+
+/**
+ * borderIndexMap, kept for the next call with the same arguments: the ring (./pool.ts) runs
+ * each band as a call of its own, and a 4K row's map took ~6 µs per band to build. Read only.
+ */
+function columnMap(width: number, left: number, right: number, mode: BorderMode): Int32Array {
+  const key = `${width} ${left} ${right} ${mode}`;
+  if (columnMemo?.key !== key) columnMemo = { key, cols: borderIndexMap(width, left, right, mode) };
+  return columnMemo.cols;
 }
 
 interface Geometry {
@@ -262,7 +274,7 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
   const nt = prog.taps.length;
   const strip = new Float32Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sacc = new Float32Array(buf, L.sacc, R * g.So);
-  const cols = borderIndexMap(W, pad.left, pad.right, border.mode);
+  const cols = columnMap(W, pad.left, pad.right, border.mode);
   const loop = (
     src: number,
     stride: number,
@@ -280,7 +292,13 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
     padWindowInterleaved(input, pad, border, m0, m0 + rows + kh - 1, n0, n1 + g.kw - 1, strip, g.Ss, cols);
     const width = (n1 - n0) * C;
     loop(L.strip, g.Ss, L.sacc, g.So, rows, width, L.tapsStrip);
-    for (let i = 0; i < rows; i++) out.set(sacc.subarray(i * g.So, i * g.So + width), (m0 + i) * ow + n0 * C);
+    // (element by element: a strip is a few columns wide, and a subarray and a set per row cost
+    // more than copying them)
+    for (let i = 0; i < rows; i++) {
+      const s = i * g.So;
+      const d = (m0 + i) * ow + n0 * C;
+      for (let j = 0; j < width; j++) out[d + j] = sacc[s + j];
+    }
   };
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
     mLo: g.mLo,
@@ -350,7 +368,7 @@ export const runSeparableInPlace: InPlaceRunner<SimdSeparableProgram> = (
   const buf = memory.buffer;
   const rowLen = W * C;
   const t = new Float32Array(buf, L.t, prog.bandRows * pw);
-  const cols = borderIndexMap(W, pad.left, pad.right, border.mode);
+  const cols = columnMap(W, pad.left, pad.right, border.mode);
   const count = (ts: readonly SepTerm[], k: number) => ts.filter((term) => term.kind === k).length;
   const nc = prog.colTerms.length;
   const nr = prog.rowTerms.length;
