@@ -389,6 +389,54 @@ test('ordinary float32 arrays on the pool: workers run in place on a staged copy
   setBandRows(undefined);
 });
 
+test('the ring with the calling thread taking bands too (many more bands than slots) = one thread, bit for bit', () => {
+  // More bands than the ring's 8 slots: the calling thread stages, collects, takes bands of its
+  // own from the bottom only while the workers have staged bands to go on with, and otherwise
+  // waits for a finished band (pool.ts mayClaim).
+  fc.assert(
+    fc.property(
+      fc.record({
+        h: fc.integer({ min: 30, max: 70 }),
+        w: fc.integer({ min: 3, max: 40 }),
+        k: fc.constantFrom(3, 5),
+        border: fc.constantFrom(...MODES),
+        bandRows: fc.integer({ min: 1, max: 3 }),
+        out: fc.constantFrom('fresh', 'ordinary', 'shared'),
+        seed: fc.integer(),
+      }),
+      ({ h, w, k, border, bandRows, out, seed }) => {
+        const r = rng(seed);
+        const img = ndarray(
+          Float32Array.from({ length: h * w }, () => (r() - 0.3) * 9),
+          [h, w],
+        );
+        const kernel = Array.from({ length: k }, () => Array.from({ length: k }, () => r() - 0.4));
+        const opts = { border, cval: -1.5, method: 'direct' as const, backend: 'wasm' as const };
+        setBandRows(bandRows);
+        const want = correlate(img, kernel, { ...opts, threads: 1 });
+        for (const threads of [2, 3]) {
+          const target =
+            out === 'fresh'
+              ? undefined
+              : ndarray(
+                  out === 'shared'
+                    ? new Float32Array(new SharedArrayBuffer(h * w * 4))
+                    : new Float32Array(h * w),
+                  [h, w],
+                );
+          const got = correlate(img, kernel, { ...opts, threads, out: target });
+          const what = `${h}×${w} ${k}×${k} ${border} into ${out}, bands of ${bandRows}, ${threads} threads`;
+          assert.deepEqual(Array.from(got.data), Array.from(want.data), what);
+          assert.equal(lastPoolRun.input, 'engine', what);
+          assert.ok(lastPoolRun.bands > 8, what);
+        }
+      },
+    ),
+    { numRuns: 40 },
+  );
+  setBandRows(undefined);
+});
+
 test('engineArray: zero-filled, validated, released once, its memory reused', () => {
   releasePoolBuffers(); // the pool's staging blocks kept from earlier runs
   const base = engineInfo().engineMemoryInUse;
