@@ -591,7 +591,7 @@ export function runPooled(
   const copied = new Uint8Array(bands);
   let job: EngineJob;
   let stage: (() => void) | undefined;
-  // Whether this thread may take a band of its own now (see the ring's).
+  // Whether this thread may take a band of its own now (always, but on the ring: below).
   let mayClaim = () => true;
   if (isShared(data)) {
     const buffer = data.buffer as unknown as SharedArrayBuffer;
@@ -626,7 +626,7 @@ export function runPooled(
     // staging and collecting a worker's band takes, and the workers may run out of staged rows
     // meanwhile: it takes one only while they have bands staged to go on with (two each, and
     // one more), or when everything is staged. (W1 into `out`: this thread ran 12 of 68 bands
-    // and the worker waited 1.3–1.6 ms per run for rows; 6.0–6.3 → 5.3–5.6 ms.)
+    // and the worker waited 1.3–1.6 ms per run for rows; 6.0–6.3 → 5.5–5.8 ms.)
     mayClaim = () => {
       const s = Atomics.load(ctrl, CTRL.RANGE);
       return staged * group >= s >>> 16 || staged * group - (s & 0xffff) > 2 * (threads - 1);
