@@ -180,9 +180,10 @@ export function f32Acceptable(g: F32Guard, maxX: number, minX: number, maxY: num
  *   - the non-negative bound γ·maxY·(1 + 2γ) ≤ 0.5e-5·maxY then holds for every maxY ≥ 0 when
  *     γ·(1 + 2γ) ≤ 0.5e-5 — no output read at all;
  *   - the general bound compares γ·Σ|w|·maxX with 0.5e-5·maxY, which only grows with maxY: the
- *     largest |y| of the band's first output row (`firstRow`) is a lower bound, and when it
- *     passes, the whole band does.
- * Otherwise `all()` (the largest |y| over every output, NaN for NaN or ±Infinity) decides.
+ *     largest |y| of the band's first output row is a lower bound, and when it passes, the
+ *     whole band does.
+ * Otherwise the largest |y| over every output decides. `absMax(n)`: the largest |y| over the
+ * band's first n outputs (rows of `rowLength`, `rows` of them), NaN for NaN or ±Infinity.
  * On the bench's W1 (4K float32, 3×3 with weights of both signs) the first row is 1/32 of a
  * band, and Gaussians on data ≥ 0 read no output at all.
  */
@@ -190,13 +191,14 @@ export function f32AcceptableBand(
   g: F32Guard,
   maxX: number,
   minX: number,
-  firstRow: () => number,
-  all: () => number,
+  absMax: (count: number) => number,
+  rowLength: number,
+  rows: number,
 ): boolean {
   if (Number.isFinite(maxX) && g.peak * maxX < 2 ** 127) {
     if (g.nonNegative && minX >= 0) {
       if (g.gamma * (1 + 2 * g.gamma) * (1 + 1e-9) <= 0.5e-5) return true;
-    } else if (g.gamma * g.sumAbs * maxX <= 0.5e-5 * firstRow()) return true;
+    } else if (g.gamma * g.sumAbs * maxX <= 0.5e-5 * absMax(rowLength)) return true;
   }
-  return f32Acceptable(g, maxX, minX, all());
+  return f32Acceptable(g, maxX, minX, absMax(rowLength * rows));
 }

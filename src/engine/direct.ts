@@ -424,8 +424,9 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
           prog.guard,
           f32[L.stats >> 2],
           f32[(L.stats >> 2) + 1],
-          () => x.guardAbsMax_f32(L.acc, ow),
-          () => x.guardAbsMax_f32(L.acc, rows * ow),
+          (n) => x.guardAbsMax_f32(L.acc, n),
+          ow,
+          rows,
         );
         if (!accepted) {
           x.correlateTaps_f32x64(band, pw, L.acc, ow, rows, ow, L.taps64, nt);

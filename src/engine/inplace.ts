@@ -238,8 +238,9 @@ function runInPlaceBands(
       prog.guard,
       maxX,
       minX,
-      () => x.guardAbsMax_f32(outAt, ow),
-      () => x.guardAbsMax_f32(outAt, rows * ow),
+      (n) => x.guardAbsMax_f32(outAt, n),
+      ow,
+      rows,
     );
     if (accepted) {
       inPlaceCounts.inPlace++;

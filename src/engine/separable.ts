@@ -299,8 +299,9 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
         prog.guard,
         f32[statsPtr >> 2],
         f32[(statsPtr >> 2) + 1],
-        () => x.guardAbsMax_f32(outBand, ow),
-        () => x.guardAbsMax_f32(outBand, rows * ow),
+        (n) => x.guardAbsMax_f32(outBand, n),
+        ow,
+        rows,
       );
       if (!accepted) {
         exact(rows);

@@ -41,6 +41,20 @@ function toEngine(a: NDArray): NDArray {
 
 const MODES = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'] as const;
 
+/**
+ * A float32 `out` of this kind: none (`fresh`), an ordinary array, an engine array, or an array
+ * on a SharedArrayBuffer outside engine memory (`shared`).
+ */
+function resultArray(kind: 'fresh' | 'ordinary' | 'engine' | 'shared', shape: readonly number[]) {
+  if (kind === 'fresh') return undefined;
+  if (kind === 'engine') return engineArray(shape, 'float32');
+  const n = shape.reduce((a, b) => a * b, 1);
+  return ndarray(
+    kind === 'shared' ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n),
+    shape,
+  );
+}
+
 test('in place from engine arrays = the padded-band path on ordinary arrays, bit for bit, any threads', () => {
   fc.assert(
     fc.property(
@@ -353,14 +367,7 @@ test('ordinary float32 arrays on the pool: workers run in place on a staged copy
         const want = correlate(img, kernel, { ...opts, threads: 1 });
         const what = `${h}×${w}×${c} ${k}×${k} ${method} ${border} ${shape} into ${out}, bands of ${bandRows}, offset ${offset}`;
         for (const threads of [2, 3]) {
-          const target =
-            out === 'fresh'
-              ? undefined
-              : out === 'engine'
-                ? engineArray(want.shape, 'float32')
-                : out === 'shared'
-                  ? ndarray(new Float32Array(new SharedArrayBuffer(want.data.length * 4)), want.shape)
-                  : ndarray(new Float32Array(want.data.length), want.shape);
+          const target = resultArray(out, want.shape);
           target?.data.fill(-123456);
           setCallerClaims(false); // the workers run every band
           lastPoolRun.bands = 0;
@@ -415,15 +422,7 @@ test('the ring with the calling thread taking bands too (many more bands than sl
         setBandRows(bandRows);
         const want = correlate(img, kernel, { ...opts, threads: 1 });
         for (const threads of [2, 3]) {
-          const target =
-            out === 'fresh'
-              ? undefined
-              : ndarray(
-                  out === 'shared'
-                    ? new Float32Array(new SharedArrayBuffer(h * w * 4))
-                    : new Float32Array(h * w),
-                  [h, w],
-                );
+          const target = resultArray(out, [h, w]);
           const got = correlate(img, kernel, { ...opts, threads, out: target });
           const what = `${h}×${w} ${k}×${k} ${border} into ${out}, bands of ${bandRows}, ${threads} threads`;
           assert.deepEqual(Array.from(got.data), Array.from(want.data), what);
