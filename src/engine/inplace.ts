@@ -234,14 +234,7 @@ function runInPlaceBands(
     }
     kind.filter(m0, rows, band);
     const outAt = out.byteOffset + m0 * ow * 4;
-    const accepted = f32AcceptableBand(
-      prog.guard,
-      maxX,
-      minX,
-      (n) => x.guardAbsMax_f32(outAt, n),
-      ow,
-      rows,
-    );
+    const accepted = f32AcceptableBand(prog.guard, maxX, minX, (n) => x.guardAbsMax_f32(outAt, n), ow, rows);
     if (accepted) {
       inPlaceCounts.inPlace++;
       done(b);
