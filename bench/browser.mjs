@@ -84,18 +84,17 @@ import { gaussianBlur } from '/dist/filters/gaussian.js';
 import { boxFilter } from '/dist/filters/box.js';
 import { medianFilter } from '/dist/nonlinear/median.js';
 import { bilateralFilter } from '/dist/nonlinear/bilateral.js';
-import { engineInfo, startWorkers } from '/dist/engine/backend.js';
+import { engineInfo, workersReady } from '/dist/engine/backend.js';
 import { simdReady } from '/dist/engine/simd.js';
-const ck = { ndarray, correlate, gaussianBlur, boxFilter, medianFilter, bilateralFilter, engineInfo, startWorkers, simdReady };
+const ck = { ndarray, correlate, gaussianBlur, boxFilter, medianFilter, bilateralFilter, engineInfo, workersReady, simdReady };
 import { CASES } from '/bench/browser/cases.mjs';
 const median = (ts) => ts.sort((a, b) => a - b)[ts.length >> 1];
 onmessage = async ({ data: m }) => {
   if (m.warm) {
     await ck.simdReady();
-    ck.startWorkers();
-    const until = Date.now() + 30000; // the pool's workers load in the background
-    while (ck.engineInfo().workers < ck.engineInfo().cores - 1 && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 50));
+    // The pool's workers load through this worker's event loop: until they have, every run
+    // would be on this thread alone (W1, the first case, ran so until session 8).
+    await ck.workersReady();
     return postMessage(ck.engineInfo());
   }
   const c = CASES.find((x) => x.id === m.id);
@@ -155,7 +154,7 @@ try {
   const version = r.ua.match(/Chrome\/([\d.]+)/)?.[1] ?? r.ua;
   console.log(
     `convkit browser bench — chromium ${version}, ${r.cores} cores, cross-origin isolated: ${r.isolated}; ` +
-      `convkit in a module worker (SIMD: ${r.info.simd}${r.info.relaxedSimd ? ' with relaxed SIMD (fused multiply-add)' : ''}, pool workers: ${r.info.workers}), ` +
+      `convkit in a module worker (SIMD: ${r.info.simd}${r.info.relaxedSimd ? ' with relaxed SIMD (fused multiply-add)' : ''}, pool workers loaded: ${r.info.workersLoaded}), ` +
       `opencv.js on the page; ${quick ? 'quick sizes' : 'DESIGN.md sizes'}, median of ${reps} runs after warm-ups\n`,
   );
   if (!existsSync(opencvFile))

@@ -24,7 +24,7 @@ export { toKernel, flipKernel, scaleKernel, parseInlineKernel } from './kernels/
 export type { LinearOptions, OutputShape, AlphaMode } from './linear/correlate.js';
 export { correlate, convolve, OUTPUT_SHAPES } from './linear/correlate.js';
 export type { Backend, EngineOptions, EngineInfo } from './engine/backend.js';
-export { engineInfo, startWorkers, MAX_THREADS } from './engine/backend.js';
+export { engineInfo, startWorkers, workersReady, MAX_THREADS } from './engine/backend.js';
 export { simdReady } from './engine/simd.js';
 export { engineArray, releaseEngineArray } from './engine/heap.js';
 export { decodePng, encodePng } from './io/png.js';

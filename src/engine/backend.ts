@@ -13,12 +13,20 @@ import { bandCount, bandRange } from './bands.js';
 import { simdBoxProgram } from './box.js';
 import { simdDirectProgram } from './direct.js';
 import { type SepTerm, simdSeparableProgram } from './separable.js';
-import { allocateUnfilled, availableCores, env } from './platform.js';
+import { allocateUnfilled, availableCores, env, isNode } from './platform.js';
 import { type EngineProgram, runBands } from './programs.js';
 import { engineMemoryInfo, heapLoops, heapScratch, inEngineMemory, releaseScratch } from './heap.js';
 import { type InPlaceProgram, inPlaceScratchBytes, runsInPlace } from './inplace.js';
 import { simdArena, simdRelaxed, simdStatus } from './simd.js';
-import { poolStatus, poolWorkers, runPooled, stagesInPlace, warmPool } from './pool.js';
+import {
+  poolReady,
+  poolStatus,
+  poolWorkers,
+  runPooled,
+  stagesInPlace,
+  warmPool,
+  warmPoolAsync,
+} from './pool.js';
 
 export type { SepTerm } from './separable.js';
 
@@ -299,8 +307,10 @@ export interface EngineInfo {
   /** A worker pool usable from this thread. */
   readonly pool: boolean;
   readonly poolReason: string;
-  /** Workers started so far. */
+  /** Workers started so far (loaded or loading). */
   readonly workers: number;
+  /** Of those, the ones that have loaded and take bands (see `workersReady`). */
+  readonly workersLoaded: number;
   /** Default `threads`. */
   readonly cores: number;
   /** Engine memory (engineArray) available here, why not, and its bytes in use and reserved. */
@@ -322,6 +332,7 @@ export function engineInfo(): EngineInfo {
     pool: p.available,
     poolReason: p.reason,
     workers: poolWorkers(),
+    workersLoaded: poolReady(),
     cores: Math.min(availableCores(), MAX_THREADS),
     engineMemory: m.available,
     engineMemoryReason: m.reason,
@@ -332,9 +343,13 @@ export function engineInfo(): EngineInfo {
 
 /**
  * Starts the worker pool ahead of time (up to `threads − 1` workers, default: one per extra
- * core) and, where this thread may block (Node), waits until they have loaded. Optional: runs
- * start workers themselves when an image is large enough to be worth it; a server that wants
- * its first large filter to be fast calls this at start-up. Returns the workers ready.
+ * core) and, in Node, waits until they have loaded. Optional: runs start workers themselves
+ * when an image is large enough to be worth it; a server that wants its first large filter to
+ * be fast calls this at start-up. Returns the workers ready.
+ *
+ * In a browser it only starts them: a Web Worker's own workers load through its event loop,
+ * so waiting here would block their loading too (Chromium: nothing had loaded after 10 s).
+ * Await `workersReady()` there instead.
  *
  * @example
  *   startWorkers();          // Node: blocks ~50–250 ms once, then every large filter uses all cores
@@ -342,7 +357,22 @@ export function engineInfo(): EngineInfo {
 export function startWorkers(threads?: number): number {
   const { threads: t } = engineOptions({ threads });
   if (t < 2 || !poolStatus().available) return 0;
-  return warmPool(t);
+  return isNode ? warmPool(t) : warmPool(t, 0);
+}
+
+/**
+ * Starts the worker pool (as `startWorkers`) and resolves when its workers have loaded, or
+ * after `timeoutMs`, with the number ready; it yields to the event loop while it waits, as a
+ * browser worker must for its own workers to load. Until they have, large filters run on the
+ * calling thread alone.
+ *
+ * @example
+ *   await workersReady();    // in a browser worker, before the first timed or large filter
+ */
+export async function workersReady(threads?: number, timeoutMs = 20000): Promise<number> {
+  const { threads: t } = engineOptions({ threads });
+  if (t < 2 || !poolStatus().available) return 0;
+  return warmPoolAsync(t, timeoutMs);
 }
 
 /**

@@ -288,6 +288,11 @@ export function poolWorkers(): number {
   return workers.length;
 }
 
+/** Workers that have loaded. */
+export function poolReady(): number {
+  return ready ? Atomics.load(ready, 0) : 0;
+}
+
 /** Whether this thread can run a pool, and why not. */
 export function poolStatus(): { available: boolean; reason: string } {
   if (startFailure) return { available: false, reason: startFailure };

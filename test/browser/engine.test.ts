@@ -36,8 +36,8 @@ window.RESULT = out;
 const WORKER = `
 import { correlate } from '/dist/linear/correlate.js';
 import { ndarray } from '/dist/core/ndarray.js';
-import { engineInfo, setPoolCrossover } from '/dist/engine/backend.js';
-import { lastPoolRun, setCallerClaims, warmPoolAsync } from '/dist/engine/pool.js';
+import { engineInfo, setPoolCrossover, startWorkers, workersReady } from '/dist/engine/backend.js';
+import { lastPoolRun, setCallerClaims } from '/dist/engine/pool.js';
 import { engineArray, releaseEngineArray } from '/dist/engine/heap.js';
 import { setBandRows } from '/dist/engine/bands.js';
 import { inPlaceCounts } from '/dist/engine/inplace.js';
@@ -46,11 +46,14 @@ const img = ndarray(Uint8Array.from({ length: 500 * 130 * 3 }, (_, i) => (i * 79
 const k = [[0.1, 0.2, 0.05], [-0.1, 0.6, 0.2], [0.05, -0.05, -0.05]];
 const js = correlate(img, k, { backend: 'js' });
 const one = correlate(img, k, { backend: 'wasm', threads: 1 });
-correlate(img, k, { backend: 'wasm', threads: 2 }); // starts the pool's worker
-// Wait until it has loaded, yielding to this worker's event loop: a nested worker may need its
-// parent's event loop to start, so blocking before it has loaded (as the run below does, with
-// no band for this thread) could stall. Under a loaded CI machine 300 ms was not always enough.
-const ready = await warmPoolAsync(2, 30000);
+// Starts the pool's worker without waiting: a nested worker loads through its parent's event
+// loop, so a blocking wait here would only block its loading (it used to, for 10 s).
+const t0 = performance.now();
+const readyAtStart = startWorkers(2);
+const startMs = performance.now() - t0;
+// Wait until it has loaded, yielding to this worker's event loop. Under a loaded CI machine
+// 300 ms was not always enough.
+const ready = await workersReady(2, 30000);
 setCallerClaims(false); // every band on the pool's worker
 const two = correlate(img, k, { backend: 'wasm', threads: 2 });
 // Engine arrays: float32 3×3 in place, every band on the pool's worker, then on this thread.
@@ -80,6 +83,8 @@ postMessage({
   stagedRun,
   released: releaseEngineArray(fin) && releaseEngineArray(fout) && releaseEngineArray(fout1),
   ready,
+  readyAtStart,
+  startMs,
   info: engineInfo(),
   sameOne: one.data.every((v, i) => v === js.data[i]),
   sameTwo: two.data.every((v, i) => v === js.data[i]),
@@ -133,7 +138,9 @@ describe('engine in chromium', { skip: skipReason }, () => {
       mainWithin: boolean;
       worker: {
         ready: number;
-        info: { simd: boolean; pool: boolean };
+        readyAtStart: number;
+        startMs: number;
+        info: { simd: boolean; pool: boolean; workers: number; workersLoaded: number };
         sameOne: boolean;
         sameTwo: boolean;
         workerBands: number;
@@ -156,7 +163,13 @@ describe('engine in chromium', { skip: skipReason }, () => {
     assert.equal(r.mainWithin, true);
     assert.equal(r.worker.info.simd, true);
     assert.equal(r.worker.info.pool, true);
+    // startWorkers in a browser worker starts the pool's worker and returns at once (its
+    // worker cannot load meanwhile); workersReady resolves once it has loaded.
+    assert.equal(r.worker.readyAtStart, 0);
+    assert.ok(r.worker.startMs < 2000, `startWorkers took ${r.worker.startMs} ms`);
     assert.equal(r.worker.ready, 1, 'the pool worker loaded');
+    assert.equal(r.worker.info.workers, 1);
+    assert.equal(r.worker.info.workersLoaded, 1);
     assert.equal(r.worker.sameOne, true);
     assert.equal(r.worker.sameTwo, true);
     assert.ok(r.worker.bands > 1);
