@@ -5,10 +5,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { correlate, gaussianBlur, boxFilter, ndarray, planCorrelate, type NDArray } from '../../src/index.js';
+import {
+  correlate,
+  engineInfo,
+  gaussianBlur,
+  boxFilter,
+  ndarray,
+  planCorrelate,
+  workersReady,
+  type NDArray,
+} from '../../src/index.js';
 import type { BorderMode } from '../../src/border/border.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
-import { warmPoolAsync } from '../../src/engine/pool.js';
 import { simdStatus } from '../../src/engine/simd.js';
 import { mulberry32 } from '../../src/core/random.js';
 
@@ -17,7 +25,10 @@ let oldCrossover = 0;
 before(async () => {
   assert.ok(simdStatus().available, simdStatus().reason);
   oldCrossover = setPoolCrossover(0);
-  await warmPoolAsync(2);
+  // (the public way to wait for the pool: it yields, as workers under tsx load through this
+  // thread's event loop)
+  assert.equal(await workersReady(2), 1, 'the pool worker loaded');
+  assert.equal(engineInfo().workersLoaded, 1);
 });
 after(() => setPoolCrossover(oldCrossover));
 

@@ -19,8 +19,9 @@ import {
   ndarray,
   planConvolve,
   planCorrelate,
+  workersReady,
 } from '../../src/index.js';
-import { lastPoolRun, warmPoolAsync } from '../../src/engine/pool.js';
+import { lastPoolRun } from '../../src/engine/pool.js';
 import { decodeImage } from './decode.js';
 import { toRGBA } from './display.js';
 import { fmt } from './format.js';
@@ -45,7 +46,7 @@ const post = (reply: Reply, transfer: Transferable[] = []) => self.postMessage(r
 // decodes: a run never waits for them, and without them only filters worth a worker's start-up
 // (tens of millions of taps) would be spread.
 const engine = engineInfo();
-if (engine.pool && engine.cores > 1) void warmPoolAsync(engine.cores);
+if (engine.pool && engine.cores > 1) void workersReady(engine.cores);
 
 /** What the status line says about threads. */
 function threadsInfo(): ThreadsInfo {
