@@ -177,10 +177,17 @@ export function chooseEngine(
         ? '; workers filter a copy in engine memory in place'
         : '; workers filter a shared copy'
       : '';
+  // Bands go to whoever is free: a worker still loading takes none (in a browser, until the
+  // caller yields to its event loop; see workersReady).
+  const loaded = poolReady();
+  const loading =
+    t > 1 && loaded < t - 1
+      ? `; ${loaded} of ${t - 1} workers loaded so far${isNode ? '' : ' (await workersReady() first)'}`
+      : '';
   return {
     backend: 'wasm',
     threads: t,
-    note: `${describe(program)}, ${bands} bands of ${program.bandRows} rows, ${t} thread${t > 1 ? 's' : ''}${why}${staged}`,
+    note: `${describe(program)}, ${bands} bands of ${program.bandRows} rows, ${t} thread${t > 1 ? 's' : ''}${why}${staged}${loading}`,
     program,
   };
 }

@@ -35,6 +35,7 @@ window.RESULT = out;
 
 const WORKER = `
 import { correlate } from '/dist/linear/correlate.js';
+import { planCorrelate } from '/dist/linear/plan.js';
 import { ndarray } from '/dist/core/ndarray.js';
 import { engineInfo, setPoolCrossover, startWorkers, workersReady } from '/dist/engine/backend.js';
 import { lastPoolRun, setCallerClaims } from '/dist/engine/pool.js';
@@ -51,9 +52,11 @@ const one = correlate(img, k, { backend: 'wasm', threads: 1 });
 const t0 = performance.now();
 const readyAtStart = startWorkers(2);
 const startMs = performance.now() - t0;
+const planBefore = planCorrelate(img, k, { backend: 'wasm', threads: 2 }).reason;
 // Wait until it has loaded, yielding to this worker's event loop. Under a loaded CI machine
 // 300 ms was not always enough.
 const ready = await workersReady(2, 30000);
+const planAfter = planCorrelate(img, k, { backend: 'wasm', threads: 2 }).reason;
 setCallerClaims(false); // every band on the pool's worker
 const two = correlate(img, k, { backend: 'wasm', threads: 2 });
 // Engine arrays: float32 3×3 in place, every band on the pool's worker, then on this thread.
@@ -85,6 +88,8 @@ postMessage({
   ready,
   readyAtStart,
   startMs,
+  planBefore,
+  planAfter,
   info: engineInfo(),
   sameOne: one.data.every((v, i) => v === js.data[i]),
   sameTwo: two.data.every((v, i) => v === js.data[i]),
@@ -140,6 +145,8 @@ describe('engine in chromium', { skip: skipReason }, () => {
         ready: number;
         readyAtStart: number;
         startMs: number;
+        planBefore: string;
+        planAfter: string;
         info: { simd: boolean; pool: boolean; workers: number; workersLoaded: number };
         sameOne: boolean;
         sameTwo: boolean;
@@ -170,6 +177,12 @@ describe('engine in chromium', { skip: skipReason }, () => {
     assert.equal(r.worker.ready, 1, 'the pool worker loaded');
     assert.equal(r.worker.info.workers, 1);
     assert.equal(r.worker.info.workersLoaded, 1);
+    // The plan says when the pool's worker has not loaded yet, and how to wait for it.
+    assert.match(
+      r.worker.planBefore,
+      /2 threads.*0 of 1 workers loaded so far \(await workersReady\(\) first\)/,
+    );
+    assert.doesNotMatch(r.worker.planAfter, /workers loaded/);
     assert.equal(r.worker.sameOne, true);
     assert.equal(r.worker.sameTwo, true);
     assert.ok(r.worker.bands > 1);
