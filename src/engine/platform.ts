@@ -14,6 +14,7 @@ const proc = (
     process?: {
       versions?: { node?: string };
       env?: Record<string, string | undefined>;
+      execArgv?: string[];
       getBuiltinModule?: (id: string) => unknown;
     };
   }
@@ -35,6 +36,27 @@ export const node: { os?: NodeOs; workers?: NodeWorkers } = isNode
 /** An environment variable (Node), or undefined. */
 export function env(name: string): string | undefined {
   return proc?.env?.[name];
+}
+
+/**
+ * The Node options a pool worker starts with: this process's own (`process.execArgv`, which a
+ * worker inherits by default) without `--input-type`. Node refuses to load a worker's file
+ * under `--input-type` (ERR_INPUT_TYPE_NOT_ALLOWED: that option is for `--eval` or standard
+ * input only), so under `node --input-type=module -e …` no worker ever loaded and
+ * `startWorkers` waited out its 10-second timeout before running on one thread. `-e` and its
+ * code, also in execArgv, are ignored by workers.
+ */
+export function workerExecArgv(argv: readonly string[] = proc?.execArgv ?? []): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i].startsWith('--input-type=')) continue;
+    if (argv[i] === '--input-type') {
+      i++; // and its value
+      continue;
+    }
+    kept.push(argv[i]);
+  }
+  return kept;
 }
 
 /** Logical cores this process may use. */

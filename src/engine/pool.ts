@@ -30,7 +30,7 @@ import {
   workerHeapLoops,
 } from './heap.js';
 import { type InPlaceProgram, inPlaceCounts, inPlaceKind, inPlaceScratchBytes } from './inplace.js';
-import { allocateUnfilled, canBlockOnSharedMemory, isNode, node } from './platform.js';
+import { allocateUnfilled, canBlockOnSharedMemory, isNode, node, workerExecArgv } from './platform.js';
 import { type SimdArena, simdArena, simdModule, simdRelaxed } from './simd.js';
 
 /** Control words of a job (Int32Array over a small SharedArrayBuffer). */
@@ -325,12 +325,13 @@ function spawn(): PoolWorker {
     };
     // Running from TypeScript sources (tests): a worker does not inherit the parent's
     // `--import tsx` hooks, so it registers tsx itself before loading worker.ts.
+    const execArgv = workerExecArgv();
     const w = url.pathname.endsWith('.ts')
       ? new node.workers!.Worker(
           `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`,
-          { eval: true, workerData },
+          { eval: true, workerData, execArgv },
         )
-      : new node.workers!.Worker(url, { workerData });
+      : new node.workers!.Worker(url, { workerData, execArgv });
     w.unref();
     w.on('error', (e) => {
       startFailure = `a worker failed: ${e.message}`;

@@ -17,6 +17,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { invalidArgument } from '../core/errors.js';
+import { workerExecArgv } from '../engine/platform.js';
 import { type NDArray, ndarray } from '../core/ndarray.js';
 import {
   type Conv2dBackwardOptions,
@@ -56,9 +57,9 @@ function startWorker(): PoolWorker {
         `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(
           url.href.replace(/\.js$/, '.ts'),
         )}); });`,
-        { eval: true },
+        { eval: true, execArgv: workerExecArgv() },
       )
-    : new Worker(url);
+    : new Worker(url, { execArgv: workerExecArgv() });
   const pw: PoolWorker = { worker, pending: new Map() };
   worker.unref();
   worker.on('message', (m: { id: number; error?: string }) => {
