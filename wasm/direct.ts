@@ -499,6 +499,50 @@ export function correlate3x3_u8i16_u8(
   exact9: usize,
   list: usize,
 ): i32 {
+  return u8i16Rows<U32Quotient>(raw, pw, dst, dstStride, rows, width, k9, C, div, exact9, list);
+}
+
+/**
+ * correlate3x3_u8i16_u8 with q = ⌊T'/D⌋ as ⌊(T'·M2 + 2¹⁴) / 2^(15+s)⌋: one i16x8.q15mulr_sat_s
+ * (x86 pmulhrsw) and a shift per eight outputs, where the u32 products take four multiplies,
+ * two unpacks, two shifts and a narrowing. Needs T' < 2¹⁵ and constants M2 < 2¹⁵ and s
+ * (div[6], div[7]) for which the host (integerRounding) checked the equality for every T' in
+ * range. W2's loop (4K RGB, one thread): 18.4 → 17.0 ms of CPU.
+ */
+export function correlate3x3_u8q15_u8(
+  raw: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  k9: usize,
+  C: i32,
+  div: usize,
+  exact9: usize,
+  list: usize,
+): i32 {
+  return u8i16Rows<Q15Quotient>(raw, pw, dst, dstStride, rows, width, k9, C, div, exact9, list);
+}
+
+/** How u8i16Rows divides: type arguments, so each loop is compiled with its own (no branch). */
+class U32Quotient {}
+class Q15Quotient {}
+
+function u8i16Rows<Q>(
+  raw: usize,
+  pw: i32,
+  dst: usize,
+  dstStride: i32,
+  rows: i32,
+  width: i32,
+  k9: usize,
+  C: i32,
+  div: usize,
+  exact9: usize,
+  list: usize,
+): i32 {
+  const q15 = idof<Q>() == idof<Q15Quotient>();
   const k00 = v128.load(k9, 0);
   const k01 = v128.load(k9, 16);
   const k02 = v128.load(k9, 32);
@@ -516,7 +560,8 @@ export function correlate3x3_u8i16_u8(
   const tie = load<i32>(div, 20);
   const vD = i16x8.splat(<i16>D);
   const vB = i16x8.splat(<i16>B);
-  const vM = i16x8.splat(<i16>M);
+  const vM = i16x8.splat(<i16>(q15 ? load<i32>(div, 24) : M));
+  const s = load<i32>(div, 28);
   const vc = i16x8.splat(<i16>c);
   const vt = i16x8.splat(<i16>tie);
   const rs = <usize>pw;
@@ -569,15 +614,9 @@ export function correlate3x3_u8i16_u8(
       } else {
         b = a;
       }
-      // q = ⌊T'/D⌋ = ⌊(x·M) / 2^sh⌋ for the u16 T' (exact over T's range, checked by the host).
-      const qa = i16x8.narrow_i32x4_u(
-        i32x4.shr_u(i32x4.extmul_low_i16x8_u(a, vM), sh),
-        i32x4.shr_u(i32x4.extmul_high_i16x8_u(a, vM), sh),
-      );
-      const qb = i16x8.narrow_i32x4_u(
-        i32x4.shr_u(i32x4.extmul_low_i16x8_u(b, vM), sh),
-        i32x4.shr_u(i32x4.extmul_high_i16x8_u(b, vM), sh),
-      );
+      // q = ⌊T'/D⌋ (exact over T's range, checked by the host).
+      const qa = quotient<Q>(a, vM, sh, s);
+      const qb = quotient<Q>(b, vM, sh, s);
       // r = q − c as signed i16, saturated to 0..255 by the narrowing.
       const v = i8x16.narrow_i16x8_u(i16x8.sub(qa, vc), i16x8.sub(qb, vc));
       v128.store64_lane(d0 + <usize>n, v, 0);
@@ -619,6 +658,18 @@ export function correlate3x3_u8i16_u8(
     }
   }
   return ties;
+}
+
+/**
+ * ⌊T'/D⌋ in each i16 lane: ⌊(T'·M2 + 2¹⁴) / 2^(15+s)⌋ (q15, T' < 2¹⁵), else ⌊(T'·M) / 2^sh⌋
+ * for the u16 T'.
+ */
+function quotient<Q>(t: v128, vM: v128, sh: i32, s: i32): v128 {
+  if (idof<Q>() == idof<Q15Quotient>()) return i16x8.shr_u(i16x8.q15mulr_sat_s(t, vM), s);
+  return i16x8.narrow_i32x4_u(
+    i32x4.shr_u(i32x4.extmul_low_i16x8_u(t, vM), sh),
+    i32x4.shr_u(i32x4.extmul_high_i16x8_u(t, vM), sh),
+  );
 }
 
 /** Saturated to 0..255. */

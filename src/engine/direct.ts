@@ -45,7 +45,7 @@ export interface SimdDirectProgram extends BandGrid {
    * (correlate3x3_u8i16_u8); 0 otherwise.
    */
   readonly divisor: number;
-  /** The i16 loop's rounding constants [D, B, M, sh, c, tie] (see integerRounding). */
+  /** The i16 loop's rounding constants [D, B, M, sh, c, tie, M2, s] (see integerRounding). */
   readonly division: readonly number[];
 }
 
@@ -58,6 +58,10 @@ export interface SimdDirectProgram extends BandGrid {
  */
 const BAND_BYTES = 1024 * 1024;
 const MIN_BAND_ROWS = 32;
+
+/** Bands this thread ran through the integer uint8 loop, by its quotient (tests). */
+export const integerLoopBands = { q15: 0, u32: 0 };
+
 /**
  * Rows per band of the integer 3×3 uint8 loop (u8 band in, u8 out, no f32 buffer): fewer
  * bands, fewer halo rows and calls. W2 (4K RGB), one thread, two interleaved series on the
@@ -191,11 +195,12 @@ function decimalDivisor(taps: readonly Tap[]): number {
 
 /**
  * For weights k/D (decimalDivisor): the constants with which correlate3x3_u8i16_u8 rounds
- * T = Σ k·x (x = 0…255) to uint8 in integer arithmetic, [D, B, M, sh, c, tie]:
+ * T = Σ k·x (x = 0…255) to uint8 in integer arithmetic, [D, B, M, sh, c, tie, M2, s]:
  *   T' = T + B, B = c·D + ⌊D/2⌋ with c = ⌈(largest −T)/D⌉, so 0 ≤ T' < 2¹⁶ (a u16 lane);
  *   q = ⌊T'·M / 2^sh⌋ = ⌊T'/D⌋ (M < 2¹⁶ — checked here for every T' in range);
  *   r = q − c = ⌊T/D + 1/2⌋: T/D rounded to nearest except at the ties T ≡ D/2 (mod D);
- *   T' − q·D = tie exactly at those ties (tie = 0 for even D, −1 — never — for odd D).
+ *   T' − q·D = tie exactly at those ties (tie = 0 for even D, −1 — never — for odd D);
+ *   M2, s: the same q with one 16-bit multiply (q15Division), or 0, 0.
  * [] when there is no divisor or the multiply-shift is not exact over the range.
  */
 function integerRounding(taps: readonly Tap[]): number[] {
@@ -216,7 +221,26 @@ function integerRounding(taps: readonly Tap[]): number[] {
   while (Math.ceil(2 ** (sh + 1) / D) < 2 ** 16) sh++;
   const M = Math.ceil(2 ** sh / D);
   for (let x = 0; x <= X; x++) if (Math.floor((x * M) / 2 ** sh) !== Math.floor(x / D)) return [];
-  return [D, B, M, sh, c, D % 2 === 0 ? 0 : -1];
+  return [D, B, M, sh, c, D % 2 === 0 ? 0 : -1, ...q15Division(D, X)];
+}
+
+/**
+ * [M2, s] with ⌊(x·M2 + 2¹⁴) / 2^(15+s)⌋ = ⌊x/D⌋ for every x in 0…X, M2 < 2¹⁵ and X < 2¹⁵ —
+ * the quotient as correlate3x3_u8q15_u8 takes it (i16x8.q15mulr_sat_s, then a shift) — or
+ * [0, 0] when there are none (correlate3x3_u8i16_u8 then). Each s from the largest that keeps
+ * M2 below 2¹⁵, M2 = ⌈2^(15+s)/D⌉, checked for every x.
+ */
+export function q15Division(D: number, X: number): [number, number] {
+  if (X >= 2 ** 15) return [0, 0];
+  for (let s = 14; s >= 0; s--) {
+    const M2 = Math.ceil(2 ** (15 + s) / D);
+    if (M2 >= 2 ** 15) continue;
+    let ok = true;
+    for (let x = 0; x <= X && ok; x++)
+      ok = Math.floor((x * M2 + 2 ** 14) / 2 ** (15 + s)) === Math.floor(x / D);
+    if (ok) return [M2, s];
+  }
+  return [0, 0];
 }
 
 /**
@@ -276,7 +300,7 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
     // Two lists (rows m and m + 1) for the integer loop's ties, one for storeCertified_u8.
     list: prog.path === 'u8' ? arena.reserve((prog.ow + 16) * 4) : 0,
     exact9: prog.divisor > 0 ? arena.reserve(9 * 12) : 0,
-    division: prog.divisor > 0 ? arena.reserve(6 * 4) : 0,
+    division: prog.divisor > 0 ? arena.reserve(8 * 4) : 0,
   };
   const buf = arena.buffer;
   const f64 = new Float64Array(buf);
@@ -379,7 +403,9 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       out.set(outU16.subarray(0, rows * ow), m0 * ow);
     } else if (prog.divisor > 0) {
       // Rounded in the integer loop itself; the exact ties are recomputed there in f64.
-      stats.exactOutputs += x.correlate3x3_u8i16_u8(
+      const q15 = prog.division[6] > 0;
+      integerLoopBands[q15 ? 'q15' : 'u32']++;
+      stats.exactOutputs += (q15 ? x.correlate3x3_u8q15_u8 : x.correlate3x3_u8i16_u8)(
         raw,
         pw,
         L.outBand,

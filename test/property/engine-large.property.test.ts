@@ -18,6 +18,7 @@ import {
 import type { BorderMode } from '../../src/border/border.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { simdStatus } from '../../src/engine/simd.js';
+import { integerLoopBands } from '../../src/engine/direct.js';
 import { mulberry32 } from '../../src/core/random.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
@@ -113,6 +114,44 @@ test('uint8 certified rounding: decimal weights with ties below 0 and above 255,
       },
     ),
     { numRuns: 60 },
+  );
+});
+
+test('the integer uint8 3×3 loop with each quotient (one 16-bit multiply for D = 20, u32 products for D = 16) gives the reference bit for bit', () => {
+  const w2 = [
+    [0.1, 0.2, 0.05],
+    [-0.1, 0.6, 0.2],
+    [0.05, -0.05, -0.05],
+  ];
+  const over16 = [
+    [1 / 16, -3 / 16, 2 / 16],
+    [5 / 16, 6 / 16, -1 / 16],
+    [2 / 16, 3 / 16, 1 / 16],
+  ];
+  fc.assert(
+    fc.property(
+      fc.integer(),
+      fc.constantFrom(...MODES),
+      fc.integer({ min: 1, max: 3 }),
+      (seed, border, C) => {
+        const r = rand(seed);
+        const [h, w] = [3 + (seed & 63), 17 + ((seed >>> 6) & 63)];
+        const img = ndarray(
+          new Uint8Array(h * w * C).map(() => (r() < 0.2 ? 255 * (seed & 1) : Math.floor(r() * 256))),
+          C === 1 ? [h, w] : [h, w, C],
+        );
+        for (const [kernel, quotient] of [
+          [w2, 'q15'],
+          [over16, 'u32'],
+        ] as const) {
+          const before = integerLoopBands[quotient];
+          const got = correlate(img, kernel, { border, backend: 'wasm', threads: 1 });
+          assert.ok(integerLoopBands[quotient] > before, `${quotient} loop ran`);
+          assert.deepEqual(got.data, correlate(img, kernel, { border, backend: 'js' }).data);
+        }
+      },
+    ),
+    { numRuns: 40 },
   );
 });
 
