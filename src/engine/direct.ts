@@ -314,19 +314,33 @@ function layout(arena: SimdArena, prog: SimdDirectProgram, S: number): Layout {
     f64[(L.plain64 >> 3) + k] = t.w;
     i32[(L.plain64 >> 2) + 2 * nt + k] = off;
   });
-  if (prog.divisor > 0) {
-    // The exact recompute of ties (redoTies in wasm/direct.ts): the nine f64 weights in
-    // row-major order (zero for zero weights), then their i32 element offsets i·S + j·C.
-    f64.fill(0, L.exact9 >> 3, (L.exact9 >> 3) + 9);
-    for (const t of prog.taps) f64[(L.exact9 >> 3) + t.i * 3 + t.j] = t.w;
-    for (let k = 0; k < 9; k++) i32[(L.exact9 >> 2) + 18 + k] = Math.floor(k / 3) * S + (k % 3) * C;
-    i32.set(prog.division, L.division >> 2);
-    const i16 = new Int16Array(buf, L.k9, 72).fill(0);
-    for (const t of prog.taps)
-      i16.fill(Math.round(t.w * prog.divisor), 8 * (t.i * 3 + t.j), 8 * (t.i * 3 + t.j) + 8);
-  }
+  if (prog.divisor > 0) writeIntegerTables(buf, L.k9, L.division, L.exact9, prog, S);
   if (prog.loop === '3x3') write3x3Weights(buf, L.w9, prog.taps);
   return L;
+}
+
+/**
+ * The integer uint8 loop's tables (correlate3x3_u8i16_u8): at `k9` the nine i16 weights
+ * k = w·D, each in eight lanes; at `division` the rounding constants; at `exact9`, for the
+ * exact recompute of ties (redoTies in wasm/direct.ts), the nine f64 weights in row-major order
+ * (zero for zero weights), then their i32 element offsets i·S + j·C for rows S apart.
+ */
+export function writeIntegerTables(
+  buf: ArrayBufferLike,
+  k9: number,
+  division: number,
+  exact9: number,
+  prog: SimdDirectProgram,
+  S: number,
+): void {
+  const f64 = new Float64Array(buf, exact9, 9).fill(0);
+  const i32 = new Int32Array(buf, exact9 + 72, 9);
+  for (const t of prog.taps) f64[t.i * 3 + t.j] = t.w;
+  for (let k = 0; k < 9; k++) i32[k] = Math.floor(k / 3) * S + (k % 3) * prog.channels;
+  new Int32Array(buf, division, prog.division.length).set(prog.division);
+  const i16 = new Int16Array(buf, k9, 72).fill(0);
+  for (const t of prog.taps)
+    i16.fill(Math.round(t.w * prog.divisor), 8 * (t.i * 3 + t.j), 8 * (t.i * 3 + t.j) + 8);
 }
 
 /**

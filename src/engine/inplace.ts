@@ -18,10 +18,19 @@
  * wasm/direct.ts), and the guard sees the same values (the padded band holds the rows' own
  * values and, for a constant border with padded columns, cval) — so the result is
  * bit-identical to that runner's, for any thread count.
+ *
+ * The integer uint8 3×3 loop (uint8 in and out, weights k/D) runs in place the same way, with
+ * no guard: it rounds exactly in the loop and recomputes its ties from the rows it reads.
  */
 import { type BorderMode, borderIndexMap, padWindowInterleaved } from '../border/border.js';
 import { type BandClaim, type BandStats, f32AcceptableBand, paddingSource } from './bands.js';
-import { type SimdDirectProgram, runDirectBands, write3x3Weights, writeTapTable } from './direct.js';
+import {
+  type SimdDirectProgram,
+  runDirectBands,
+  write3x3Weights,
+  writeIntegerTables,
+  writeTapTable,
+} from './direct.js';
 import {
   type SepTerm,
   type SimdSeparableProgram,
@@ -40,7 +49,7 @@ export const inPlaceCounts = { inPlace: 0, border: 0, rejected: 0 };
 
 /** An input image in engine memory. */
 export interface HeapImage {
-  readonly data: Float32Array;
+  readonly data: Float32Array | Uint8Array;
   readonly height: number;
   readonly width: number;
   readonly channels: number;
@@ -49,10 +58,11 @@ export interface HeapImage {
 export type InPlaceProgram = SimdDirectProgram | SimdSeparableProgram;
 
 /**
- * Whether a program can run in place: direct float32 → float32, or separable float32 →
- * float32 with a border that is not constant.
+ * Whether a program can run in place: direct float32 → float32, separable float32 → float32
+ * with a border that is not constant, or the integer uint8 3×3 loop, uint8 → uint8.
  */
 export function runsInPlace(prog: { kind: string }, input: unknown, out: unknown): prog is InPlaceProgram {
+  if (isIntegerU8(prog)) return input instanceof Uint8Array && out instanceof Uint8Array;
   return input instanceof Float32Array && out instanceof Float32Array && inPlaceKind(prog);
 }
 
@@ -61,6 +71,12 @@ export function inPlaceKind(prog: { kind: string }): prog is InPlaceProgram {
   const p = prog as InPlaceProgram;
   if (p.kind === 'direct') return p.path === 'f32' && p.bandType === 'f32';
   return p.kind === 'separable' && p.path === 'f32' && p.bandType === 'f32' && p.border.mode !== 'constant';
+}
+
+/** The integer uint8 3×3 loop's programs (weights k/D): uint8 in, uint8 out. */
+function isIntegerU8(prog: { kind: string }): boolean {
+  const p = prog as SimdDirectProgram;
+  return p.kind === 'direct' && p.path === 'u8' && p.divisor > 0;
 }
 
 let columnMemo: { key: string; cols: Int32Array } | undefined;
@@ -147,9 +163,25 @@ function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
   return { ...L, end: end() };
 }
 
+/** The integer uint8 loop's scratch: its tables (one tie table per row stride) and strip. */
+function integerLayout(prog: SimdDirectProgram, g: Geometry, base: number) {
+  const { take, end } = carve(base);
+  return {
+    k9: take(144),
+    division: take(32),
+    exactIn: take(108),
+    exactStrip: take(108),
+    list: take((prog.ow + 16) * 4),
+    strip: take((prog.bandRows + prog.kh - 1) * g.Ss),
+    sout: take(prog.bandRows * g.So),
+    end,
+  };
+}
+
 /** Scratch bytes one thread needs to run `prog` in place on an image of this size. */
 export function inPlaceScratchBytes(prog: InPlaceProgram, height: number, width: number): number {
   if (prog.kind === 'separable') return separableLayout(prog, 0).end();
+  if (isIntegerU8(prog)) return integerLayout(prog, geometry(prog, height, width), 0).end();
   return layout(prog, geometry(prog, height, width), 0).end;
 }
 
@@ -166,7 +198,7 @@ type InPlaceRunner<P> = (
   prog: P,
   input: HeapImage,
   claim: BandClaim,
-  out: Float32Array,
+  out: Float32Array | Uint8Array,
   stats: BandStats,
   done: (band: number) => void,
 ) => void;
@@ -179,7 +211,7 @@ interface InPlaceKind {
   readonly mLo: number;
   readonly mHi: number;
   readonly interior: boolean;
-  /** Scratch address of the guard's statistics (two f32). */
+  /** Scratch address of the guard's statistics (two f32); -1: no guard (exact loops). */
   readonly stats: number;
   /** Writes the loops' tables into the scratch (once this thread holds a band). */
   prepare(): void;
@@ -199,13 +231,15 @@ function runInPlaceBands(
   prog: SimdDirectProgram | SimdSeparableProgram,
   input: HeapImage,
   claim: BandClaim,
-  out: Float32Array,
+  out: Float32Array | Uint8Array,
   done: (band: number) => void,
   kind: InPlaceKind,
 ): void {
   const { pad, kh, ow, bandRows: R, border } = prog;
   const rowLen = input.width * input.channels;
-  const statsF32 = new Float32Array(memory.buffer, kind.stats, 2);
+  const bytes = input.data.BYTES_PER_ELEMENT;
+  const guarded = kind.stats >= 0;
+  const statsF32 = new Float32Array(memory.buffer, Math.max(0, kind.stats), 2);
   // The padded band's columns beyond the image hold cval (constant border) or row values.
   const cvalInBand = border.mode === 'constant' && pad.left + pad.right > 0;
   const padded: number[] = [];
@@ -224,7 +258,13 @@ function runInPlaceBands(
       kind.prepare();
       ready = true;
     }
-    const band = input.data.byteOffset + (m0 - pad.top) * rowLen * 4;
+    const band = input.data.byteOffset + (m0 - pad.top) * rowLen * bytes;
+    if (!guarded) {
+      kind.filter(m0, rows, band);
+      inPlaceCounts.inPlace++;
+      done(b);
+      continue;
+    }
     x.guardRange_f32(band, (rows + kh - 1) * rowLen, kind.stats);
     let maxX = statsF32[0];
     let minX = statsF32[1];
@@ -259,6 +299,10 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
   stats,
   done,
 ) => {
+  if (isIntegerU8(prog)) {
+    runIntegerInPlace(x, memory, scratch, arena, prog, input, claim, out, stats, done);
+    return;
+  }
   const { pad, kh, ow, bandRows: R, channels: C, border } = prog;
   const { height: H, width: W } = input;
   const g = geometry(prog, H, W);
@@ -316,6 +360,78 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
         rows,
         width,
         L.tapsIn,
+      );
+      edge(m0, rows, 0, g.nL);
+      edge(m0, rows, g.nR, ow / C);
+    },
+    padded: (c) => runDirectBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
+  });
+};
+
+/**
+ * The integer uint8 3×3 loop in place (see runDirectInPlace, with no guard): the interior
+ * columns read the input rows where they are (row stride = the image row), the edge strips go
+ * through a small padded strip; each call's ties are recomputed from the rows it read, with
+ * tap offsets for that call's row stride.
+ */
+const runIntegerInPlace: InPlaceRunner<SimdDirectProgram> = (
+  x,
+  memory,
+  scratch,
+  arena,
+  prog,
+  input,
+  claim,
+  out,
+  stats,
+  done,
+) => {
+  const { pad, kh, ow, bandRows: R, channels: C, border } = prog;
+  const { height: H, width: W } = input;
+  const g = geometry(prog, H, W);
+  const L = integerLayout(prog, g, scratch);
+  const buf = memory.buffer;
+  const rowLen = W * C;
+  const strip = new Uint8Array(buf, L.strip, (R + kh - 1) * g.Ss);
+  const sout = new Uint8Array(buf, L.sout, R * g.So);
+  const cols = columnMap(W, pad.left, pad.right, border.mode);
+  const loop = (
+    src: number,
+    stride: number,
+    dst: number,
+    dstStride: number,
+    rows: number,
+    width: number,
+    ex: number,
+  ) => {
+    const f = prog.division[6] > 0 ? x.correlate3x3_u8q15_u8 : x.correlate3x3_u8i16_u8;
+    stats.exactOutputs += f(src, stride, dst, dstStride, rows, width, L.k9, C, L.division, ex, L.list);
+  };
+  const edge = (m0: number, rows: number, n0: number, n1: number) => {
+    if (n1 <= n0) return;
+    padWindowInterleaved(input, pad, border, m0, m0 + rows + kh - 1, n0, n1 + g.kw - 1, strip, g.Ss, cols);
+    const width = (n1 - n0) * C;
+    loop(L.strip, g.Ss, L.sout, g.So, rows, width, L.exactStrip);
+    for (let i = 0; i < rows; i++) out.set(sout.subarray(i * g.So, i * g.So + width), (m0 + i) * ow + n0 * C);
+  };
+  runInPlaceBands(x, memory, prog, input, claim, out, done, {
+    mLo: g.mLo,
+    mHi: g.mHi,
+    interior: g.nR > g.nL,
+    stats: -1,
+    prepare: () => {
+      writeIntegerTables(buf, L.k9, L.division, L.exactIn, prog, rowLen);
+      writeIntegerTables(buf, L.k9, L.division, L.exactStrip, prog, g.Ss);
+    },
+    filter: (m0, rows, band) => {
+      loop(
+        band + (g.nL - pad.left) * C,
+        rowLen,
+        out.byteOffset + m0 * ow + g.nL * C,
+        ow,
+        rows,
+        (g.nR - g.nL) * C,
+        L.exactIn,
       );
       edge(m0, rows, 0, g.nL);
       edge(m0, rows, g.nR, ow / C);

@@ -123,6 +123,70 @@ test('in place from engine arrays = the padded-band path on ordinary arrays, bit
   );
 });
 
+test('uint8 3×3 with weights k/D (the integer loop) in place from engine arrays = the reference, bit for bit, any threads', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        h: fc.integer({ min: 1, max: 30 }),
+        w: fc.integer({ min: 1, max: 45 }),
+        c: fc.constantFrom(1, 3, 3, 4),
+        D: fc.constantFrom(2, 10, 16, 20, 50),
+        border: fc.constantFrom(...MODES),
+        cval: fc.constantFrom(0, 7, 255),
+        shape: fc.constantFrom('same', 'same', 'full', 'valid'),
+        anchor: fc.option(fc.tuple(fc.nat(2), fc.nat(2)), { nil: undefined }),
+        convolution: fc.boolean(),
+        bandRows: fc.integer({ min: 1, max: 9 }),
+        seed: fc.integer(),
+      }),
+      ({ h, w, c, D, border, cval, shape, anchor, convolution, bandRows, seed }) => {
+        if (shape === 'valid' && (h < 3 || w < 3)) return;
+        const r = rng(seed);
+        const img = ndarray(
+          Uint8Array.from({ length: h * w * c }, () =>
+            r() < 0.25 ? 255 * (seed & 1) : Math.floor(r() * 256),
+          ),
+          c === 1 ? [h, w] : [h, w, c],
+        );
+        // Integers over D with Σ|k|·255 < 2¹⁵ (the integer loop's condition): many exact ties.
+        const kernel = Array.from({ length: 3 }, () =>
+          Array.from({ length: 3 }, () => Math.round((r() - 0.4) * 8) / D),
+        );
+        const run = convolution ? convolve : correlate;
+        const opts = {
+          border,
+          cval: border === 'constant' ? cval : 0,
+          shape,
+          anchor,
+          method: 'direct' as const,
+        };
+        setBandRows(bandRows);
+        const want = run(img, kernel, { ...opts, backend: 'js' });
+        const what = `${h}×${w}×${c} D ${D} ${border} ${shape} anchor ${anchor} bands of ${bandRows}`;
+        const input = toEngine(img);
+        try {
+          for (const threads of [1, 2, 3]) {
+            const out = engineArray(want.shape, 'uint8');
+            out.data.fill(77);
+            const before = inPlaceCounts.inPlace;
+            const got = run(input, kernel, { ...opts, backend: 'wasm', threads, out });
+            assert.equal(got, out, what);
+            assert.deepEqual(Array.from(out.data), Array.from(want.data), `${what}, ${threads} threads`);
+            const interiorRows = shape === 'valid' || h - 2 >= 2 * bandRows + 2;
+            if (threads === 1 && interiorRows && w >= 4 && shape !== 'full')
+              assert.ok(inPlaceCounts.inPlace > before, `${what}: no band ran in place`);
+            releaseEngineArray(out);
+          }
+          assert.deepEqual(Array.from(input.data), Array.from(img.data), 'the input is not modified');
+        } finally {
+          releaseEngineArray(input);
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
 test('separable in place from engine arrays = the padded-band path, bit for bit, any threads', () => {
   fc.assert(
     fc.property(
