@@ -460,6 +460,71 @@ test('ordinary float32 arrays on the pool: workers run in place on a staged copy
   setBandRows(undefined);
 });
 
+test('ordinary uint8 arrays on the pool (integer 3×3 loop): workers run in place on a staged copy, bit for bit', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        h: fc.integer({ min: 1, max: 30 }),
+        w: fc.integer({ min: 1, max: 40 }),
+        c: fc.constantFrom(1, 3, 3, 4),
+        border: fc.constantFrom(...MODES),
+        shape: fc.constantFrom('same', 'same', 'full', 'valid'),
+        out: fc.constantFrom('fresh', 'ordinary', 'engine', 'shared'),
+        bandRows: fc.integer({ min: 1, max: 6 }),
+        // the input's data 1–7 bytes into its buffer: rows at every phase modulo 8
+        offset: fc.integer({ min: 0, max: 7 }),
+        seed: fc.integer(),
+      }),
+      ({ h, w, c, border, shape, out, bandRows, offset, seed }) => {
+        if (shape === 'valid' && (h < 3 || w < 3)) return;
+        const r = rng(seed);
+        const values = new Uint8Array(h * w * c + offset).subarray(offset);
+        values.forEach((_, i) => (values[i] = r() < 0.2 ? 255 : Math.floor(r() * 256)));
+        const img = ndarray(values, c === 1 ? [h, w] : [h, w, c]);
+        const copy = Uint8Array.from(img.data);
+        const kernel = Array.from({ length: 3 }, () =>
+          Array.from({ length: 3 }, () => Math.round((r() - 0.4) * 8) / 20),
+        );
+        const opts = { border, cval: 9, shape, backend: 'wasm' as const };
+        setBandRows(bandRows);
+        const want = correlate(img, kernel, { ...opts, backend: 'js' });
+        const what = `${h}×${w}×${c} ${border} ${shape} into ${out}, bands of ${bandRows}, offset ${offset}`;
+        const n = want.data.length;
+        for (const threads of [2, 3]) {
+          const target =
+            out === 'fresh'
+              ? undefined
+              : out === 'engine'
+                ? engineArray(want.shape, 'uint8')
+                : ndarray(
+                    out === 'shared' ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n),
+                    want.shape,
+                  );
+          target?.data.fill(77);
+          setCallerClaims(false); // the workers run every band
+          lastPoolRun.bands = 0;
+          try {
+            const got = correlate(img, kernel, { ...opts, threads, out: target });
+            assert.deepEqual(Array.from(got.data), Array.from(want.data), `${what}, ${threads} threads`);
+          } finally {
+            setCallerClaims(true);
+            if (target && out === 'engine') releaseEngineArray(target);
+          }
+          if (lastPoolRun.bands > 1) {
+            assert.equal(lastPoolRun.input, 'engine', `${what}: staged in engine memory`);
+            assert.equal(lastPoolRun.workerBands, lastPoolRun.bands, what);
+            if (shape !== 'full' && w >= 4)
+              assert.ok(lastPoolRun.workerInPlace > 0, `${what}: no worker band ran in place`);
+          }
+        }
+        assert.deepEqual(img.data, copy, 'the input is not modified');
+      },
+    ),
+    { numRuns: 120 },
+  );
+  setBandRows(undefined);
+});
+
 test('the ring with the calling thread taking bands too (many more bands than slots) = one thread, bit for bit', () => {
   // More bands than the ring's 8 slots: the calling thread stages, collects, takes bands of its
   // own from the bottom only while the workers have staged bands to go on with, and otherwise
