@@ -39,24 +39,21 @@ export function env(name: string): string | undefined {
 }
 
 /**
- * The Node options a pool worker starts with: this process's own (`process.execArgv`, which a
- * worker inherits by default) without `--input-type`. Node refuses to load a worker's file
- * under `--input-type` (ERR_INPUT_TYPE_NOT_ALLOWED: that option is for `--eval` or standard
- * input only), so under `node --input-type=module -e …` no worker ever loaded and
- * `startWorkers` waited out its 10-second timeout before running on one thread. `-e` and its
- * code, also in execArgv, are ignored by workers.
+ * What a Node worker is started from to load the module at `href`: its URL, or, under
+ * `--input-type` (as in `node --input-type=module -e …`), evaluated code that imports it. A
+ * worker inherits the process's options, and Node refuses a worker's file under `--input-type`
+ * (ERR_INPUT_TYPE_NOT_ALLOWED, an option for `--eval` and standard input only): no worker
+ * loaded, and `startWorkers` waited out its 10-second timeout. Evaluated code is what that
+ * option is for. (Giving the worker its own `execArgv` without the option instead makes Node
+ * reject any V8 option the process has, such as `--experimental-wasm-relaxed-simd`.)
  */
-export function workerExecArgv(argv: readonly string[] = proc?.execArgv ?? []): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i].startsWith('--input-type=')) continue;
-    if (argv[i] === '--input-type') {
-      i++; // and its value
-      continue;
-    }
-    kept.push(argv[i]);
-  }
-  return kept;
+export function nodeWorkerSource(
+  href: string,
+  argv: readonly string[] = proc?.execArgv ?? [],
+): { source: string | URL; eval: boolean } {
+  if (!argv.some((a) => a === '--input-type' || a.startsWith('--input-type=')))
+    return { source: new URL(href), eval: false };
+  return { source: `import(${JSON.stringify(href)});`, eval: true };
 }
 
 /** Logical cores this process may use. */

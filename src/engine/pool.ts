@@ -30,7 +30,7 @@ import {
   workerHeapLoops,
 } from './heap.js';
 import { type InPlaceProgram, inPlaceCounts, inPlaceScratchBytes, runsInPlace } from './inplace.js';
-import { allocateUnfilled, canBlockOnSharedMemory, isNode, node, workerExecArgv } from './platform.js';
+import { allocateUnfilled, canBlockOnSharedMemory, isNode, node, nodeWorkerSource } from './platform.js';
 import { type SimdArena, simdArena, simdModule, simdRelaxed } from './simd.js';
 
 /** Control words of a job (Int32Array over a small SharedArrayBuffer). */
@@ -328,13 +328,13 @@ function spawn(): PoolWorker {
     };
     // Running from TypeScript sources (tests): a worker does not inherit the parent's
     // `--import tsx` hooks, so it registers tsx itself before loading worker.ts.
-    const execArgv = workerExecArgv();
+    const entry = nodeWorkerSource(url.href);
     const w = url.pathname.endsWith('.ts')
       ? new node.workers!.Worker(
           `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`,
-          { eval: true, workerData, execArgv },
+          { eval: true, workerData },
         )
-      : new node.workers!.Worker(url, { workerData, execArgv });
+      : new node.workers!.Worker(entry.source, { eval: entry.eval, workerData });
     w.unref();
     w.on('error', (e) => {
       startFailure = `a worker failed: ${e.message}`;

@@ -17,7 +17,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { invalidArgument } from '../core/errors.js';
-import { workerExecArgv } from '../engine/platform.js';
+import { nodeWorkerSource } from '../engine/platform.js';
 import { type NDArray, ndarray } from '../core/ndarray.js';
 import {
   type Conv2dBackwardOptions,
@@ -52,14 +52,15 @@ function startWorker(): PoolWorker {
   // Built code runs dist/nn/worker.js. Run from TypeScript sources (tsx, as the tests do),
   // the worker registers tsx itself first: loader flags do not reach a worker's entry file.
   const url = new URL('./worker.js', import.meta.url);
+  const entry = nodeWorkerSource(url.href);
   const worker = import.meta.url.endsWith('.ts')
     ? new Worker(
         `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(
           url.href.replace(/\.js$/, '.ts'),
         )}); });`,
-        { eval: true, execArgv: workerExecArgv() },
+        { eval: true },
       )
-    : new Worker(url, { execArgv: workerExecArgv() });
+    : new Worker(entry.source, { eval: entry.eval });
   const pw: PoolWorker = { worker, pending: new Map() };
   worker.unref();
   worker.on('message', (m: { id: number; error?: string }) => {
