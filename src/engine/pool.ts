@@ -29,7 +29,7 @@ import {
   releaseScratch,
   workerHeapLoops,
 } from './heap.js';
-import { type InPlaceProgram, inPlaceCounts, inPlaceScratchBytes, runsInPlace } from './inplace.js';
+import { type InPlaceProgram, inPlaceCounts, inPlaceKind, inPlaceScratchBytes } from './inplace.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node, nodeWorkerSource } from './platform.js';
 import { type SimdArena, simdArena, simdModule, simdRelaxed } from './simd.js';
 
@@ -96,8 +96,6 @@ export interface Ring {
   readonly inBytes: number;
   readonly outBytes: number;
   readonly direct: boolean;
-  /** Bytes per element of input and result (float32 4, uint8 1: the programs that run in place). */
-  readonly el: number;
   /** Byte addresses modulo 8 of the caller's input data and result. */
   readonly inPhase: number;
   readonly outPhase: number;
@@ -127,8 +125,8 @@ function ringSlots(ring: Ring, prog: EngineProgram, height: number, rowLen: numb
   const inBase = ring.input + slot * ring.inBytes;
   const outBase = ring.output + slot * ring.outBytes;
   return {
-    input: inBase + ((((ring.inPhase + (sr - mid) * rowLen * ring.el - inBase) % 8) + 8) % 8),
-    output: outBase + ((((ring.outPhase + m0 * prog.ow * ring.el - outBase) % 8) + 8) % 8),
+    input: inBase + ((((ring.inPhase + (sr - mid) * rowLen * 4 - inBase) % 8) + 8) % 8),
+    output: outBase + ((((ring.outPhase + m0 * prog.ow * 4 - outBase) % 8) + 8) % 8),
   };
 }
 
@@ -200,7 +198,6 @@ function workOnRing(job: EngineJob, ring: Ring, arena: SimdArena, ctrl: Int32Arr
     scratch: inPlace!.scratch + (Atomics.add(ctrl, CTRL.SLOTS, 1) + 1) * inPlace!.bytes,
   };
   const result = ring.direct ? viewOf(job.output) : undefined;
-  const El = ring.el === 1 ? Uint8Array : Float32Array;
   const finished = finisher(ctrl, inWorker);
   for (let b = claim(ctrl, true); b >= 0; b = claim(ctrl, true)) {
     const g = Math.floor(b / ring.group);
@@ -212,14 +209,14 @@ function workOnRing(job: EngineJob, ring: Ring, arena: SimdArena, ctrl: Int32Arr
     const at = ringSlots(ring, prog, height, rowLen, g);
     const buffer = run.memory.buffer;
     const image = {
-      data: new El(buffer, at.input + within * rowLen * ring.el, (rows + kh - 1) * rowLen),
+      data: new Float32Array(buffer, at.input + within * rowLen * 4, (rows + kh - 1) * rowLen),
       height: rows + kh - 1,
       width,
       channels,
     };
     const out = result
       ? result.subarray(m0 * ow, (m0 + rows) * ow)
-      : new El(buffer, at.output + within * ow * ring.el, rows * ow);
+      : new Float32Array(buffer, at.output + within * ow * 4, rows * ow);
     runBands(arena, bandProgram(prog, rows), image, bandRange(0, 1), out, run, undefined, () => finished(b));
   }
 }
@@ -365,11 +362,11 @@ function isShared(data: AnyTypedArray): boolean {
 
 /**
  * Whether a pooled run of `program` on `data` stages the input into engine memory, where the
- * workers filter it in place: an ordinary (not shared) input of a program that runs in place
- * (float32 in and out, or the integer uint8 loop's uint8 in and out).
+ * workers filter it in place: an ordinary (not shared) float32 input of a program that runs in
+ * place (its output is float32 too).
  */
 export function stagesInPlace(program: EngineProgram, data: AnyTypedArray): boolean {
-  return !isShared(data) && runsInPlace(program, data, data);
+  return !isShared(data) && data instanceof Float32Array && inPlaceKind(program);
 }
 
 function sharedView(input: NDArray, buffer: SharedArrayBuffer, byteOffset: number): SharedView {
@@ -551,8 +548,7 @@ export function runPooled(
   const group = ringGroup(program);
   const groups = Math.ceil(bands / group);
   const slots = Math.min(groups, Math.max(RING_SLOTS, 2 * threads));
-  const el = data.BYTES_PER_ELEMENT;
-  const slotBytes = (elements: number) => ((elements * el + 8 + 15) >> 4) << 4;
+  const slotBytes = (elements: number) => ((elements * 4 + 8 + 15) >> 4) << 4;
   const inBytes = slotBytes((group * program.bandRows + program.kh - 1) * rowLen);
   const outBytes = slotBytes(group * rowsOut);
   // Direct programs stage through a ring. Separable ones are staged whole: through the ring,
@@ -574,7 +570,6 @@ export function runPooled(
           inBytes,
           outBytes,
           direct,
-          el,
           inPhase: data.byteOffset % 8,
           outPhase: result.byteOffset % 8,
         }
@@ -650,7 +645,7 @@ export function runPooled(
         if (g >= slots && !emptied(g - slots)) break;
         const m0 = g * group * R;
         const rows = Math.min(group * R, outHeight - m0) + kh - 1;
-        const slot = new (data.constructor as Float32ArrayConstructor)(
+        const slot = new Float32Array(
           heapBuffer!,
           ringSlots(ring, program, height, rowLen, g).input,
           rows * rowLen,
@@ -713,9 +708,8 @@ export function runPooled(
     const len = Math.min(n, o + rowsOut) - o;
     if (!ring) return shared.subarray(o, o + len);
     const g = Math.floor(b / group);
-    const within = (b - g * group) * rowsOut * el;
-    const El = data.constructor as Float32ArrayConstructor;
-    return new El(heapBuffer!, ringSlots(ring, program, height, rowLen, g).output + within, len);
+    const within = (b - g * group) * rowsOut * 4;
+    return new Float32Array(heapBuffer!, ringSlots(ring, program, height, rowLen, g).output + within, len);
   };
   // Worker bands finish roughly top-down: copy each finished one into the result once.
   let cursor = 0;
