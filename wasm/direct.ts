@@ -507,7 +507,7 @@ export function correlate3x3_u8i16_u8(
  * (x86 pmulhrsw) and a shift per eight outputs, where the u32 products take four multiplies,
  * two unpacks, two shifts and a narrowing. Needs T' < 2¹⁵ and constants M2 < 2¹⁵ and s
  * (div[6], div[7]) for which the host (integerRounding) checked the equality for every T' in
- * range. W2's loop (4K RGB, one thread): 18.4 → 17.0 ms of CPU.
+ * range. W2's loop (4K RGB, one thread): 18.4 → 17.2 ms of CPU.
  */
 export function correlate3x3_u8q15_u8(
   raw: usize,
