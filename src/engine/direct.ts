@@ -17,6 +17,7 @@ import type { Border, Padding } from '../border/border.js';
 import type { DType } from '../core/dtypes.js';
 import type { Tap } from '../linear/direct.js';
 import type { SimdArena } from './simd.js';
+import type { SimdExports } from './simd.generated.js';
 import {
   type BandGrid,
   type BandRunner,
@@ -344,6 +345,14 @@ export function writeIntegerTables(
 }
 
 /**
+ * The integer uint8 loop a program with a divisor runs: the one-multiply quotient where
+ * q15Division found constants (division[6] > 0), else the u32 products.
+ */
+export function integerLoop(x: Omit<SimdExports, 'memory'>, prog: SimdDirectProgram) {
+  return prog.division[6] > 0 ? x.correlate3x3_u8q15_u8 : x.correlate3x3_u8i16_u8;
+}
+
+/**
  * The f32 tap table of correlateTaps_f32 at byte `at` (nt × 20 bytes): each weight in four
  * lanes, then each tap's element offset i·S + j·C for padded rows S elements apart.
  */
@@ -417,9 +426,8 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       out.set(outU16.subarray(0, rows * ow), m0 * ow);
     } else if (prog.divisor > 0) {
       // Rounded in the integer loop itself; the exact ties are recomputed there in f64.
-      const q15 = prog.division[6] > 0;
-      integerLoopBands[q15 ? 'q15' : 'u32']++;
-      stats.exactOutputs += (q15 ? x.correlate3x3_u8q15_u8 : x.correlate3x3_u8i16_u8)(
+      integerLoopBands[prog.division[6] > 0 ? 'q15' : 'u32']++;
+      stats.exactOutputs += integerLoop(x, prog)(
         raw,
         pw,
         L.outBand,

@@ -26,6 +26,7 @@ import { type BorderMode, borderIndexMap, padWindowInterleaved } from '../border
 import { type BandClaim, type BandStats, f32AcceptableBand, paddingSource } from './bands.js';
 import {
   type SimdDirectProgram,
+  integerLoop,
   runDirectBands,
   write3x3Weights,
   writeIntegerTables,
@@ -286,6 +287,37 @@ function runInPlaceBands(
   if (padded.length > 0) kind.padded(() => padded.pop() ?? -1);
 }
 
+/**
+ * The edge strips of an in-place band: output columns [n0, n1) of rows [m0, m0 + rows), whose
+ * windows cross the border, padded through src/border into `strip` (row stride g.Ss), filtered
+ * by `filter(rows, width)` into `stripOut` (row stride g.So) and copied into `out` element by
+ * element (a strip is a few columns wide, and a subarray and a set per row cost more than
+ * copying them).
+ */
+function edgeStrips(
+  input: HeapImage,
+  prog: SimdDirectProgram,
+  g: Geometry,
+  cols: Int32Array,
+  strip: Float32Array | Uint8Array,
+  stripOut: Float32Array | Uint8Array,
+  out: Float32Array | Uint8Array,
+  filter: (rows: number, width: number) => void,
+) {
+  const { pad, border, kh, ow, channels: C } = prog;
+  return (m0: number, rows: number, n0: number, n1: number) => {
+    if (n1 <= n0) return;
+    padWindowInterleaved(input, pad, border, m0, m0 + rows + kh - 1, n0, n1 + g.kw - 1, strip, g.Ss, cols);
+    const width = (n1 - n0) * C;
+    filter(rows, width);
+    for (let i = 0; i < rows; i++) {
+      const s = i * g.So;
+      const d = (m0 + i) * ow + n0 * C;
+      for (let j = 0; j < width; j++) out[d + j] = stripOut[s + j];
+    }
+  };
+}
+
 /** Runs the bands `claim` hands out of a direct program in place (see InPlaceRunner). */
 export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
   x,
@@ -325,19 +357,9 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
     if (prog.loop === '3x3') x.correlate3x3_f32(src, stride, dst, dstStride, rows, width, L.w9, C);
     else x.correlateTaps_f32(src, stride, dst, dstStride, rows, width, taps, nt);
   };
-  const edge = (m0: number, rows: number, n0: number, n1: number) => {
-    if (n1 <= n0) return;
-    padWindowInterleaved(input, pad, border, m0, m0 + rows + kh - 1, n0, n1 + g.kw - 1, strip, g.Ss, cols);
-    const width = (n1 - n0) * C;
-    loop(L.strip, g.Ss, L.sacc, g.So, rows, width, L.tapsStrip);
-    // (element by element: a strip is a few columns wide, and a subarray and a set per row cost
-    // more than copying them)
-    for (let i = 0; i < rows; i++) {
-      const s = i * g.So;
-      const d = (m0 + i) * ow + n0 * C;
-      for (let j = 0; j < width; j++) out[d + j] = sacc[s + j];
-    }
-  };
+  const edge = edgeStrips(input, prog, g, cols, strip, sacc, out, (rows, width) =>
+    loop(L.strip, g.Ss, L.sacc, g.So, rows, width, L.tapsStrip),
+  );
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
     mLo: g.mLo,
     mHi: g.mHi,
@@ -395,6 +417,7 @@ const runIntegerInPlace: InPlaceRunner<SimdDirectProgram> = (
   const strip = new Uint8Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sout = new Uint8Array(buf, L.sout, R * g.So);
   const cols = columnMap(W, pad.left, pad.right, border.mode);
+  const f = integerLoop(x, prog);
   const loop = (
     src: number,
     stride: number,
@@ -404,16 +427,11 @@ const runIntegerInPlace: InPlaceRunner<SimdDirectProgram> = (
     width: number,
     ex: number,
   ) => {
-    const f = prog.division[6] > 0 ? x.correlate3x3_u8q15_u8 : x.correlate3x3_u8i16_u8;
     stats.exactOutputs += f(src, stride, dst, dstStride, rows, width, L.k9, C, L.division, ex, L.list);
   };
-  const edge = (m0: number, rows: number, n0: number, n1: number) => {
-    if (n1 <= n0) return;
-    padWindowInterleaved(input, pad, border, m0, m0 + rows + kh - 1, n0, n1 + g.kw - 1, strip, g.Ss, cols);
-    const width = (n1 - n0) * C;
-    loop(L.strip, g.Ss, L.sout, g.So, rows, width, L.exactStrip);
-    for (let i = 0; i < rows; i++) out.set(sout.subarray(i * g.So, i * g.So + width), (m0 + i) * ow + n0 * C);
-  };
+  const edge = edgeStrips(input, prog, g, cols, strip, sout, out, (rows, width) =>
+    loop(L.strip, g.Ss, L.sout, g.So, rows, width, L.exactStrip),
+  );
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
     mLo: g.mLo,
     mHi: g.mHi,
