@@ -57,7 +57,8 @@ export function engineOptions(options: EngineOptions): { backend: Backend; threa
   const backend = options.backend ?? (env('CONVKIT_BACKEND') as Backend | undefined) ?? 'auto';
   if (!BACKENDS.includes(backend)) invalidArgument('backend', BACKENDS.join(', '), backend);
   let threads: unknown = options.threads;
-  if (threads === undefined && env('CONVKIT_THREADS') !== undefined) threads = Number(env('CONVKIT_THREADS'));
+  const fromEnv = threads === undefined ? env('CONVKIT_THREADS') : undefined;
+  if (fromEnv !== undefined) threads = Number(fromEnv);
   if (threads === undefined) threads = Math.min(availableCores(), MAX_THREADS);
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     invalidArgument('threads', `an integer from 1 to ${MAX_THREADS}`, threads);
