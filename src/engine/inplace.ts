@@ -335,35 +335,20 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
     runIntegerInPlace(x, memory, scratch, arena, prog, input, claim, out, stats, done);
     return;
   }
-  const { pad, kh, ow, bandRows: R, channels: C, border } = prog;
-  const { height: H, width: W } = input;
-  const g = geometry(prog, H, W);
+  const { kh, bandRows: R, channels: C } = prog;
+  const g = geometry(prog, input.height, input.width);
   const L = layout(prog, g, scratch);
   const buf = memory.buffer;
-  const rowLen = W * C;
+  const rowLen = input.width * C;
   const nt = prog.taps.length;
   const strip = new Float32Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sacc = new Float32Array(buf, L.sacc, R * g.So);
-  const cols = columnMap(W, pad.left, pad.right, border.mode);
-  const loop = (
-    src: number,
-    stride: number,
-    dst: number,
-    dstStride: number,
-    rows: number,
-    width: number,
-    taps: number,
-  ) => {
+  const loop: DirectLoop = (src, stride, dst, dstStride, rows, width, taps) => {
     if (prog.loop === '3x3') x.correlate3x3_f32(src, stride, dst, dstStride, rows, width, L.w9, C);
     else x.correlateTaps_f32(src, stride, dst, dstStride, rows, width, taps, nt);
   };
-  const edge = edgeStrips(input, prog, g, cols, strip, sacc, out, (rows, width) =>
-    loop(L.strip, g.Ss, L.sacc, g.So, rows, width, L.tapsStrip),
-  );
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
-    mLo: g.mLo,
-    mHi: g.mHi,
-    interior: g.nR > g.nL,
+    ...directKind(input, prog, g, arena, out, stats, done, strip, sacc, loop, L.tapsIn, L.tapsStrip),
     stats: L.stats,
     prepare: () => {
       if (prog.loop === '3x3') write3x3Weights(buf, L.w9, prog.taps);
@@ -372,21 +357,6 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
         writeTapTable(buf, L.tapsStrip, prog.taps, g.Ss, C);
       }
     },
-    filter: (m0, rows, band) => {
-      const width = (g.nR - g.nL) * C;
-      loop(
-        band + (g.nL - pad.left) * C * 4,
-        rowLen,
-        out.byteOffset + (m0 * ow + g.nL * C) * 4,
-        ow,
-        rows,
-        width,
-        L.tapsIn,
-      );
-      edge(m0, rows, 0, g.nL);
-      edge(m0, rows, g.nR, ow / C);
-    },
-    padded: (c) => runDirectBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
   });
 };
 
@@ -408,55 +378,86 @@ const runIntegerInPlace: InPlaceRunner<SimdDirectProgram> = (
   stats,
   done,
 ) => {
-  const { pad, kh, ow, bandRows: R, channels: C, border } = prog;
-  const { height: H, width: W } = input;
-  const g = geometry(prog, H, W);
+  const { kh, bandRows: R, channels: C } = prog;
+  const g = geometry(prog, input.height, input.width);
   const L = integerLayout(prog, g, scratch);
   const buf = memory.buffer;
-  const rowLen = W * C;
+  const rowLen = input.width * C;
   const strip = new Uint8Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sout = new Uint8Array(buf, L.sout, R * g.So);
-  const cols = columnMap(W, pad.left, pad.right, border.mode);
   const f = integerLoop(x, prog);
-  const loop = (
-    src: number,
-    stride: number,
-    dst: number,
-    dstStride: number,
-    rows: number,
-    width: number,
-    ex: number,
-  ) => {
+  const loop: DirectLoop = (src, stride, dst, dstStride, rows, width, ex) => {
     stats.exactOutputs += f(src, stride, dst, dstStride, rows, width, L.k9, C, L.division, ex, L.list);
   };
-  const edge = edgeStrips(input, prog, g, cols, strip, sout, out, (rows, width) =>
-    loop(L.strip, g.Ss, L.sout, g.So, rows, width, L.exactStrip),
-  );
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
-    mLo: g.mLo,
-    mHi: g.mHi,
-    interior: g.nR > g.nL,
+    ...directKind(input, prog, g, arena, out, stats, done, strip, sout, loop, L.exactIn, L.exactStrip),
     stats: -1,
     prepare: () => {
       writeIntegerTables(buf, L.k9, L.division, L.exactIn, prog, rowLen);
       writeIntegerTables(buf, L.k9, L.division, L.exactStrip, prog, g.Ss);
     },
+  });
+};
+
+/**
+ * What the two direct runners share: the band grid's interior rows, the filter of a band —
+ * the interior columns by `loop` straight from the input rows (row stride = the image row,
+ * table `tableIn`), then the left and right edge strips through the padded strip (table
+ * `tableStrip`) — and the padded runner for the other bands. The loops take byte addresses.
+ */
+function directKind(
+  input: HeapImage,
+  prog: SimdDirectProgram,
+  g: Geometry,
+  arena: SimdArena,
+  out: Float32Array | Uint8Array,
+  stats: BandStats,
+  done: (band: number) => void,
+  strip: Float32Array | Uint8Array,
+  stripOut: Float32Array | Uint8Array,
+  loop: DirectLoop,
+  tableIn: number,
+  tableStrip: number,
+): Pick<InPlaceKind, 'mLo' | 'mHi' | 'interior' | 'filter' | 'padded'> {
+  const { pad, ow, channels: C } = prog;
+  const inBytes = input.data.BYTES_PER_ELEMENT;
+  const outBytes = out.BYTES_PER_ELEMENT;
+  const rowLen = input.width * C;
+  const cols = columnMap(input.width, pad.left, pad.right, prog.border.mode);
+  const edge = edgeStrips(input, prog, g, cols, strip, stripOut, out, (rows, width) =>
+    loop(strip.byteOffset, g.Ss, stripOut.byteOffset, g.So, rows, width, tableStrip),
+  );
+  return {
+    mLo: g.mLo,
+    mHi: g.mHi,
+    interior: g.nR > g.nL,
     filter: (m0, rows, band) => {
       loop(
-        band + (g.nL - pad.left) * C,
+        band + (g.nL - pad.left) * C * inBytes,
         rowLen,
-        out.byteOffset + m0 * ow + g.nL * C,
+        out.byteOffset + (m0 * ow + g.nL * C) * outBytes,
         ow,
         rows,
         (g.nR - g.nL) * C,
-        L.exactIn,
+        tableIn,
       );
       edge(m0, rows, 0, g.nL);
       edge(m0, rows, g.nR, ow / C);
     },
     padded: (c) => runDirectBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
-  });
-};
+  };
+}
+
+/** A direct loop on rows `stride` elements apart, written `dstStride` apart, with a table. */
+type DirectLoop = (
+  src: number,
+  stride: number,
+  dst: number,
+  dstStride: number,
+  rows: number,
+  width: number,
+  table: number,
+) => void;
 
 /** Scratch bytes one thread needs to run a separable program in place. */
 function separableLayout(prog: SimdSeparableProgram, base: number) {
