@@ -44,15 +44,31 @@ function toInt(x: v128): v128 {
 }
 
 /**
- * Four pixels of three interleaved channels, exactly as the reference: `p` the first centre
- * in the padded band, `ofs`: n i32 byte offsets (di·pw + dj·3); `space`: n f32; `colour`: 766
- * f32 (exp(−d²/(2σc²)) per L1 distance d). Writes 16 bytes at `dst` (12 outputs, 4 spare).
+ * Four listed pixels of three interleaved channels, exactly as the reference: `e0` … `e3` each
+ * point to a list entry (the pixel's centre in the padded band and its output, two u32);
+ * `ofs`: n i32 byte offsets (di·pw + dj·3); `space`: n f32; `colour`: 766 f32
+ * (exp(−d²/(2σc²)) per L1 distance d). Writes each pixel's 3 outputs. Any four pixels, not
+ * only neighbours: a group of the f32 loop rarely has more than one uncertain pixel, so the
+ * pixels of a row are recomputed together (W8, 1 thread: 80 → 78 ms of CPU).
  */
-function exact3(p: usize, ofs: usize, space: usize, n: i32, colour: usize, dst: usize): void {
-  const m0 = i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
-  const m1 = i8x16(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1);
-  const m2 = i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1);
-  const c = v128.load(p);
+function exact4(
+  e0: usize,
+  e1: usize,
+  e2: usize,
+  e3: usize,
+  ofs: usize,
+  space: usize,
+  n: i32,
+  colour: usize,
+): void {
+  const m0 = i8x16(0, -1, -1, -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1);
+  const m1 = i8x16(1, -1, -1, -1, 5, -1, -1, -1, 9, -1, -1, -1, 13, -1, -1, -1);
+  const m2 = i8x16(2, -1, -1, -1, 6, -1, -1, -1, 10, -1, -1, -1, 14, -1, -1, -1);
+  const p0 = <usize>load<u32>(e0);
+  const p1 = <usize>load<u32>(e1);
+  const p2 = <usize>load<u32>(e2);
+  const p3 = <usize>load<u32>(e3);
+  const c = gather4(p0, p1, p2, p3, 0);
   const a0 = i8x16.swizzle(c, m0);
   const b0 = i8x16.swizzle(c, m1);
   const c0 = i8x16.swizzle(c, m2);
@@ -65,7 +81,7 @@ function exact3(p: usize, ofs: usize, space: usize, n: i32, colour: usize, dst: 
   let ws = f32x4.splat(0);
   for (let k = 0; k < n; k++) {
     const kk = (<usize>k) << 2;
-    const v = v128.load(p + <usize>load<i32>(ofs + kk));
+    const v = gather4(p0, p1, p2, p3, <usize>load<i32>(ofs + kk));
     const a = i8x16.swizzle(v, m0);
     const b = i8x16.swizzle(v, m1);
     const cc = i8x16.swizzle(v, m2);
@@ -89,7 +105,44 @@ function exact3(p: usize, ofs: usize, space: usize, n: i32, colour: usize, dst: 
   const sa = i64x2.shuffle(f32x4.demote_f64x2_zero(sa0), f32x4.demote_f64x2_zero(sa1), 0, 2);
   const sb = i64x2.shuffle(f32x4.demote_f64x2_zero(sb0), f32x4.demote_f64x2_zero(sb1), 0, 2);
   const sc = i64x2.shuffle(f32x4.demote_f64x2_zero(sc0), f32x4.demote_f64x2_zero(sc1), 0, 2);
-  store3(dst, toInt(f32x4.mul(sa, inv)), toInt(f32x4.mul(sb, inv)), toInt(f32x4.mul(sc, inv)));
+  const bytes = toBytes(toInt(f32x4.mul(sa, inv)), toInt(f32x4.mul(sb, inv)), toInt(f32x4.mul(sc, inv)));
+  store<u16>(<usize>load<u32>(e0, 4), <u16>i16x8.extract_lane_u(bytes, 0));
+  store<u8>(<usize>load<u32>(e0, 4), <u8>i8x16.extract_lane_u(bytes, 2), 2);
+  store<u16>(<usize>load<u32>(e1, 4), <u16>i16x8.extract_lane_u(bytes, 2));
+  store<u8>(<usize>load<u32>(e1, 4), <u8>i8x16.extract_lane_u(bytes, 6), 2);
+  store<u16>(<usize>load<u32>(e2, 4), <u16>i16x8.extract_lane_u(bytes, 4));
+  store<u8>(<usize>load<u32>(e2, 4), <u8>i8x16.extract_lane_u(bytes, 10), 2);
+  store<u16>(<usize>load<u32>(e3, 4), <u16>i16x8.extract_lane_u(bytes, 6));
+  store<u8>(<usize>load<u32>(e3, 4), <u8>i8x16.extract_lane_u(bytes, 14), 2);
+}
+
+/** Four bytes from each of p0 + o … p3 + o, one pixel per i32 lane. */
+function gather4(p0: usize, p1: usize, p2: usize, p3: usize, o: usize): v128 {
+  let v = v128.load32_zero(p0 + o);
+  v = v128.load32_lane(p1 + o, v, 1);
+  v = v128.load32_lane(p2 + o, v, 2);
+  return v128.load32_lane(p3 + o, v, 3);
+}
+
+/**
+ * Recomputes exactly, four at a time, the `count` pixels listed at `list` (each the address of
+ * its centre in the band and of its output, two u32); the last is repeated to fill the final
+ * four. Returns the number of vectors run.
+ */
+function redo3(list: usize, count: i32, ofs: usize, space: usize, n: i32, colour: usize): i32 {
+  const last = list + ((<usize>(count - 1)) << 3);
+  let i = 0;
+  for (; i < count; i += 4) {
+    const e = list + ((<usize>i) << 3);
+    exact4(e, min(e + 8, last), min(e + 16, last), min(e + 24, last), ofs, space, n, colour);
+  }
+  return i >> 2;
+}
+
+/** Four pixels' three channels (i32 lanes) as bytes: pixel j's at 4j, 4j + 1, 4j + 2. */
+function toBytes(ra: v128, rb: v128, rc: v128): v128 {
+  const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(ra, rb), i16x8.narrow_i32x4_u(rc, rc));
+  return i8x16.swizzle(bytes, i8x16(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
 }
 
 /** Three channels of four pixels (i32 lanes) as 12 interleaved bytes (16 written). */
@@ -111,8 +164,9 @@ function uncertain(q: v128, margin: v128): v128 {
  * bilateralPlanes_u8; `ofs32` their byte offsets (di·ppw + dj)·4). Weights and their sum are
  * the reference's exactly; the sums differ from the reference's by at most (γₙ₊₁ + γₙ)·Σ,
  * so an output whose quotient q is farther than `margin`·q (+2⁻²⁰) from every half-integer
- * rounds as the reference's does; a group of four pixels with any other lane is recomputed
- * exactly (exact3). Returns how many groups were recomputed.
+ * rounds as the reference's does; the other pixels of a row are listed at `list` (two u32
+ * each, room for the row's width rounded up to 8) and recomputed exactly four at a time after
+ * the row (redo3). Returns the number of exact vectors run.
  */
 export function bilateralRows3c_u8(
   band: usize,
@@ -130,6 +184,7 @@ export function bilateralRows3c_u8(
   planeBytes: i32,
   ofs32: usize,
   margin: f32,
+  list: usize,
 ): i32 {
   const group = i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
   const mv = f32x4.splat(margin);
@@ -140,6 +195,7 @@ export function bilateralRows3c_u8(
     const row = band + <usize>((y + r) * pw + r * 3);
     const prow = planes + ((<usize>((y + r) * ppw + r)) << 2);
     const orow = out + <usize>y * ow;
+    let count = 0;
     for (let x = 0; x < width; x += 8) {
       const p = row + <usize>(x * 3);
       const pp = prow + ((<usize>x) << 2);
@@ -177,27 +233,10 @@ export function bilateralRows3c_u8(
         tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
       }
       const dst = orow + <usize>(x * 3);
-      let inv = f32x4.div(f32x4.splat(1), ws);
-      let qa = f32x4.mul(sa, inv);
-      let qb = f32x4.mul(sb, inv);
-      let qc = f32x4.mul(sc, inv);
-      if (v128.any_true(v128.or(v128.or(uncertain(qa, mv), uncertain(qb, mv)), uncertain(qc, mv)))) {
-        exact3(p, ofs, space, n, colour, dst);
-        redone++;
-      } else {
-        store3(dst, toInt(qa), toInt(qb), toInt(qc));
-      }
-      inv = f32x4.div(f32x4.splat(1), wt);
-      qa = f32x4.mul(ta, inv);
-      qb = f32x4.mul(tb, inv);
-      qc = f32x4.mul(tc, inv);
-      if (v128.any_true(v128.or(v128.or(uncertain(qa, mv), uncertain(qb, mv)), uncertain(qc, mv)))) {
-        exact3(p + 12, ofs, space, n, colour, dst + 12);
-        redone++;
-      } else {
-        store3(dst + 12, toInt(qa), toInt(qb), toInt(qc));
-      }
+      count = finish3(sa, sb, sc, ws, mv, p, dst, list, count);
+      count = finish3(ta, tb, tc, wt, mv, p + 12, dst + 12, list, count);
     }
+    redone += redo3(list, count, ofs, space, n, colour);
   }
   return redone;
 }
@@ -234,7 +273,7 @@ export function bilateralPlanes_u8(
 }
 
 /**
- * Four pixels of one channel, exactly as the reference (exact3's layout, with `ofs` = di·pw + dj and a 256-entry colour table). Writes 4 bytes at `dst`.
+ * Four adjacent pixels of one channel, exactly as the reference (as exact4, with `ofs` = di·pw + dj and a 256-entry colour table). Writes 4 bytes at `dst`.
  */
 function exact1(p: usize, ofs: usize, space: usize, n: i32, colour: usize, dst: usize): void {
   const u0 = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p)));
@@ -325,7 +364,10 @@ export function bilateralRows1c_u8(
   return redone;
 }
 
-/** Rounds three channels' quotients of one group of four pixels, or recomputes it exactly. */
+/**
+ * Rounds three channels' quotients of one group of four pixels and stores them; lists the pixels
+ * whose rounding is not certain (entries from `count` on) for redo3. Returns the new count.
+ */
 function finish3(
   sa: v128,
   sb: v128,
@@ -333,22 +375,24 @@ function finish3(
   ws: v128,
   mv: v128,
   p: usize,
-  ofs: usize,
-  space: usize,
-  n: i32,
-  colour: usize,
   dst: usize,
+  list: usize,
+  count: i32,
 ): i32 {
   const inv = f32x4.div(f32x4.splat(1), ws);
   const qa = f32x4.mul(sa, inv);
   const qb = f32x4.mul(sb, inv);
   const qc = f32x4.mul(sc, inv);
-  if (v128.any_true(v128.or(v128.or(uncertain(qa, mv), uncertain(qb, mv)), uncertain(qc, mv)))) {
-    exact3(p, ofs, space, n, colour, dst);
-    return 1;
-  }
   store3(dst, toInt(qa), toInt(qb), toInt(qc));
-  return 0;
+  let lanes = i32x4.bitmask(v128.or(v128.or(uncertain(qa, mv), uncertain(qb, mv)), uncertain(qc, mv)));
+  for (; lanes != 0; lanes &= lanes - 1) {
+    const i = <usize>ctz(lanes) * 3;
+    const e = list + ((<usize>count) << 3);
+    store<u32>(e, <u32>(p + i));
+    store<u32>(e, <u32>(dst + i), 4);
+    count++;
+  }
+  return count;
 }
 
 /**
@@ -364,8 +408,9 @@ function finish3(
  * centre's (d = 0: one constant) from a row of it after the ring (plane nb). Each pixel's sums run over the same weights in the same order as
  * bilateralRows3c_u8's, so the results are that loop's, bit for bit (and so certified the same
  * way). Columns are cut into tiles of `tile` pixels (a multiple of 8) so that the ring stays
- * in L2. `dij`: per offset (di, dj) as two i32; `kptr`: scratch for n i32. `out` rows are
- * `ostride` bytes apart (a group may write up to 25 bytes past the row).
+ * in L2. `dij`: per offset (di, dj) as two i32; `kptr`: scratch for n i32; `list`: as
+ * bilateralRows3c_u8's (recomputed after each row of a tile). `out` rows are `ostride` bytes
+ * apart (a group may write up to 25 bytes past the row).
  */
 export function bilateralRows3cPairs_u8(
   band: usize,
@@ -389,6 +434,7 @@ export function bilateralRows3cPairs_u8(
   wbuf: usize,
   tile: i32,
   kptr: usize,
+  list: usize,
 ): i32 {
   const group = i8x16(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
   const mv = f32x4.splat(margin);
@@ -459,6 +505,7 @@ export function bilateralRows3cPairs_u8(
       const row = band + <usize>((y + r) * pw + r * 3);
       const prow = planes + ((<usize>((y + r) * ppw + r)) << 2);
       const orow = out + <usize>(y * ostride);
+      let count = 0;
       for (let x = x0; x < x1; x += 8) {
         const p = row + <usize>(x * 3);
         const pp = prow + ((<usize>x) << 2);
@@ -487,9 +534,10 @@ export function bilateralRows3cPairs_u8(
           tc = f32x4.add(tc, f32x4.mul(v128.load(q + 2 * pb, 16), z));
         }
         const dst = orow + <usize>(x * 3);
-        redone += finish3(sa, sb, sc, ws, mv, p, ofs, space, n, colour, dst);
-        redone += finish3(ta, tb, tc, wt, mv, p + 12, ofs, space, n, colour, dst + 12);
+        count = finish3(sa, sb, sc, ws, mv, p, dst, list, count);
+        count = finish3(ta, tb, tc, wt, mv, p + 12, dst + 12, list, count);
       }
+      redone += redo3(list, count, ofs, space, n, colour);
     }
   }
   return redone;

@@ -50,9 +50,14 @@ export const bilateralPairTuning = {
   /** Pixels per column tile (a multiple of 8). */
   tile: 256,
   bandRows: 64,
+  /** Tests: list every pixel for the exact recomputation (three channels), not only the uncertain. */
+  recomputeAll: false,
 };
 
-/** Tests: switch the pair-weight loop off, or use small tiles and bands to exercise their edges. */
+/**
+ * Tests: switch the pair-weight loop off, use small tiles and bands to exercise their edges, or
+ * send every pixel through the exact recomputation.
+ */
 export function setBilateralPairTuning(t: Partial<typeof bilateralPairTuning>): void {
   Object.assign(bilateralPairTuning, t);
 }
@@ -160,7 +165,10 @@ export const runBilateralBands: BandRunner<SimdBilateralProgram> = (
   // the pair loop's output rows are padded (a group writes up to 25 bytes past its row)
   const ostride = ow + 32;
   const o2Ptr = pairs ? arena.reserve(R * ostride + 64) : 0;
+  // three channels: a row's pixels whose rounding the f32 sums leave open (two u32 each)
+  const listPtr = C === 3 ? arena.reserve(8 * (width + 8)) : 0;
   const buf = arena.buffer; // taken after the last reserve (growing detaches views)
+  const margin = C === 3 && bilateralPairTuning.recomputeAll ? 3e38 : CERT_MARGIN(n);
   new Int32Array(buf, ofsPtr, n).set(prog.ofs);
   new Int32Array(buf, ofs32, n).set(
     prog.ofs.map((o) => {
@@ -195,12 +203,13 @@ export const runBilateralBands: BandRunner<SimdBilateralProgram> = (
         ppw,
         planeBytes,
         ofs32,
-        CERT_MARGIN(n),
+        margin,
         prog.backward,
         dijPtr,
         wPtr,
         prog.tile,
         kPtr,
+        listPtr,
       );
       const rowsOut = new Uint8Array(buf, o2Ptr, rows * ostride);
       for (let y = 0; y < rows; y++) out.set(rowsOut.subarray(y * ostride, y * ostride + ow), (m0 + y) * ow);
@@ -223,7 +232,8 @@ export const runBilateralBands: BandRunner<SimdBilateralProgram> = (
         ppw,
         planeBytes,
         ofs32,
-        CERT_MARGIN(n),
+        margin,
+        listPtr,
       );
     } else {
       stats.exactVectors += x.bilateralRows1c_u8(

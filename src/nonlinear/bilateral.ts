@@ -135,8 +135,9 @@ export function bilateralFilter(
 }
 
 /**
- * The last single-thread SIMD run (for tests): groups of four pixels, and how
- * many of them the certified f32 loop recomputed exactly.
+ * The last single-thread SIMD run (for tests): groups of four pixels, and how many exact
+ * vectors of four pixels recomputed those whose rounding the certified f32 loop left open
+ * (three channels: the pixels themselves, listed per row; one channel: their groups).
  */
 export const lastBilateralRun = { groups: 0, redone: 0 };
 

@@ -91,6 +91,31 @@ test('bilateral simd: certified f32 sums where safe, exact recomputation near ha
     }
 });
 
+test('bilateral simd, 3 channels: every pixel listed for the exact recomputation, four per vector, equals plain TypeScript', () => {
+  const saved = { ...bilateralPairTuning };
+  try {
+    for (const on of [true, false])
+      for (const [h, w] of [
+        [13, 83],
+        [5, 8],
+        [9, 1],
+      ]) {
+        setBilateralPairTuning({ on, recomputeAll: true, tile: 16, bandRows: 4 });
+        const x = ndarray(randomBytes(h * w * 3, h * 31 + w, 256), [h, w, 3]);
+        const got = bilateralFilter(x, 9, 75, 75, { backend: 'wasm', threads: 1 });
+        // each row lists its 8-pixel steps' lanes (those past the row included): 2 vectors per step
+        assert.equal(lastBilateralRun.redone, lastBilateralRun.groups, `${h}×${w} pairs ${on}`);
+        assert.deepEqual(
+          got.data,
+          bilateralFilter(x, 9, 75, 75, { backend: 'js' }).data,
+          `${h}×${w} pairs ${on}`,
+        );
+      }
+  } finally {
+    setBilateralPairTuning(saved);
+  }
+});
+
 test('bilateral simd, 3 channels, pair-weight loop: small column tiles and bands (tile, band and ring edges) and the per-pixel loop equal plain TypeScript', () => {
   const saved = { ...bilateralPairTuning };
   try {
