@@ -111,6 +111,17 @@ test('bilateral simd, 3 channels: every pixel listed for the exact recomputation
           `${h}×${w} pairs ${on}`,
         );
       }
+    // One white pixel on black: only the pixels of its disc (radius 4) have a quotient above 0,
+    // so only they are listed — rows of 1, 5, 7, 7, 9, 7, 7, 5, 1 pixels, which take
+    // 1 + 2 + 2 + 2 + 3 + 2 + 2 + 2 + 1 = 17 vectors (partly filled ones included).
+    for (const on of [true, false]) {
+      setBilateralPairTuning({ on, recomputeAll: true, tile: 16, bandRows: 64 });
+      const x = ndarray(new Uint8Array(20 * 24 * 3), [20, 24, 3]);
+      x.data.fill(255, (10 * 24 + 7) * 3, (10 * 24 + 8) * 3);
+      const got = bilateralFilter(x, 9, 75, 75, { backend: 'wasm', threads: 1 });
+      assert.equal(lastBilateralRun.redone, 17, `one white pixel, pairs ${on}`);
+      assert.deepEqual(got.data, bilateralFilter(x, 9, 75, 75, { backend: 'js' }).data);
+    }
   } finally {
     setBilateralPairTuning(saved);
   }
