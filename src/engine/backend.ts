@@ -13,6 +13,7 @@ import { bandCount, bandRange } from './bands.js';
 import { simdBoxProgram } from './box.js';
 import { simdDirectProgram } from './direct.js';
 import { type SepTerm, simdSeparableProgram } from './separable.js';
+import { generatedFits } from './taps-jit.js';
 import { allocateUnfilled, availableCores, env, isNode } from './platform.js';
 import { type EngineProgram, runBands } from './programs.js';
 import { engineMemoryInfo, heapLoops, heapScratch, inEngineMemory, releaseScratch } from './heap.js';
@@ -197,7 +198,9 @@ function describe(p: EngineProgram): string {
   if (p.kind === 'direct') {
     const loop =
       p.loop !== '3x3'
-        ? `${p.taps.length}-tap`
+        ? (p.path === 'f32' || p.path === 'u8') && generatedFits(p.taps)
+          ? `${p.taps.length}-tap register-blocked (generated for its non-zero taps)`
+          : `${p.taps.length}-tap`
         : p.divisor > 0
           ? `register-blocked 3×3 integer (weights k/${p.divisor}, exact ties in float64)`
           : 'register-blocked 3×3';

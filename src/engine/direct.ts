@@ -18,6 +18,7 @@ import type { DType } from '../core/dtypes.js';
 import type { Tap } from '../linear/direct.js';
 import type { SimdArena } from './simd.js';
 import type { SimdExports } from './simd.generated.js';
+import { tapsLoopF32 } from './taps-jit.js';
 import {
   type BandGrid,
   type BandRunner,
@@ -34,7 +35,10 @@ type Path = 'f32' | 'f64' | 'u8' | 'u16';
 export interface SimdDirectProgram extends BandGrid {
   readonly kind: 'direct';
   readonly path: Path;
-  /** `3x3`: register-blocked loop over all nine taps; `taps`: the non-zero tap list. */
+  /**
+   * `3x3`: register-blocked loop over all nine taps (uint8, and float32 without zero taps);
+   * `taps`: the non-zero tap list (a generated register-blocked loop within 3×3, ./taps-jit.ts).
+   */
   readonly loop: '3x3' | 'taps';
   readonly taps: readonly Tap[];
   /** float32 path: the tolerance guard's constants. */
@@ -104,7 +108,10 @@ export function simdDirectProgram(
   const f32Range = taps.every((t) => Math.abs(t.w) >= 2 ** -100 && Math.abs(t.w) <= 2 ** 100);
   if ((path === 'f32' || path === 'u8') && !f32Range)
     return 'weights outside float32 range (|w| < 2⁻¹⁰⁰ or > 2¹⁰⁰)';
-  const loop = kh === 3 && kw === 3 && (path === 'f32' || path === 'u8') ? '3x3' : 'taps';
+  // float32 3×3 kernels with zero taps take the tap list, which leaves them out: its loop
+  // is generated for their pattern (./taps-jit.ts), faster than nine taps in registers.
+  const loop =
+    kh === 3 && kw === 3 && (path === 'u8' || (path === 'f32' && taps.length === 9)) ? '3x3' : 'taps';
   const n = loop === '3x3' ? 9 : taps.length;
   const gamma = gammaOf;
   // uint8 data with a kernel whose products and sums are exact in f32 (Sobel, Laplacian…):
@@ -398,6 +405,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
   const x = arena.exports;
   const buf = arena.buffer;
   const nt = prog.taps.length;
+  const tapsLoop = tapsLoopF32(x, x.memory, prog.taps, prog.channels);
   // The padded band, started at the source's phase.
   const bandAt = phasedBand(buf, prog.bandType === 'u8' ? L.raw : L.band, prog.bandType, (R + kh - 1) * pw);
   const accF32 = new Float32Array(buf, L.acc, R * ow);
@@ -445,7 +453,7 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       if (prog.loop === '3x3' && prog.path === 'u8')
         x.correlate3x3_u8f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
       else if (prog.loop === '3x3') x.correlate3x3_f32(band, pw, L.acc, ow, rows, ow, L.w9, prog.channels);
-      else x.correlateTaps_f32(band, pw, L.acc, ow, rows, ow, L.taps, nt);
+      else tapsLoop(band, pw, L.acc, ow, rows, ow, L.taps, nt);
       if (prog.path === 'u8') {
         stats.exactVectors += x.storeCertified_u8(
           L.acc,

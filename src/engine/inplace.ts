@@ -40,6 +40,7 @@ import {
   symmetricLayout,
 } from './separable.js';
 import type { HeapExports } from './heap.js';
+import { tapsLoopF32 } from './taps-jit.js';
 import type { SimdArena } from './simd.js';
 
 /**
@@ -343,9 +344,10 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
   const nt = prog.taps.length;
   const strip = new Float32Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sacc = new Float32Array(buf, L.sacc, R * g.So);
+  const tapsLoop = tapsLoopF32(x, memory, prog.taps, C);
   const loop: DirectLoop = (src, stride, dst, dstStride, rows, width, taps) => {
     if (prog.loop === '3x3') x.correlate3x3_f32(src, stride, dst, dstStride, rows, width, L.w9, C);
-    else x.correlateTaps_f32(src, stride, dst, dstStride, rows, width, taps, nt);
+    else tapsLoop(src, stride, dst, dstStride, rows, width, taps, nt);
   };
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
     ...directKind(input, prog, g, arena, out, stats, done, strip, sacc, loop, L.tapsIn, L.tapsStrip),
