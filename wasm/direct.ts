@@ -90,7 +90,9 @@ export function correlateTaps_f32(
 
 /**
  * 3×3 kernels, f32 accumulation in row-major order over all nine taps (zero taps included),
- * four output rows per step. `w9`: nine splatted weights; `C`: channels. No range tracking:
+ * four output rows per step. (The plans use it for uint8 and for float32 kernels without zero
+ * taps; a float32 kernel with zero taps runs a loop generated for its pattern instead, see
+ * src/engine/taps-jit.ts.) `w9`: nine splatted weights; `C`: channels. No range tracking:
  * the float32 guard takes its statistics from `rangeBits_f32` (the band) and `absMaxBits_f32`
  * (the output) — two separate passes cost less than tracking here (see below).
  *

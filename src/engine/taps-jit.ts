@@ -126,7 +126,12 @@ function generated(memory: WebAssembly.Memory, taps: readonly Tap[]): Generated 
     modules.set(key, mod);
   }
   if (!mod) return undefined;
-  const f = new WebAssembly.Instance(mod, { e: { m: memory } }).exports.f as Generated;
+  let f: Generated;
+  try {
+    f = new WebAssembly.Instance(mod, { e: { m: memory } }).exports.f as Generated;
+  } catch {
+    return undefined;
+  }
   if (!byKey) instances.set(memory, (byKey = new Map()));
   byKey.set(key, f);
   return f;
