@@ -1,4 +1,5 @@
 /** Shared test helpers: fixture loading and tolerance comparison as the golden manifests state it. */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -188,4 +189,15 @@ export function sharedCopy(img: NDArray, seed: number): NDArray {
   const data = new C(new SharedArrayBuffer((src.length + offset) * e), offset * e, src.length);
   data.set(src as never);
   return ndarray(data, img.shape);
+}
+
+/** float32 results within DESIGN.md's tolerance: 1e-5 of the reference's largest magnitude. */
+export function withinFloat32Tolerance(got: NDArray, want: NDArray): void {
+  let scale = 0;
+  for (let i = 0; i < want.data.length; i++) scale = Math.max(scale, Math.abs(want.data[i]));
+  for (let i = 0; i < want.data.length; i++)
+    assert.ok(
+      Math.abs(got.data[i] - want.data[i]) <= 1e-5 * scale,
+      `index ${i}: ${got.data[i]} vs ${want.data[i]}`,
+    );
 }

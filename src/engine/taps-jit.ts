@@ -38,17 +38,8 @@ export type TapsLoop = (
   nt: number,
 ) => void;
 
-/** Generated functions: (src, pw, dst, dstStride, rows, width, taps, C); see tapsLoopF32. */
-type Generated = (
-  src: number,
-  pw: number,
-  dst: number,
-  dstStride: number,
-  rows: number,
-  width: number,
-  taps: number,
-  C: number,
-) => void;
+/** Generated functions take the same parameters, but the last is C (channels), not nt. */
+type Generated = TapsLoop;
 
 /** Rows of outputs per step (as the 3×3 loop: each loaded vector serves up to four). */
 const STEP = 4;

@@ -14,7 +14,7 @@ import { planLinear } from '../../src/linear/plan.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { setSymmetricLoop } from '../../src/engine/separable.js';
 import { warmPoolAsync } from '../../src/engine/pool.js';
-import { sharedCopy } from '../helpers.js';
+import { sharedCopy, withinFloat32Tolerance } from '../helpers.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
 type D = 'uint8' | 'uint16' | 'float32' | 'float64';
@@ -54,16 +54,6 @@ function taps(n: number, shape: string, r: () => number): number[] {
   return t;
 }
 
-function within(got: NDArray, want: NDArray) {
-  let scale = 0;
-  for (let i = 0; i < want.data.length; i++) scale = Math.max(scale, Math.abs(want.data[i]));
-  for (let i = 0; i < want.data.length; i++)
-    assert.ok(
-      Math.abs(got.data[i] - want.data[i]) <= 1e-5 * scale,
-      `index ${i}: ${got.data[i]} vs ${want.data[i]}`,
-    );
-}
-
 test('WASM separable equals the plain-TypeScript separable method, every dtype, border and thread count', () => {
   let onWasm = 0;
   const runs = 60;
@@ -96,7 +86,7 @@ test('WASM separable equals the plain-TypeScript separable method, every dtype, 
         const one = correlate(img, kernel, { ...opts, backend: 'wasm', threads: 1 });
         const plan = planLinear(img, linearSpec(img, kernel, opts, false), { ...opts, backend: 'wasm' });
         if (plan.backend === 'wasm') onWasm++;
-        if (c.dtype === 'float32') within(one, ref);
+        if (c.dtype === 'float32') withinFloat32Tolerance(one, ref);
         else assert.deepEqual(one.data, ref.data, plan.reason);
         for (const threads of [2, 3]) {
           const many = correlate(img, kernel, { ...opts, backend: 'wasm', threads });
@@ -125,7 +115,7 @@ test('gaussianBlur and boxFilter (W3–W5 recipes) on WASM equal plain TypeScrip
   const f64 = ndarray(Float64Array.from(f32.data), [61, 83]);
   for (const threads of [1, 2]) {
     for (const sigma of [2, 5]) {
-      within(
+      withinFloat32Tolerance(
         gaussianBlur(f32, { sigma, ksize: [0, 0], backend: 'wasm', threads }),
         gaussianBlur(f32, { sigma, ksize: [0, 0], backend: 'js' }),
       );

@@ -5,13 +5,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { correlate, engineArray, ndarray, releaseEngineArray, type NDArray } from '../../src/index.js';
+import { correlate, engineArray, ndarray, releaseEngineArray } from '../../src/index.js';
 import type { BorderMode } from '../../src/border/border.js';
 import type { Tap } from '../../src/linear/direct.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { writeTapTable } from '../../src/engine/direct.js';
 import { warmPoolAsync } from '../../src/engine/pool.js';
 import { simdArena, simdStatus } from '../../src/engine/simd.js';
+import { mulberry32 as rand } from '../../src/core/random.js';
+import { withinFloat32Tolerance } from '../helpers.js';
 import {
   generatedCalls,
   generatedFits,
@@ -32,17 +34,6 @@ after(() => {
   setPoolCrossover(oldCrossover);
   setGeneratedLoops(true);
 });
-
-function rand(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The taps of a 9-bit pattern over a 3×3 grid (bit 3i + j), row-major, random weights. */
 function tapsOf(mask: number, r: () => number): Tap[] {
@@ -149,18 +140,8 @@ test('plans with a generated loop equal the tap-list loop bit for bit (padded ba
         }
       }
       const ref = correlate(img, kernel, { ...opts, backend: 'js' });
-      assertWithinTolerance(one, ref);
+      withinFloat32Tolerance(one, ref);
     }),
     { numRuns: 80 },
   );
 });
-
-function assertWithinTolerance(got: NDArray, want: NDArray) {
-  let scale = 0;
-  for (let i = 0; i < want.data.length; i++) scale = Math.max(scale, Math.abs(want.data[i]));
-  for (let i = 0; i < want.data.length; i++)
-    assert.ok(
-      Math.abs(got.data[i] - want.data[i]) <= 1e-5 * scale,
-      `index ${i}: ${got.data[i]} vs ${want.data[i]}`,
-    );
-}
