@@ -76,9 +76,11 @@ export function tapsLoopF32(
   const plain: TapsLoop = (src, pw, dst, dstStride, rows, width, table, nt) =>
     x.correlateTaps_f32(src, pw, dst, dstStride, rows, width, table, nt);
   if (!enabled || !generatedFits(taps)) return plain;
-  const f = generated(memory, taps);
-  if (!f) return plain;
+  // (generated on the first call: a runner that never takes the tap list compiles nothing)
+  let f: Generated | null | undefined;
   return (src, pw, dst, dstStride, rows, width, table, nt) => {
+    if (f === undefined) f = generated(memory, taps) ?? null;
+    if (!f) return x.correlateTaps_f32(src, pw, dst, dstStride, rows, width, table, nt);
     const rows4 = rows - (rows % STEP);
     const vec = width - (width % 4);
     generatedCalls.count++;
