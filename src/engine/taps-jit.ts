@@ -101,8 +101,21 @@ export function tapsLoopF32(
   };
 }
 
+/**
+ * The last lookup: the ring (./pool.ts) runs each band as a runner call of its own, and the
+ * pattern's key cost ~0.4 µs per band to build and look up.
+ */
+let last: { memory: WebAssembly.Memory; taps: readonly Tap[]; f: Generated | undefined } | undefined;
+
 /** This thread's generated function for the taps' pattern on `memory` (undefined: unavailable). */
 function generated(memory: WebAssembly.Memory, taps: readonly Tap[]): Generated | undefined {
+  if (last?.memory === memory && last.taps === taps) return last.f;
+  const f = lookUp(memory, taps);
+  last = { memory, taps, f };
+  return f;
+}
+
+function lookUp(memory: WebAssembly.Memory, taps: readonly Tap[]): Generated | undefined {
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
   const relaxed = simdRelaxed();
   const key = `${taps.map((t) => t.i * 3 + t.j).join(',')}|${shared ? 's' : ''}${relaxed ? 'r' : ''}`;
