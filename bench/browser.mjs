@@ -3,7 +3,7 @@
 // playwright-core, never a downloaded browser) loads a cross-origin-isolated page; convkit runs
 // in a module worker (so its pool may use more threads, as the playground's worker does) and
 // opencv.js (@techstark/opencv-js, the npm build: WebAssembly SIMD, one thread) on the page.
-//   node bench/browser.mjs [--quick] [--only W1,W3] [--reps N]
+//   node bench/browser.mjs [--quick] [--only W1,W3] [--reps N] [--rounds N]
 // Not a test: nothing here passes or fails. Workloads: bench/browser/cases.mjs.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,6 +14,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const reps = Number(flag('--reps') ?? (quick ? 5 : 7));
+const rounds = Number(flag('--rounds') ?? (quick ? 1 : 3));
 const only = flag('--only')?.toUpperCase() ?? '';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -36,7 +37,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>convkit browser bench<
 <script src="/opencv.js"></script>
 <script type="module">
 import { CASES } from '/bench/browser/cases.mjs';
-const { ids, quick, reps, haveCv } = ${JSON.stringify({ ids, quick, reps, haveCv: existsSync(opencvFile) })};
+const { ids, quick, reps, rounds, haveCv } = ${JSON.stringify({ ids, quick, reps, rounds, haveCv: existsSync(opencvFile) })};
 const median = (ts) => ts.sort((a, b) => a - b)[ts.length >> 1];
 function time(fn) {
   fn();
@@ -57,21 +58,26 @@ const worker = new Worker('/worker.mjs', { type: 'module' });
 worker.onerror = (e) => console.error('the convkit worker failed to load', e.message ?? '');
 const ask = (msg) => new Promise((ok) => { worker.onmessage = (e) => ok(e.data); worker.postMessage(msg); });
 const info = await ask({ warm: true });
-const rows = [];
-for (const id of ids) {
-  const c = CASES.find((x) => x.id === id);
-  const row = { id, title: c.title, ...(await ask({ id, quick, reps })) };
-  if (cv) {
-    const { data, shape } = c.input(quick);
-    const type = { Float32Array: cv.CV_32FC1, Uint8Array: shape[2] === 3 ? cv.CV_8UC3 : cv.CV_8UC1 }[data.constructor.name];
-    const src = new cv.Mat(shape[0], shape[1], type);
-    (type === cv.CV_32FC1 ? src.data32F : src.data).set(data);
-    const dst = new cv.Mat();
-    row.opencvjs = time(c.opencv(cv, src, dst));
-    src.delete(); dst.delete();
+// Rounds: every case again, convkit's rows then opencv.js's; each figure is the median of its
+// round medians (a slow spell of the shared host lands on one round, not on one side).
+const middle = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const rows = ids.map((id) => ({ id, title: CASES.find((x) => x.id === id).title, runs: {} }));
+for (let round = 0; round < rounds; round++)
+  for (const row of rows) {
+    const c = CASES.find((x) => x.id === row.id);
+    const got = await ask({ id: row.id, quick, reps });
+    if (cv) {
+      const { data, shape } = c.input(quick);
+      const type = { Float32Array: cv.CV_32FC1, Uint8Array: shape[2] === 3 ? cv.CV_8UC3 : cv.CV_8UC1 }[data.constructor.name];
+      const src = new cv.Mat(shape[0], shape[1], type);
+      (type === cv.CV_32FC1 ? src.data32F : src.data).set(data);
+      const dst = new cv.Mat();
+      got.opencvjs = time(c.opencv(cv, src, dst));
+      src.delete(); dst.delete();
+    }
+    for (const [k, ms] of Object.entries(got)) (row.runs[k] ??= []).push(ms);
   }
-  rows.push(row);
-}
+for (const row of rows) for (const [k, ms] of Object.entries(row.runs)) row[k] = middle(ms);
 window.RESULT = { info, rows, ua: navigator.userAgent, cores: navigator.hardwareConcurrency, isolated: crossOriginIsolated };
 </script>`;
 
@@ -155,7 +161,8 @@ try {
   console.log(
     `convkit browser bench — chromium ${version}, ${r.cores} cores, cross-origin isolated: ${r.isolated}; ` +
       `convkit in a module worker (SIMD: ${r.info.simd}${r.info.relaxedSimd ? ' with relaxed SIMD (fused multiply-add)' : ''}, pool workers loaded: ${r.info.workersLoaded}), ` +
-      `opencv.js on the page; ${quick ? 'quick sizes' : 'DESIGN.md sizes'}, median of ${reps} runs after warm-ups\n`,
+      `opencv.js on the page; ${quick ? 'quick sizes' : 'DESIGN.md sizes'}, median of ${reps} runs after warm-ups` +
+      `${rounds > 1 ? `, the median of ${rounds} rounds` : ''}\n`,
   );
   if (!existsSync(opencvFile))
     console.log('opencv.js not installed (npm --prefix bench install): convkit only\n');
@@ -169,6 +176,14 @@ try {
     console.log(
       `${`${row.id} ${row.title}`.padEnd(52)} ${pad(`${row.auto.toFixed(1)} ms`, 9)} ${pad(`${row.one.toFixed(1)} ms`, 9)} ${pad(row.out ? `${row.out.toFixed(1)} ms` : '—', 9)} ${pad(cvms, 10)}  ${ratio(row.auto)}  ${row.out ? ratio(row.out) : ''}`,
     );
+  }
+  if (rounds > 1) {
+    console.log('\nrounds (ms, in the order run):');
+    const list = (xs) => (xs ? xs.map((ms) => ms.toFixed(1)).join(' ') : '—');
+    for (const row of r.rows)
+      console.log(
+        `  ${row.id.padEnd(4)} fresh ${list(row.runs.auto)} | into out ${list(row.runs.out)} | opencv.js ${list(row.runs.opencvjs)}`,
+      );
   }
   console.log(
     '\nratio = convkit (default threads) ÷ opencv.js; < 1 means convkit is faster. "into out": convkit writing' +

@@ -1,10 +1,11 @@
 // Shared bench machinery: timing, deterministic data, .npy hand-off to Python peers, the
 // memory-bandwidth floor. Workloads live in ./workloads/<id>.mjs.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export { fill } from './data.mjs';
 
@@ -93,20 +94,42 @@ export function handOff(convkit, name, arr) {
   return p;
 }
 
-/** Runs bench/peers.py for one workload; returns {peer: ms} or {} with a note when Python peers are missing. */
-export function pythonPeers(workload, files, reps, params = {}) {
-  if (!existsSync(PYTHON)) return { _note: `${PYTHON} not found: Python peers skipped` };
-  const r = spawnSync(
+/**
+ * bench/peers.py for one workload, kept running between rounds: `first` resolves to its first
+ * {peer: ms} (every peer, or a `_note` when Python peers are missing or fail); `again(names)`
+ * times those peers again in the same process (no imports, loads or warm-up repeated), so
+ * their rounds interleave with convkit's; `close()` ends it.
+ */
+export function pythonPeerServer(workload, files, reps, params = {}) {
+  const missing = { first: Promise.resolve({ _note: `${PYTHON} not found: Python peers skipped` }) };
+  if (!existsSync(PYTHON)) return { ...missing, again: async () => ({}), close() {} };
+  const child = spawn(
     PYTHON,
     [join(here, 'peers.py'), workload, String(reps), JSON.stringify(params), ...files],
     {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
-  if (r.status !== 0)
-    return { _note: `peers.py failed: ${(r.stderr || '').trim().split('\n').slice(-1)[0]}` };
-  return JSON.parse(r.stdout.trim().split('\n').slice(-1)[0]);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const waiting = [];
+  let ended = false;
+  const fail = () => ({ _note: `peers.py failed: ${stderr.trim().split('\n').slice(-1)[0]}` });
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  child.on('close', () => {
+    ended = true;
+    for (const w of waiting.splice(0)) w(fail());
+  });
+  const next = () => new Promise((ok) => (ended ? ok(fail()) : waiting.push(ok)));
+  return {
+    first: next(),
+    again(names) {
+      if (ended || !names.length) return Promise.resolve({});
+      child.stdin.write(`${JSON.stringify(names)}\n`);
+      return next();
+    },
+    close: () => child.stdin.end(),
+  };
 }
 
 /** Imports an npm peer installed under bench/node_modules, or returns undefined. */

@@ -2,6 +2,8 @@
 
 usage: peers.py WORKLOAD REPS PARAMS_JSON INPUT.npy [MORE.npy ...]
 Prints one JSON line {peer: median_ms}. A peer that is not installed is reported as a note.
+Then, for each line on stdin (a JSON list of peer names), times those peers again and prints
+another such line: bench/run.mjs's later rounds, interleaved with convkit's. Ends at EOF.
 Run with Debian's /usr/bin/python3 (python3-opencv python3-scipy python3-skimage python3-torch).
 """
 import json
@@ -12,7 +14,13 @@ import numpy as np
 
 
 def median_ms(fn, reps):
-    fn()
+    """Median of `reps` timed calls after the warm-up convkit's rows get (bench/lib.mjs timeIt):
+    at least 8 calls and 0.4 s, at most 1.5 s, at least one call."""
+    t0 = time.perf_counter()
+    i = 0
+    while i == 0 or ((i < 8 or time.perf_counter() - t0 < 0.4) and time.perf_counter() - t0 < 1.5):
+        fn()
+        i += 1
     ts = []
     for _ in range(reps):
         t = time.perf_counter()
@@ -227,14 +235,18 @@ def main():
         notes.append("OpenCV not installed (apt-get install python3-opencv)")
     if scipy_ndimage() is None:
         notes.append("SciPy not installed (apt-get install python3-scipy)")
-    for name, fn in peers_for(workload, params, arrays).items():
+    peers = peers_for(workload, params, arrays)
+    for name, fn in peers.items():
         if isinstance(fn, tuple):
             result[name] = once_ms(fn[1])
         else:
             result[name] = median_ms(fn, reps)
     if notes:
         result["_note"] = "; ".join(notes)
-    print(json.dumps(result))
+    print(json.dumps(result), flush=True)
+    for line in sys.stdin:
+        names = [n for n in json.loads(line) if n in peers and not isinstance(peers[n], tuple)]
+        print(json.dumps({n: median_ms(peers[n], reps) for n in names}), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // convkit benchmarks: each workload of DESIGN.md beside its peers, in one run, as ratios.
-//   node bench/run.mjs [--quick] [--only W1,W3] [--reps N] [--no-browser]
+//   node bench/run.mjs [--quick] [--only W1,W3] [--reps N] [--rounds N] [--no-browser]
 // Not a test: nothing here passes or fails. Peers that are not installed are skipped with a note.
 //
 // Each workload runs in a fresh Node process (this script with --one ID), as each Python peer
@@ -9,7 +9,7 @@
 // measured 30.8 ms after W1/W2 in the same process and 20.0 ms alone (2-core AMD EPYC, quiet).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { copyBandwidth, machine, pythonPeers, timeIt } from './lib.mjs';
+import { copyBandwidth, machine, pythonPeerServer, timeIt } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -26,6 +26,10 @@ const only = flag('--only')
   : null;
 const one = flag('--one');
 const reps = flag('--reps') ? Number(flag('--reps')) : quick ? 5 : 7;
+// Rounds per workload: convkit's rows and the native peers' again, each row's median of its
+// round medians reported. On a shared host whose speed swings for seconds at a time, one
+// round put W3 on engine arrays at 21.3 ms in a run where it otherwise takes 10–11.
+const rounds = flag('--rounds') ? Number(flag('--rounds')) : quick ? 1 : 3;
 
 const convkit = await import('../dist/index.js');
 const dir = new URL('./workloads/', import.meta.url);
@@ -42,11 +46,23 @@ const bw = flag('--bw') ? Number(flag('--bw')) : copyBandwidth();
 if (!one) {
   console.log(`convkit bench — ${machine()}`);
   console.log(
-    `mode: ${quick ? 'quick (smaller sizes)' : 'full (DESIGN.md sizes)'}; median of ${reps} runs after at least ten warm-ups and 0.4 s; each workload in a fresh process`,
+    `mode: ${quick ? 'quick (smaller sizes)' : 'full (DESIGN.md sizes)'}; median of ${reps} runs after at least ten warm-ups and 0.4 s` +
+      (rounds > 1
+        ? `, in ${rounds} rounds of convkit's rows and the native peers' (the median round shown)`
+        : '') +
+      '; each workload in a fresh process',
   );
   console.log(`copy bandwidth: ${(bw / 1e6).toFixed(1)} GB/s (floor = bytes read + written ÷ this)\n`);
   const summary = [];
-  const passOn = ['--reps', String(reps), '--bw', String(bw), ...(quick ? ['--quick'] : [])];
+  const passOn = [
+    '--reps',
+    String(reps),
+    '--rounds',
+    String(rounds),
+    '--bw',
+    String(bw),
+    ...(quick ? ['--quick'] : []),
+  ];
   for (const w of workloads) {
     const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--one', w.id, ...passOn], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -73,25 +89,41 @@ if (!one) {
 }
 
 const summary = [];
+/** The median of a row's round medians (the mean of the middle two for an even count). */
+const middle = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 for (const w of workloads) {
   const ctx = await w.setup({ convkit, quick });
   const rows = [];
   for (const [name, fn] of Object.entries(ctx.ours))
-    rows.push({ name, ms: await timeIt(fn, reps), ours: true });
+    rows.push({ name, runs: [await timeIt(fn, reps)], fn, ours: true });
   for (const [name, fn] of Object.entries((await ctx.nodePeers?.()) ?? {})) {
     if (typeof fn === 'string') rows.push({ name, note: fn });
     else if (typeof fn === 'object' && fn.once) {
       // a peer that takes seconds: one timed run (as peers.py's "once")
       const t = performance.now();
       await fn.once();
-      rows.push({ name, ms: performance.now() - t });
-    } else rows.push({ name, ms: await timeIt(fn, reps) });
+      rows.push({ name, runs: [performance.now() - t] });
+    } else rows.push({ name, runs: [await timeIt(fn, reps)] });
   }
-  if (ctx.files) {
-    const py = pythonPeers(w.id, ctx.files, reps, ctx.params ?? {});
-    for (const [name, v] of Object.entries(py))
-      rows.push(name === '_note' ? { name: 'python peers', note: v } : { name, ms: v });
+  // (started only now: nothing else runs while a row is timed)
+  const py = ctx.files && pythonPeerServer(w.id, ctx.files, reps, ctx.params ?? {});
+  if (py)
+    for (const [name, v] of Object.entries(await py.first))
+      rows.push(name === '_note' ? { name: 'python peers', note: v } : { name, runs: [v], python: true });
+  // Later rounds: convkit's rows, then the native peers they are compared with (OpenCV,
+  // PyTorch) in the same Python process, so that a slow spell of the shared host lands on
+  // one round of each side, not on one side.
+  const native = rows.filter((r) => r.python && /^(opencv|pytorch) /.test(r.name));
+  for (let round = 1; round < rounds; round++) {
+    for (const r of rows) if (r.ours) r.runs.push(await timeIt(r.fn, reps));
+    const again = py ? await py.again(native.map((r) => r.name)) : {};
+    for (const r of native) if (again[r.name] !== undefined) r.runs.push(again[r.name]);
   }
+  py?.close();
+  for (const r of rows) if (r.runs) r.ms = middle(r.runs);
   const floor = ctx.bytes ? ctx.bytes / bw : undefined;
   const ref1 = rows.find((r) => /^opencv .*1 thread/.test(r.name) && r.ms !== undefined);
   const ref =
@@ -108,7 +140,8 @@ for (const w of workloads) {
     const ratio =
       ref && r !== ref ? `  ${(r.ms / ref.ms).toFixed(2)}× ${ref.name}` : ref === r ? '  (reference)' : '';
     const ratio1 = ref1 && r.ours ? `, ${(r.ms / ref1.ms).toFixed(2)}× 1 thread` : '';
-    console.log(`    ${r.name.padEnd(44)} ${r.ms.toFixed(2).padStart(9)} ms${ratio}${ratio1}`);
+    const spread = r.runs.length > 1 ? `  [rounds ${r.runs.map((ms) => ms.toFixed(1)).join(' ')}]` : '';
+    console.log(`    ${r.name.padEnd(44)} ${r.ms.toFixed(2).padStart(9)} ms${ratio}${ratio1}${spread}`);
   }
   // Fresh results against fresh results; writing into a reused array is compared separately.
   const reused = (r) => / into (out|dst)\b|engine arrays/.test(r.name);
