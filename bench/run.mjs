@@ -121,6 +121,8 @@ for (const w of workloads) {
     for (const r of rows) if (r.ours) r.runs.push(await timeIt(r.fn, reps));
     const again = py ? await py.again(native.map((r) => r.name)) : {};
     for (const r of native) if (again[r.name] !== undefined) r.runs.push(again[r.name]);
+    // (the peers' thread pools may spin-wait a while after their last call: OpenMP's default)
+    await new Promise((ok) => setTimeout(ok, 300));
   }
   py?.close();
   for (const r of rows) if (r.runs) r.ms = middle(r.runs);
