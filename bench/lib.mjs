@@ -101,15 +101,19 @@ export function handOff(convkit, name, arr) {
  * their rounds interleave with convkit's; `close()` ends it.
  */
 export function pythonPeerServer(workload, files, reps, params = {}) {
-  const missing = { first: Promise.resolve({ _note: `${PYTHON} not found: Python peers skipped` }) };
-  if (!existsSync(PYTHON)) return { ...missing, again: async () => ({}), close() {} };
-  const child = spawn(
-    PYTHON,
-    [join(here, 'peers.py'), workload, String(reps), JSON.stringify(params), ...files],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  if (!existsSync(PYTHON))
+    return {
+      first: Promise.resolve({ _note: `${PYTHON} not found: Python peers skipped` }),
+      again: async () => ({}),
+      close() {},
+    };
+  const child = spawn(PYTHON, [
+    join(here, 'peers.py'),
+    workload,
+    String(reps),
+    JSON.stringify(params),
+    ...files,
+  ]);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const waiting = [];
