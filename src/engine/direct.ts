@@ -64,8 +64,8 @@ export interface SimdDirectProgram extends BandGrid {
 const BAND_BYTES = 1024 * 1024;
 const MIN_BAND_ROWS = 32;
 
-/** Bands this thread ran through the integer uint8 loop, by its quotient (tests). */
-export const integerLoopBands = { q15: 0, u32: 0 };
+/** Times this thread chose an integer uint8 loop (integerLoop), by its quotient (tests). */
+export const integerLoopChoices = { q15: 0, u32: 0 };
 
 /**
  * Rows per band of the integer 3×3 uint8 loop (u8 band in, u8 out, no f32 buffer): fewer
@@ -356,7 +356,9 @@ export function writeIntegerTables(
  * q15Division found constants (division[6] > 0), else the u32 products.
  */
 export function integerLoop(x: Omit<SimdExports, 'memory'>, prog: SimdDirectProgram) {
-  return prog.division[6] > 0 ? x.correlate3x3_u8q15_u8 : x.correlate3x3_u8i16_u8;
+  const q15 = prog.division[6] > 0;
+  integerLoopChoices[q15 ? 'q15' : 'u32']++;
+  return q15 ? x.correlate3x3_u8q15_u8 : x.correlate3x3_u8i16_u8;
 }
 
 /**
@@ -434,7 +436,6 @@ export const runDirectBands: BandRunner<SimdDirectProgram> = (
       out.set(outU16.subarray(0, rows * ow), m0 * ow);
     } else if (prog.divisor > 0) {
       // Rounded in the integer loop itself; the exact ties are recomputed there in f64.
-      integerLoopBands[prog.division[6] > 0 ? 'q15' : 'u32']++;
       stats.exactOutputs += integerLoop(x, prog)(
         raw,
         pw,

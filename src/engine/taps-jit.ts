@@ -73,9 +73,7 @@ export function tapsLoopF32(
   taps: readonly Tap[],
   C: number,
 ): TapsLoop {
-  const plain: TapsLoop = (src, pw, dst, dstStride, rows, width, table, nt) =>
-    x.correlateTaps_f32(src, pw, dst, dstStride, rows, width, table, nt);
-  if (!enabled || !generatedFits(taps)) return plain;
+  if (!enabled || !generatedFits(taps)) return x.correlateTaps_f32;
   // (generated on the first call: a runner that never takes the tap list compiles nothing)
   let f: Generated | null | undefined;
   return (src, pw, dst, dstStride, rows, width, table, nt) => {

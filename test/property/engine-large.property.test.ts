@@ -18,7 +18,7 @@ import {
 import type { BorderMode } from '../../src/border/border.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { simdStatus } from '../../src/engine/simd.js';
-import { integerLoopBands } from '../../src/engine/direct.js';
+import { integerLoopChoices } from '../../src/engine/direct.js';
 import { mulberry32 } from '../../src/core/random.js';
 
 const MODES: BorderMode[] = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'];
@@ -144,9 +144,9 @@ test('the integer uint8 3×3 loop with each quotient (one 16-bit multiply for D 
           [w2, 'q15'],
           [over16, 'u32'],
         ] as const) {
-          const before = integerLoopBands[quotient];
+          const before = integerLoopChoices[quotient];
           const got = correlate(img, kernel, { border, backend: 'wasm', threads: 1 });
-          assert.ok(integerLoopBands[quotient] > before, `${quotient} loop ran`);
+          assert.ok(integerLoopChoices[quotient] > before, `${quotient} loop ran`);
           assert.deepEqual(got.data, correlate(img, kernel, { border, backend: 'js' }).data);
         }
       },
