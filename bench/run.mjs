@@ -42,7 +42,8 @@ for (const f of files) {
   if (one ? w.id === one : !only || only.has(w.id)) workloads.push(w);
 }
 
-const bw = flag('--bw') ? Number(flag('--bw')) : copyBandwidth();
+const copy = flag('--bw') ? undefined : await copyBandwidth();
+const bw = flag('--bw') ? Number(flag('--bw')) : copy.floor;
 if (!one) {
   console.log(`convkit bench — ${machine()}`);
   console.log(
@@ -52,7 +53,12 @@ if (!one) {
         : '') +
       '; each workload in a fresh process',
   );
-  console.log(`copy bandwidth: ${(bw / 1e6).toFixed(1)} GB/s (floor = bytes read + written ÷ this)\n`);
+  const gbs = (b) => `${(b / 1e6).toFixed(1)} GB/s`;
+  console.log(
+    copy
+      ? `copy bandwidth: ${gbs(copy.one)} on 1 thread, ${gbs(copy.all)} on ${copy.threads} (floor = bytes read + written ÷ ${gbs(bw)})\n`
+      : `copy bandwidth: ${gbs(bw)} (--bw; floor = bytes read + written ÷ this)\n`,
+  );
   const summary = [];
   const passOn = [
     '--reps',
