@@ -100,3 +100,66 @@ test('the same answer as the full rule whenever the outputs are finite or the in
     ),
   );
 });
+
+// The statistics themselves (wasm/direct.ts), on bit patterns: any f32 value at any count and
+// 4-byte phase — NaN of either sign, ±Infinity, −0, subnormals — against reading the same
+// values in JS. A statistic that misses one lane, the scalar tail or one sign fails here.
+test('guardRange_f32 and guardAbsMax_f32: the largest |x| (NaN for any NaN or ±Infinity) and whether any sign bit is set', async () => {
+  const { simdArena } = await import('./simd.js');
+  const arena = simdArena();
+  if (!arena) return assert.fail('WebAssembly SIMD is unavailable in this Node');
+  const x = arena.exports;
+  arena.reset();
+  const src = arena.reserve(4 * 200 + 16);
+  const out = arena.reserve(8);
+  // Finite values (±0, subnormals and the largest included), then up to two NaN or ±Infinity
+  // put in at random places (none in about a third of the runs, where the largest |x| counts).
+  const finite = fc.oneof(
+    { arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true }), weight: 10 },
+    { arbitrary: fc.constantFrom(-0, 0, 1e-45, -1e-45, 3.4e38, -3.4e38), weight: 1 },
+  );
+  // 'nan-': a NaN with its sign bit set, by its bits (JS has one NaN value).
+  const nonFinite = fc.constantFrom<number | 'nan-'>(NaN, Infinity, -Infinity, 'nan-');
+  const check = (vals: (number | 'nan-')[], phase: number) => {
+    const at = src + 4 * phase;
+    const bits = new Uint32Array(arena.buffer, at, vals.length);
+    const f = new Float32Array(arena.buffer, at, vals.length);
+    vals.forEach((v, i) => (v === 'nan-' ? (bits[i] = 0xffc00001) : (f[i] = v)));
+    const read = [...f];
+    const anyNonFinite = read.some((v) => !Number.isFinite(v));
+    const largest = anyNonFinite ? NaN : Math.max(0, ...read.map(Math.abs));
+    const signed = [...bits].some((b) => b >>> 31 === 1);
+    x.guardRange_f32(at, vals.length, out);
+    const stats = new Float32Array(arena.buffer, out, 2);
+    assert.ok(Object.is(stats[0], largest), `largest |x| ${stats[0]}, expected ${largest}`);
+    assert.equal(stats[1], signed ? -Infinity : 0);
+    assert.ok(Object.is(x.guardAbsMax_f32(at, vals.length), largest));
+  };
+  fc.assert(
+    fc.property(
+      fc.array(finite, { maxLength: 150, size: 'max' }),
+      fc.array(fc.tuple(fc.nat(), nonFinite), { maxLength: 2 }),
+      fc.integer({ min: 0, max: 3 }),
+      (finiteVals, inserts, phase) => {
+        const vals: (number | 'nan-')[] = [...finiteVals];
+        for (const [i, v] of inserts) vals.splice(i % (vals.length + 1), 0, v);
+        check(vals, phase);
+      },
+    ),
+    { numRuns: 400 },
+  );
+  // Where random values rarely go: no sign bit set at all, or only a −0's, in the vector loop
+  // or in the scalar tail, and a negative NaN alone.
+  const ramp = Array.from({ length: 37 }, (_, i) => i / 8);
+  for (const at of [0, 5, 20, 36]) {
+    check(ramp, at % 4);
+    check(
+      ramp.map((v, i) => (i === at ? -0 : v)),
+      at % 4,
+    );
+    check(
+      ramp.map((v, i) => (i === at ? 'nan-' : v)),
+      at % 4,
+    );
+  }
+});
