@@ -79,11 +79,15 @@ export interface EngineChoice {
 /**
  * Work (output elements × taps per element, in 3×3-tap units) per thread below which a pool
  * costs more than it saves: posting a job and waking a worker costs ~0.1–0.3 ms on the 2-core
- * AMD EPYC bench machine (Node 20), a 3×3 float32 band of 0.5 M elements about 1 ms. While
- * the pool has not started, a run must be worth a worker's start-up (~50–250 ms of loading)
- * to start it. See docs/engine.md.
+ * AMD EPYC bench machine (Node 20); one thread filters 0.5 M elements 3×3 in float32 in about
+ * 0.35 ms. Two threads against one, median of 60 (session 14): 3×3 float32 0.52 M elements
+ * 1.07–1.12× (slower), 0.74 M 0.90–0.99×, 1.04 M 0.85–0.93×, 2.07 M (1080p) 0.69–0.78×;
+ * 1×3 float32 into `out` (the lightest work the pool takes) 1.04 M 1.11×, 2.07 M 0.79×. So
+ * two threads from 1.5 M; it was 4 M before, which kept 1080p on one thread. While the pool
+ * has not started, a run must be worth a worker's start-up (~50–250 ms of loading) to start
+ * it. See docs/engine.md.
  */
-let poolMinWork = 2_000_000;
+let poolMinWork = 750_000;
 const POOL_MIN_TAPS_PER_BYTE = 0.5;
 const BYTES: Record<string, number> = { uint8: 1, uint16: 2, float32: 4, float64: 8 };
 const POOL_START_WORK = 40_000_000;
