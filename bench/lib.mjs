@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createInterface } from 'node:readline';
@@ -151,11 +151,12 @@ export async function nodePeer(name) {
 /**
  * Measured copy bandwidth in bytes/ms — a copy reads n bytes and writes n — on one thread and
  * on `threads` at once (each copying its own slice of one 64 MB shared buffer with
- * TypedArray.set, started together); median of 8 after 3 warm-ups. The floor uses the larger:
+ * TypedArray.set, started together; by default as many threads as the engine's default,
+ * the cores this process may use); median of 8 after 3 warm-ups. The floor uses the larger:
  * the workloads run on all cores, and on the 2-core VM here one thread copies at 15–23 GB/s and
  * two at 29–33 (issue 4's 2.1 ms floor for W1 is 66 MB at 31.6 GB/s).
  */
-export async function copyBandwidth(threads = cpus().length) {
+export async function copyBandwidth(threads = availableParallelism()) {
   const n = 64 << 20;
   const src = new Uint8Array(new SharedArrayBuffer(n)).fill(1);
   const dst = new Uint8Array(new SharedArrayBuffer(n));
