@@ -315,6 +315,60 @@ export function guardAbsMax_f32(src: usize, count: i32): f32 {
   return absFromShifted(big);
 }
 
+/**
+ * The same statistics as running state, for loops that gather them on the way (the generated
+ * tap loops, src/engine/taps-jit.ts): at `stats` (32 bytes) two vectors of f32 bit patterns,
+ * the lane-wise unsigned maximum and the lane-wise signed maximum. Every negative pattern is
+ * above every positive one as unsigned and below it as signed, so the unsigned maximum is the
+ * negative value of largest |x| when any sign bit is set (else the largest positive), and the
+ * signed maximum the largest positive when there is one. One unsigned and one signed max per
+ * vector, no shift: two operations in a loop that has its vector loaded already.
+ *
+ * guardReset_f32 starts the state; guardRect_f32 adds values; guardFinish_f32 writes at
+ * `stats` what guardRange_f32 writes for the same values, in any order or grouping.
+ */
+export function guardReset_f32(stats: usize): void {
+  v128.store(stats, i32x4.splat(0));
+  v128.store(stats, i32x4.splat(i32.MIN_VALUE), 16);
+}
+
+/** Adds `rows` rows of `cols` f32 values, rows `stride` elements apart from `src`, to the state. */
+export function guardRect_f32(src: usize, stride: i32, rows: i32, cols: i32, stats: usize): void {
+  let u = v128.load(stats);
+  let s = v128.load(stats, 16);
+  let su: u32 = 0;
+  let ss: i32 = i32.MIN_VALUE;
+  for (let r = 0; r < rows; r++) {
+    const p = src + ((<usize>r * <usize>stride) << 2);
+    let k = 0;
+    for (; k + 4 <= cols; k += 4) {
+      const v = v128.load(p + ((<usize>k) << 2));
+      u = i32x4.max_u(u, v);
+      s = i32x4.max_s(s, v);
+    }
+    for (; k < cols; k++) {
+      const bits = load<u32>(p + ((<usize>k) << 2));
+      su = max<u32>(su, bits);
+      ss = max<i32>(ss, <i32>bits);
+    }
+  }
+  v128.store(stats, i32x4.max_u(u, i32x4.splat(su)));
+  v128.store(stats, i32x4.max_s(s, i32x4.splat(ss)), 16);
+}
+
+/** Ends the state: stats[0] = largest |x| (NaN for NaN or ±Infinity), stats[1] = 0 or −Infinity. */
+export function guardFinish_f32(stats: usize): void {
+  const u = lanesMax(v128.load(stats));
+  const v = v128.load(stats, 16);
+  const s = max<i32>(
+    max<i32>(i32x4.extract_lane(v, 0), i32x4.extract_lane(v, 1)),
+    max<i32>(i32x4.extract_lane(v, 2), i32x4.extract_lane(v, 3)),
+  );
+  const largest = max<u32>(u & 0x7fffffff, s > 0 ? <u32>s : 0);
+  store<f32>(stats, largest >= 0x7f800000 ? NaN : reinterpret<f32>(largest));
+  store<f32>(stats, u >= 0x80000000 ? -Infinity : 0, 4);
+}
+
 function lanesMax(v: v128): u32 {
   return max<u32>(
     max<u32>(i32x4.extract_lane(v, 0), i32x4.extract_lane(v, 1)),

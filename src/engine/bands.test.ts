@@ -163,3 +163,65 @@ test('guardRange_f32 and guardAbsMax_f32: the largest |x| (NaN for any NaN or ±
     );
   }
 });
+
+// The running form of the same statistics (guardReset_f32, guardRect_f32, guardFinish_f32),
+// which the generated tap loops gather as they read: for values laid out as rows of `cols`
+// with gaps between them (rows `stride` apart) and added in two rectangles, the same two
+// statistics as guardRange_f32 over the values alone. The gaps hold NaN, which must not count.
+test('guardRect_f32 over rows with gaps, in two parts: the statistics guardRange_f32 gives for the same values', async () => {
+  const { simdArena } = await import('./simd.js');
+  const arena = simdArena();
+  if (!arena) return assert.fail('WebAssembly SIMD is unavailable in this Node');
+  const x = arena.exports;
+  arena.reset();
+  const src = arena.reserve(4 * 400 + 16);
+  const packed = arena.reserve(4 * 200 + 16);
+  const stats = arena.reserve(32);
+  const want = arena.reserve(8);
+  const value = fc.oneof(
+    { arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true }), weight: 20 },
+    { arbitrary: fc.constantFrom(-0, 0, 1e-45, -1e-45, 3.4e38, -3.4e38), weight: 2 },
+    { arbitrary: fc.constantFrom<number | 'nan-'>(NaN, Infinity, -Infinity, 'nan-'), weight: 1 },
+  );
+  // Values: never below 0, in the first third of the runs (the sign statistic's zero case).
+  const nonNegative = fc.float({ min: 0, noNaN: true, noDefaultInfinity: true });
+  const put = (at: number, i: number, v: number | 'nan-') => {
+    if (v === 'nan-') new Uint32Array(arena.buffer, at, i + 1)[i] = 0xffc00001;
+    else new Float32Array(arena.buffer, at, i + 1)[i] = v;
+  };
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 19 }),
+      fc.integer({ min: 0, max: 5 }),
+      fc.integer({ min: 0, max: 9 }),
+      fc.integer({ min: 0, max: 3 }),
+      fc.boolean(),
+      fc.array(value, { minLength: 1, maxLength: 200 }),
+      fc.array(nonNegative, { minLength: 1, maxLength: 200 }),
+      (cols, gap, split, phase, positive, mixed, plain) => {
+        const vals = positive ? plain : mixed;
+        const rows = Math.floor(vals.length / cols);
+        if (rows === 0) return;
+        const stride = cols + gap;
+        const at = src + 4 * phase;
+        new Float32Array(arena.buffer, at, rows * stride + 4).fill(NaN);
+        for (let r = 0; r < rows; r++)
+          for (let c = 0; c < cols; c++) {
+            put(at, r * stride + c, vals[r * cols + c]);
+            put(packed, r * cols + c, vals[r * cols + c]);
+          }
+        x.guardRange_f32(packed, rows * cols, want);
+        const first = split % (rows + 1);
+        x.guardReset_f32(stats);
+        x.guardRect_f32(at, stride, first, cols, stats);
+        x.guardRect_f32(at + 4 * first * stride, stride, rows - first, cols, stats);
+        x.guardFinish_f32(stats);
+        const got = new Float32Array(arena.buffer, stats, 2);
+        const exp = new Float32Array(arena.buffer, want, 2);
+        assert.ok(Object.is(got[0], exp[0]), `largest |x| ${got[0]}, guardRange_f32 ${exp[0]}`);
+        assert.ok(Object.is(got[1], exp[1]), `sign ${got[1]}, guardRange_f32 ${exp[1]}`);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});

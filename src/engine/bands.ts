@@ -129,6 +129,13 @@ export interface BandStats {
   exactOutputs: number;
 }
 
+/**
+ * Test hook: while `on`, the float32 direct runners of this thread (./direct.ts, ./inplace.ts)
+ * record, for each band, its first output row and the guard's statistics of its input —
+ * [m0, largest |x| (NaN for NaN or ±Infinity), 0 or −Infinity (any sign bit set)].
+ */
+export const guardTrace: { on: boolean; bands: [number, number, number][] } = { on: false, bands: [] };
+
 /** Runs the bands `claim` hands out, writing output rows into `out`; `done` after each band. */
 export type BandRunner<P extends BandGrid> = (
   arena: SimdArena,

@@ -5,12 +5,14 @@
  *
  * Each band of the program's fixed grid whose input rows all lie inside the image (every band
  * but the first and last few, for shape `same`) runs as:
- *   1. the float32 guard's range statistics over the band's input rows, read in place;
- *   2. the loop over the interior columns, reading the input rows in place (row stride =
- *      the image row) and writing the output rows in place;
- *   3. the left and right edge strips (the columns whose window crosses the border), padded
+ *   1. the loop over the interior columns, reading the input rows in place (row stride =
+ *      the image row) and writing the output rows in place — gathering, as it reads them, the
+ *      float32 guard's range statistics of those rows and columns (./taps-jit.ts); the rest of
+ *      the band's input rows (the last columns, the halo rows below) added after it;
+ *   2. the left and right edge strips (the columns whose window crosses the border), padded
  *      through src/border into a small scratch strip, filtered by the same loop, copied in;
- *   4. the guard over the output band, as ./direct.ts.
+ *   3. the guard over the output band, as ./direct.ts.
+ * (The separable passes in place read the statistics in a pass of their own before filtering.)
  * Bands reaching the top or bottom border, and bands the guard rejects, run through the padded
  * band runner (./direct.ts runDirectBands), which then recomputes them exactly as every other
  * path would. Every output is computed by the same operations in the same order as in the
@@ -23,12 +25,11 @@
  * no guard: it rounds exactly in the loop and recomputes its ties from the rows it reads.
  */
 import { type BorderMode, borderIndexMap, padWindowInterleaved } from '../border/border.js';
-import { type BandClaim, type BandStats, f32AcceptableBand, paddingSource } from './bands.js';
+import { type BandClaim, type BandStats, f32AcceptableBand, guardTrace, paddingSource } from './bands.js';
 import {
   type SimdDirectProgram,
   integerLoop,
   runDirectBands,
-  write3x3Weights,
   writeIntegerTables,
   writeTapTable,
 } from './direct.js';
@@ -126,7 +127,6 @@ function geometry(prog: SimdDirectProgram, height: number, width: number): Geome
 }
 
 interface Layout {
-  w9: number;
   tapsIn: number;
   tapsStrip: number;
   stats: number;
@@ -155,10 +155,9 @@ function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
   const { take, end } = carve(base);
   const nt = prog.taps.length;
   const L = {
-    w9: take(144),
     tapsIn: take(nt * 20),
     tapsStrip: take(nt * 20),
-    stats: take(16),
+    stats: take(32),
     strip: take((prog.bandRows + prog.kh - 1) * g.Ss * 4),
     sacc: take(prog.bandRows * g.So * 4),
   };
@@ -213,12 +212,22 @@ interface InPlaceKind {
   readonly mLo: number;
   readonly mHi: number;
   readonly interior: boolean;
-  /** Scratch address of the guard's statistics (two f32); -1: no guard (exact loops). */
+  /** Scratch address of the guard's statistics (32 bytes); -1: no guard (exact loops). */
   readonly stats: number;
+  /**
+   * Whether `filter` with `stats` gathers the guard's statistics of the band's input rows as it
+   * goes (guardRect_f32's running state, started and finished by the band loop); else the band
+   * loop reads them in a pass of its own before filtering.
+   */
+  readonly gathers?: boolean;
   /** Writes the loops' tables into the scratch (once this thread holds a band). */
   prepare(): void;
-  /** Filters output rows [m0, m0 + rows) in place; `band` is the address of their first input row. */
-  filter(m0: number, rows: number, band: number): void;
+  /**
+   * Filters output rows [m0, m0 + rows) in place; `band` is the address of their first input
+   * row. With `stats` (when `gathers`), adds every value of the band's input rows to the
+   * guard's running statistics there.
+   */
+  filter(m0: number, rows: number, band: number, stats?: number): void;
   /** Runs the listed bands through the padded-band runner. */
   padded(claim: BandClaim): void;
 }
@@ -244,6 +253,7 @@ function runInPlaceBands(
   const statsF32 = new Float32Array(memory.buffer, Math.max(0, kind.stats), 2);
   // The padded band's columns beyond the image hold cval (constant border) or row values.
   const cvalInBand = border.mode === 'constant' && pad.left + pad.right > 0;
+  const cval32 = Math.fround(border.cval);
   const padded: number[] = [];
   // The scratch is written only once this thread holds a band: a pool worker that picks up the
   // job after its last band was claimed must not touch memory the caller may have released.
@@ -267,14 +277,22 @@ function runInPlaceBands(
       done(b);
       continue;
     }
-    x.guardRange_f32(band, (rows + kh - 1) * rowLen, kind.stats);
+    if (kind.gathers) {
+      x.guardReset_f32(kind.stats);
+      kind.filter(m0, rows, band, kind.stats);
+      x.guardFinish_f32(kind.stats);
+    } else {
+      x.guardRange_f32(band, (rows + kh - 1) * rowLen, kind.stats);
+      kind.filter(m0, rows, band);
+    }
     let maxX = statsF32[0];
     let minX = statsF32[1];
     if (cvalInBand) {
-      maxX = Math.max(maxX, Math.abs(border.cval));
-      if (border.cval < 0 || Object.is(border.cval, -0)) minX = -Infinity;
+      // (as the padded band holds it: a float32, ±Infinity counted as NaN is)
+      maxX = Number.isFinite(cval32) ? Math.max(maxX, Math.abs(cval32)) : NaN;
+      if (cval32 < 0 || Object.is(cval32, -0)) minX = -Infinity;
     }
-    kind.filter(m0, rows, band);
+    if (guardTrace.on) guardTrace.bands.push([m0, maxX, minX]);
     const outAt = out.byteOffset + m0 * ow * 4;
     const accepted = f32AcceptableBand(prog.guard, maxX, minX, (n) => x.guardAbsMax_f32(outAt, n), ow, rows);
     if (accepted) {
@@ -345,19 +363,15 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
   const strip = new Float32Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sacc = new Float32Array(buf, L.sacc, R * g.So);
   const tapsLoop = tapsLoopF32(x, memory, prog.taps, C);
-  const loop: DirectLoop = (src, stride, dst, dstStride, rows, width, taps) => {
-    if (prog.loop === '3x3') x.correlate3x3_f32(src, stride, dst, dstStride, rows, width, L.w9, C);
-    else tapsLoop(src, stride, dst, dstStride, rows, width, taps, nt);
-  };
+  const loop: DirectLoop = (src, stride, dst, dstStride, rows, width, taps, gather) =>
+    tapsLoop(src, stride, dst, dstStride, rows, width, taps, nt, gather);
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
-    ...directKind(input, prog, g, arena, out, stats, done, strip, sacc, loop, L.tapsIn, L.tapsStrip),
+    ...directKind(x, input, prog, g, arena, out, stats, done, strip, sacc, loop, L.tapsIn, L.tapsStrip),
     stats: L.stats,
+    gathers: true,
     prepare: () => {
-      if (prog.loop === '3x3') write3x3Weights(buf, L.w9, prog.taps);
-      else {
-        writeTapTable(buf, L.tapsIn, prog.taps, rowLen, C);
-        writeTapTable(buf, L.tapsStrip, prog.taps, g.Ss, C);
-      }
+      writeTapTable(buf, L.tapsIn, prog.taps, rowLen, C);
+      writeTapTable(buf, L.tapsStrip, prog.taps, g.Ss, C);
     },
   });
 };
@@ -392,7 +406,7 @@ const runIntegerInPlace: InPlaceRunner<SimdDirectProgram> = (
     stats.exactOutputs += f(src, stride, dst, dstStride, rows, width, L.k9, C, L.division, ex, L.list);
   };
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
-    ...directKind(input, prog, g, arena, out, stats, done, strip, sout, loop, L.exactIn, L.exactStrip),
+    ...directKind(x, input, prog, g, arena, out, stats, done, strip, sout, loop, L.exactIn, L.exactStrip),
     stats: -1,
     prepare: () => {
       writeIntegerTables(buf, L.k9, L.division, L.exactIn, prog, rowLen);
@@ -408,6 +422,7 @@ const runIntegerInPlace: InPlaceRunner<SimdDirectProgram> = (
  * `tableStrip`) — and the padded runner for the other bands. The loops take byte addresses.
  */
 function directKind(
+  x: HeapExports,
   input: HeapImage,
   prog: SimdDirectProgram,
   g: Geometry,
@@ -433,16 +448,25 @@ function directKind(
     mLo: g.mLo,
     mHi: g.mHi,
     interior: g.nR > g.nL,
-    filter: (m0, rows, band) => {
+    filter: (m0, rows, band, stats) => {
+      const first = (g.nL - pad.left) * C;
+      const width = (g.nR - g.nL) * C;
       loop(
-        band + (g.nL - pad.left) * C * inBytes,
+        band + first * inBytes,
         rowLen,
         out.byteOffset + (m0 * ow + g.nL * C) * outBytes,
         ow,
         rows,
-        (g.nR - g.nL) * C,
+        width,
         tableIn,
+        stats,
       );
+      if (stats !== undefined) {
+        // The loop gathered rows [0, rows) × [first, first + width) of the band's input rows.
+        x.guardRect_f32(band, rowLen, rows, first, stats);
+        x.guardRect_f32(band + (first + width) * inBytes, rowLen, rows, rowLen - first - width, stats);
+        x.guardRect_f32(band + rows * rowLen * inBytes, rowLen, prog.kh - 1, rowLen, stats);
+      }
       edge(m0, rows, 0, g.nL);
       edge(m0, rows, g.nR, ow / C);
     },
@@ -450,7 +474,10 @@ function directKind(
   };
 }
 
-/** A direct loop on rows `stride` elements apart, written `dstStride` apart, with a table. */
+/**
+ * A direct loop on rows `stride` elements apart, written `dstStride` apart, with a table; with
+ * `stats`, also gathering the guard's statistics of the rows × width it reads from (TapsLoop).
+ */
 type DirectLoop = (
   src: number,
   stride: number,
@@ -459,6 +486,7 @@ type DirectLoop = (
   rows: number,
   width: number,
   table: number,
+  stats?: number,
 ) => void;
 
 /** Scratch bytes one thread needs to run a separable program in place. */

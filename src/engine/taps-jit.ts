@@ -21,12 +21,21 @@
  * Measured (one 4K float32 image's 68 bands of 32 rows in cache, CPU time, 2-core AMD EPYC
  * VM), W1's kernel with its two zero taps: the nine-tap 3×3 loop 3.9–4.1 ms, the tap-list
  * loop 5.0–5.2, the same loop as the 3×3 one without the two taps' products 2.8.
+ *
+ * Since the loops gather the float32 guard's statistics as they read (loopModule), float32
+ * kernels with all nine taps run here too: the guard's separate pass over each band was the
+ * larger cost (src/engine/direct.ts, where the loop is chosen).
  */
 import type { Tap } from '../linear/direct.js';
 import type { SimdExports } from './simd.generated.js';
 import { simdRelaxed } from './simd.js';
 
-/** The tap-list loop's signature (wasm/direct.ts `correlateTaps_f32`). */
+/**
+ * The tap-list loop's signature (wasm/direct.ts `correlateTaps_f32`). With `stats`, the loop
+ * also adds the input values at rows [0, rows) × columns [0, width) from `src` (rows `pw`
+ * apart) to the float32 guard's running statistics at that address (guardRect_f32 in
+ * wasm/direct.ts), as the loop reads them.
+ */
 export type TapsLoop = (
   src: number,
   pw: number,
@@ -36,10 +45,24 @@ export type TapsLoop = (
   width: number,
   taps: number,
   nt: number,
+  stats?: number,
 ) => void;
 
-/** Generated functions take the same parameters, but the last is C (channels), not nt. */
-type Generated = TapsLoop;
+/**
+ * Generated functions take the same parameters, but the eighth is C (channels), not nt, and
+ * `stats` is read only by the variant that gathers statistics.
+ */
+type Generated = (
+  src: number,
+  pw: number,
+  dst: number,
+  dstStride: number,
+  rows: number,
+  width: number,
+  taps: number,
+  C: number,
+  stats: number,
+) => void;
 
 /** Rows of outputs per step (as the 3×3 loop: each loaded vector serves up to four). */
 const STEP = 4;
@@ -59,7 +82,7 @@ export function setGeneratedLoops(on: boolean): void {
 export const generatedCalls = { count: 0 };
 
 const modules = new Map<string, WebAssembly.Module | null>();
-const instances = new WeakMap<WebAssembly.Memory, Map<string, Generated>>();
+const instances = new WeakMap<WebAssembly.Memory, Map<string, Variants>>();
 
 /**
  * The float32 tap-list loop for `taps` (non-zero, row-major, C channels interleaved) on
@@ -68,25 +91,30 @@ const instances = new WeakMap<WebAssembly.Memory, Map<string, Generated>>();
  * or `correlateTaps_f32` alone where the taps do not fit or generation is unavailable.
  */
 export function tapsLoopF32(
-  x: Pick<SimdExports, 'correlateTaps_f32'>,
+  x: Pick<SimdExports, 'correlateTaps_f32' | 'guardRect_f32'>,
   memory: WebAssembly.Memory,
   taps: readonly Tap[],
   C: number,
 ): TapsLoop {
-  if (!enabled || !generatedFits(taps)) return x.correlateTaps_f32;
+  const plain: TapsLoop = (src, pw, dst, dstStride, rows, width, table, nt, stats) => {
+    x.correlateTaps_f32(src, pw, dst, dstStride, rows, width, table, nt);
+    if (stats !== undefined) x.guardRect_f32(src, pw, rows, width, stats);
+  };
+  if (!enabled || !generatedFits(taps)) return plain;
   // (generated on the first call: a runner that never takes the tap list compiles nothing)
-  let f: Generated | null | undefined;
-  return (src, pw, dst, dstStride, rows, width, table, nt) => {
+  let f: Variants | null | undefined;
+  return (src, pw, dst, dstStride, rows, width, table, nt, stats) => {
     if (f === undefined) f = generated(memory, taps) ?? null;
-    if (!f) return x.correlateTaps_f32(src, pw, dst, dstStride, rows, width, table, nt);
+    if (!f) return plain(src, pw, dst, dstStride, rows, width, table, nt, stats);
     const rows4 = rows - (rows % STEP);
     const vec = width - (width % 4);
     generatedCalls.count++;
-    f(src, pw, dst, dstStride, rows4, width, table, C);
+    if (stats === undefined) f.plain(src, pw, dst, dstStride, rows4, width, table, C, 0);
+    else f.gather(src, pw, dst, dstStride, rows4, width, table, C, stats);
     if (vec < width && rows4 > 0)
-      x.correlateTaps_f32(src + vec * 4, pw, dst + vec * 4, dstStride, rows4, width - vec, table, nt);
+      plain(src + vec * 4, pw, dst + vec * 4, dstStride, rows4, width - vec, table, nt, stats);
     if (rows4 < rows)
-      x.correlateTaps_f32(
+      plain(
         src + rows4 * pw * 4,
         pw,
         dst + rows4 * dstStride * 4,
@@ -95,25 +123,32 @@ export function tapsLoopF32(
         width,
         table,
         nt,
+        stats,
       );
   };
+}
+
+/** A pattern's two generated functions: without and with the guard's statistics. */
+interface Variants {
+  readonly plain: Generated;
+  readonly gather: Generated;
 }
 
 /**
  * The last lookup: the ring (./pool.ts) runs each band as a runner call of its own, and the
  * pattern's key cost ~0.4 µs per band to build and look up.
  */
-let last: { memory: WebAssembly.Memory; taps: readonly Tap[]; f: Generated | undefined } | undefined;
+let last: { memory: WebAssembly.Memory; taps: readonly Tap[]; f: Variants | undefined } | undefined;
 
-/** This thread's generated function for the taps' pattern on `memory` (undefined: unavailable). */
-function generated(memory: WebAssembly.Memory, taps: readonly Tap[]): Generated | undefined {
+/** This thread's generated functions for the taps' pattern on `memory` (undefined: unavailable). */
+function generated(memory: WebAssembly.Memory, taps: readonly Tap[]): Variants | undefined {
   if (last?.memory === memory && last.taps === taps) return last.f;
   const f = lookUp(memory, taps);
   last = { memory, taps, f };
   return f;
 }
 
-function lookUp(memory: WebAssembly.Memory, taps: readonly Tap[]): Generated | undefined {
+function lookUp(memory: WebAssembly.Memory, taps: readonly Tap[]): Variants | undefined {
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
   const relaxed = simdRelaxed();
   const key = `${taps.map((t) => t.i * 3 + t.j).join(',')}|${shared ? 's' : ''}${relaxed ? 'r' : ''}`;
@@ -130,9 +165,10 @@ function lookUp(memory: WebAssembly.Memory, taps: readonly Tap[]): Generated | u
     modules.set(key, mod);
   }
   if (!mod) return undefined;
-  let f: Generated;
+  let f: Variants;
   try {
-    f = new WebAssembly.Instance(mod, { e: { m: memory } }).exports.f as Generated;
+    const e = new WebAssembly.Instance(mod, { e: { m: memory } }).exports;
+    f = { plain: e.f as Generated, gather: e.g as Generated };
   } catch {
     return undefined;
   }
@@ -198,23 +234,51 @@ const OP = {
   f32x4add: 0xe4,
   f32x4mul: 0xe6,
   relaxedMadd: 0x105,
+  i32x4maxS: 0xb8,
+  i32x4maxU: 0xb9,
 } as const;
 
 /**
  * The module: imports memory `e.m` (shared with a maximum where the engine memory is shared)
- * and exports `f(src, pw, dst, dstStride, rows, width, taps, C)`, which writes the vector
- * columns (width rounded down to a multiple of 4) of `rows` output rows (a multiple of 4),
- * four rows per step. Weights: the tap table's splatted v128s at `taps`, in the list's order.
+ * and exports `f(src, pw, dst, dstStride, rows, width, taps, C, stats)`, which writes the
+ * vector columns (width rounded down to a multiple of 4) of `rows` output rows (a multiple of
+ * 4), four rows per step, and `g`, which does the same and adds the input values at rows
+ * [0, rows) × those columns to the guard's running statistics at `stats` (see
+ * guardRect_f32 in wasm/direct.ts; `f` ignores `stats`). Weights: the tap table's splatted
+ * v128s at `taps`, in the list's order.
+ *
+ * `g` takes each output row's own source row (r < 4 in a step) at column offset 0 from the
+ * vector the step loads there anyway, and loads it for the statistics alone when no tap reads
+ * it — two more operations per vector (one unsigned and one signed max) and two more v128
+ * locals. Measured on W1 (4K float32, seven taps, in place on engine arrays), against the
+ * separate statistics pass over each band: about 1 ms less per image on one thread and
+ * 0.3–0.6 ms less on two.
  */
 export function loopModule(taps: readonly Tap[], shared: boolean, relaxed: boolean): Uint8Array<ArrayBuffer> {
+  const funcs = [loopBody(taps, relaxed, false), loopBody(taps, relaxed, true)];
+  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
+  // prettier-ignore
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 9, ...new Array<number>(9).fill(I32), 0]),
+    ...section(2, [1, ...name('e'), ...name('m'), 0x02, ...limits]),
+    ...section(3, [2, 0, 0]),
+    ...section(7, [2, ...name('f'), 0x00, 0, ...name('g'), 0x00, 1]),
+    ...section(10, [2, ...funcs.flat()]),
+  ]);
+}
+
+/** One function's body (size-prefixed): see loopModule; `gather`: the statistics too. */
+function loopBody(taps: readonly Tap[], relaxed: boolean, gather: boolean): number[] {
   const nt = taps.length;
-  // Locals: 8 i32 parameters, then i32 scratch, then v128s.
-  const [SRC, PW, DST, DSTRIDE, ROWS, WIDTH, TAPS, C] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [RS, DS, CS, CS2, VW, M, P, D, END, Q, DS2, DS3] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  // Locals: 9 i32 parameters, then i32 scratch, then v128s.
+  const [SRC, PW, DST, DSTRIDE, ROWS, WIDTH, TAPS, C, STATS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [RS, DS, CS, CS2, VW, M, P, D, END, Q, DS2, DS3] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
   const I32_LOCALS = 12;
-  const W0 = 8 + I32_LOCALS; // nt weights
+  const W0 = 9 + I32_LOCALS; // nt weights
   const X = W0 + nt;
   const A0 = X + 1; // STEP accumulators
+  const [U, S] = [A0 + STEP, A0 + STEP + 1]; // the statistics' unsigned and signed maxima
   const get = (l: number) => [OP.get, ...uleb(l)];
   const set = (l: number) => [OP.set, ...uleb(l)];
   const c = (v: number) => [OP.i32const, ...sleb(v)];
@@ -234,6 +298,7 @@ export function loopModule(taps: readonly Tap[], shared: boolean, relaxed: boole
     ...get(WIDTH), ...c(-4), OP.and, ...c(2), OP.shl, ...set(VW),
   ];
   for (let k = 0; k < nt; k++) code.push(...get(TAPS), ...load(16 * k), ...set(W0 + k));
+  if (gather) code.push(...get(STATS), ...load(0), ...set(U), ...get(STATS), ...load(16), ...set(S));
   // prettier-ignore
   code.push(
     ...c(0), ...set(M),
@@ -257,8 +322,10 @@ export function loopModule(taps: readonly Tap[], shared: boolean, relaxed: boole
     OP.br, 0,
     OP.end,
     OP.end,
-    OP.end,
   );
+  // prettier-ignore
+  if (gather) code.push(...get(STATS), ...get(U), ...store, ...get(STATS), ...get(S), ...simd(OP.v128store), 0, 16);
+  code.push(OP.end);
 
   /**
    * One step: source rows r = 0 … STEP − 1 + the taps' last row, each loaded vector added at
@@ -278,10 +345,16 @@ export function loopModule(taps: readonly Tap[], shared: boolean, relaxed: boole
           const k = taps.findIndex((t) => t.i === r - o && t.j === j);
           if (k >= 0) uses.push({ o, k });
         }
-        if (uses.length === 0) continue;
+        // (row r's vector at column offset 0, for the statistics, is loaded even if unused)
+        const stat = gather && r < STEP && j === 0;
+        if (uses.length === 0 && !stat) continue;
         out.push(...get(Q));
         if (j > 0) out.push(...get(j === 1 ? CS : CS2), OP.add);
         out.push(...load(0), ...set(X));
+        if (stat) {
+          out.push(...get(U), ...get(X), ...simd(OP.i32x4maxU), ...set(U));
+          out.push(...get(S), ...get(X), ...simd(OP.i32x4maxS), ...set(S));
+        }
         for (const { o, k } of uses) {
           if (!started[o]) {
             // a_o = w_k · x
@@ -308,17 +381,7 @@ export function loopModule(taps: readonly Tap[], shared: boolean, relaxed: boole
     return out;
   }
 
-  const locals = [2, ...uleb(I32_LOCALS), I32, ...uleb(nt + 1 + STEP), V128];
+  const locals = [2, ...uleb(I32_LOCALS), I32, ...uleb(nt + 1 + STEP + (gather ? 2 : 0)), V128];
   const body = [...locals, ...code];
-  const func = [...uleb(body.length), ...body];
-  const limits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
-  // prettier-ignore
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 8, ...new Array<number>(8).fill(I32), 0]),
-    ...section(2, [1, ...name('e'), ...name('m'), 0x02, ...limits]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('f'), 0x00, 0]),
-    ...section(10, [1, ...func]),
-  ]);
+  return [...uleb(body.length), ...body];
 }
