@@ -288,7 +288,8 @@ function runInPlaceBands(
     let maxX = statsF32[0];
     let minX = statsF32[1];
     if (cvalInBand) {
-      // (as the padded band holds it: a float32, ±Infinity counted as NaN is)
+      // (cval as the padded band holds it, a float32; ±Infinity makes maxX NaN, as any
+      // non-finite value does)
       maxX = Number.isFinite(cval32) ? Math.max(maxX, Math.abs(cval32)) : NaN;
       if (cval32 < 0 || Object.is(cval32, -0)) minX = -Infinity;
     }
