@@ -52,17 +52,7 @@ export type TapsLoop = (
  * Generated functions take the same parameters, but the eighth is C (channels), not nt, and
  * `stats` is read only by the variant that gathers statistics.
  */
-type Generated = (
-  src: number,
-  pw: number,
-  dst: number,
-  dstStride: number,
-  rows: number,
-  width: number,
-  taps: number,
-  C: number,
-  stats: number,
-) => void;
+type Generated = (...args: Required<Parameters<TapsLoop>>) => void;
 
 /** Rows of outputs per step (as the 3×3 loop: each loaded vector serves up to four). */
 const STEP = 4;
