@@ -214,18 +214,13 @@ interface InPlaceKind {
   readonly interior: boolean;
   /** Scratch address of the guard's statistics (32 bytes); -1: no guard (exact loops). */
   readonly stats: number;
-  /**
-   * Whether `filter` with `stats` gathers the guard's statistics of the band's input rows as it
-   * goes (guardRect_f32's running state, started and finished by the band loop); else the band
-   * loop reads them in a pass of its own before filtering.
-   */
-  readonly gathers?: boolean;
   /** Writes the loops' tables into the scratch (once this thread holds a band). */
   prepare(): void;
   /**
    * Filters output rows [m0, m0 + rows) in place; `band` is the address of their first input
-   * row. With `stats` (when `gathers`), adds every value of the band's input rows to the
-   * guard's running statistics there.
+   * row. With `stats` (guarded programs), also leaves there the guard's range statistics of
+   * every value of the band's input rows, as guardRange_f32 writes them — gathered by the loop
+   * as it reads (direct) or in a pass of their own (separable).
    */
   filter(m0: number, rows: number, band: number, stats?: number): void;
   /** Runs the listed bands through the padded-band runner. */
@@ -246,7 +241,7 @@ function runInPlaceBands(
   done: (band: number) => void,
   kind: InPlaceKind,
 ): void {
-  const { pad, kh, ow, bandRows: R, border } = prog;
+  const { pad, ow, bandRows: R, border } = prog;
   const rowLen = input.width * input.channels;
   const bytes = input.data.BYTES_PER_ELEMENT;
   const guarded = kind.stats >= 0;
@@ -277,14 +272,7 @@ function runInPlaceBands(
       done(b);
       continue;
     }
-    if (kind.gathers) {
-      x.guardReset_f32(kind.stats);
-      kind.filter(m0, rows, band, kind.stats);
-      x.guardFinish_f32(kind.stats);
-    } else {
-      x.guardRange_f32(band, (rows + kh - 1) * rowLen, kind.stats);
-      kind.filter(m0, rows, band);
-    }
+    kind.filter(m0, rows, band, kind.stats);
     let maxX = statsF32[0];
     let minX = statsF32[1];
     if (cvalInBand) {
@@ -369,7 +357,6 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
     ...directKind(x, input, prog, g, arena, out, stats, done, strip, sacc, loop, L.tapsIn, L.tapsStrip),
     stats: L.stats,
-    gathers: true,
     prepare: () => {
       writeTapTable(buf, L.tapsIn, prog.taps, rowLen, C);
       writeTapTable(buf, L.tapsStrip, prog.taps, g.Ss, C);
@@ -452,6 +439,7 @@ function directKind(
     filter: (m0, rows, band, stats) => {
       const first = (g.nL - pad.left) * C;
       const width = (g.nR - g.nL) * C;
+      if (stats !== undefined) x.guardReset_f32(stats);
       loop(
         band + first * inBytes,
         rowLen,
@@ -467,6 +455,7 @@ function directKind(
         x.guardRect_f32(band, rowLen, rows, first, stats);
         x.guardRect_f32(band + (first + width) * inBytes, rowLen, rows, rowLen - first - width, stats);
         x.guardRect_f32(band + rows * rowLen * inBytes, rowLen, prog.kh - 1, rowLen, stats);
+        x.guardFinish_f32(stats);
       }
       edge(m0, rows, 0, g.nL);
       edge(m0, rows, g.nR, ow / C);
@@ -553,7 +542,8 @@ export const runSeparableInPlace: InPlaceRunner<SimdSeparableProgram> = (
       fillRecords(buf, L.col32, prog.colTerms, rowLen);
       fillRecords(buf, L.row32, prog.rowTerms, C);
     },
-    filter: (m0, rows, band) => {
+    filter: (m0, rows, band, stats) => {
+      if (stats !== undefined) x.guardRange_f32(band, (rows + kh - 1) * rowLen, stats);
       for (let s0 = 0; s0 < rowLen; s0 += prog.strip) {
         const sw = Math.min(prog.strip, rowLen - s0);
         const dst = L.t + (pad.left * C + s0) * 4;
