@@ -101,30 +101,46 @@ test('the same answer as the full rule whenever the outputs are finite or the in
   );
 });
 
+/** This thread's SIMD arena, reset (the test fails where WebAssembly SIMD is missing). */
+async function freshArena() {
+  const { simdArena } = await import('./simd.js');
+  const arena = simdArena();
+  if (!arena) return assert.fail('WebAssembly SIMD is unavailable in this Node');
+  arena.reset();
+  return arena;
+}
+
+/** f32 values where random floats rarely go: ±0, the smallest subnormals, near the largest. */
+const EDGE_F32 = [-0, 0, 1e-45, -1e-45, 3.4e38, -3.4e38];
+
+/** NaN of either sign (see putF32) and ±Infinity. */
+const nonFinite = fc.constantFrom<number | 'nan-'>(NaN, Infinity, -Infinity, 'nan-');
+
+/** Writes `v` as element i of the f32s at byte `at`; 'nan-': a NaN with its sign bit set (JS has one NaN). */
+function putF32(buf: ArrayBufferLike, at: number, i: number, v: number | 'nan-'): void {
+  if (v === 'nan-') new Uint32Array(buf, at, i + 1)[i] = 0xffc00001;
+  else new Float32Array(buf, at, i + 1)[i] = v;
+}
+
 // The statistics themselves (wasm/direct.ts), on bit patterns: any f32 value at any count and
 // 4-byte phase — NaN of either sign, ±Infinity, −0, subnormals — against reading the same
 // values in JS. A statistic that misses one lane, the scalar tail or one sign fails here.
 test('guardRange_f32 and guardAbsMax_f32: the largest |x| (NaN for any NaN or ±Infinity) and whether any sign bit is set', async () => {
-  const { simdArena } = await import('./simd.js');
-  const arena = simdArena();
-  if (!arena) return assert.fail('WebAssembly SIMD is unavailable in this Node');
+  const arena = await freshArena();
   const x = arena.exports;
-  arena.reset();
   const src = arena.reserve(4 * 200 + 16);
   const out = arena.reserve(8);
   // Finite values (±0, subnormals and the largest included), then up to two NaN or ±Infinity
   // put in at random places (none in about a third of the runs, where the largest |x| counts).
   const finite = fc.oneof(
     { arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true }), weight: 10 },
-    { arbitrary: fc.constantFrom(-0, 0, 1e-45, -1e-45, 3.4e38, -3.4e38), weight: 1 },
+    { arbitrary: fc.constantFrom(...EDGE_F32), weight: 1 },
   );
-  // 'nan-': a NaN with its sign bit set, by its bits (JS has one NaN value).
-  const nonFinite = fc.constantFrom<number | 'nan-'>(NaN, Infinity, -Infinity, 'nan-');
   const check = (vals: (number | 'nan-')[], phase: number) => {
     const at = src + 4 * phase;
     const bits = new Uint32Array(arena.buffer, at, vals.length);
     const f = new Float32Array(arena.buffer, at, vals.length);
-    vals.forEach((v, i) => (v === 'nan-' ? (bits[i] = 0xffc00001) : (f[i] = v)));
+    vals.forEach((v, i) => putF32(arena.buffer, at, i, v));
     const read = [...f];
     const anyNonFinite = read.some((v) => !Number.isFinite(v));
     const largest = anyNonFinite ? NaN : Math.max(0, ...read.map(Math.abs));
@@ -169,26 +185,19 @@ test('guardRange_f32 and guardAbsMax_f32: the largest |x| (NaN for any NaN or ±
 // with gaps between them (rows `stride` apart) and added in two rectangles, the same two
 // statistics as guardRange_f32 over the values alone. The gaps hold NaN, which must not count.
 test('guardRect_f32 over rows with gaps, in two parts: the statistics guardRange_f32 gives for the same values', async () => {
-  const { simdArena } = await import('./simd.js');
-  const arena = simdArena();
-  if (!arena) return assert.fail('WebAssembly SIMD is unavailable in this Node');
+  const arena = await freshArena();
   const x = arena.exports;
-  arena.reset();
   const src = arena.reserve(4 * 400 + 16);
   const packed = arena.reserve(4 * 200 + 16);
   const stats = arena.reserve(32);
   const want = arena.reserve(8);
   const value = fc.oneof(
     { arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true }), weight: 20 },
-    { arbitrary: fc.constantFrom(-0, 0, 1e-45, -1e-45, 3.4e38, -3.4e38), weight: 2 },
-    { arbitrary: fc.constantFrom<number | 'nan-'>(NaN, Infinity, -Infinity, 'nan-'), weight: 1 },
+    { arbitrary: fc.constantFrom(...EDGE_F32), weight: 2 },
+    { arbitrary: nonFinite, weight: 1 },
   );
   // Values: never below 0, in the first third of the runs (the sign statistic's zero case).
   const nonNegative = fc.float({ min: 0, noNaN: true, noDefaultInfinity: true });
-  const put = (at: number, i: number, v: number | 'nan-') => {
-    if (v === 'nan-') new Uint32Array(arena.buffer, at, i + 1)[i] = 0xffc00001;
-    else new Float32Array(arena.buffer, at, i + 1)[i] = v;
-  };
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 19 }),
@@ -207,8 +216,8 @@ test('guardRect_f32 over rows with gaps, in two parts: the statistics guardRange
         new Float32Array(arena.buffer, at, rows * stride + 4).fill(NaN);
         for (let r = 0; r < rows; r++)
           for (let c = 0; c < cols; c++) {
-            put(at, r * stride + c, vals[r * cols + c]);
-            put(packed, r * cols + c, vals[r * cols + c]);
+            putF32(arena.buffer, at, r * stride + c, vals[r * cols + c]);
+            putF32(arena.buffer, packed, r * cols + c, vals[r * cols + c]);
           }
         x.guardRange_f32(packed, rows * cols, want);
         const first = split % (rows + 1);
