@@ -36,9 +36,8 @@ const { chromium } = await import('playwright-core');
 const PAGE = `<!doctype html><meta charset="utf-8"><title>convkit browser bench</title>
 <script src="/opencv.js"></script>
 <script type="module">
-import { CASES } from '/bench/browser/cases.mjs';
+import { CASES, median } from '/bench/browser/cases.mjs';
 const { ids, quick, reps, rounds, haveCv } = ${JSON.stringify({ ids, quick, reps, rounds, haveCv: existsSync(opencvFile) })};
-const median = (ts) => ts.sort((a, b) => a - b)[ts.length >> 1];
 function time(fn) {
   fn();
   const ts = [];
@@ -60,7 +59,6 @@ const ask = (msg) => new Promise((ok) => { worker.onmessage = (e) => ok(e.data);
 const info = await ask({ warm: true });
 // Rounds: every case again, convkit's rows then opencv.js's; each figure is the median of its
 // round medians (a slow spell of the shared host lands on one round, not on one side).
-const middle = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rows = ids.map((id) => ({ id, title: CASES.find((x) => x.id === id).title, runs: {} }));
 for (let round = 0; round < rounds; round++)
   for (const row of rows) {
@@ -77,7 +75,7 @@ for (let round = 0; round < rounds; round++)
     }
     for (const [k, ms] of Object.entries(got)) (row.runs[k] ??= []).push(ms);
   }
-for (const row of rows) for (const [k, ms] of Object.entries(row.runs)) row[k] = middle(ms);
+for (const row of rows) for (const [k, ms] of Object.entries(row.runs)) row[k] = median(ms);
 window.RESULT = { info, rows, ua: navigator.userAgent, cores: navigator.hardwareConcurrency, isolated: crossOriginIsolated };
 </script>`;
 
@@ -93,8 +91,7 @@ import { bilateralFilter } from '/dist/nonlinear/bilateral.js';
 import { engineInfo, workersReady } from '/dist/engine/backend.js';
 import { simdReady } from '/dist/engine/simd.js';
 const ck = { ndarray, correlate, gaussianBlur, boxFilter, medianFilter, bilateralFilter, engineInfo, workersReady, simdReady };
-import { CASES } from '/bench/browser/cases.mjs';
-const median = (ts) => ts.sort((a, b) => a - b)[ts.length >> 1];
+import { CASES, median } from '/bench/browser/cases.mjs';
 onmessage = async ({ data: m }) => {
   if (m.warm) {
     await ck.simdReady();

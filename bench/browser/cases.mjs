@@ -16,6 +16,12 @@ const cvKernel = (cv, taps, n) => cv.matFromArray(n, n, cv.CV_32F, Array.from(ta
  * runs convkit on NDArray `a` with engine options `o`; `opencv(cv, src, dst)` runs opencv.js on
  * Mats made from the same data (border REFLECT_101 = convkit's `mirror`, medianBlur's replicate).
  */
+/** The median (the mean of the middle two for an even count, as bench/run.mjs takes rounds). */
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
 export const CASES = [
   {
     id: 'W1',
