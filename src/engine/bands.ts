@@ -75,9 +75,12 @@ export function bandCount(g: BandGrid): number {
 
 const BAND_ELEMENT_BYTES = { u8: 1, f32: 4, f64: 8 } as const;
 
-/** A band source padding straight from an interleaved input through src/border. */
-export function paddingSource(input: InterleavedView, g: BandGrid): BandSource {
-  const cols = borderIndexMap(input.width, g.pad.left, g.pad.right, g.border.mode);
+/** A band source padding straight from an interleaved input through src/border (`cols`: the column map, borderIndexMap, where the caller keeps one). */
+export function paddingSource(
+  input: InterleavedView,
+  g: BandGrid,
+  cols = borderIndexMap(input.width, g.pad.left, g.pad.right, g.border.mode),
+): BandSource {
   const source = ((r0, r1, out, stride) =>
     padRowsInterleaved(input, g.pad, g.border, r0, r1, out, cols, stride)) as BandSource;
   const data = input.data as AnyTypedArray;

@@ -3,21 +3,26 @@
  * input array's rows and write the output array's rows where they are, with no padded band
  * copied in and no result band copied out.
  *
- * Each band of the program's fixed grid whose input rows all lie inside the image (every band
- * but the first and last few, for shape `same`) runs as:
- *   1. the loop over the interior columns, reading the input rows in place (row stride =
- *      the image row) and writing the output rows in place — gathering, as it reads them, the
- *      float32 guard's range statistics of those rows and columns (./taps-jit.ts); the rest of
- *      the band's input rows (the last columns, the halo rows below) added after it;
- *   2. the left and right edge strips (the columns whose window crosses the border), padded
+ * Each band of the program's fixed grid with at least one row whose window lies inside the
+ * image's rows runs as:
+ *   1. the loop over the interior columns of those rows, reading the input rows in place (row
+ *      stride = the image row) and writing the output rows in place — gathering, as it reads
+ *      them, the float32 guard's range statistics of those rows and columns (./taps-jit.ts);
+ *      the rest of those input rows (the last columns, the halo rows below) added after it;
+ *   2. the band's rows whose window crosses the top or bottom border (in the first and last
+ *      bands), every column, through a row strip padded as the padded runner pads its band,
+ *      filtered by the same loop straight into the output rows, the strip added to the
+ *      statistics;
+ *   3. the left and right edge strips (the columns whose window crosses the border), padded
  *      through src/border into a small scratch strip, filtered by the same loop, copied in;
- *   3. the guard over the output band, as ./direct.ts.
- * (The separable passes in place read the statistics in a pass of their own before filtering.)
- * Bands reaching the top or bottom border, and bands the guard rejects, run through the padded
- * band runner (./direct.ts runDirectBands), which then recomputes them exactly as every other
- * path would. Every output is computed by the same operations in the same order as in the
- * padded-band runner (a pixel's value does not depend on its place in a row, see tail3x3 in
- * wasm/direct.ts), and the guard sees the same values (the padded band holds the rows' own
+ *   4. the guard over the output band, as ./direct.ts.
+ * (The separable passes in place read the statistics in a pass of their own before filtering,
+ * and leave bands that reach the top or bottom border to the padded runner.) Bands with no
+ * such row, and bands the guard rejects, run through the padded band runner (./direct.ts
+ * runDirectBands), which then recomputes them exactly as every other path would. Every output
+ * is computed by the same operations in the same order as in the padded-band runner (a
+ * pixel's value does not depend on its place in a row, see tail3x3 in wasm/direct.ts), and the
+ * guard sees the same values (the padded band holds the rows' own values, the row strips'
  * values and, for a constant border with padded columns, cval) — so the result is
  * bit-identical to that runner's, for any thread count.
  *
@@ -25,7 +30,14 @@
  * no guard: it rounds exactly in the loop and recomputes its ties from the rows it reads.
  */
 import { type BorderMode, borderIndexMap, padWindowInterleaved } from '../border/border.js';
-import { type BandClaim, type BandStats, f32AcceptableBand, guardTrace, paddingSource } from './bands.js';
+import {
+  type BandClaim,
+  type BandStats,
+  f32AcceptableBand,
+  guardTrace,
+  paddingSource,
+  phasedBand,
+} from './bands.js';
 import {
   type SimdDirectProgram,
   integerLoop,
@@ -45,10 +57,11 @@ import { tapsLoopF32 } from './taps-jit.js';
 import type { SimdArena } from './simd.js';
 
 /**
- * Bands this thread ran in place, left to the padded runner because they reach the top or
- * bottom border, and computed in place but rejected by the float32 guard (tests).
+ * Bands this thread ran in place, left to the padded runner because of the top or bottom
+ * border, and computed in place but rejected by the float32 guard; row strips it ran for the
+ * border rows of bands in place (tests).
  */
-export const inPlaceCounts = { inPlace: 0, border: 0, rejected: 0 };
+export const inPlaceCounts = { inPlace: 0, border: 0, rejected: 0, rowStrips: 0 };
 
 /** An input image in engine memory. */
 export interface HeapImage {
@@ -105,6 +118,13 @@ interface Geometry {
   /** Padded strip row stride and strip output row length, in elements. */
   Ss: number;
   So: number;
+  /**
+   * The most output rows of one band above mLo or below mHi (each run through a padded row
+   * strip), and the room a row strip's padded row takes, in elements (prog.pw and the
+   * source's phase, see BandSource.strideFor).
+   */
+  rowsB: number;
+  Sr: number;
 }
 
 function geometry(prog: SimdDirectProgram, height: number, width: number): Geometry {
@@ -115,23 +135,28 @@ function geometry(prog: SimdDirectProgram, height: number, width: number): Geome
   const nL = Math.min(pad.left, outW);
   const nR = Math.max(nL, Math.min(outW, width - kw + 1 + pad.left));
   const strip = Math.max(nL, outW - nR);
+  const mHi = height - kh + 1 + pad.top;
   return {
     kw,
     mLo: pad.top,
-    mHi: height - kh + 1 + pad.top,
+    mHi,
     nL,
     nR,
     Ss: (strip + kw - 1) * C,
     So: strip * C,
+    rowsB: Math.max(0, Math.min(prog.bandRows, Math.max(pad.top, prog.outHeight - mHi))),
+    Sr: prog.pw + 8,
   };
 }
 
 interface Layout {
   tapsIn: number;
   tapsStrip: number;
+  tapsRow: number;
   stats: number;
   strip: number;
   sacc: number;
+  rowStrip: number;
   end: number;
 }
 
@@ -157,9 +182,11 @@ function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
   const L = {
     tapsIn: take(nt * 20),
     tapsStrip: take(nt * 20),
+    tapsRow: take(nt * 20),
     stats: take(32),
     strip: take((prog.bandRows + prog.kh - 1) * g.Ss * 4),
     sacc: take(prog.bandRows * g.So * 4),
+    rowStrip: take(rowStripBytes(prog, g, 4)),
   };
   return { ...L, end: end() };
 }
@@ -172,11 +199,18 @@ function integerLayout(prog: SimdDirectProgram, g: Geometry, base: number) {
     division: take(32),
     exactIn: take(108),
     exactStrip: take(108),
+    exactRow: take(108),
     list: take((prog.ow + 16) * 4),
     strip: take((prog.bandRows + prog.kh - 1) * g.Ss),
     sout: take(prog.bandRows * g.So),
+    rowStrip: take(rowStripBytes(prog, g, 1)),
     end,
   };
+}
+
+/** A row strip's bytes: rowsB output rows' padded rows, and 8 for the source's phase. */
+function rowStripBytes(prog: SimdDirectProgram, g: Geometry, bytes: number): number {
+  return g.rowsB > 0 ? (g.rowsB + prog.kh - 1) * g.Sr * bytes + 8 : 0;
 }
 
 /** Scratch bytes one thread needs to run `prog` in place on an image of this size. */
@@ -212,24 +246,30 @@ interface InPlaceKind {
   readonly mLo: number;
   readonly mHi: number;
   readonly interior: boolean;
+  /**
+   * Whether `filter` also takes bands with rows outside [mLo, mHi) (through padded row
+   * strips), as long as one of their rows is inside; if not, such bands run padded.
+   */
+  readonly borderRows: boolean;
   /** Scratch address of the guard's statistics (32 bytes); -1: no guard (exact loops). */
   readonly stats: number;
   /** Writes the loops' tables into the scratch (once this thread holds a band). */
   prepare(): void;
   /**
-   * Filters output rows [m0, m0 + rows) in place; `band` is the address of their first input
-   * row. With `stats` (guarded programs), also leaves there the guard's range statistics of
-   * every value of the band's input rows, as guardRange_f32 writes them — gathered by the loop
-   * as it reads (direct) or in a pass of their own (separable).
+   * Filters output rows [m0, m0 + rows) in place. With `stats` (guarded programs), also leaves
+   * there the guard's range statistics of every value of the band's padded input rows, as
+   * guardRange_f32 writes them of the padded band — gathered by the loop as it reads (direct)
+   * or in a pass of their own (separable).
    */
-  filter(m0: number, rows: number, band: number, stats?: number): void;
+  filter(m0: number, rows: number, stats?: number): void;
   /** Runs the listed bands through the padded-band runner. */
   padded(claim: BandClaim): void;
 }
 
 /**
- * The band loop every in-place runner shares: border bands and guard-rejected bands go to the
- * padded runner; the others are filtered in place between the guard's two statistics.
+ * The band loop every in-place runner shares: guard-rejected bands, and bands with no row in
+ * [mLo, mHi) (or with any row outside it, for kinds without `borderRows`), go to the padded
+ * runner; the others are filtered in place between the guard's two statistics.
  */
 function runInPlaceBands(
   x: HeapExports,
@@ -242,8 +282,6 @@ function runInPlaceBands(
   kind: InPlaceKind,
 ): void {
   const { pad, ow, bandRows: R, border } = prog;
-  const rowLen = input.width * input.channels;
-  const bytes = input.data.BYTES_PER_ELEMENT;
   const guarded = kind.stats >= 0;
   const statsF32 = new Float32Array(memory.buffer, Math.max(0, kind.stats), 2);
   // The padded band's columns beyond the image hold cval (constant border) or row values.
@@ -256,7 +294,9 @@ function runInPlaceBands(
   for (let b = claim(); b >= 0; b = claim()) {
     const m0 = b * R;
     const rows = Math.min(R, prog.outHeight - m0);
-    if (!kind.interior || m0 < kind.mLo || m0 + rows > kind.mHi) {
+    const lo = Math.max(m0, kind.mLo);
+    const hi = Math.min(m0 + rows, kind.mHi);
+    if (!kind.interior || hi <= lo || (!kind.borderRows && (lo > m0 || hi < m0 + rows))) {
       inPlaceCounts.border++;
       padded.push(b);
       continue;
@@ -265,14 +305,13 @@ function runInPlaceBands(
       kind.prepare();
       ready = true;
     }
-    const band = input.data.byteOffset + (m0 - pad.top) * rowLen * bytes;
     if (!guarded) {
-      kind.filter(m0, rows, band);
+      kind.filter(m0, rows);
       inPlaceCounts.inPlace++;
       done(b);
       continue;
     }
-    kind.filter(m0, rows, band, kind.stats);
+    kind.filter(m0, rows, kind.stats);
     let maxX = statsF32[0];
     let minX = statsF32[1];
     if (cvalInBand) {
@@ -347,7 +386,6 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
   const g = geometry(prog, input.height, input.width);
   const L = layout(prog, g, scratch);
   const buf = memory.buffer;
-  const rowLen = input.width * C;
   const nt = prog.taps.length;
   const strip = new Float32Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sacc = new Float32Array(buf, L.sacc, R * g.So);
@@ -355,12 +393,14 @@ export const runDirectInPlace: InPlaceRunner<SimdDirectProgram> = (
   const loop: DirectLoop = (src, stride, dst, dstStride, rows, width, taps, gather) =>
     tapsLoop(src, stride, dst, dstStride, rows, width, taps, nt, gather);
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
-    ...directKind(x, input, prog, g, arena, out, stats, done, strip, sacc, loop, L.tapsIn, L.tapsStrip),
+    ...directKind(x, input, prog, g, arena, out, stats, done, loop, {
+      strip,
+      stripOut: sacc,
+      rowStrip: L.rowStrip,
+      tables: [L.tapsIn, L.tapsStrip, L.tapsRow],
+      writeTable: (at, S) => writeTapTable(buf, at, prog.taps, S, C),
+    }),
     stats: L.stats,
-    prepare: () => {
-      writeTapTable(buf, L.tapsIn, prog.taps, rowLen, C);
-      writeTapTable(buf, L.tapsStrip, prog.taps, g.Ss, C);
-    },
   });
 };
 
@@ -386,7 +426,6 @@ const runIntegerInPlace: InPlaceRunner<SimdDirectProgram> = (
   const g = geometry(prog, input.height, input.width);
   const L = integerLayout(prog, g, scratch);
   const buf = memory.buffer;
-  const rowLen = input.width * C;
   const strip = new Uint8Array(buf, L.strip, (R + kh - 1) * g.Ss);
   const sout = new Uint8Array(buf, L.sout, R * g.So);
   const f = integerLoop(x, prog);
@@ -394,20 +433,40 @@ const runIntegerInPlace: InPlaceRunner<SimdDirectProgram> = (
     stats.exactOutputs += f(src, stride, dst, dstStride, rows, width, L.k9, C, L.division, ex, L.list);
   };
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
-    ...directKind(x, input, prog, g, arena, out, stats, done, strip, sout, loop, L.exactIn, L.exactStrip),
+    ...directKind(x, input, prog, g, arena, out, stats, done, loop, {
+      strip,
+      stripOut: sout,
+      rowStrip: L.rowStrip,
+      tables: [L.exactIn, L.exactStrip, L.exactRow],
+      writeTable: (at, S) => writeIntegerTables(buf, L.k9, L.division, at, prog, S),
+    }),
     stats: -1,
-    prepare: () => {
-      writeIntegerTables(buf, L.k9, L.division, L.exactIn, prog, rowLen);
-      writeIntegerTables(buf, L.k9, L.division, L.exactStrip, prog, g.Ss);
-    },
   });
 };
 
+/** A direct runner's scratch for directKind: its strips and its loop's three tables. */
+interface DirectScratch {
+  /** The edge strips' padded rows (row stride g.Ss) and their outputs (row stride g.So). */
+  strip: Float32Array | Uint8Array;
+  stripOut: Float32Array | Uint8Array;
+  /** Byte address of the row strip (rowStripBytes). */
+  rowStrip: number;
+  /** The loop's tables for rows the image row apart, g.Ss apart, and the row strip's stride. */
+  tables: readonly [number, number, number];
+  /** Writes a table at `at` for rows S elements apart. */
+  writeTable(at: number, S: number): void;
+}
+
 /**
- * What the two direct runners share: the band grid's interior rows, the filter of a band —
- * the interior columns by `loop` straight from the input rows (row stride = the image row,
- * table `tableIn`), then the left and right edge strips through the padded strip (table
- * `tableStrip`) — and the padded runner for the other bands. The loops take byte addresses.
+ * What the two direct runners share: the band grid's interior rows, the filter of a band, and
+ * the padded runner for the other bands. A band's filter runs:
+ *   - its rows in [mLo, mHi): the interior columns by `loop` straight from the input rows (row
+ *     stride = the image row), then the left and right edge strips through the padded strip;
+ *   - its rows above mLo or below mHi (the first and last bands reach the top and bottom
+ *     border): every column through a row strip, padded as the padded runner pads its band
+ *     (paddingSource), filtered by `loop` straight into the output rows.
+ * The guard's statistics then cover exactly the padded band's values: the image rows the
+ * interior part reads, and each row strip whole. The loops take byte addresses.
  */
 function directKind(
   x: HeapExports,
@@ -418,49 +477,76 @@ function directKind(
   out: Float32Array | Uint8Array,
   stats: BandStats,
   done: (band: number) => void,
-  strip: Float32Array | Uint8Array,
-  stripOut: Float32Array | Uint8Array,
   loop: DirectLoop,
-  tableIn: number,
-  tableStrip: number,
-): Pick<InPlaceKind, 'mLo' | 'mHi' | 'interior' | 'filter' | 'padded'> {
-  const { pad, ow, channels: C } = prog;
+  s: DirectScratch,
+): Omit<InPlaceKind, 'stats'> {
+  const { pad, ow, kh, channels: C } = prog;
   const inBytes = input.data.BYTES_PER_ELEMENT;
   const outBytes = out.BYTES_PER_ELEMENT;
   const rowLen = input.width * C;
+  const [tableIn, tableStrip, tableRow] = s.tables;
   const cols = columnMap(input.width, pad.left, pad.right, prog.border.mode);
-  const edge = edgeStrips(input, prog, g, cols, strip, stripOut, out, (rows, width) =>
-    loop(strip.byteOffset, g.Ss, stripOut.byteOffset, g.So, rows, width, tableStrip),
+  const edge = edgeStrips(input, prog, g, cols, s.strip, s.stripOut, out, (rows, width) =>
+    loop(s.strip.byteOffset, g.Ss, s.stripOut.byteOffset, g.So, rows, width, tableStrip),
   );
+  // Row strips: rows Sr apart from the source's phase (as the padded runner's band), so its
+  // row copies out of shared memory stay word copies.
+  const source = paddingSource(input, prog, cols);
+  const Sr = source.strideFor(prog.pw, inBytes);
+  const rowView = phasedBand(
+    s.strip.buffer as ArrayBuffer,
+    s.rowStrip,
+    prog.bandType,
+    (g.rowsB + kh - 1) * Sr,
+  );
+  const rowStrip = (m0: number, rows: number, gather?: number) => {
+    if (rows <= 0) return;
+    inPlaceCounts.rowStrips++;
+    const view = rowView(source.phase(m0));
+    source(m0, m0 + rows + kh - 1, view, Sr);
+    if (gather !== undefined) x.guardRect_f32(view.byteOffset, Sr, rows + kh - 1, prog.pw, gather);
+    loop(view.byteOffset, Sr, out.byteOffset + m0 * ow * outBytes, ow, rows, ow, tableRow);
+  };
   return {
     mLo: g.mLo,
     mHi: g.mHi,
     interior: g.nR > g.nL,
-    filter: (m0, rows, band, stats) => {
+    borderRows: true,
+    prepare: () => {
+      s.writeTable(tableIn, rowLen);
+      s.writeTable(tableStrip, g.Ss);
+      s.writeTable(tableRow, Sr);
+    },
+    filter: (m0, rows, stats) => {
+      const lo = Math.max(m0, g.mLo);
+      const n = Math.min(m0 + rows, g.mHi) - lo;
+      const band = input.data.byteOffset + (lo - pad.top) * rowLen * inBytes;
       const first = (g.nL - pad.left) * C;
       const width = (g.nR - g.nL) * C;
       if (stats !== undefined) x.guardReset_f32(stats);
       loop(
         band + first * inBytes,
         rowLen,
-        out.byteOffset + (m0 * ow + g.nL * C) * outBytes,
+        out.byteOffset + (lo * ow + g.nL * C) * outBytes,
         ow,
-        rows,
+        n,
         width,
         tableIn,
         stats,
       );
       if (stats !== undefined) {
-        // The loop gathered rows [0, rows) × [first, first + width) of the band's input rows.
-        x.guardRect_f32(band, rowLen, rows, first, stats);
-        x.guardRect_f32(band + (first + width) * inBytes, rowLen, rows, rowLen - first - width, stats);
-        x.guardRect_f32(band + rows * rowLen * inBytes, rowLen, prog.kh - 1, rowLen, stats);
-        x.guardFinish_f32(stats);
+        // The loop gathered rows [0, n) × [first, first + width) of the input rows it read.
+        x.guardRect_f32(band, rowLen, n, first, stats);
+        x.guardRect_f32(band + (first + width) * inBytes, rowLen, n, rowLen - first - width, stats);
+        x.guardRect_f32(band + n * rowLen * inBytes, rowLen, kh - 1, rowLen, stats);
       }
-      edge(m0, rows, 0, g.nL);
-      edge(m0, rows, g.nR, ow / C);
+      rowStrip(m0, lo - m0, stats);
+      rowStrip(lo + n, m0 + rows - lo - n, stats);
+      if (stats !== undefined) x.guardFinish_f32(stats);
+      edge(lo, n, 0, g.nL);
+      edge(lo, n, g.nR, ow / C);
     },
-    padded: (c) => runDirectBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
+    padded: (c) => runDirectBands(arena, prog, source, c, out, stats, done),
   };
 }
 
@@ -537,12 +623,14 @@ export const runSeparableInPlace: InPlaceRunner<SimdSeparableProgram> = (
     mLo: pad.top,
     mHi: H - kh + 1 + pad.top,
     interior: true,
+    borderRows: false,
     stats: L.stats,
     prepare: () => {
       fillRecords(buf, L.col32, prog.colTerms, rowLen);
       fillRecords(buf, L.row32, prog.rowTerms, C);
     },
-    filter: (m0, rows, band, stats) => {
+    filter: (m0, rows, stats) => {
+      const band = input.data.byteOffset + (m0 - pad.top) * rowLen * 4;
       if (stats !== undefined) x.guardRange_f32(band, (rows + kh - 1) * rowLen, stats);
       for (let s0 = 0; s0 < rowLen; s0 += prog.strip) {
         const sw = Math.min(prog.strip, rowLen - s0);

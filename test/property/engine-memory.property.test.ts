@@ -101,6 +101,7 @@ test('in place from engine arrays = the padded-band path on ordinary arrays, bit
             const out = engineArray(want.shape, 'float32');
             out.data.fill(-123456);
             const before = inPlaceCounts.inPlace + inPlaceCounts.rejected;
+            const strips = inPlaceCounts.rowStrips;
             const got = run(input, kernel, { ...opts, backend: 'wasm', threads, out });
             assert.equal(got, out, what);
             assert.deepEqual(Array.from(out.data), Array.from(want.data), `${what}, ${threads} threads`);
@@ -111,6 +112,9 @@ test('in place from engine arrays = the padded-band path on ordinary arrays, bit
                 inPlaceCounts.inPlace + inPlaceCounts.rejected > before,
                 `${what}: no band ran in place`,
               );
+            // The first band (border rows above, image rows below) ran in place too.
+            if (threads === 1 && shape === 'same' && !a && kh >= 3 && bandRows >= kh && h >= kh && w >= kw)
+              assert.ok(inPlaceCounts.rowStrips > strips, `${what}: no row strip ran`);
             releaseEngineArray(out);
           }
           assert.deepEqual(Array.from(input.data), Array.from(img.data), 'the input is not modified');
@@ -169,12 +173,16 @@ test('uint8 3×3 with weights k/D (the integer loop) in place from engine arrays
             const out = engineArray(want.shape, 'uint8');
             out.data.fill(77);
             const before = inPlaceCounts.inPlace;
+            const strips = inPlaceCounts.rowStrips;
             const got = run(input, kernel, { ...opts, backend: 'wasm', threads, out });
             assert.equal(got, out, what);
             assert.deepEqual(Array.from(out.data), Array.from(want.data), `${what}, ${threads} threads`);
             const interiorRows = shape === 'valid' || h - 2 >= 2 * bandRows + 2;
             if (threads === 1 && interiorRows && w >= 4 && shape !== 'full')
               assert.ok(inPlaceCounts.inPlace > before, `${what}: no band ran in place`);
+            // The first band (border rows above, image rows below) ran in place too.
+            if (threads === 1 && shape === 'same' && !anchor && bandRows >= 3 && h >= 3 && w >= 3)
+              assert.ok(inPlaceCounts.rowStrips > strips, `${what}: no row strip ran`);
             releaseEngineArray(out);
           }
           assert.deepEqual(Array.from(input.data), Array.from(img.data), 'the input is not modified');
