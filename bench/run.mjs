@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // convkit benchmarks: each workload of DESIGN.md beside its peers, in one run, as ratios.
-//   node bench/run.mjs [--quick] [--only W1,W3] [--reps N] [--rounds N] [--no-browser]
+//   node bench/run.mjs [--quick] [--only W1,W3] [--reps N] [--rounds N] [--bw BYTES_PER_MS] [--no-browser]
+// The memory floor (W1, W2) is bytes read + written ÷ the copy bandwidth measured before each
+// of the workload's rounds (their median; --bw fixes it instead), beside the floor from the
+// bandwidth measured at the run's start.
 // Not a test: nothing here passes or fails. Peers that are not installed are skipped with a note.
 //
 // Each workload runs in a fresh Node process (this script with --one ID), as each Python peer
@@ -67,6 +70,7 @@ if (!one) {
     String(rounds),
     '--bw',
     String(bw),
+    ...(flag('--bw') ? ['--bw-fixed'] : []),
     ...(quick ? ['--quick'] : []),
   ];
   for (const w of workloads) {
@@ -103,6 +107,13 @@ const middle = (xs) => {
 for (const w of workloads) {
   const ctx = await w.setup({ convkit, quick });
   const rows = [];
+  // The copy bandwidth again before each round of a workload with a floor: the host's speed
+  // swings for seconds at a time, so the run's first figure can be far from this workload's.
+  const roundBw = [];
+  const measureBw = async () => {
+    if (ctx.bytes && !args.includes('--bw-fixed')) roundBw.push((await copyBandwidth()).floor);
+  };
+  await measureBw();
   for (const [name, fn] of Object.entries(ctx.ours))
     rows.push({ name, runs: [await timeIt(fn, reps)], fn, ours: true });
   for (const [name, fn] of Object.entries((await ctx.nodePeers?.()) ?? {})) {
@@ -124,6 +135,7 @@ for (const w of workloads) {
   // one round of each side, not on one side.
   const native = rows.filter((r) => r.python && /^(opencv|pytorch) /.test(r.name));
   for (let round = 1; round < rounds; round++) {
+    await measureBw();
     for (const r of rows) if (r.ours) r.runs.push(await timeIt(r.fn, reps));
     const again = py ? await py.again(native.map((r) => r.name)) : {};
     for (const r of native) if (again[r.name] !== undefined) r.runs.push(again[r.name]);
@@ -132,14 +144,27 @@ for (const w of workloads) {
   }
   py?.close();
   for (const r of rows) if (r.runs) r.ms = middle(r.runs);
-  const floor = ctx.bytes ? ctx.bytes / bw : undefined;
+  // The floor from the bandwidth measured beside this workload's rounds (their median), and
+  // from the run's start (`bw`); ratios to both are printed.
+  const startFloor = ctx.bytes ? ctx.bytes / bw : undefined;
+  const floor = ctx.bytes ? ctx.bytes / (roundBw.length ? middle(roundBw) : bw) : undefined;
+  const toFloor = (ms) =>
+    `${(ms / floor).toFixed(2)}×` +
+    (roundBw.length ? `, run-start floor ${(ms / startFloor).toFixed(2)}×` : '');
   const ref1 = rows.find((r) => /^opencv .*1 thread/.test(r.name) && r.ms !== undefined);
   const ref =
     (ctx.reference && rows.find((r) => ctx.reference.test(r.name) && r.ms !== undefined)) ??
     rows.find((r) => /^opencv /.test(r.name) && !/1 thread| into dst/.test(r.name) && r.ms !== undefined) ??
     rows.find((r) => r.ms !== undefined && !r.ours);
   console.log(`${w.id}  ${w.title}  (${ctx.size})`);
-  if (floor) console.log(`    ${'memory floor'.padEnd(44)} ${floor.toFixed(2).padStart(9)} ms`);
+  if (floor)
+    console.log(
+      `    ${'memory floor'.padEnd(44)} ${floor.toFixed(2).padStart(9)} ms` +
+        (roundBw.length
+          ? `  (copy ${roundBw.map((b) => (b / 1e6).toFixed(1)).join(' / ')} GB/s before the rounds; ` +
+            `${startFloor.toFixed(2)} ms at the run's start)`
+          : ''),
+    );
   for (const r of rows) {
     if (r.note) {
       console.log(`    ${r.name.padEnd(44)} skipped: ${r.note}`);
@@ -161,14 +186,14 @@ for (const w of workloads) {
     summary.push(
       `${w.id}: convkit ${best.ms.toFixed(1)} ms (${best.name}) vs ${ref.name} ${ref.ms.toFixed(1)} ms → ${(best.ms / ref.ms).toFixed(2)}×` +
         (ref1 ? `; vs 1 thread ${ref1.ms.toFixed(1)} ms → ${(best.ms / ref1.ms).toFixed(2)}×` : '') +
-        (floor ? `; floor ${floor.toFixed(1)} ms → ${(best.ms / floor).toFixed(2)}×` : '') +
+        (floor ? `; floor ${floor.toFixed(2)} ms → ${toFloor(best.ms)}` : '') +
         (intoOut && intoDst
           ? `; into a reused array ${intoOut.ms.toFixed(1)} vs ${intoDst.ms.toFixed(1)} ms → ${(intoOut.ms / intoDst.ms).toFixed(2)}×` +
-            (floor ? ` (floor → ${(intoOut.ms / floor).toFixed(2)}×)` : '')
+            (floor ? ` (floor → ${toFloor(intoOut.ms)})` : '')
           : '') +
         (engine && intoDst
           ? `; engine arrays in place ${engine.ms.toFixed(1)} vs ${intoDst.ms.toFixed(1)} ms → ${(engine.ms / intoDst.ms).toFixed(2)}×` +
-            (floor ? ` (floor → ${(engine.ms / floor).toFixed(2)}×)` : '')
+            (floor ? ` (floor → ${toFloor(engine.ms)})` : '')
           : ''),
     );
 }
