@@ -90,7 +90,7 @@ export function inPlaceKind(prog: { kind: string }): prog is InPlaceProgram {
 }
 
 /** The integer uint8 3×3 loop's programs (weights k/D): uint8 in, uint8 out. */
-function isIntegerU8(prog: { kind: string }): boolean {
+export function isIntegerU8(prog: { kind: string }): boolean {
   const p = prog as SimdDirectProgram;
   return p.kind === 'direct' && p.path === 'u8' && p.divisor > 0;
 }

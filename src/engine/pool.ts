@@ -29,7 +29,13 @@ import {
   releaseScratch,
   workerHeapLoops,
 } from './heap.js';
-import { type InPlaceProgram, inPlaceCounts, inPlaceKind, inPlaceScratchBytes } from './inplace.js';
+import {
+  type InPlaceProgram,
+  inPlaceCounts,
+  inPlaceKind,
+  inPlaceScratchBytes,
+  isIntegerU8,
+} from './inplace.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node, nodeWorkerSource } from './platform.js';
 import { type SimdArena, simdArena, simdModule, simdRelaxed } from './simd.js';
 
@@ -363,10 +369,13 @@ function isShared(data: AnyTypedArray): boolean {
 /**
  * Whether a pooled run of `program` on `data` stages the input into engine memory, where the
  * workers filter it in place: an ordinary (not shared) float32 input of a program that runs in
- * place (its output is float32 too).
+ * place (its output is float32 too), or an ordinary uint8 input of the integer 3×3 loop.
  */
 export function stagesInPlace(program: EngineProgram, data: AnyTypedArray): boolean {
-  return !isShared(data) && data instanceof Float32Array && inPlaceKind(program);
+  if (isShared(data)) return false;
+  return data instanceof Float32Array
+    ? inPlaceKind(program)
+    : data instanceof Uint8Array && isIntegerU8(program);
 }
 
 function sharedView(input: NDArray, buffer: SharedArrayBuffer, byteOffset: number): SharedView {
@@ -533,10 +542,10 @@ export function runPooled(
   const result = target ?? allocateUnfilled(outDtype, n);
   const { height, width, channels } = imageDims(input);
   const data = input.data;
-  // An ordinary float32 input of a program that runs in place is staged into engine memory (a
-  // ring for direct programs, see Ring; the whole image for separable ones), and, unless the
-  // result is in engine memory, the workers' results kept there: workers filter the staged
-  // rows where they are.
+  // An ordinary input of a program that runs in place (stagesInPlace) is staged into engine
+  // memory (a ring for direct float32 programs, see Ring; the whole image for separable ones and
+  // the integer uint8 loop), and, unless the result is in engine memory, the workers' results
+  // kept there: workers filter the staged rows where they are.
   const heap = !inPlace && stagesInPlace(program, data) ? heapLoops() : undefined;
   // A shared result (the caller's `out` on a SharedArrayBuffer): workers write into it
   // directly, and nothing is collected — except where they filter in place, which writes
@@ -554,7 +563,9 @@ export function runPooled(
   // Direct programs stage through a ring. Separable ones are staged whole: through the ring,
   // W3 (σ = 2) gained nothing into `out` (13.3–14.7 ms against 13.6–15.1) and some processes
   // ran at 20 ms throughout, in Node and in Chromium alike.
-  const ringed = heap !== undefined && program.kind === 'direct';
+  // (float32 only: the ring's slots hold float32 rows; the integer uint8 loop's input is staged
+  // whole)
+  const ringed = heap !== undefined && program.kind === 'direct' && data instanceof Float32Array;
   const blocks = heap && {
     staging: engineBlock('staging', ringed ? slots * inBytes : data.byteLength),
     output: direct ? undefined : engineBlock('output', ringed ? slots * outBytes : bytesOut),

@@ -42,17 +42,20 @@ function toEngine(a: NDArray): NDArray {
 const MODES = ['constant', 'replicate', 'symmetric', 'mirror', 'wrap'] as const;
 
 /**
- * A float32 `out` of this kind: none (`fresh`), an ordinary array, an engine array, or an array
- * on a SharedArrayBuffer outside engine memory (`shared`).
+ * An `out` of this kind (float32 unless `dtype` says uint8): none (`fresh`), an ordinary array,
+ * an engine array, or an array on a SharedArrayBuffer outside engine memory (`shared`).
  */
-function resultArray(kind: 'fresh' | 'ordinary' | 'engine' | 'shared', shape: readonly number[]) {
+function resultArray(
+  kind: 'fresh' | 'ordinary' | 'engine' | 'shared',
+  shape: readonly number[],
+  dtype: 'float32' | 'uint8' = 'float32',
+) {
   if (kind === 'fresh') return undefined;
-  if (kind === 'engine') return engineArray(shape, 'float32');
+  if (kind === 'engine') return engineArray(shape, dtype);
   const n = shape.reduce((a, b) => a * b, 1);
-  return ndarray(
-    kind === 'shared' ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n),
-    shape,
-  );
+  const bytes = dtype === 'uint8' ? 1 : 4;
+  const buffer = kind === 'shared' ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes);
+  return ndarray(dtype === 'uint8' ? new Uint8Array(buffer) : new Float32Array(buffer), shape);
 }
 
 test('in place from engine arrays = the padded-band path on ordinary arrays, bit for bit, any threads', () => {
@@ -464,6 +467,64 @@ test('ordinary float32 arrays on the pool: workers run in place on a staged copy
       },
     ),
     { numRuns: 120 },
+  );
+  setBandRows(undefined);
+});
+
+test('ordinary uint8 arrays on the pool, the integer 3×3 loop: workers run in place on a staged copy = the reference', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        h: fc.integer({ min: 1, max: 30 }),
+        w: fc.integer({ min: 1, max: 40 }),
+        c: fc.constantFrom(1, 3, 4),
+        D: fc.constantFrom(2, 10, 16, 20),
+        border: fc.constantFrom(...MODES),
+        shape: fc.constantFrom('same', 'same', 'full', 'valid'),
+        out: fc.constantFrom('fresh', 'ordinary', 'engine', 'shared'),
+        bandRows: fc.integer({ min: 1, max: 6 }),
+        // the input's data 1–3 bytes into its buffer
+        offset: fc.constantFrom(0, 1, 3),
+        seed: fc.integer(),
+      }),
+      ({ h, w, c, D, border, shape, out, bandRows, offset, seed }) => {
+        if (shape === 'valid' && (h < 3 || w < 3)) return;
+        const r = rng(seed);
+        const values = new Uint8Array(h * w * c + offset).subarray(offset);
+        values.forEach((_, i) => (values[i] = r() < 0.2 ? 255 : Math.floor(r() * 256)));
+        const img = ndarray(values, c === 1 ? [h, w] : [h, w, c]);
+        const copy = Uint8Array.from(img.data);
+        // weights k/D: the integer loop, with many exact ties
+        const kernel = Array.from({ length: 3 }, () =>
+          Array.from({ length: 3 }, () => Math.round((r() - 0.4) * 8) / D),
+        );
+        const opts = { border, cval: 7, shape, method: 'direct' as const };
+        setBandRows(bandRows);
+        const want = correlate(img, kernel, { ...opts, backend: 'js' });
+        const what = `${h}×${w}×${c} D ${D} ${border} ${shape} into ${out}, bands of ${bandRows}, offset ${offset}`;
+        for (const threads of [2, 3]) {
+          const target = resultArray(out, want.shape, 'uint8');
+          target?.data.fill(77);
+          setCallerClaims(false); // the workers run every band
+          lastPoolRun.bands = 0;
+          try {
+            const got = correlate(img, kernel, { ...opts, backend: 'wasm', threads, out: target });
+            assert.deepEqual(Array.from(got.data), Array.from(want.data), `${what}, ${threads} threads`);
+          } finally {
+            setCallerClaims(true);
+            if (target && out === 'engine') releaseEngineArray(target);
+          }
+          if (lastPoolRun.bands > 1) {
+            assert.equal(lastPoolRun.input, 'engine', `${what}: staged in engine memory`);
+            assert.equal(lastPoolRun.workerBands, lastPoolRun.bands, what);
+            if (h >= 3 && w >= 4)
+              assert.ok(lastPoolRun.workerInPlace > 0, `${what}: no worker band ran in place`);
+          }
+        }
+        assert.deepEqual(img.data, copy, 'the input is not modified');
+      },
+    ),
+    { numRuns: 80 },
   );
   setBandRows(undefined);
 });
