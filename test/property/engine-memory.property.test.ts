@@ -409,6 +409,21 @@ test('engine arrays mixed with ordinary ones, and `out` = the input, give the or
   releaseEngineArray(out);
 });
 
+/**
+ * Runs `run` with every band on the pool's workers (the calling thread claims none) and
+ * lastPoolRun cleared, then releases `target` if it is an engine array.
+ */
+function onWorkers(target: NDArray | undefined, kind: string, run: () => void): void {
+  setCallerClaims(false);
+  lastPoolRun.bands = 0;
+  try {
+    run();
+  } finally {
+    setCallerClaims(true);
+    if (target && kind === 'engine') releaseEngineArray(target);
+  }
+}
+
 test('ordinary float32 arrays on the pool: workers run in place on a staged copy, bit for bit', () => {
   fc.assert(
     fc.property(
@@ -444,15 +459,10 @@ test('ordinary float32 arrays on the pool: workers run in place on a staged copy
         for (const threads of [2, 3]) {
           const target = resultArray(out, want.shape);
           target?.data.fill(-123456);
-          setCallerClaims(false); // the workers run every band
-          lastPoolRun.bands = 0;
-          try {
+          onWorkers(target, out, () => {
             const got = correlate(img, kernel, { ...opts, threads, out: target });
             assert.deepEqual(Array.from(got.data), Array.from(want.data), `${what}, ${threads} threads`);
-          } finally {
-            setCallerClaims(true);
-            if (target && out === 'engine') releaseEngineArray(target);
-          }
+          });
           if (lastPoolRun.bands > 1) {
             // (Separable runs with a constant border do not run in place: a pool-owned copy.)
             const inPlace = method === 'direct' || border !== 'constant';
@@ -505,15 +515,10 @@ test('ordinary uint8 arrays on the pool, the integer 3×3 loop: workers run in p
         for (const threads of [2, 3]) {
           const target = resultArray(out, want.shape, 'uint8');
           target?.data.fill(77);
-          setCallerClaims(false); // the workers run every band
-          lastPoolRun.bands = 0;
-          try {
+          onWorkers(target, out, () => {
             const got = correlate(img, kernel, { ...opts, backend: 'wasm', threads, out: target });
             assert.deepEqual(Array.from(got.data), Array.from(want.data), `${what}, ${threads} threads`);
-          } finally {
-            setCallerClaims(true);
-            if (target && out === 'engine') releaseEngineArray(target);
-          }
+          });
           if (lastPoolRun.bands > 1) {
             assert.equal(lastPoolRun.input, 'engine', `${what}: staged in engine memory`);
             assert.equal(lastPoolRun.workerBands, lastPoolRun.bands, what);
