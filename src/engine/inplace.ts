@@ -489,10 +489,11 @@ function directKind(
   const edge = edgeStrips(input, prog, g, cols, s.strip, s.stripOut, out, (rows, width) =>
     loop(s.strip.byteOffset, g.Ss, s.stripOut.byteOffset, g.So, rows, width, tableStrip),
   );
-  // Row strips: rows Sr apart from the source's phase (as the padded runner's band), so its
-  // row copies out of shared memory stay word copies.
-  const source = paddingSource(input, prog, cols);
-  const Sr = source.strideFor(prog.pw, inBytes);
+  // Row strips (only where the grid has border rows: not for the pool's ring slots, whose
+  // padding is in their rows): rows Sr apart from the source's phase (as the padded runner's
+  // band), so its row copies out of shared memory stay word copies.
+  const source = g.rowsB > 0 ? paddingSource(input, prog, cols) : undefined;
+  const Sr = source ? source.strideFor(prog.pw, inBytes) : 0;
   const rowView = phasedBand(
     s.strip.buffer as ArrayBuffer,
     s.rowStrip,
@@ -500,7 +501,7 @@ function directKind(
     (g.rowsB + kh - 1) * Sr,
   );
   const rowStrip = (m0: number, rows: number, gather?: number) => {
-    if (rows <= 0) return;
+    if (rows <= 0 || !source) return;
     inPlaceCounts.rowStrips++;
     const view = rowView(source.phase(m0));
     source(m0, m0 + rows + kh - 1, view, Sr);
@@ -515,7 +516,7 @@ function directKind(
     prepare: () => {
       s.writeTable(tableIn, rowLen);
       s.writeTable(tableStrip, g.Ss);
-      s.writeTable(tableRow, Sr);
+      if (source) s.writeTable(tableRow, Sr);
     },
     filter: (m0, rows, stats) => {
       const lo = Math.max(m0, g.mLo);
@@ -546,7 +547,8 @@ function directKind(
       edge(lo, n, 0, g.nL);
       edge(lo, n, g.nR, ow / C);
     },
-    padded: (c) => runDirectBands(arena, prog, source, c, out, stats, done),
+    padded: (c) =>
+      runDirectBands(arena, prog, source ?? paddingSource(input, prog, cols), c, out, stats, done),
   };
 }
 
