@@ -89,12 +89,11 @@ export function correlateTaps_f32(
 }
 
 /**
- * 3×3 kernels, f32 accumulation in row-major order over all nine taps (zero taps included),
- * four output rows per step. (The plans use it for uint8 and for float32 kernels without zero
- * taps; a float32 kernel with zero taps runs a loop generated for its pattern instead, see
- * src/engine/taps-jit.ts.) `w9`: nine splatted weights; `C`: channels. No range tracking:
- * the float32 guard takes its statistics from `rangeBits_f32` (the band) and `absMaxBits_f32`
- * (the output) — two separate passes cost less than tracking here (see below).
+ * 3×3 kernels on uint8 data widened to f32, f32 accumulation in row-major order over all nine
+ * taps (zero taps included), four output rows per step; the certified rounding needs no range
+ * statistics. (Float32 kernels within 3×3 run the loop generated for their pattern of non-zero
+ * taps since session 15, which also gathers the guard's statistics: src/engine/taps-jit.ts.)
+ * `w9`: nine splatted weights; `C`: channels.
  *
  * Layout, measured (one 4K float32 image's 68 bands of 32 rows, CPU time, 2-core AMD EPYC
  * VM): the former loop (two output rows per step, three source vectors loaded before their
@@ -107,7 +106,7 @@ export function correlateTaps_f32(
  * in this order 4.3 ms, 3 rows 3.9 (scaled to 32 rows), 4 rows 3.9; tracking the outputs'
  * largest |y| inside the loop added 0.7 ms, the separate pass over the output band 0.45.
  */
-export function correlate3x3_f32(
+export function correlate3x3_u8f32(
   src: usize,
   pw: i32,
   dst: usize,
@@ -226,20 +225,6 @@ export function correlate3x3_f32(
     }
     tail3x3(prow, rs, cs, drow, vw, width, w9);
   }
-}
-
-/** The same loop for uint8 data widened to f32 (the certified rounding needs no output range). */
-export function correlate3x3_u8f32(
-  src: usize,
-  pw: i32,
-  dst: usize,
-  dstStride: i32,
-  rows: i32,
-  width: i32,
-  w9: usize,
-  C: i32,
-): void {
-  correlate3x3_f32(src, pw, dst, dstStride, rows, width, w9, C);
 }
 
 /**

@@ -75,7 +75,10 @@ export function bandCount(g: BandGrid): number {
 
 const BAND_ELEMENT_BYTES = { u8: 1, f32: 4, f64: 8 } as const;
 
-/** A band source padding straight from an interleaved input through src/border (`cols`: the column map, borderIndexMap, where the caller keeps one). */
+/**
+ * A band source padding straight from an interleaved input through src/border (`cols`: the
+ * column map, borderIndexMap, where the caller keeps one).
+ */
 export function paddingSource(
   input: InterleavedView,
   g: BandGrid,

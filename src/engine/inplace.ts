@@ -78,8 +78,15 @@ export type InPlaceProgram = SimdDirectProgram | SimdSeparableProgram;
  * with a border that is not constant, or the integer uint8 3×3 loop, uint8 → uint8.
  */
 export function runsInPlace(prog: { kind: string }, input: unknown, out: unknown): prog is InPlaceProgram {
-  if (isIntegerU8(prog)) return input instanceof Uint8Array && out instanceof Uint8Array;
-  return input instanceof Float32Array && out instanceof Float32Array && inPlaceKind(prog);
+  return (
+    inPlaceInput(prog, input) && out instanceof (input instanceof Uint8Array ? Uint8Array : Float32Array)
+  );
+}
+
+/** Whether a program runs in place on this input (into an output of the input's type). */
+export function inPlaceInput(prog: { kind: string }, input: unknown): prog is InPlaceProgram {
+  if (isIntegerU8(prog)) return input instanceof Uint8Array;
+  return input instanceof Float32Array && inPlaceKind(prog);
 }
 
 /** Whether a program is of a kind that runs in place (for float32 input and output). */
@@ -90,7 +97,7 @@ export function inPlaceKind(prog: { kind: string }): prog is InPlaceProgram {
 }
 
 /** The integer uint8 3×3 loop's programs (weights k/D): uint8 in, uint8 out. */
-export function isIntegerU8(prog: { kind: string }): boolean {
+function isIntegerU8(prog: { kind: string }): boolean {
   const p = prog as SimdDirectProgram;
   return p.kind === 'direct' && p.path === 'u8' && p.divisor > 0;
 }
@@ -120,11 +127,11 @@ interface Geometry {
   So: number;
   /**
    * The most output rows of one band above mLo or below mHi (each run through a padded row
-   * strip), and the room a row strip's padded row takes, in elements (prog.pw and the
+   * strip), and the most room a row strip's padded row takes, in elements (prog.pw and the
    * source's phase, see BandSource.strideFor).
    */
   rowsB: number;
-  Sr: number;
+  SrMax: number;
 }
 
 function geometry(prog: SimdDirectProgram, height: number, width: number): Geometry {
@@ -145,7 +152,7 @@ function geometry(prog: SimdDirectProgram, height: number, width: number): Geome
     Ss: (strip + kw - 1) * C,
     So: strip * C,
     rowsB: Math.max(0, Math.min(prog.bandRows, Math.max(pad.top, prog.outHeight - mHi))),
-    Sr: prog.pw + 8,
+    SrMax: prog.pw + 8,
   };
 }
 
@@ -210,7 +217,7 @@ function integerLayout(prog: SimdDirectProgram, g: Geometry, base: number) {
 
 /** A row strip's bytes: rowsB output rows' padded rows, and 8 for the source's phase. */
 function rowStripBytes(prog: SimdDirectProgram, g: Geometry, bytes: number): number {
-  return g.rowsB > 0 ? (g.rowsB + prog.kh - 1) * g.Sr * bytes + 8 : 0;
+  return g.rowsB > 0 ? (g.rowsB + prog.kh - 1) * g.SrMax * bytes + 8 : 0;
 }
 
 /** Scratch bytes one thread needs to run `prog` in place on an image of this size. */

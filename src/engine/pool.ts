@@ -29,13 +29,7 @@ import {
   releaseScratch,
   workerHeapLoops,
 } from './heap.js';
-import {
-  type InPlaceProgram,
-  inPlaceCounts,
-  inPlaceKind,
-  inPlaceScratchBytes,
-  isIntegerU8,
-} from './inplace.js';
+import { type InPlaceProgram, inPlaceCounts, inPlaceInput, inPlaceScratchBytes } from './inplace.js';
 import { allocateUnfilled, canBlockOnSharedMemory, isNode, node, nodeWorkerSource } from './platform.js';
 import { type SimdArena, simdArena, simdModule, simdRelaxed } from './simd.js';
 
@@ -372,10 +366,7 @@ function isShared(data: AnyTypedArray): boolean {
  * place (its output is float32 too), or an ordinary uint8 input of the integer 3×3 loop.
  */
 export function stagesInPlace(program: EngineProgram, data: AnyTypedArray): boolean {
-  if (isShared(data)) return false;
-  return data instanceof Float32Array
-    ? inPlaceKind(program)
-    : data instanceof Uint8Array && isIntegerU8(program);
+  return !isShared(data) && inPlaceInput(program, data);
 }
 
 function sharedView(input: NDArray, buffer: SharedArrayBuffer, byteOffset: number): SharedView {

@@ -3,7 +3,7 @@
  * footprint (a 3×3 kernel with zero taps, 1×3, 3×1, 2×2 …), a small WebAssembly function
  * whose code holds exactly the kernel's non-zero taps.
  *
- * The 3×3 loop of wasm/direct.ts (`correlate3x3_f32`) keeps all nine weights in registers and
+ * The 3×3 loop of wasm/direct.ts (`correlate3x3_u8f32`) keeps all nine weights in registers and
  * adds each loaded vector at once into every output row it reaches, four output rows per step;
  * it multiplies and adds zero taps like any other. The tap-list loop (`correlateTaps_f32`)
  * leaves zero taps out but reloads each tap's weight and offset from memory and loads every
