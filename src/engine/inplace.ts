@@ -16,15 +16,15 @@
  *   3. the left and right edge strips (the columns whose window crosses the border), padded
  *      through src/border into a small scratch strip, filtered by the same loop, copied in;
  *   4. the guard over the output band, as ./direct.ts.
- * (The separable passes in place read the statistics in a pass of their own before filtering,
- * and leave bands that reach the top or bottom border to the padded runner.) Bands with no
- * such row, and bands the guard rejects, run through the padded band runner (./direct.ts
- * runDirectBands), which then recomputes them exactly as every other path would. Every output
- * is computed by the same operations in the same order as in the padded-band runner (a
- * pixel's value does not depend on its place in a row, see tail3x3 in wasm/direct.ts), and the
- * guard sees the same values (the padded band holds the rows' own values, the row strips'
- * values and, for a constant border with padded columns, cval) — so the result is
- * bit-identical to that runner's, for any thread count.
+ * (The separable passes in place read the statistics in a pass of their own, and take the
+ * border rows' column pass from row strips: runSeparableInPlace.) Bands with no such row, and
+ * bands the guard rejects, run through the padded band runner (./direct.ts runDirectBands),
+ * which then recomputes them exactly as every other path would. Every output is computed by
+ * the same operations in the same order as in the padded-band runner (a pixel's value does not
+ * depend on its place in a row, see tail3x3 in wasm/direct.ts), and the guard sees the same
+ * values (the padded band holds the rows' own values, the row strips' values and, for a
+ * constant border with padded columns, cval) — so the result is bit-identical to that
+ * runner's, for any thread count.
  *
  * The integer uint8 3×3 loop (uint8 in and out, weights k/D) runs in place the same way, with
  * no guard: it rounds exactly in the loop and recomputes its ties from the rows it reads.
@@ -125,13 +125,8 @@ interface Geometry {
   /** Padded strip row stride and strip output row length, in elements. */
   Ss: number;
   So: number;
-  /**
-   * The most output rows of one band above mLo or below mHi (each run through a padded row
-   * strip), and the most room a row strip's padded row takes, in elements (prog.pw and the
-   * source's phase, see BandSource.strideFor).
-   */
+  /** The most output rows of one band above mLo or below mHi (borderRowsPerBand). */
   rowsB: number;
-  SrMax: number;
 }
 
 function geometry(prog: SimdDirectProgram, height: number, width: number): Geometry {
@@ -151,9 +146,16 @@ function geometry(prog: SimdDirectProgram, height: number, width: number): Geome
     nR,
     Ss: (strip + kw - 1) * C,
     So: strip * C,
-    rowsB: Math.max(0, Math.min(prog.bandRows, Math.max(pad.top, prog.outHeight - mHi))),
-    SrMax: prog.pw + 8,
+    rowsB: borderRowsPerBand(prog, mHi),
   };
+}
+
+/**
+ * The most output rows of one band above pad.top or from `mHi` (the first output row whose
+ * window reaches below the image) on: the rows a band's row strip holds.
+ */
+function borderRowsPerBand(prog: InPlaceProgram, mHi: number): number {
+  return Math.max(0, Math.min(prog.bandRows, Math.max(prog.pad.top, prog.outHeight - mHi)));
 }
 
 interface Layout {
@@ -193,7 +195,7 @@ function layout(prog: SimdDirectProgram, g: Geometry, base: number): Layout {
     stats: take(32),
     strip: take((prog.bandRows + prog.kh - 1) * g.Ss * 4),
     sacc: take(prog.bandRows * g.So * 4),
-    rowStrip: take(rowStripBytes(prog, g, 4)),
+    rowStrip: take(rowStripBytes(prog, g.rowsB, 4)),
   };
   return { ...L, end: end() };
 }
@@ -210,19 +212,22 @@ function integerLayout(prog: SimdDirectProgram, g: Geometry, base: number) {
     list: take((prog.ow + 16) * 4),
     strip: take((prog.bandRows + prog.kh - 1) * g.Ss),
     sout: take(prog.bandRows * g.So),
-    rowStrip: take(rowStripBytes(prog, g, 1)),
+    rowStrip: take(rowStripBytes(prog, g.rowsB, 1)),
     end,
   };
 }
 
-/** A row strip's bytes: rowsB output rows' padded rows, and 8 for the source's phase. */
-function rowStripBytes(prog: SimdDirectProgram, g: Geometry, bytes: number): number {
-  return g.rowsB > 0 ? (g.rowsB + prog.kh - 1) * g.SrMax * bytes + 8 : 0;
+/**
+ * A row strip's bytes: the padded rows of `rowsB` output rows, each with room for the source's
+ * phase (at most prog.pw + 8 elements, see BandSource.strideFor), and 8 bytes for the phase.
+ */
+function rowStripBytes(prog: InPlaceProgram, rowsB: number, bytes: number): number {
+  return rowsB > 0 ? (rowsB + prog.kh - 1) * (prog.pw + 8) * bytes + 8 : 0;
 }
 
 /** Scratch bytes one thread needs to run `prog` in place on an image of this size. */
 export function inPlaceScratchBytes(prog: InPlaceProgram, height: number, width: number): number {
-  if (prog.kind === 'separable') return separableLayout(prog, 0).end();
+  if (prog.kind === 'separable') return separableLayout(prog, height, 0).end();
   if (isIntegerU8(prog)) return integerLayout(prog, geometry(prog, height, width), 0).end();
   return layout(prog, geometry(prog, height, width), 0).end;
 }
@@ -497,21 +502,12 @@ function directKind(
     loop(s.strip.byteOffset, g.Ss, s.stripOut.byteOffset, g.So, rows, width, tableStrip),
   );
   // Row strips (only where the grid has border rows: not for the pool's ring slots, whose
-  // padding is in their rows): rows Sr apart from the source's phase (as the padded runner's
-  // band), so its row copies out of shared memory stay word copies.
-  const source = g.rowsB > 0 ? paddingSource(input, prog, cols) : undefined;
-  const Sr = source ? source.strideFor(prog.pw, inBytes) : 0;
-  const rowView = phasedBand(
-    s.strip.buffer as ArrayBuffer,
-    s.rowStrip,
-    prog.bandType,
-    (g.rowsB + kh - 1) * Sr,
-  );
+  // padding is in their rows).
+  const strips = rowStrips(s.strip.buffer, input, prog, cols, s.rowStrip, g.rowsB);
+  const Sr = strips?.stride ?? 0;
   const rowStrip = (m0: number, rows: number, gather?: number) => {
-    if (rows <= 0 || !source) return;
-    inPlaceCounts.rowStrips++;
-    const view = rowView(source.phase(m0));
-    source(m0, m0 + rows + kh - 1, view, Sr);
+    if (rows <= 0 || !strips) return;
+    const view = strips.fill(m0, rows);
     if (gather !== undefined) x.guardRect_f32(view.byteOffset, Sr, rows + kh - 1, prog.pw, gather);
     loop(view.byteOffset, Sr, out.byteOffset + m0 * ow * outBytes, ow, rows, ow, tableRow);
   };
@@ -523,7 +519,7 @@ function directKind(
     prepare: () => {
       s.writeTable(tableIn, rowLen);
       s.writeTable(tableStrip, g.Ss);
-      if (source) s.writeTable(tableRow, Sr);
+      if (strips) s.writeTable(tableRow, Sr);
     },
     filter: (m0, rows, stats) => {
       const lo = Math.max(m0, g.mLo);
@@ -555,7 +551,38 @@ function directKind(
       edge(lo, n, g.nR, ow / C);
     },
     padded: (c) =>
-      runDirectBands(arena, prog, source ?? paddingSource(input, prog, cols), c, out, stats, done),
+      runDirectBands(arena, prog, strips?.source ?? paddingSource(input, prog, cols), c, out, stats, done),
+  };
+}
+
+/**
+ * A runner's row strip at byte `at` of `buffer` (engine memory; rowStripBytes), where the band
+ * grid has border rows (`rowsB` > 0): `fill(m0, rows)` pads the padded image's rows
+ * [m0, m0 + rows + kh − 1), the window rows of output rows [m0, m0 + rows), exactly as the
+ * padded runner pads its band (paddingSource) — rows `stride` elements apart from the
+ * source's phase, so the row copies out of shared memory stay word copies — and returns them.
+ */
+function rowStrips(
+  buffer: ArrayBufferLike,
+  input: HeapImage,
+  prog: InPlaceProgram,
+  cols: Int32Array,
+  at: number,
+  rowsB: number,
+) {
+  if (rowsB <= 0) return undefined;
+  const source = paddingSource(input, prog, cols);
+  const stride = source.strideFor(prog.pw, input.data.BYTES_PER_ELEMENT);
+  const view = phasedBand(buffer as ArrayBuffer, at, prog.bandType, (rowsB + prog.kh - 1) * stride);
+  return {
+    source,
+    stride,
+    fill(m0: number, rows: number) {
+      inPlaceCounts.rowStrips++;
+      const v = view(source.phase(m0));
+      source(m0, m0 + rows + prog.kh - 1, v, stride);
+      return v;
+    },
   };
 }
 
@@ -574,25 +601,32 @@ type DirectLoop = (
   stats?: number,
 ) => void;
 
-/** Scratch bytes one thread needs to run a separable program in place. */
-function separableLayout(prog: SimdSeparableProgram, base: number) {
+/** Scratch bytes one thread needs to run a separable program in place on `height` rows. */
+function separableLayout(prog: SimdSeparableProgram, height: number, base: number) {
   const { take, end } = carve(base);
+  const rowsB = borderRowsPerBand(prog, height - prog.kh + 1 + prog.pad.top);
   return {
+    rowsB,
     col32: take(prog.colTerms.length * 32),
+    col32Row: take(prog.colTerms.length * 32),
     row32: take(prog.rowTerms.length * 32),
-    stats: take(16),
+    stats: take(32),
     t: take(prog.bandRows * prog.pw * 4),
+    rowStrip: take(rowStripBytes(prog, rowsB, 4)),
     end,
   };
 }
 
 /**
  * Runs the bands `claim` hands out of a separable float32 program in place (border not
- * constant): the column pass reads the input rows where they are and fills the intermediate
+ * constant). The column pass reads the input rows where they are and fills the intermediate
  * rows' image columns; their padded columns are copies of the image columns the border rule
  * names (a padded column of the band is a copy of an image column in every row, so its
- * column-pass value is that column's); the row pass writes the output rows in place. As in the
- * padded runner (./separable.ts), the same loops compute each value by the same operations.
+ * column-pass value is that column's). Rows whose window crosses the top or bottom border (in
+ * the first and last bands) take their column pass, every column, from a row strip padded as
+ * the padded runner pads its band. The row pass writes the output rows in place. As in the
+ * padded runner (./separable.ts), the same loops compute each value by the same operations, and
+ * the guard's statistics cover the same values: the image rows read in place and each row strip.
  */
 export const runSeparableInPlace: InPlaceRunner<SimdSeparableProgram> = (
   x,
@@ -608,11 +642,14 @@ export const runSeparableInPlace: InPlaceRunner<SimdSeparableProgram> = (
 ) => {
   const { pad, kh, ow, pw, channels: C, border } = prog;
   const { height: H, width: W } = input;
-  const L = separableLayout(prog, scratch);
+  const L = separableLayout(prog, H, scratch);
   const buf = memory.buffer;
   const rowLen = W * C;
+  const mLo = pad.top;
+  const mHi = H - kh + 1 + pad.top;
   const t = new Float32Array(buf, L.t, prog.bandRows * pw);
   const cols = columnMap(W, pad.left, pad.right, border.mode);
+  const strips = rowStrips(buf, input, prog, cols, L.rowStrip, L.rowsB);
   const count = (ts: readonly SepTerm[], k: number) => ts.filter((term) => term.kind === k).length;
   const nc = prog.colTerms.length;
   const nr = prog.rowTerms.length;
@@ -624,50 +661,66 @@ export const runSeparableInPlace: InPlaceRunner<SimdSeparableProgram> = (
   ];
   const colSym = symmetricLayout(prog.colTerms);
   const rowSym = symmetricLayout(prog.rowTerms);
+  // The column pass of `rows` rows `S` elements apart, `width` elements from `src`, into the
+  // intermediate rows from `dst`, in strips of columns (records: offsets for S).
+  const columnPass = (src: number, S: number, dst: number, rows: number, width: number, rec: number) => {
+    for (let s0 = 0; s0 < width; s0 += prog.strip) {
+      const sw = Math.min(prog.strip, width - s0);
+      if (colSym)
+        x.correlateSym_f32(src + s0 * 4, S, dst + s0 * 4, pw, rows, sw, rec, cp, colSym.center, S * 4);
+      else x.correlateTerms_f32(src + s0 * 4, S, dst + s0 * 4, pw, rows, sw, rec, nc, cp, cm);
+    }
+  };
+  // Output rows [m0, m0 + rows) from a row strip: intermediate rows from row m0 − top, whole.
+  const rowStrip = (m0: number, rows: number, top: number, gather?: number) => {
+    if (rows <= 0 || !strips) return;
+    const view = strips.fill(m0, rows);
+    if (gather !== undefined) x.guardRect_f32(view.byteOffset, strips.stride, rows + kh - 1, pw, gather);
+    columnPass(view.byteOffset, strips.stride, L.t + (m0 - top) * pw * 4, rows, pw, L.col32Row);
+  };
   // Padded columns of the intermediate rows: element offsets of each and of its image column.
   const padCols: number[] = [];
   for (let q = 0; q < pad.left + W + pad.right; q++)
     if (q < pad.left || q >= pad.left + W) padCols.push(q * C, (pad.left + cols[q]) * C);
   runInPlaceBands(x, memory, prog, input, claim, out, done, {
-    mLo: pad.top,
-    mHi: H - kh + 1 + pad.top,
+    mLo,
+    mHi,
     interior: true,
-    borderRows: false,
+    borderRows: strips !== undefined,
     stats: L.stats,
     prepare: () => {
       fillRecords(buf, L.col32, prog.colTerms, rowLen);
+      if (strips) fillRecords(buf, L.col32Row, prog.colTerms, strips.stride);
       fillRecords(buf, L.row32, prog.rowTerms, C);
     },
     filter: (m0, rows, stats) => {
-      const band = input.data.byteOffset + (m0 - pad.top) * rowLen * 4;
-      if (stats !== undefined) x.guardRange_f32(band, (rows + kh - 1) * rowLen, stats);
-      for (let s0 = 0; s0 < rowLen; s0 += prog.strip) {
-        const sw = Math.min(prog.strip, rowLen - s0);
-        const dst = L.t + (pad.left * C + s0) * 4;
-        if (colSym)
-          x.correlateSym_f32(
-            band + s0 * 4,
-            rowLen,
-            dst,
-            pw,
-            rows,
-            sw,
-            L.col32,
-            cp,
-            colSym.center,
-            rowLen * 4,
-          );
-        else x.correlateTerms_f32(band + s0 * 4, rowLen, dst, pw, rows, sw, L.col32, nc, cp, cm);
+      const lo = Math.max(m0, mLo);
+      const n = Math.min(m0 + rows, mHi) - lo;
+      const band = input.data.byteOffset + (lo - pad.top) * rowLen * 4;
+      const whole = n === rows;
+      if (stats !== undefined) {
+        if (whole) x.guardRange_f32(band, (rows + kh - 1) * rowLen, stats);
+        else {
+          x.guardReset_f32(stats);
+          x.guardRect_f32(band, rowLen, n + kh - 1, rowLen, stats);
+        }
       }
-      for (let i = 0; i < rows; i++) {
+      columnPass(band, rowLen, L.t + ((lo - m0) * pw + pad.left * C) * 4, n, rowLen, L.col32);
+      for (let i = lo - m0; i < lo - m0 + n; i++) {
         const r = i * pw;
         for (let k = 0; k < padCols.length; k += 2)
           for (let ch = 0; ch < C; ch++) t[r + padCols[k] + ch] = t[r + padCols[k + 1] + ch];
+      }
+      if (!whole) {
+        rowStrip(m0, lo - m0, m0, stats);
+        rowStrip(lo + n, m0 + rows - lo - n, m0, stats);
+        if (stats !== undefined) x.guardFinish_f32(stats);
       }
       const dst = out.byteOffset + m0 * ow * 4;
       if (rowSym) x.correlateSym_f32(L.t, pw, dst, ow, rows, ow, L.row32, rp, rowSym.center, C * 4);
       else x.correlateTerms_f32(L.t, pw, dst, ow, rows, ow, L.row32, nr, rp, rm);
     },
-    padded: (c) => runSeparableBands(arena, prog, paddingSource(input, prog), c, out, stats, done),
+    padded: (c) =>
+      runSeparableBands(arena, prog, strips?.source ?? paddingSource(input, prog, cols), c, out, stats, done),
   });
 };

@@ -17,6 +17,7 @@ import {
   type F32Guard,
   f32AcceptableBand,
   gammaOf,
+  guardTrace,
   phasedBand,
   testBandRows,
 } from './bands.js';
@@ -295,10 +296,12 @@ export const runSeparableBands: BandRunner<SimdSeparableProgram> = (
       else x.correlateTerms_f32(t, pw, outBand, ow, rows, ow, row32, nr, rp, rm);
       // The guard's statistics on bit patterns, four chains (wasm/direct.ts guardRange_f32).
       x.guardRange_f32(band, len, statsPtr);
+      const [maxX, minX] = [f32[statsPtr >> 2], f32[(statsPtr >> 2) + 1]];
+      if (guardTrace.on) guardTrace.bands.push([m0, maxX, minX]);
       const accepted = f32AcceptableBand(
         prog.guard,
-        f32[statsPtr >> 2],
-        f32[(statsPtr >> 2) + 1],
+        maxX,
+        minX,
         (n) => x.guardAbsMax_f32(outBand, n),
         ow,
         rows,

@@ -238,6 +238,7 @@ test('separable in place from engine arrays = the padded-band path, bit for bit,
             const out = engineArray(want.shape, 'float32');
             out.data.fill(-123456);
             const before = inPlaceCounts.inPlace + inPlaceCounts.rejected;
+            const strips = inPlaceCounts.rowStrips;
             correlate(input, kernel, { ...opts, backend: 'wasm', threads, out });
             assert.deepEqual(Array.from(out.data), Array.from(want.data), `${what}, ${threads} threads`);
             const interiorRows = shape === 'valid' || h - kh + 1 >= 2 * bandRows + 2;
@@ -246,6 +247,16 @@ test('separable in place from engine arrays = the padded-band path, bit for bit,
                 inPlaceCounts.inPlace + inPlaceCounts.rejected > before,
                 `${what}: no band ran in place`,
               );
+            // The first band (border rows above, image rows below) ran in place too.
+            if (
+              threads === 1 &&
+              border !== 'constant' &&
+              shape === 'same' &&
+              kh >= 3 &&
+              bandRows >= kh &&
+              h >= kh
+            )
+              assert.ok(inPlaceCounts.rowStrips > strips, `${what}: no row strip ran`);
             releaseEngineArray(out);
           }
           // gaussianBlur takes the same path (the W3/W4 recipe).

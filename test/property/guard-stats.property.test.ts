@@ -5,7 +5,8 @@
 // in rectangles around them; the 3×3 loop in a pass of its own), in place on engine arrays and
 // on padded bands; a piece left out or counted twice shows as a band whose largest |x| or sign
 // differs. A few extreme values (negative, −0, NaN, ±Infinity, huge) among positive ones make
-// each band's statistics depend on where they sit.
+// each band's statistics depend on where they sit. The separable passes likewise, padded and in
+// place.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -114,6 +115,22 @@ test('each band’s guard statistics cover exactly its input, in place and padde
           releaseEngineArray(out);
         }
         if (generatedCalls.count > before) generated++;
+        // The separable passes on a kernel of the same size (an outer product): padded, and in
+        // place, where the first and last bands' border rows go through row strips.
+        const col = Array.from({ length: c.kh }, () => r() * 2 - 0.9);
+        const row = Array.from({ length: c.kw }, () => r() * 2 - 0.9);
+        const outer = col.map((a) => row.map((b) => a * b));
+        const sep = { ...opts, method: 'separable' as const };
+        check('separable, padded', () => correlate(img, outer, sep));
+        const sepIn = engineArray(shape, 'float32');
+        const sepOut = engineArray(shape, 'float32');
+        try {
+          sepIn.data.set(data);
+          check('separable, in place', () => correlate(sepIn, outer, { ...sep, out: sepOut }));
+        } finally {
+          releaseEngineArray(sepIn);
+          releaseEngineArray(sepOut);
+        }
       },
     ),
     { numRuns: 150 },
