@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // convkit benchmarks: each workload of DESIGN.md beside its peers, in one run, as ratios.
 //   node bench/run.mjs [--quick] [--only W1,W3] [--reps N] [--rounds N] [--bw BYTES_PER_MS] [--no-browser]
+//   (--help: the options)
 // The memory floor (W1, W2) is bytes read + written ÷ the copy bandwidth measured before each
 // of the workload's rounds (their median; --bw fixes it instead), beside the floor from the
 // bandwidth measured at the run's start.
@@ -12,27 +13,76 @@
 // measured 30.8 ms after W1/W2 in the same process and 20.0 ms alone (2-core AMD EPYC, quiet).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { copyBandwidth, machine, pythonPeerServer, timeIt } from './lib.mjs';
 
-const args = process.argv.slice(2);
-const flag = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+const USAGE = `usage: node bench/run.mjs [options]        (or: npm run bench -- [options])
+Times DESIGN.md's workloads beside their peers (OpenCV, SciPy, PyTorch, sharp, jimp, opencv.js,
+tfjs), then the same in Chromium; prints medians and ratios. Takes about 17 minutes in full.
+  --quick          smaller images, 5 runs per row, one round
+  --only W1,W3     only these workloads (W1…W13, FFT)
+  --reps N         timed runs per row (default 7, --quick 5)
+  --rounds N       rounds per workload (default 3, --quick 1)
+  --bw B           the copy bandwidth for the memory floor, in bytes per ms, instead of
+                   measuring it before each workload
+  --no-browser     skip the Chromium half
+  -h, --help       this text`;
+
+/** One line naming what is wrong, and exit 2 (nothing has run yet). */
+const usageError = (message) => {
+  console.error(`bench: ${message} (node bench/run.mjs --help)`);
+  process.exit(2);
 };
-const quick = args.includes('--quick');
-const only = flag('--only')
+const args = process.argv.slice(2);
+let values;
+try {
+  ({ values } = parseArgs({
+    args,
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      reps: { type: 'string' },
+      rounds: { type: 'string' },
+      bw: { type: 'string' },
+      'no-browser': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      // (internal: one workload in a process of its own, and a --bw the user gave)
+      one: { type: 'string' },
+      'bw-fixed': { type: 'boolean' },
+    },
+  }));
+} catch (e) {
+  usageError(e.message);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+/** A positive number option (`integer`: a whole one), or its default. */
+const positive = (name, fallback, integer = true) => {
+  const text = values[name];
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!(v > 0 && Number.isFinite(v)) || (integer && !Number.isInteger(v)))
+    usageError(`--${name} ${text}: expected a positive ${integer ? 'integer' : 'number'}`);
+  return v;
+};
+const quick = values.quick === true;
+const only = values.only
   ? new Set(
-      flag('--only')
+      values.only
         .split(',')
-        .map((s) => s.trim().toUpperCase()),
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean),
     )
   : null;
-const one = flag('--one');
-const reps = flag('--reps') ? Number(flag('--reps')) : quick ? 5 : 7;
+const one = values.one;
+const reps = positive('reps', quick ? 5 : 7);
 // Rounds per workload: convkit's rows and the native peers' again, each row's median of its
 // round medians reported. On a shared host whose speed swings for seconds at a time, one
 // round put W3 on engine arrays at 21.3 ms in a run where it otherwise takes 10–11.
-const rounds = flag('--rounds') ? Number(flag('--rounds')) : quick ? 1 : 3;
+const rounds = positive('rounds', quick ? 1 : 3);
+const fixedBw = positive('bw', undefined, false);
 
 const convkit = await import('../dist/index.js');
 const dir = new URL('./workloads/', import.meta.url);
@@ -40,13 +90,18 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.mjs'))
   .sort();
 const workloads = [];
+const ids = [];
 for (const f of files) {
   const w = (await import(new URL(f, dir))).default;
+  ids.push(w.id);
   if (one ? w.id === one : !only || only.has(w.id)) workloads.push(w);
 }
+const unknown = [...(only ?? [])].filter((id) => !ids.includes(id));
+if (unknown.length)
+  usageError(`--only ${values.only}: no workload ${unknown.join(', ')} (there are ${ids.join(', ')})`);
 
-const copy = flag('--bw') ? undefined : await copyBandwidth();
-const bw = flag('--bw') ? Number(flag('--bw')) : copy.floor;
+const copy = fixedBw ? undefined : await copyBandwidth();
+const bw = fixedBw ?? copy.floor;
 if (!one) {
   console.log(`convkit bench — ${machine()}`);
   console.log(
@@ -70,7 +125,7 @@ if (!one) {
     String(rounds),
     '--bw',
     String(bw),
-    ...(flag('--bw') ? ['--bw-fixed'] : []),
+    ...(fixedBw ? ['--bw-fixed'] : []),
     ...(quick ? ['--quick'] : []),
   ];
   for (const w of workloads) {
@@ -89,7 +144,7 @@ if (!one) {
   if (summary.length)
     console.log(`summary (time ratio, < 1 means convkit is faster):\n  ${summary.join('\n  ')}`);
   // The same workloads in a browser (chromium, convkit in a worker beside opencv.js), in this run.
-  if (!args.includes('--no-browser')) {
+  if (!values['no-browser']) {
     console.log('');
     spawnSync(process.execPath, [new URL('./browser.mjs', import.meta.url).pathname, ...args], {
       stdio: 'inherit',
@@ -111,7 +166,7 @@ for (const w of workloads) {
   // swings for seconds at a time, so the run's first figure can be far from this workload's.
   const roundBw = [];
   const measureBw = async () => {
-    if (ctx.bytes && !args.includes('--bw-fixed')) roundBw.push((await copyBandwidth()).floor);
+    if (ctx.bytes && !values['bw-fixed']) roundBw.push((await copyBandwidth()).floor);
   };
   await measureBw();
   for (const [name, fn] of Object.entries(ctx.ours))
