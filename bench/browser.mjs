@@ -36,7 +36,8 @@ const { chromium } = await import('playwright-core');
 const PAGE = `<!doctype html><meta charset="utf-8"><title>convkit browser bench</title>
 <script src="/opencv.js"></script>
 <script type="module">
-import { CASES, median } from '/bench/browser/cases.mjs';
+import { CASES } from '/bench/browser/cases.mjs';
+import { median } from '/bench/data.mjs';
 const { ids, quick, reps, rounds, haveCv } = ${JSON.stringify({ ids, quick, reps, rounds, haveCv: existsSync(opencvFile) })};
 function time(fn) {
   fn();
@@ -91,7 +92,8 @@ import { bilateralFilter } from '/dist/nonlinear/bilateral.js';
 import { engineInfo, workersReady } from '/dist/engine/backend.js';
 import { simdReady } from '/dist/engine/simd.js';
 const ck = { ndarray, correlate, gaussianBlur, boxFilter, medianFilter, bilateralFilter, engineInfo, workersReady, simdReady };
-import { CASES, median } from '/bench/browser/cases.mjs';
+import { CASES } from '/bench/browser/cases.mjs';
+import { median } from '/bench/data.mjs';
 onmessage = async ({ data: m }) => {
   if (m.warm) {
     await ck.simdReady();

@@ -1,5 +1,11 @@
 // Bench data shared by Node (lib.mjs) and the browser bench page (browser.mjs): no Node imports.
 
+/** The median (the mean of the middle two for an even count): of runs, and of rounds' medians. */
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
 /** Deterministic pseudo-random fill (mulberry32), so every peer filters the same pixels. */
 export function fill(arr, seed, scale) {
   let a = seed >>> 0;

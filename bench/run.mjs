@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { median } from './data.mjs';
 import { copyBandwidth, machine, pythonPeerServer, timeIt } from './lib.mjs';
 
 const USAGE = `usage: node bench/run.mjs [options]        (or: npm run bench -- [options])
@@ -154,11 +155,6 @@ if (!one) {
 }
 
 const summary = [];
-/** The median of a row's round medians (the mean of the middle two for an even count). */
-const middle = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 for (const w of workloads) {
   const ctx = await w.setup({ convkit, quick });
   const rows = [];
@@ -198,11 +194,11 @@ for (const w of workloads) {
     await new Promise((ok) => setTimeout(ok, 300));
   }
   py?.close();
-  for (const r of rows) if (r.runs) r.ms = middle(r.runs);
+  for (const r of rows) if (r.runs) r.ms = median(r.runs);
   // The floor from the bandwidth measured beside this workload's rounds (their median), and
   // from the run's start (`bw`); ratios to both are printed.
   const startFloor = ctx.bytes ? ctx.bytes / bw : undefined;
-  const floor = ctx.bytes ? ctx.bytes / (roundBw.length ? middle(roundBw) : bw) : undefined;
+  const floor = ctx.bytes ? ctx.bytes / (roundBw.length ? median(roundBw) : bw) : undefined;
   const toFloor = (ms) =>
     `${(ms / floor).toFixed(2)}×` +
     (roundBw.length ? `, run-start floor ${(ms / startFloor).toFixed(2)}×` : '');

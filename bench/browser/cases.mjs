@@ -11,12 +11,6 @@ const FHD = (quick) => (quick ? [270, 480] : [1080, 1920]);
 /** A 2-D kernel for opencv.js (CV_32F, as cv2.filter2D converts it). */
 const cvKernel = (cv, taps, n) => cv.matFromArray(n, n, cv.CV_32F, Array.from(taps));
 
-/** The median (the mean of the middle two for an even count, as bench/run.mjs takes rounds). */
-export const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /**
  * Each case: `id`, `title`, `input(quick)` → {data, shape}, and the two calls. `convkit(ck, a, o)`
  * runs convkit on NDArray `a` with engine options `o`; `opencv(cv, src, dst)` runs opencv.js on

@@ -136,9 +136,10 @@ export interface BandStats {
 }
 
 /**
- * Test hook: while `on`, the float32 direct runners of this thread (./direct.ts, ./inplace.ts)
- * record, for each band, its first output row and the guard's statistics of its input —
- * [m0, largest |x| (NaN for NaN or ±Infinity), 0 or −Infinity (any sign bit set)].
+ * Test hook: while `on`, the float32 direct and separable runners of this thread (./direct.ts,
+ * ./separable.ts, ./inplace.ts) record, for each band, its first output row and the guard's
+ * statistics of its input — [m0, largest |x| (NaN for NaN or ±Infinity), 0 or −Infinity (any
+ * sign bit set)].
  */
 export const guardTrace: { on: boolean; bands: [number, number, number][] } = { on: false, bands: [] };
 

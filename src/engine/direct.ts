@@ -25,8 +25,8 @@ import {
   type F32Guard,
   f32AcceptableBand,
   gammaOf,
-  phasedBand,
   guardTrace,
+  phasedBand,
   testBandRows,
 } from './bands.js';
 

@@ -130,32 +130,39 @@ interface Geometry {
 }
 
 function geometry(prog: SimdDirectProgram, height: number, width: number): Geometry {
-  const { pad, kh, ow, channels: C } = prog;
+  const { pad, ow, channels: C } = prog;
   const outW = ow / C;
   // paddedWidth = width + left + right = outWidth + kw − 1 for every output shape.
   const kw = prog.pw / C - outW + 1;
   const nL = Math.min(pad.left, outW);
   const nR = Math.max(nL, Math.min(outW, width - kw + 1 + pad.left));
   const strip = Math.max(nL, outW - nR);
-  const mHi = height - kh + 1 + pad.top;
+  const [mLo, mHi] = interiorRows(prog, height);
   return {
     kw,
-    mLo: pad.top,
+    mLo,
     mHi,
     nL,
     nR,
     Ss: (strip + kw - 1) * C,
     So: strip * C,
-    rowsB: borderRowsPerBand(prog, mHi),
+    rowsB: borderRowsPerBand(prog, height),
   };
 }
 
 /**
- * The most output rows of one band above pad.top or from `mHi` (the first output row whose
- * window reaches below the image) on: the rows a band's row strip holds.
+ * The most output rows of one band whose window crosses the top or bottom border of an image
+ * `height` rows tall (above pad.top, or from the first row whose window reaches below the
+ * image): the rows a band's row strip holds.
  */
-function borderRowsPerBand(prog: InPlaceProgram, mHi: number): number {
-  return Math.max(0, Math.min(prog.bandRows, Math.max(prog.pad.top, prog.outHeight - mHi)));
+function borderRowsPerBand(prog: InPlaceProgram, height: number): number {
+  const [mLo, mHi] = interiorRows(prog, height);
+  return Math.max(0, Math.min(prog.bandRows, Math.max(mLo, prog.outHeight - mHi)));
+}
+
+/** Output rows [mLo, mHi): those whose window lies within the image's `height` rows. */
+function interiorRows(prog: InPlaceProgram, height: number): [number, number] {
+  return [prog.pad.top, height - prog.kh + 1 + prog.pad.top];
 }
 
 interface Layout {
@@ -604,7 +611,7 @@ type DirectLoop = (
 /** Scratch bytes one thread needs to run a separable program in place on `height` rows. */
 function separableLayout(prog: SimdSeparableProgram, height: number, base: number) {
   const { take, end } = carve(base);
-  const rowsB = borderRowsPerBand(prog, height - prog.kh + 1 + prog.pad.top);
+  const rowsB = borderRowsPerBand(prog, height);
   return {
     rowsB,
     col32: take(prog.colTerms.length * 32),
@@ -645,8 +652,7 @@ export const runSeparableInPlace: InPlaceRunner<SimdSeparableProgram> = (
   const L = separableLayout(prog, H, scratch);
   const buf = memory.buffer;
   const rowLen = W * C;
-  const mLo = pad.top;
-  const mHi = H - kh + 1 + pad.top;
+  const [mLo, mHi] = interiorRows(prog, H);
   const t = new Float32Array(buf, L.t, prog.bandRows * pw);
   const cols = columnMap(W, pad.left, pad.right, border.mode);
   const strips = rowStrips(buf, input, prog, cols, L.rowStrip, L.rowsB);
