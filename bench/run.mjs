@@ -98,8 +98,11 @@ for (const f of files) {
   if (one ? w.id === one : !only || only.has(w.id)) workloads.push(w);
 }
 const unknown = [...(only ?? [])].filter((id) => !ids.includes(id));
-if (unknown.length)
-  usageError(`--only ${values.only}: no workload ${unknown.join(', ')} (there are ${ids.join(', ')})`);
+if (unknown.length || only?.size === 0)
+  usageError(
+    `--only ${values.only}: ${unknown.length ? `no workload ${unknown.join(', ')}` : 'no workload named'}` +
+      ` (there are ${ids.join(', ')})`,
+  );
 
 const copy = fixedBw ? undefined : await copyBandwidth();
 const bw = fixedBw ?? copy.floor;

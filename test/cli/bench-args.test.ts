@@ -26,6 +26,9 @@ test('bench: a wrong option or value is one line naming it, exit 2', () => {
     [['--rounds', '2.5'], /--rounds 2\.5: expected a positive integer/],
     [['--bw', 'fast'], /--bw fast: expected a positive number/],
     [['--reps'], /--reps/],
+    // (checked once the workloads are listed: the line names the ones that exist)
+    [['--only', 'W1,W99'], /--only W1,W99: no workload W99 \(there are .*W13/],
+    [['--only', ','], /--only ,: no workload named \(there are /],
   ];
   for (const [args, message] of cases) {
     const r = bench(...args);
