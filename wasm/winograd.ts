@@ -163,7 +163,11 @@ export function wino2_output_f32(
   }
 }
 
-/** 16 ξ × 4 channels of four tiles each, between the transform and the transposed stores. */
+/**
+ * 16 ξ × 4 channels of four tiles each, between the transform and the transposed stores. (A
+ * per-thread scratch: the CNN layers run on each thread's own arena. In the shared-memory build
+ * every instance would share this block, and one starting would clear it: see wasm/lanes.ts.)
+ */
 const ZSCRATCH: usize = memory.data(16 * 4 * 16, 16);
 
 /**

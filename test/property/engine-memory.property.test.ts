@@ -18,6 +18,7 @@ import {
 import type { NDArray } from '../../src/core/ndarray.js';
 import { setPoolCrossover } from '../../src/engine/backend.js';
 import { setBandRows } from '../../src/engine/bands.js';
+import { heapLoops } from '../../src/engine/heap.js';
 import { inPlaceCounts } from '../../src/engine/inplace.js';
 import { lastPoolRun, releasePoolBuffers, setCallerClaims, warmPoolAsync } from '../../src/engine/pool.js';
 import { mismatch, rng } from '../helpers.js';
@@ -617,4 +618,44 @@ test('engineArray: zero-filled, validated, released once, its memory reused', ()
     () => engineArray([2, 2], 'int8' as 'uint8'),
     /Expected uint8, uint16, float32 or float64 for dtype, got "int8"/,
   );
+});
+
+// Every thread instantiates the shared-memory build of the loops on the one engine memory, and
+// an instance's data segments are written into that memory when it starts. A thread that starts
+// later (a new worker) must not disturb the tables another thread's loops already use: the
+// integer uint8 loop lists its exact ties through a lane table there.
+test('a thread starting its loops on the engine memory leaves the other threads’ tables intact', () => {
+  const loops = heapLoops();
+  if (!loops) return assert.fail('engine memory is unavailable in this Node');
+  const [h, w, C] = [40, 33, 3];
+  const r = rng(11);
+  const img = ndarray(
+    new Uint8Array(h * w * C).map(() => Math.floor(r() * 256)),
+    [h, w, C],
+  );
+  // W2's weights k/20: exact ties on about 5 % of the outputs
+  const kernel = [
+    [2, 4, 1],
+    [-2, 12, 4],
+    [1, -1, -1],
+  ].map((row) => row.map((k) => k / 20));
+  const want = correlate(img, kernel, { backend: 'js' });
+  const input = toEngine(img);
+  const out = engineArray(want.shape, 'uint8');
+  try {
+    const run = () => correlate(input, kernel, { backend: 'wasm', threads: 1, out });
+    const before = inPlaceCounts.inPlace;
+    run();
+    assert.ok(inPlaceCounts.inPlace > before, 'ran in place on this thread’s engine loops');
+    assert.deepEqual(out.data, want.data, 'first run');
+    // another thread's instance starting on the same memory
+    new WebAssembly.Instance(loops.handle.module, { env: { memory: loops.handle.memory } });
+    out.data.fill(0);
+    run();
+    const wrong = out.data.filter((v, i) => v !== want.data[i]).length;
+    assert.equal(wrong, 0, `after another instance started: ${wrong} outputs differ`);
+  } finally {
+    releaseEngineArray(input);
+    releaseEngineArray(out);
+  }
 });
